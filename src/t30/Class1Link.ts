@@ -1,0 +1,56 @@
+/**
+ * Class1Link: the T.31 primitives the T.30 engine sees (architecture.md "Class1Modem exposes T.31
+ * primitives"). The engine never sees AT commands; `modem/Class1Modem.ts` implements this over the AT
+ * channel and tests implement it with fakes. Frames here are HDLC frames WITHOUT the 2 FCS bytes:
+ * address 0xFF, control 0x03 / 0x13 (final), FCF (with the X bit as sent), FIF — in the octet order and
+ * bit order they appear on the DTE link (T.31 §8.3.4: FCFs bit-reversed relative to T.30 tables,
+ * e.g. DIS 0x80, DCS 0x82/0x83). Layer: t30 (interface only).
+ */
+
+/** T.31 modulation codes for +FTM/+FRM (Table 2 of T.31). */
+export type ModulationCode = 24 | 48 | 72 | 73 | 74 | 96 | 97 | 98 | 121 | 122 | 145 | 146;
+
+export type DialOutcome =
+	| { kind: "connect" } // V.21 flags heard; the first frames can be read with receiveFrame() straight away
+	| { kind: "busy" }
+	| { kind: "noAnswer" }
+	| { kind: "noDialtone" }
+	| { kind: "noCarrier" }
+	| { kind: "blacklisted"; line: string }
+	| { kind: "delayed"; seconds: number; line: string }
+	| { kind: "error"; line: string }; // ERROR / OK (no carrier) / unexpected line
+
+export type ReceivedFrame =
+	| { kind: "frame"; frame: Uint8Array; fcsOk: boolean } // fcsOk false = modem said ERROR (bad FCS)
+	| { kind: "timeout" } // nothing within the wait; the pending +FRH was aborted
+	| { kind: "noCarrier" } // NO CARRIER (carrier gone / call dropped)
+	| { kind: "fcError" }; // +FCERROR: a carrier other than V.21 was heard
+
+export interface Class1Link {
+	/** Modulations the modem can transmit (AT+FTM=?). */
+	readonly transmitRates: readonly ModulationCode[];
+	/** Dial. `number` is already sanitised by the caller; the link still refuses unsafe characters. */
+	dial(number: string, signal?: AbortSignal): Promise<DialOutcome>;
+	/**
+	 * Receive one V.21 HDLC frame (AT+FRH=3, unless the modem is already receiving after ATD or after a
+	 * non-final frame). Waits at most `timeoutMs` for the frame to begin and complete.
+	 */
+	receiveFrame(timeoutMs: number, signal?: AbortSignal): Promise<ReceivedFrame>;
+	/**
+	 * Send V.21 HDLC frames (AT+FTH=3): all but the last with control 0x03, the last with 0x13
+	 * (the caller sets the control octet; the link checks it). Resolves when the modem says OK.
+	 */
+	sendFrames(frames: readonly Uint8Array[], signal?: AbortSignal): Promise<void>;
+	/**
+	 * Send high-speed data (AT+FTM=mod): TCF zeros or a page's T.4 bytes, already in line bit order
+	 * (LSB first). The link doubles DLEs, appends DLE ETX, keeps the modem fed and resolves at OK.
+	 * `data` may be a stream so a page never needs to sit whole in memory.
+	 */
+	sendData(mod: ModulationCode, data: Uint8Array | AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void>;
+	/** Stop transmitting and wait n×10 ms (AT+FTS=n). */
+	transmitSilence(ms: number, signal?: AbortSignal): Promise<void>;
+	/** Wait for ms of silence on the line (AT+FRS=n). */
+	receiveSilence(ms: number, signal?: AbortSignal): Promise<void>;
+	/** Hang up (ATH0); never throws for a dead line. */
+	hangup(): Promise<void>;
+}
