@@ -192,5 +192,5 @@ test("FCF table: SpanDSP t30_fcf.h values and X bit handling", (t) => {
 	t.is(baseFcf(0xfb), Fcf.DCN);
 	t.true(isFcf(0x4d, "RTN"));
 	const expected: Record<string, number> = { CSI: 0x40, NSF: 0x20, TSI: 0x42, CFR: 0x84, FTT: 0x44, MCF: 0x8c, RTN: 0x4c, RTP: 0xcc, PIN: 0x2c, PIP: 0xac, MPS: 0x4e, EOP: 0x2e, EOM: 0x8e, CRP: 0x1a, DCN: 0xfa };
-	for (const [k, v] of Object.entries(expected)) t.is(Fcf[k as keyof typeof Fcf], v, k);
+	for (const [k, v] of Object.entries(expected)) t.is(Fcf[k as keyof typeof Fcf] as number, v, k);
 });
