@@ -1,0 +1,85 @@
+/**
+ * T.4 / T.6 fax codec (ITU-T T.4 MH and MR, T.6 MMR) over packed 1-bit rows (src/core/bitmap.ts):
+ * streaming T4Encoder / T4Decoder plus whole-page helpers. Pure: no I/O.
+ */
+import type { Bitmap } from "../core/bitmap.js";
+import { FaxError } from "../core/FaxError.js";
+import { T4Decoder } from "./decoder.js";
+import { T4Encoder } from "./encoder.js";
+import type { T4DecodeOptions, T4DecodeResult, T4EncodeOptions } from "./types.js";
+
+export type { T4Coding, T4DecodeEnd, T4DecodeOptions, T4DecodeResult, T4EncodeOptions, T4EndMarker } from "./types.js";
+export { T4Decoder } from "./decoder.js";
+export type { T4DecodeStats, T4RowSink } from "./decoder.js";
+export { T4Encoder } from "./encoder.js";
+export { reverseBits } from "./tables.js";
+
+/** Encode a whole bitmap; returns the coded bytes (incl. RTC/EOFB when `rtc`). */
+export function encodeBitmap(b: Bitmap, o: Omit<T4EncodeOptions, "width">): Uint8Array {
+	const enc = new T4Encoder({ ...o, width: b.width });
+	const parts: Uint8Array[] = [];
+	let total = 0;
+	for (let y = 0; y < b.height; y++) {
+		enc.encodeRow(b.data.subarray(y * b.stride, (y + 1) * b.stride));
+		if ((y & 255) === 255) {
+			const p = enc.take();
+			parts.push(p);
+			total += p.length;
+		}
+	}
+	const last = enc.finish();
+	if (parts.length === 0) return last;
+	parts.push(last);
+	total += last.length;
+	const out = new Uint8Array(total);
+	let o2 = 0;
+	for (const p of parts) {
+		out.set(p, o2);
+		o2 += p.length;
+	}
+	return out;
+}
+
+/**
+ * Bits a scan line must have for a minimum scan-line time: ceil(bitRate × ms / 1000)
+ * (bitRate in bit/s, scanLineMs the ST of DCS, e.g. 20 ms at 9600 → 192 bits).
+ */
+export function minBitsPerRow(bitRate: number, scanLineMs: number): number {
+	return Math.ceil((bitRate * scanLineMs) / 1000);
+}
+
+/**
+ * Decode a whole coded page. With `rows`, the bitmap has exactly that height (missing rows are white
+ * and counted as bad lines, `truncated` set). Throws FaxError T4_TRUNCATED / T4_DECODE_ERROR /
+ * T4_UNSUPPORTED only when no row can be decoded at all.
+ */
+export function decodeToBitmap(data: Uint8Array, o: T4DecodeOptions): T4DecodeResult {
+	const dec = new T4Decoder(o);
+	const stride = (o.width + 7) >>> 3;
+	const maxRows = Math.max(1, Math.floor(o.maxRows ?? 65536));
+	const want = o.rows !== undefined && o.rows > 0 ? Math.min(Math.floor(o.rows), maxRows) : 0;
+	let cap = want > 0 ? want : Math.min(maxRows, Math.max(64, Math.ceil((data.length * 8) / (o.width * 0.25 + 16))));
+	let buf = new Uint8Array(cap * stride);
+	let h = 0;
+	const stats = dec.decodeAll(data, (row) => {
+		if (h === cap) {
+			cap = Math.min(maxRows, cap * 2);
+			const next = new Uint8Array(cap * stride);
+			next.set(buf);
+			buf = next;
+		}
+		buf.set(row, h * stride);
+		h++;
+	});
+	let { badLines, consecutiveBadLines, truncated } = stats;
+	if (want > h) {
+		const missing = want - h;
+		badLines += missing;
+		consecutiveBadLines = Math.max(consecutiveBadLines, missing);
+		truncated = true;
+		h = want;
+	}
+	if (h === 0) throw new FaxError("T4_DECODE_ERROR", "T.4 decoder: no rows", { context: { bytes: data.length } });
+	const bitmap: Bitmap = { width: o.width, height: h, stride, data: h * stride === buf.length ? buf : buf.slice(0, h * stride) };
+	return { bitmap, badLines, consecutiveBadLines, truncated, endMarker: stats.endMarker };
+}

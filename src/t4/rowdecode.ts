@@ -1,0 +1,192 @@
+/**
+ * Table-driven decoding of one coded row into changing elements: T.4 §4.1 1-D (MH) runs and
+ * T.4 §4.2 / T.6 §2.2 2-D (MR/MMR) modes, over a 32-bit bit buffer refilled 16 bits at a time.
+ * Bytes past the end of data read as zeros; the caller compares the bit position with the data end
+ * to tell a complete row from a truncated one. Rows with width+1 runs (a row starting black) and the
+ * extended make-up codes are decoded; zero-length runs are merged so changes stay strictly increasing.
+ */
+import { BLACK_LOOKUP, MODE_EXT, MODE_H, MODE_P, MODE_V0, MODE_LOOKUP, WHITE_LOOKUP } from "./tables.js";
+import { SENTINELS } from "./runs.js";
+
+/** Row decode failures (negative results of decode1D/decode2D). */
+export const ERR_CODE = -1; // no valid code word (includes an EOL or zeros inside a row)
+export const ERR_WIDTH = -2; // runs overshoot the row width
+export const ERR_EXT = -3; // 2-D extension (uncompressed mode), not supported
+export const ERR_LOOP = -4; // too many code words without progress
+
+/** Bit source over a byte array: `acc` holds `nb` unread bits in its low bits. */
+export class BitReader {
+	data: Uint8Array = new Uint8Array(0);
+	end = 0;
+	pos = 0;
+	acc = 0;
+	nb = 0;
+
+	/** Position the reader at absolute bit `bit` of `data` (bytes 0..end-1 are real). */
+	load(data: Uint8Array, end: number, bit: number): void {
+		this.data = data;
+		this.end = end;
+		const p = bit >>> 3;
+		this.acc = p < end ? data[p]! : 0;
+		this.pos = p + 1;
+		this.nb = 8 - (bit & 7);
+	}
+
+	/** Absolute position of the next unread bit. */
+	bit(): number {
+		return this.pos * 8 - this.nb;
+	}
+}
+
+/** Decode one 1-D row into `out`; returns the number of changes (sentinels appended) or an ERR_*. */
+export function decode1D(r: BitReader, width: number, out: Int32Array): number {
+	const data = r.data;
+	const end = r.end;
+	let pos = r.pos;
+	let acc = r.acc;
+	let nb = r.nb;
+	let a0 = 0;
+	let n = 0;
+	let color = 0;
+	let budget = width * 2 + 64;
+	let res = 0;
+	for (;;) {
+		if (nb < 16) {
+			acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
+			pos += 2;
+			nb += 16;
+		}
+		const e = color === 0 ? WHITE_LOOKUP[(acc >>> (nb - 12)) & 0xfff]! : BLACK_LOOKUP[(acc >>> (nb - 13)) & 0x1fff]!;
+		if (e === 0) {
+			res = ERR_CODE;
+			break;
+		}
+		nb -= e & 15;
+		a0 += e >>> 4;
+		if (e >= 64 << 4) {
+			// make-up code: the run continues in the same colour
+			if (a0 > width) {
+				res = ERR_WIDTH;
+				break;
+			}
+			continue;
+		}
+		if (a0 >= width) {
+			res = a0 === width ? n : ERR_WIDTH;
+			break;
+		}
+		if (n > 0 && out[n - 1] === a0) n--;
+		else out[n++] = a0;
+		color ^= 1;
+		if (--budget < 0) {
+			res = ERR_LOOP;
+			break;
+		}
+	}
+	r.pos = pos;
+	r.acc = acc;
+	r.nb = nb;
+	if (res >= 0) for (let k = 0; k < SENTINELS; k++) out[n + k] = width;
+	return res;
+}
+
+/** Decode one 2-D row against reference changes `ref` into `out`; returns the change count or an ERR_*. */
+export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int32Array): number {
+	const data = r.data;
+	const end = r.end;
+	let pos = r.pos;
+	let acc = r.acc;
+	let nb = r.nb;
+	let a0 = -1;
+	let n = 0;
+	let j = 0;
+	let budget = width * 3 + 64;
+	let res = 0;
+	outer: for (;;) {
+		if (--budget < 0) {
+			res = ERR_LOOP;
+			break;
+		}
+		if (nb < 16) {
+			acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
+			pos += 2;
+			nb += 16;
+		}
+		// b1: first change on the reference line right of a0 with the colour opposite to a0's
+		if (j > 0) j--;
+		while (ref[j]! <= a0) j++;
+		if ((j & 1) !== (n & 1)) j++;
+		const e = MODE_LOOKUP[(acc >>> (nb - 7)) & 0x7f]!;
+		if (e === 0) {
+			res = ERR_CODE;
+			break;
+		}
+		const mode = e >>> 4;
+		if (mode >= 2 && mode <= 8) {
+			const a1 = ref[j]! + mode - MODE_V0;
+			if (a1 <= a0 || a1 > width || a1 < 0) {
+				res = ERR_WIDTH;
+				break;
+			}
+			nb -= e & 15;
+			if (a1 === width) {
+				res = n;
+				break;
+			}
+			out[n++] = a1;
+			a0 = a1;
+			continue;
+		}
+		if (mode === MODE_P) {
+			nb -= e & 15;
+			a0 = ref[j + 1]!;
+			if (a0 >= width) {
+				res = n;
+				break;
+			}
+			continue;
+		}
+		if (mode !== MODE_H) {
+			res = mode === MODE_EXT ? ERR_EXT : ERR_CODE;
+			break;
+		}
+		nb -= e & 15;
+		// horizontal mode: two runs, colour of a0 then the opposite colour
+		let x = a0 < 0 ? 0 : a0;
+		let color = n & 1;
+		for (let run = 0; run < 2; ) {
+			if (nb < 16) {
+				acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
+				pos += 2;
+				nb += 16;
+			}
+			const c = color === 0 ? WHITE_LOOKUP[(acc >>> (nb - 12)) & 0xfff]! : BLACK_LOOKUP[(acc >>> (nb - 13)) & 0x1fff]!;
+			if (c === 0) {
+				res = ERR_CODE;
+				break outer;
+			}
+			nb -= c & 15;
+			x += c >>> 4;
+			if (x > width) {
+				res = ERR_WIDTH;
+				break outer;
+			}
+			if (c >= 64 << 4) continue;
+			run++;
+			color ^= 1;
+			if (x === width) continue; // the second run must then be 0 (checked above)
+			if (n > 0 && out[n - 1] === x) n--;
+			else out[n++] = x;
+		}
+		a0 = x;
+		if (a0 >= width) {
+			res = n;
+			break;
+		}
+	}
+	r.pos = pos;
+	r.acc = acc;
+	r.nb = nb;
+	if (res >= 0) for (let k = 0; k < SENTINELS; k++) out[n + k] = width;
+	return res;
+}
