@@ -6,7 +6,7 @@
  * Also a tiny PBM P4 reader/writer for these fixtures (the real PBM module is src/tiff/pbm.ts).
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -238,23 +238,37 @@ async function makePage(name: FixtureName, res: FixtureRes, width: number, key: 
 	if (name === "noise") return noisePage(width, rows, 404 + width);
 	if (name === "checker") return checkerPage(width, rows);
 	const file = join(generatedDir, `${key}.pbm`);
-	if (!existsSync(file)) {
-		mkdirSync(generatedDir, { recursive: true });
-		const tmp = `${file}.${process.pid}.tmp`;
-		const psFile = `${tmp}.ps`;
-		writeFileSync(psFile, postScript(name) + "\nshowpage\n");
-		const yRes = res === "standard" ? 98 : 196;
-		await run("gs", ["-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pbmraw", `-r204x${yRes}`, `-g${width}x${rows}`, "-dFIXEDMEDIA", `-sOutputFile=${tmp}`, psFile]);
-		renameSync(tmp, file); // atomic: parallel test processes may render the same page
-		try {
-			(await import("node:fs")).unlinkSync(psFile);
-		} catch {
-			/* ignore */
-		}
-	}
+	if (!existsSync(file)) await renderGs(name, res, width, "pbmraw", file);
 	const b = readPbm(readFileSync(file));
 	if (b.width !== width || b.height !== rows || b.stride !== strideOf(width)) throw new Error(`fixture ${key}: unexpected geometry`);
 	return b;
+}
+
+/** ghostscript raw fax devices (libtiff's encoder inside ghostscript; MSB first, no header). */
+export type GsFaxDevice = "faxg3" | "faxg32d" | "faxg4";
+
+/**
+ * A ghostscript page rendered straight to a raw fax stream (`-sDEVICE=faxg3|faxg32d|faxg4`), cached
+ * in test/fixtures/generated/. Same PostScript and geometry as fixturePage.
+ */
+export async function ghostscriptFax(name: "text" | "form" | "halftone" | "blank", res: FixtureRes, device: GsFaxDevice, width = 1728): Promise<Uint8Array> {
+	const file = join(generatedDir, `${name}-${res}-${width}.${device}`);
+	if (!existsSync(file)) await renderGs(name, res, width, device, file);
+	return new Uint8Array(readFileSync(file));
+}
+
+async function renderGs(name: "text" | "form" | "halftone" | "blank", res: FixtureRes, width: number, device: string, file: string): Promise<void> {
+	mkdirSync(generatedDir, { recursive: true });
+	const tmp = `${file}.${process.pid}.tmp`;
+	const psFile = `${tmp}.ps`;
+	writeFileSync(psFile, postScript(name) + "\nshowpage\n");
+	const yRes = res === "standard" ? 98 : 196;
+	try {
+		await run("gs", ["-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", `-sDEVICE=${device}`, `-r204x${yRes}`, `-g${width}x${pageRows(res)}`, "-dFIXEDMEDIA", `-sOutputFile=${tmp}`, psFile]);
+		renameSync(tmp, file); // atomic: parallel test processes may render the same page
+	} finally {
+		rmSync(psFile, { force: true });
+	}
 }
 
 /** A multi-page realistic document (letter, invoice, text pages, a halftone), as used by the benchmark. */
