@@ -1,0 +1,88 @@
+/**
+ * FaxDocument (IFaxDocument, outgoing-job.md §6, §8): what to send and to whom. `connectedSubmit(server)`
+ * / `submit(serverName)` create one job per recipient sharing one SubmissionId and return the job ids in
+ * recipient order. Layer: jobs.
+ */
+import { FaxError } from "../core/FaxError.js";
+import { FaxCoverPageType, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "./enums.js";
+import type { FaxServer } from "./FaxServer.js";
+import type { FaxRecipient, FaxSender } from "./types.js";
+
+/** FaxRecipients: `add(faxNumber, name)`, 1-based `item`, `remove` [MS]. */
+export class FaxRecipients implements Iterable<FaxRecipient> {
+	private readonly list: FaxRecipient[] = [];
+	add(faxNumber: string, name = ""): FaxRecipient {
+		const r = { faxNumber, name };
+		this.list.push(r);
+		return r;
+	}
+	get count(): number {
+		return this.list.length;
+	}
+	item(i: number): FaxRecipient {
+		const r = this.list[i - 1];
+		if (!r) throw new FaxError("INVALID_ARG", `recipient index ${i} out of 1..${this.list.length}`);
+		return r;
+	}
+	remove(i: number): void {
+		this.item(i);
+		this.list.splice(i - 1, 1);
+	}
+	[Symbol.iterator](): Iterator<FaxRecipient> {
+		return this.list[Symbol.iterator]();
+	}
+}
+
+export class FaxDocument {
+	/** the body file (TIFF; PBM) [MS: one file] */
+	body = "";
+	/** [ours] further body files appended after `body`, in order */
+	moreBodies: string[] = [];
+	readonly sender: FaxSender = {};
+	readonly recipients = new FaxRecipients();
+	/** cover pages are not rendered yet: only NONE is accepted */
+	coverPageType: FaxCoverPageType = FaxCoverPageType.NONE;
+	coverPage = "";
+	subject = "";
+	note = "";
+	/** display name only */
+	documentName = "";
+	/** default LOW [MS] */
+	priority: FaxPriorityType = FaxPriorityType.LOW;
+	receiptType: FaxReceiptType = FaxReceiptType.NONE;
+	/** SMTP address for MAIL receipts */
+	receiptAddress = "";
+	attachFaxToReceipt = false;
+	groupBroadcastReceipts = false;
+	scheduleType: FaxScheduleType = FaxScheduleType.NOW;
+	/** for SPECIFIC_TIME */
+	scheduleTime: Date | null = null;
+	/** set by a successful submit [MS] */
+	submissionId = "";
+
+	/** Submit to a connected server; returns one job id per recipient, in order. */
+	async connectedSubmit(server: FaxServer): Promise<string[]> {
+		const { submissionId, jobIds } = await server.submitDocument(this);
+		this.submissionId = submissionId;
+		return jobIds;
+	}
+
+	/** Submit to the server connected under `serverName` ('' = the local one). */
+	submit(serverName: string): Promise<string[]> {
+		return this.connectedSubmit(serverByName(serverName));
+	}
+}
+
+const servers = new Map<string, FaxServer>();
+
+/** @internal FaxServer registers itself under its name ('' = local). */
+export function registerServer(name: string, s: FaxServer | null): void {
+	if (s) servers.set(name, s);
+	else servers.delete(name);
+}
+
+function serverByName(name: string): FaxServer {
+	const s = servers.get(name);
+	if (!s) throw new FaxError("INVALID_ARG", `no fax server connected as '${name}'`);
+	return s;
+}

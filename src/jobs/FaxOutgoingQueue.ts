@@ -1,0 +1,98 @@
+/**
+ * FaxOutgoingQueue (outgoing-job.md §5): queue settings with save()/refresh() (unsaved edits are dropped
+ * by refresh [MS]), getJobs()/getJob(id), and [ours] cancelSubmission(submissionId) (§6). Layer: jobs.
+ */
+import { FaxError } from "../core/FaxError.js";
+import { FaxAccessRight } from "./enums.js";
+import type { JobBackend } from "./FaxOutgoingJob.js";
+import { FaxOutgoingJob, FaxOutgoingJobs } from "./FaxOutgoingJob.js";
+import type { FaxServer } from "./FaxServer.js";
+import type { HourMinute, QueueSettings } from "./types.js";
+
+const hm = (v: HourMinute, what: string): HourMinute => {
+	if (!Number.isInteger(v?.hour) || !Number.isInteger(v?.minute) || v.hour < 0 || v.hour > 23 || v.minute < 0 || v.minute > 59) {
+		throw new FaxError("INVALID_ARG", `${what} must be {hour 0-23, minute 0-59}`);
+	}
+	return { hour: v.hour, minute: v.minute };
+};
+
+export class FaxOutgoingQueue implements QueueSettings {
+	blocked = false;
+	paused = false;
+	retries = 3;
+	retryDelay = 10;
+	ageLimit = 0;
+	discountRateStart: HourMinute = { hour: 20, minute: 0 };
+	discountRateEnd: HourMinute = { hour: 7, minute: 0 };
+	branding = false;
+	useDeviceTsid = false;
+	allowPersonalCoverPages = true;
+	recipientsLimit = 0;
+	allowedReceipts = 1;
+
+	/** @internal */
+	constructor(
+		private readonly server: FaxServer,
+		private readonly backend: JobBackend,
+	) {
+		this.load();
+	}
+
+	private load(): void {
+		Object.assign(this, this.server.store.getSettings());
+	}
+
+	/** Drop unsaved edits and reload the stored settings. */
+	async refresh(): Promise<void> {
+		this.load();
+	}
+
+	/** Validate and persist the settings (needs MANAGE_CONFIG); the daemon applies them at once. */
+	async save(): Promise<void> {
+		if (!(this.server.rights & FaxAccessRight.MANAGE_CONFIG)) throw new FaxError("ACCESS_DENIED", `user ${this.server.user} may not change the queue`);
+		const int = (v: number, lo: number, hi: number, what: string): number => {
+			if (!Number.isInteger(v) || v < lo || v > hi) throw new FaxError("INVALID_ARG", `${what} must be an integer ${lo}..${hi}`);
+			return v;
+		};
+		const s: QueueSettings = {
+			blocked: Boolean(this.blocked),
+			paused: Boolean(this.paused),
+			retries: int(this.retries, 0, 99, "retries"),
+			retryDelay: int(this.retryDelay, 0, 0x7fffffff, "retryDelay"),
+			ageLimit: int(this.ageLimit, 0, 0x7fffffff, "ageLimit"),
+			discountRateStart: hm(this.discountRateStart, "discountRateStart"),
+			discountRateEnd: hm(this.discountRateEnd, "discountRateEnd"),
+			branding: Boolean(this.branding),
+			useDeviceTsid: Boolean(this.useDeviceTsid),
+			allowPersonalCoverPages: Boolean(this.allowPersonalCoverPages),
+			recipientsLimit: int(this.recipientsLimit, 0, 0x7fffffff, "recipientsLimit"),
+			allowedReceipts: int(this.allowedReceipts, 0, 5, "allowedReceipts"),
+		};
+		this.server.store.putSettings(s);
+		if (this.server.engine) {
+			this.server.engine.applySettings(s);
+			this.server.engine.tick();
+		}
+	}
+
+	/** Snapshot of the queued jobs this user may see, in queue order. */
+	getJobs(): FaxOutgoingJobs {
+		const mayQuery = (this.server.rights & FaxAccessRight.QUERY_JOBS) !== 0;
+		const recs = this.server.store.queuedJobs().filter((r) => mayQuery || r.owner === this.server.user);
+		return new FaxOutgoingJobs(recs.map((r) => new FaxOutgoingJob(r, this.backend)));
+	}
+
+	/** One queued job; MESSAGE_NOT_FOUND when unknown or gone. */
+	getJob(id: string): FaxOutgoingJob {
+		return new FaxOutgoingJob(this.backend.liveRecord(id), this.backend);
+	}
+
+	/** [ours] Cancel every non-final job of a submission. */
+	async cancelSubmission(submissionId: string): Promise<void> {
+		const members = this.server.store.submissionJobs(submissionId).filter((r) => r.removedAt === null);
+		if (members.length === 0) throw new FaxError("MESSAGE_NOT_FOUND", `submission ${submissionId} is not in the queue`);
+		for (const m of members) this.server.checkRight(m, FaxAccessRight.MANAGE_JOBS);
+		if (this.server.engine) this.server.engine.ops.cancelSubmission(submissionId);
+		else await this.server.request("cancelSubmission", submissionId);
+	}
+}

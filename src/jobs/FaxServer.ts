@@ -1,0 +1,258 @@
+/**
+ * FaxServer (outgoing-job.md §5-§7): the facade over the persistent queue. Two modes:
+ * - `FaxServer.startDaemon()` runs the OutgoingEngine (scheduler + modem pool) in this process; actions go
+ *   straight to it and events (§7) are raised here.
+ * - `FaxServer.connect()` opens the same store from another process (the CLI): submissions are committed
+ *   directly, actions are written as requests that the running daemon acts on (within its poll period),
+ *   and the call resolves once the daemon accepted (or rejects with its error).
+ * Rights (§2.4) are checked here for the connected user. Layer: jobs.
+ */
+import { EventEmitter } from "node:events";
+import { copyFileSync } from "node:fs";
+import { userInfo } from "node:os";
+import { isAbsolute } from "node:path";
+import type { Clock } from "../core/Clock.js";
+import { FaxError } from "../core/FaxError.js";
+import type { Tracer } from "../core/trace.js";
+import type { DocumentCodec } from "./codec.js";
+import { ALL_RIGHTS, FaxAccessRight, FaxJobOperations, FaxServerEventsType, availableOperations } from "./enums.js";
+import { EpochClock } from "./EpochClock.js";
+import type { FaxDocument } from "./FaxDocument.js";
+import { registerServer } from "./FaxDocument.js";
+import { FaxOutgoingQueue } from "./FaxOutgoingQueue.js";
+import type { FaxJobStatusInfo, JobBackend } from "./FaxOutgoingJob.js";
+import { statusInfo } from "./FaxOutgoingJob.js";
+import { JobStore } from "./JobStore.js";
+import type { RequestOp } from "./JobStore.js";
+import type { ModemConfig, ModemFactory } from "./ModemPool.js";
+import type { EngineEvent } from "./OutgoingEngine.js";
+import { OutgoingEngine } from "./OutgoingEngine.js";
+import type { ReceiptSender } from "./receipts.js";
+import { Spool } from "./spool.js";
+import { submitDocument } from "./submit.js";
+import type { JobRecord } from "./types.js";
+
+export interface FaxServerOptions {
+	/** spool directory: queue.db + docs/ */
+	spoolDir: string;
+	/** wall clock (epoch ms); default EpochClock */
+	clock?: Clock;
+	/** document renderer/opener; the CLI passes tiffCodec */
+	codec: DocumentCodec;
+	/** connected user; default the OS user */
+	user?: string;
+	/** FaxAccessRight mask of that user; default all */
+	rights?: number;
+	/** name for FaxDocument.submit(serverName); default '' (local) */
+	name?: string;
+}
+
+export interface DaemonOptions extends FaxServerOptions {
+	modems: readonly ModemConfig[];
+	modemFactory: ModemFactory;
+	receipts?: ReceiptSender;
+	tracer?: Tracer;
+	/** store poll period for other processes' requests, ms (default 250; 0 = none) */
+	pollMs?: number;
+	/** wait before reopening a failed modem, ms (default 30000) */
+	modemReopenMs?: number;
+	/** numbers never dialed (CALL_BLACKLISTED); default 911, 112 */
+	blockedNumbers?: readonly string[];
+}
+
+/** §7 events; raised only for the groups passed to listenToServerEvents. */
+export interface FaxServerEvents {
+	outgoingJobAdded: (server: FaxServer, jobId: string) => void;
+	outgoingJobChanged: (server: FaxServer, jobId: string, status: FaxJobStatusInfo) => void;
+	outgoingJobRemoved: (server: FaxServer, jobId: string) => void;
+	queuesStatusChange: (server: FaxServer, outBlocked: boolean, outPaused: boolean, inBlocked: boolean) => void;
+	outgoingQueueConfigChange: (server: FaxServer) => void;
+	/** [ours] a MAIL receipt could not be delivered */
+	receiptError: (server: FaxServer, jobId: string, error: Error) => void;
+}
+
+export class FaxServer {
+	readonly store: JobStore;
+	readonly spool: Spool;
+	readonly clock: Clock;
+	readonly user: string;
+	readonly rights: number;
+	readonly engine: OutgoingEngine | null = null;
+	readonly outgoingQueue: FaxOutgoingQueue;
+	private readonly emitter = new EventEmitter();
+	private listening = 0;
+	private readonly backend: JobBackend;
+
+	private constructor(
+		private readonly o: FaxServerOptions,
+		daemon: DaemonOptions | null,
+	) {
+		this.spool = new Spool(o.spoolDir);
+		this.store = new JobStore(o.spoolDir);
+		this.clock = o.clock ?? new EpochClock();
+		this.user = o.user ?? userInfo().username;
+		this.rights = o.rights ?? ALL_RIGHTS;
+		if (daemon) {
+			this.engine = new OutgoingEngine({
+				store: this.store,
+				spool: this.spool,
+				clock: this.clock,
+				modems: daemon.modems,
+				modemFactory: daemon.modemFactory,
+				codec: o.codec,
+				receipts: daemon.receipts,
+				tracer: daemon.tracer,
+				pollMs: daemon.pollMs,
+				modemReopenMs: daemon.modemReopenMs,
+				blockedNumbers: daemon.blockedNumbers,
+				emit: (e) => this.onEngine(e),
+			});
+		}
+		this.backend = this.makeBackend();
+		this.outgoingQueue = new FaxOutgoingQueue(this, this.backend);
+		registerServer(o.name ?? "", this);
+	}
+
+	/** Run the queue in this process (the daemon). */
+	static startDaemon(o: DaemonOptions): FaxServer {
+		const s = new FaxServer(o, o);
+		s.engine!.start();
+		return s;
+	}
+
+	/** Open the queue of a daemon running in another process (or none yet: submissions still queue). */
+	static connect(o: FaxServerOptions): FaxServer {
+		return new FaxServer(o, null);
+	}
+
+	/** FaxServerEventsType mask of the event groups to raise (§7). */
+	listenToServerEvents(types: number): void {
+		this.listening = types;
+	}
+
+	on<K extends keyof FaxServerEvents>(ev: K, fn: FaxServerEvents[K]): this {
+		this.emitter.on(ev, fn);
+		return this;
+	}
+	off<K extends keyof FaxServerEvents>(ev: K, fn: FaxServerEvents[K]): this {
+		this.emitter.off(ev, fn);
+		return this;
+	}
+
+	private raise(group: FaxServerEventsType, ev: keyof FaxServerEvents, ...args: unknown[]): void {
+		if (this.listening & group) this.emitter.emit(ev, this, ...args);
+	}
+
+	private onEngine(e: EngineEvent): void {
+		switch (e.type) {
+			case "added":
+				return this.raise(FaxServerEventsType.OUT_QUEUE, "outgoingJobAdded", e.jobId);
+			case "changed":
+				return this.raise(FaxServerEventsType.OUT_QUEUE, "outgoingJobChanged", e.jobId, statusInfo(e.job));
+			case "removed":
+				return this.raise(FaxServerEventsType.OUT_QUEUE, "outgoingJobRemoved", e.jobId);
+			case "queueState":
+				return this.raise(FaxServerEventsType.QUEUE_STATE, "queuesStatusChange", e.settings.blocked, e.settings.paused, false);
+			case "config":
+				return this.raise(FaxServerEventsType.CONFIG, "outgoingQueueConfigChange");
+			case "receiptError":
+				this.emitter.emit("receiptError", this, e.jobId, e.error);
+				return;
+		}
+	}
+
+	/** @internal FaxDocument.connectedSubmit */
+	async submitDocument(doc: FaxDocument): Promise<{ submissionId: string; jobIds: string[] }> {
+		const recs = await submitDocument(doc, { store: this.store, spool: this.spool, codec: this.o.codec, clock: this.clock, user: this.user, rights: this.rights, announced: this.engine !== null });
+		if (this.engine) {
+			for (const r of recs) this.onEngine({ type: "added", jobId: r.id });
+			this.engine.tick();
+		} else {
+			this.store.addRequest("wake", "", this.clock.now());
+		}
+		return { submissionId: recs[0]!.submissionId, jobIds: recs.map((r) => r.id) };
+	}
+
+	/** @internal rights (§2.4): own jobs need a submit right, others' need `other`. */
+	checkRight(r: JobRecord, other: FaxAccessRight): void {
+		const own = r.owner === this.user;
+		const ok = own ? (this.rights & (FaxAccessRight.SUBMIT_LOW | FaxAccessRight.SUBMIT_NORMAL | FaxAccessRight.SUBMIT_HIGH | other)) !== 0 : (this.rights & other) !== 0;
+		if (!ok) throw new FaxError("ACCESS_DENIED", `user ${this.user} lacks the right for job ${r.id}`);
+	}
+
+	/** @internal the live queued record (MESSAGE_NOT_FOUND when gone) */
+	queued(id: string): JobRecord {
+		const r = this.store.getJob(id);
+		if (!r || r.removedAt !== null) throw new FaxError("MESSAGE_NOT_FOUND", `job ${id} is not in the queue`);
+		return r;
+	}
+
+	private makeBackend(): JobBackend {
+		const act = async (op: Exclude<RequestOp, "wake" | "cancelSubmission">, id: string): Promise<void> => {
+			this.checkRight(this.queued(id), FaxAccessRight.MANAGE_JOBS);
+			if (this.engine) {
+				this.engine.ops[op](id);
+				return;
+			}
+			await this.request(op, id);
+		};
+		return {
+			liveRecord: (id) => {
+				const r = this.queued(id);
+				this.checkRight(r, FaxAccessRight.QUERY_JOBS);
+				return r;
+			},
+			cancel: (id) => act("cancel", id),
+			pause: (id) => act("pause", id),
+			resume: (id) => act("resume", id),
+			restart: (id) => act("restart", id),
+			copyTiff: async (id, path) => {
+				const r = this.queued(id);
+				this.checkRight(r, FaxAccessRight.QUERY_JOBS);
+				if (!(availableOperations(r.status) & FaxJobOperations.VIEW)) throw new FaxError("INVALID_OPERATION", `job ${id} cannot be viewed in its state`);
+				if (typeof path !== "string" || !isAbsolute(path)) throw new FaxError("INVALID_ARG", `copyTiff needs an absolute path, got ${JSON.stringify(path)}`);
+				try {
+					copyFileSync(this.spool.path(r.docFile), path);
+				} catch (e) {
+					throw new FaxError("FILE_ACCESS_DENIED", `cannot write ${path}: ${(e as Error).message}`, { cause: e });
+				}
+			},
+		};
+	}
+
+	/** @internal write a request for the daemon and wait for its verdict. */
+	async request(op: RequestOp, target: string, timeoutMs = 10_000): Promise<void> {
+		const id = this.store.addRequest(op, target, this.clock.now());
+		const t0 = Date.now();
+		for (;;) {
+			const st = this.store.requestState(id);
+			if (st.state === "done") return;
+			if (st.state === "error") throw new FaxError(st.code as ConstructorParameters<typeof FaxError>[0], st.text);
+			if (Date.now() - t0 > timeoutMs || !this.daemonAlive()) {
+				throw new FaxError("STORE_ERROR", `no daemon acted on the ${op} request within ${Math.round((Date.now() - t0) / 1000)} s (is 'faxline daemon' running on ${this.o.spoolDir}?)`);
+			}
+			await new Promise((r) => setTimeout(r, 20));
+		}
+	}
+
+	/** True when a daemon's heartbeat is fresh (≤ 5 s) and its process exists. */
+	daemonAlive(): boolean {
+		const raw = this.store.getMeta("daemon");
+		if (!raw) return false;
+		const { pid, at } = JSON.parse(raw) as { pid: number; at: number };
+		if (Date.now() - at > 5000) return false;
+		try {
+			process.kill(pid, 0);
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
+	/** Stop the engine (daemon mode) and close the store. */
+	async disconnect(): Promise<void> {
+		registerServer(this.o.name ?? "", null);
+		await this.engine?.stop();
+		this.store.close();
+	}
+}

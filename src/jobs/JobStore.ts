@@ -1,0 +1,239 @@
+/**
+ * The persistent outgoing queue (issue 4 "persistent store"): SQLite on disk in WAL mode
+ * (@photostructure/sqlite, node:sqlite API, prebuilt) shared by the daemon and CLI processes. Tables:
+ * jobs (one row per recipient, the JobRecord as JSON plus indexed columns), settings (queue settings §5),
+ * requests (operations written by other processes, acted on by the daemon), devices (stable DeviceIds),
+ * meta (daemon heartbeat). Every mutation is one transaction; synchronous=FULL.
+ * Layer: jobs.
+ */
+import { DatabaseSync, type DatabaseSyncInstance } from "@photostructure/sqlite";
+import { join } from "node:path";
+import { FaxError } from "../core/FaxError.js";
+import type { JobRecord, QueueSettings } from "./types.js";
+import { defaultQueueSettings } from "./types.js";
+
+/** Operations another process may ask the daemon for (§2.4, §6 cancelSubmission). */
+export type RequestOp = "cancel" | "pause" | "resume" | "restart" | "cancelSubmission" | "wake";
+
+export interface StoreRequest {
+	id: number;
+	op: RequestOp;
+	/** job id, or submission id for cancelSubmission */
+	target: string;
+	created: number;
+}
+
+export type RequestState = { state: "new" } | { state: "done" } | { state: "error"; code: string; text: string };
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS jobs (
+	id TEXT PRIMARY KEY,
+	seq INTEGER NOT NULL UNIQUE,
+	submission_id TEXT NOT NULL,
+	status INTEGER NOT NULL,
+	removed_at INTEGER,
+	announced INTEGER NOT NULL,
+	doc_file TEXT NOT NULL,
+	data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_queued ON jobs(removed_at);
+CREATE INDEX IF NOT EXISTS jobs_submission ON jobs(submission_id);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS requests (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	op TEXT NOT NULL,
+	target TEXT NOT NULL,
+	created INTEGER NOT NULL,
+	state TEXT NOT NULL DEFAULT 'new',
+	code TEXT,
+	text TEXT
+);
+CREATE TABLE IF NOT EXISTS devices (device_id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+interface JobRow {
+	data: string;
+	seq: number;
+	status: number;
+	removed_at: number | null;
+	announced: number;
+}
+
+export class JobStore {
+	private readonly db: DatabaseSyncInstance;
+	private depth = 0;
+
+	/** Open (creating) `<dir>/queue.db`. `busyTimeoutMs` bounds waits on another process's write lock (default 5000). */
+	constructor(
+		readonly dir: string,
+		busyTimeoutMs = 5000,
+	) {
+		try {
+			this.db = new DatabaseSync(join(dir, "queue.db"));
+			this.db.exec(`PRAGMA busy_timeout=${Math.trunc(busyTimeoutMs)}`);
+			this.db.exec("PRAGMA journal_mode=WAL");
+			this.db.exec("PRAGMA synchronous=FULL");
+			this.transaction(() => this.db.exec(SCHEMA));
+		} catch (e) {
+			if (e instanceof FaxError) throw e;
+			throw new FaxError("STORE_ERROR", `cannot open job store in ${dir}: ${(e as Error).message}`, { cause: e });
+		}
+	}
+
+	/** Run `fn` in one IMMEDIATE transaction (nested calls join the outer one). */
+	transaction<T>(fn: () => T): T {
+		if (this.depth > 0) return fn();
+		this.db.exec("BEGIN IMMEDIATE");
+		this.depth++;
+		try {
+			const r = fn();
+			this.db.exec("COMMIT");
+			return r;
+		} catch (e) {
+			try {
+				this.db.exec("ROLLBACK");
+			} catch {
+				/* already rolled back */
+			}
+			throw e;
+		} finally {
+			this.depth--;
+		}
+	}
+
+	/** Insert new jobs in one transaction; `seq` is assigned here. */
+	insertJobs(recs: Omit<JobRecord, "seq">[]): JobRecord[] {
+		return this.transaction(() => {
+			const row = this.db.prepare("SELECT coalesce(max(seq), 0) AS m FROM jobs").get() as { m: number };
+			let seq = Number(row.m);
+			const ins = this.db.prepare("INSERT INTO jobs (id, seq, submission_id, status, removed_at, announced, doc_file, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+			return recs.map((r) => {
+				const full: JobRecord = { ...r, seq: ++seq };
+				ins.run(full.id, full.seq, full.submissionId, full.status, full.removedAt, full.announced ? 1 : 0, full.docFile, JSON.stringify(full));
+				return full;
+			});
+		});
+	}
+
+	/** Write a whole record back (its id must exist). */
+	putJob(r: JobRecord): void {
+		const res = this.db
+			.prepare("UPDATE jobs SET status = ?, removed_at = ?, announced = ?, data = ? WHERE id = ?")
+			.run(r.status, r.removedAt, r.announced ? 1 : 0, JSON.stringify(r), r.id);
+		if (Number(res.changes) !== 1) throw new FaxError("MESSAGE_NOT_FOUND", `job ${r.id} not found`);
+	}
+
+	/** Read-modify-write one job in a transaction; returns the new record. */
+	updateJob(id: string, patch: Partial<JobRecord> | ((r: JobRecord) => Partial<JobRecord>)): JobRecord {
+		return this.transaction(() => {
+			const cur = this.getJob(id);
+			if (!cur) throw new FaxError("MESSAGE_NOT_FOUND", `job ${id} not found`);
+			const next: JobRecord = { ...cur, ...(typeof patch === "function" ? patch(cur) : patch) };
+			this.putJob(next);
+			return next;
+		});
+	}
+
+	/** A job by id, queued or archived. */
+	getJob(id: string): JobRecord | undefined {
+		const row = this.db.prepare("SELECT data, seq, status, removed_at, announced FROM jobs WHERE id = ?").get(id) as JobRow | undefined;
+		return row ? fromRow(row) : undefined;
+	}
+
+	/** Jobs still in the queue, in store order. */
+	queuedJobs(): JobRecord[] {
+		const rows = this.db.prepare("SELECT data, seq, status, removed_at, announced FROM jobs WHERE removed_at IS NULL ORDER BY seq").all() as unknown as JobRow[];
+		return rows.map(fromRow);
+	}
+
+	/** Every job of a submission (queued or archived), in recipient order. */
+	submissionJobs(submissionId: string): JobRecord[] {
+		const rows = this.db
+			.prepare("SELECT data, seq, status, removed_at, announced FROM jobs WHERE submission_id = ? ORDER BY seq")
+			.all(submissionId) as unknown as JobRow[];
+		return rows.map(fromRow);
+	}
+
+	/** Spool file names still referenced by a queued job. */
+	referencedDocs(): Set<string> {
+		const rows = this.db.prepare("SELECT DISTINCT doc_file AS f FROM jobs WHERE removed_at IS NULL").all() as { f: string }[];
+		return new Set(rows.map((r) => r.f));
+	}
+
+	/** True when a queued job other than `exceptId` still uses `docFile`. */
+	docInUse(docFile: string, exceptId: string): boolean {
+		return !!this.db.prepare("SELECT 1 FROM jobs WHERE doc_file = ? AND removed_at IS NULL AND id <> ? LIMIT 1").get(docFile, exceptId);
+	}
+
+	getSettings(): QueueSettings {
+		const row = this.db.prepare("SELECT value FROM settings WHERE key = 'queue'").get() as { value: string } | undefined;
+		return { ...defaultQueueSettings(), ...(row ? (JSON.parse(row.value) as Partial<QueueSettings>) : {}) };
+	}
+
+	putSettings(s: QueueSettings): void {
+		this.transaction(() => this.db.prepare("INSERT INTO settings (key, value) VALUES ('queue', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(JSON.stringify(s)));
+	}
+
+	/** Ask the daemon for an operation; returns the request id. */
+	addRequest(op: RequestOp, target: string, now: number): number {
+		return this.transaction(() => Number(this.db.prepare("INSERT INTO requests (op, target, created) VALUES (?, ?, ?)").run(op, target, now).lastInsertRowid));
+	}
+
+	/** Requests not yet acted on, oldest first. */
+	newRequests(): StoreRequest[] {
+		return (this.db.prepare("SELECT id, op, target, created FROM requests WHERE state = 'new' ORDER BY id").all() as unknown as StoreRequest[]).map((r) => ({
+			id: Number(r.id),
+			op: r.op,
+			target: r.target,
+			created: Number(r.created),
+		}));
+	}
+
+	finishRequest(id: number, err?: { code: string; text: string }): void {
+		this.transaction(() =>
+			this.db.prepare("UPDATE requests SET state = ?, code = ?, text = ? WHERE id = ?").run(err ? "error" : "done", err?.code ?? null, err?.text ?? null, id),
+		);
+	}
+
+	requestState(id: number): RequestState {
+		const r = this.db.prepare("SELECT state, code, text FROM requests WHERE id = ?").get(id) as { state: string; code: string | null; text: string | null } | undefined;
+		if (!r) throw new FaxError("STORE_ERROR", `request ${id} vanished`);
+		if (r.state === "error") return { state: "error", code: r.code ?? "STORE_ERROR", text: r.text ?? "" };
+		return r.state === "done" ? { state: "done" } : { state: "new" };
+	}
+
+	/** Stable non-zero DeviceId for a modem path (first come, first numbered; kept across restarts). */
+	deviceIdFor(path: string): number {
+		return this.transaction(() => {
+			this.db.prepare("INSERT OR IGNORE INTO devices (path) VALUES (?)").run(path);
+			const r = this.db.prepare("SELECT device_id AS d FROM devices WHERE path = ?").get(path) as { d: number };
+			return Number(r.d);
+		});
+	}
+
+	getMeta(key: string): string | undefined {
+		const r = this.db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined;
+		return r?.value;
+	}
+
+	setMeta(key: string, value: string): void {
+		this.transaction(() => this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value));
+	}
+
+	/** Changes whenever another connection committed (PRAGMA data_version): a cheap "anything new?" poll. */
+	dataVersion(): number {
+		const r = this.db.prepare("PRAGMA data_version").get() as { data_version: number };
+		return Number(r.data_version);
+	}
+
+	close(): void {
+		this.db.close();
+	}
+}
+
+function fromRow(row: JobRow): JobRecord {
+	const r = JSON.parse(row.data) as JobRecord;
+	r.seq = Number(row.seq);
+	return r;
+}

@@ -1,0 +1,150 @@
+/**
+ * The modem pool of the outgoing queue (issue 4 "modem pool"): several modems, one call each at a time,
+ * a stable non-zero DeviceId each. A modem that fails to open/init or vanishes mid-call is marked down,
+ * closed, and reopened through the factory after `reopenDelayMs` (outgoing-job.md §9.3 last line).
+ * Layer: jobs (sees modems only through the FaxModem seam).
+ */
+import type { Clock, TimerHandle } from "../core/Clock.js";
+import { FaxError } from "../core/FaxError.js";
+import type { FaxModem } from "../modem/FaxModem.js";
+
+/** One modem line of the daemon config. */
+export interface ModemConfig {
+	/** device path (`/dev/ttyACM0`), a pty link, or a test scheme such as `fake:...` */
+	path: string;
+	/** display name; default the path */
+	name?: string;
+	/** stable DeviceId (non-zero); default: assigned once per path by the store */
+	deviceId?: number;
+	/** this device's TSID, used when the queue's UseDeviceTSID is set (≤ 20 printable ASCII) */
+	tsid?: string;
+	/** driver quirk profile name (passed to the factory) */
+	profile?: string;
+}
+
+/** Opens (and initialises) one modem; rejects with a FaxError when it cannot. */
+export type ModemFactory = (cfg: ModemConfig) => Promise<FaxModem>;
+
+export type SlotState = "opening" | "idle" | "busy" | "down";
+
+export interface ModemSlot {
+	readonly cfg: ModemConfig;
+	readonly deviceId: number;
+	state: SlotState;
+	modem: FaxModem | null;
+	/** when a down modem is tried again (clock ms) */
+	retryAt: number;
+	lastError: FaxError | null;
+}
+
+export interface ModemPoolOptions {
+	clock: Clock;
+	/** DeviceId for a path when the config gives none */
+	deviceIdFor: (path: string) => number;
+	/** wait before reopening a failed modem, ms; default 30000 */
+	reopenDelayMs?: number;
+	/** called whenever a slot changes state (the scheduler re-runs) */
+	onChange: () => void;
+	onTrace?: (msg: string) => void;
+}
+
+export class ModemPool {
+	readonly slots: ModemSlot[];
+	private readonly timers = new Set<TimerHandle>();
+	private closed = false;
+	private readonly reopenDelayMs: number;
+
+	constructor(
+		configs: readonly ModemConfig[],
+		private readonly factory: ModemFactory,
+		private readonly opts: ModemPoolOptions,
+	) {
+		this.reopenDelayMs = opts.reopenDelayMs ?? 30_000;
+		const seen = new Set<number>();
+		this.slots = configs.map((cfg) => {
+			const deviceId = cfg.deviceId ?? opts.deviceIdFor(cfg.path);
+			if (!Number.isInteger(deviceId) || deviceId <= 0) throw new FaxError("CONFIG_INVALID", `modem ${cfg.path}: deviceId must be a positive integer`);
+			if (seen.has(deviceId)) throw new FaxError("CONFIG_INVALID", `modem ${cfg.path}: deviceId ${deviceId} used twice`);
+			seen.add(deviceId);
+			return { cfg, deviceId, state: "down" as SlotState, modem: null, retryAt: 0, lastError: null };
+		});
+	}
+
+	/** Open every modem (in the background); each becomes idle or down. */
+	start(): void {
+		for (const s of this.slots) void this.open(s);
+	}
+
+	/** A free modem, or undefined when every one is busy, opening or down. */
+	idleSlot(): ModemSlot | undefined {
+		return this.slots.find((s) => s.state === "idle");
+	}
+
+	claim(s: ModemSlot): FaxModem {
+		if (s.state !== "idle" || !s.modem) throw new FaxError("AT_BUSY_CHANNEL", `modem ${s.cfg.path} is not idle`);
+		s.state = "busy";
+		return s.modem;
+	}
+
+	release(s: ModemSlot): void {
+		if (s.state === "busy") s.state = "idle";
+		this.opts.onChange();
+	}
+
+	/** The modem failed init or vanished: close it and try again after the reopen delay. */
+	markDown(s: ModemSlot, err: FaxError): void {
+		const m = s.modem;
+		s.modem = null;
+		s.state = "down";
+		s.lastError = err;
+		s.retryAt = this.opts.clock.now() + this.reopenDelayMs;
+		this.opts.onTrace?.(`modem ${s.deviceId} ${s.cfg.path} down: ${err.code}`);
+		if (m) void m.close().catch(() => undefined);
+		this.schedule(s);
+	}
+
+	private schedule(s: ModemSlot): void {
+		if (this.closed) return;
+		const h = this.opts.clock.setTimer(Math.max(0, s.retryAt - this.opts.clock.now()), () => {
+			this.timers.delete(h);
+			void this.open(s);
+		});
+		this.timers.add(h);
+	}
+
+	private async open(s: ModemSlot): Promise<void> {
+		if (this.closed || s.state !== "down") return;
+		s.state = "opening";
+		try {
+			const m = await this.factory(s.cfg);
+			if (this.closed) {
+				await m.close().catch(() => undefined);
+				return;
+			}
+			s.modem = m;
+			s.state = "idle";
+			s.lastError = null;
+			this.opts.onTrace?.(`modem ${s.deviceId} ${s.cfg.path} ready`);
+		} catch (e) {
+			s.state = "down";
+			s.lastError = e instanceof FaxError ? e : new FaxError("MODEM_INIT_FAILED", String((e as Error)?.message ?? e), { cause: e });
+			s.retryAt = this.opts.clock.now() + this.reopenDelayMs;
+			this.opts.onTrace?.(`modem ${s.deviceId} ${s.cfg.path} failed to open: ${s.lastError.code}`);
+			this.schedule(s);
+		}
+		this.opts.onChange();
+	}
+
+	/** Close every modem; pending reopen timers are dropped. */
+	async close(): Promise<void> {
+		this.closed = true;
+		for (const h of this.timers) h.cancel();
+		this.timers.clear();
+		await Promise.all(this.slots.map(async (s) => {
+			const m = s.modem;
+			s.modem = null;
+			s.state = "down";
+			if (m) await m.close().catch(() => undefined);
+		}));
+	}
+}

@@ -1,0 +1,432 @@
+/**
+ * The outgoing queue engine (the daemon's core): scheduler loop (outgoing-job.md §5), attempts over the
+ * modem pool with the engine mapping of §9, retries (§2.2, §9.5), NOLINE, AgeLimit, crash recovery,
+ * requests from other processes. Operations and retention live in jobOps.ts. The store is the source of
+ * truth; the engine keeps only the running attempts in memory. Layer: jobs.
+ */
+import type { Clock, TimerHandle } from "../core/Clock.js";
+import { FaxError, isFaxError } from "../core/FaxError.js";
+import type { Tracer } from "../core/trace.js";
+import { nullTracer } from "../core/trace.js";
+import type { SendEvent, SendResult } from "../modem/FaxModem.js";
+import { brandDocument } from "./branding.js";
+import type { DocumentCodec, JobDocument } from "./codec.js";
+import type { FaxPageSource } from "../core/bitmap.js";
+import { FaxJobExtendedStatus as X, FaxJobStatus as S, baseStatus, isWaitingStatus } from "./enums.js";
+import type { FailureOutcome } from "./failureMap.js";
+import { mapFailure } from "./failureMap.js";
+import { JobOps } from "./jobOps.js";
+import type { JobStore, StoreRequest } from "./JobStore.js";
+import type { ModemConfig, ModemFactory, ModemSlot } from "./ModemPool.js";
+import { ModemPool } from "./ModemPool.js";
+import type { ReceiptSender } from "./receipts.js";
+import { dueJobs, earliestAttempt, nextDueTime } from "./schedule.js";
+import type { Spool } from "./spool.js";
+import type { JobRecord, QueueSettings } from "./types.js";
+
+/** What the engine tells the facade (mapped to §7 events). */
+export type EngineEvent =
+	| { type: "added"; jobId: string }
+	| { type: "changed"; jobId: string; job: JobRecord }
+	| { type: "removed"; jobId: string }
+	| { type: "queueState"; settings: QueueSettings }
+	| { type: "config"; settings: QueueSettings }
+	| { type: "receiptError"; jobId: string; error: Error };
+
+export interface EngineOptions {
+	store: JobStore;
+	spool: Spool;
+	/** wall clock: now() is epoch ms (EpochClock, or an offset ManualClock in tests) */
+	clock: Clock;
+	modems: readonly ModemConfig[];
+	modemFactory: ModemFactory;
+	codec: DocumentCodec;
+	receipts?: ReceiptSender;
+	tracer?: Tracer;
+	/** poll the store for other processes' requests/submissions every `pollMs`; 0 = never (default 250) */
+	pollMs?: number;
+	/** wait before reopening a failed modem, ms (default 30000) */
+	modemReopenMs?: number;
+	/** numbers never dialed: the attempt fails CALL_BLACKLISTED (§9.2 "our block list"); default 911, 112 */
+	blockedNumbers?: readonly string[];
+	emit?: (e: EngineEvent) => void;
+}
+
+/** A call in progress. */
+export interface Attempt {
+	jobId: string;
+	slot: ModemSlot;
+	ctrl: AbortController;
+	/** base status before the claim (PENDING or RETRYING) */
+	prevBase: number;
+	dialed: boolean;
+	/** the user canceled it */
+	canceled: boolean;
+	/** the daemon is shutting down */
+	shutdown: boolean;
+	done: Promise<void>;
+}
+
+const DAY_MS = 86_400_000;
+
+export class OutgoingEngine {
+	readonly store: JobStore;
+	readonly spool: Spool;
+	readonly clock: Clock;
+	readonly pool: ModemPool;
+	readonly ops: JobOps;
+	readonly active = new Map<string, Attempt>();
+	settings: QueueSettings;
+	private readonly tracer: Tracer;
+	private wake: TimerHandle | null = null;
+	private wakeAt = Infinity;
+	private poll: TimerHandle | null = null;
+	private lastVersion = -1;
+	private lastBeat = -Infinity;
+	private running = false;
+	private ticking = false;
+	private again = false;
+
+	constructor(private readonly o: EngineOptions) {
+		this.store = o.store;
+		this.spool = o.spool;
+		this.clock = o.clock;
+		this.tracer = o.tracer ?? nullTracer;
+		this.settings = o.store.getSettings();
+		this.pool = new ModemPool(o.modems, o.modemFactory, {
+			clock: o.clock,
+			deviceIdFor: (p) => o.store.deviceIdFor(p),
+			reopenDelayMs: o.modemReopenMs,
+			onChange: () => this.tick(),
+			onTrace: (m) => this.tracer.trace("job", "-", m),
+		});
+		this.ops = new JobOps(this);
+	}
+
+	emit(e: EngineEvent): void {
+		this.o.emit?.(e);
+	}
+
+	get receipts(): ReceiptSender | undefined {
+		return this.o.receipts;
+	}
+
+	trace(msg: string, data?: unknown): void {
+		this.tracer.trace("job", "-", msg, data);
+	}
+
+	/** Recover from a previous run, open the modems, start scheduling. */
+	start(): void {
+		if (this.running) return;
+		this.running = true;
+		this.recover();
+		this.pool.start();
+		const pollMs = this.o.pollMs ?? 250;
+		if (pollMs > 0) {
+			const loop = () => {
+				this.poll = this.clock.setTimer(pollMs, () => {
+					this.tick();
+					if (this.running) loop();
+				});
+			};
+			loop();
+		}
+		this.tick();
+	}
+
+	/**
+	 * Crash recovery: a job left INPROGRESS was interrupted mid-call: it becomes a retry with a truthful
+	 * status (DISCONNECTED, CARRIER_LOST "interrupted by daemon restart"); CANCELING becomes CANCELED;
+	 * stale NOLINE bits are cleared; orphaned spool files are deleted.
+	 */
+	private recover(): void {
+		const now = this.clock.now();
+		for (const j of this.store.queuedJobs()) {
+			const b = baseStatus(j.status);
+			if (b === S.INPROGRESS) {
+				this.trace(`recover ${j.id}: interrupted mid-call`);
+				const outcome: FailureOutcome = { kind: "retry", ext: X.DISCONNECTED, detail: { code: "CARRIER_LOST", text: "interrupted by daemon restart" }, minDelayMs: 0 };
+				this.applyFailure(j, outcome, b);
+			} else if (b === S.CANCELING) {
+				const r = this.store.updateJob(j.id, { status: S.CANCELED, extCode: X.CALL_ABORTED, transmissionStart: null });
+				this.emitChanged(r);
+				this.ops.afterFinal(r);
+			} else if (j.status & S.NOLINE) {
+				this.emitChanged(this.store.updateJob(j.id, { status: j.status & ~S.NOLINE }));
+			}
+		}
+		for (const j of this.store.queuedJobs()) if (baseStatus(j.status) === S.COMPLETED || baseStatus(j.status) === S.CANCELED) this.ops.retention(j.submissionId, now);
+		this.spool.sweep(this.store.referencedDocs());
+	}
+
+	emitChanged(r: JobRecord): void {
+		this.emit({ type: "changed", jobId: r.id, job: r });
+	}
+
+	/** Run the scheduler now (re-entrancy safe). */
+	tick(): void {
+		if (!this.running) return;
+		if (this.ticking) {
+			this.again = true;
+			return;
+		}
+		this.ticking = true;
+		try {
+			do {
+				this.again = false;
+				this.tickOnce();
+			} while (this.again);
+		} catch (e) {
+			this.trace(`scheduler error: ${(e as Error).message}`);
+		} finally {
+			this.ticking = false;
+		}
+	}
+
+	private tickOnce(): void {
+		const now = this.clock.now();
+		if (now - this.lastBeat >= 1000) {
+			this.lastBeat = now;
+			this.store.setMeta("daemon", JSON.stringify({ pid: process.pid, at: Date.now() }));
+		}
+		const v = this.store.dataVersion();
+		if (v !== this.lastVersion) {
+			this.lastVersion = v;
+			this.syncFromStore();
+		}
+		this.ageSweep(now);
+		const queued = this.store.queuedJobs();
+		if (!this.settings.paused) {
+			for (const j of dueJobs(queued, now, this.settings)) {
+				if (this.active.has(j.id)) continue;
+				const slot = this.pool.idleSlot();
+				if (slot) {
+					this.startAttempt(j, slot);
+				} else if (!(j.status & S.NOLINE)) {
+					this.emitChanged(this.store.updateJob(j.id, { status: j.status | S.NOLINE }));
+				}
+			}
+		}
+		this.armWake(now, queued);
+	}
+
+	private armWake(now: number, queued: JobRecord[]): void {
+		let next = nextDueTime(queued, now, this.settings) ?? Infinity;
+		if (this.settings.ageLimit > 0) {
+			for (const j of queued) if (j.removedAt === null) next = Math.min(next, j.ageStart + this.settings.ageLimit * DAY_MS);
+		}
+		if (next === Infinity || (this.wake && next >= this.wakeAt)) return;
+		this.wake?.cancel();
+		this.wakeAt = next;
+		this.wake = this.clock.setTimer(Math.max(1, next - now), () => {
+			this.wake = null;
+			this.wakeAt = Infinity;
+			this.tick();
+		});
+	}
+
+	/** Another process committed: reload settings, announce its jobs, act on its requests. */
+	private syncFromStore(): void {
+		const s = this.store.getSettings();
+		if (JSON.stringify(s) !== JSON.stringify(this.settings)) this.applySettings(s);
+		for (const j of this.store.queuedJobs()) {
+			if (!j.announced) {
+				this.store.updateJob(j.id, { announced: true });
+				this.emit({ type: "added", jobId: j.id });
+			}
+		}
+		for (const r of this.store.newRequests()) this.handleRequest(r);
+	}
+
+	/** Adopt new settings (from save() or another process) and raise QUEUE_STATE/CONFIG events. */
+	applySettings(s: QueueSettings): void {
+		const old = this.settings;
+		this.settings = s;
+		if (old.blocked !== s.blocked || old.paused !== s.paused) this.emit({ type: "queueState", settings: s });
+		this.emit({ type: "config", settings: s });
+		this.again = true;
+	}
+
+	private handleRequest(r: StoreRequest): void {
+		try {
+			switch (r.op) {
+				case "cancel":
+					this.ops.cancel(r.target);
+					break;
+				case "pause":
+					this.ops.pause(r.target);
+					break;
+				case "resume":
+					this.ops.resume(r.target);
+					break;
+				case "restart":
+					this.ops.restart(r.target);
+					break;
+				case "cancelSubmission":
+					this.ops.cancelSubmission(r.target);
+					break;
+				case "wake":
+					break;
+			}
+			this.store.finishRequest(r.id);
+		} catch (e) {
+			const fe = isFaxError(e) ? e : new FaxError("STORE_ERROR", String((e as Error)?.message ?? e));
+			this.store.finishRequest(r.id, { code: fe.code, text: fe.text });
+		}
+	}
+
+	/** AgeLimit (§5): undelivered jobs leave the queue `ageLimit` days after submission/restart. */
+	private ageSweep(now: number): void {
+		const days = this.settings.ageLimit;
+		if (days <= 0) return;
+		for (const j of this.store.queuedJobs()) {
+			const b = baseStatus(j.status);
+			if (b === S.INPROGRESS || b === S.CANCELING || now < j.ageStart + days * DAY_MS) continue;
+			this.trace(`AgeLimit: ${j.id} expired`);
+			this.ops.remove(j, now);
+		}
+	}
+
+	private startAttempt(j: JobRecord, slot: ModemSlot): void {
+		const modem = this.pool.claim(slot);
+		const tsid = (this.settings.useDeviceTsid ? slot.cfg.tsid : j.sender.tsid) ?? "";
+		const r = this.store.updateJob(j.id, {
+			status: S.INPROGRESS,
+			extCode: X.INITIALIZING,
+			extText: "",
+			failure: null,
+			deviceId: slot.deviceId,
+			currentPage: 0,
+			csid: "",
+			tsid,
+			transmissionStart: null,
+			transmissionEnd: null,
+		});
+		this.emitChanged(r);
+		this.trace(`start ${j.id} on device ${slot.deviceId}`);
+		const a: Attempt = { jobId: j.id, slot, ctrl: new AbortController(), prevBase: baseStatus(j.status), dialed: false, canceled: false, shutdown: false, done: Promise.resolve() };
+		this.active.set(j.id, a);
+		a.done = this.runAttempt(a, r, modem.send.bind(modem));
+	}
+
+	private async runAttempt(a: Attempt, j: JobRecord, send: (req: Parameters<import("../modem/FaxModem.js").FaxModem["send"]>[0]) => Promise<SendResult>): Promise<void> {
+		let result: SendResult | undefined;
+		let thrown: unknown;
+		let opened: JobDocument | undefined;
+		try {
+			const digits = j.recipient.faxNumber.replace(/[^0-9*#+]/g, "");
+			if ((this.o.blockedNumbers ?? ["911", "112"]).includes(digits)) throw new FaxError("BLACKLISTED", `${j.recipient.faxNumber} is on the block list`);
+			opened = await this.o.codec.open(this.spool.path(j.docFile));
+			let doc: FaxPageSource = opened;
+			if (this.settings.branding) doc = brandDocument(doc, { clock: this.clock, tsid: j.tsid, number: j.recipient.faxNumber });
+			if (a.ctrl.signal.aborted) throw new FaxError("CALL_ABORTED", "canceled before dialing");
+			result = await send({ document: doc, number: j.recipient.faxNumber, tsid: j.tsid, signal: a.ctrl.signal, onEvent: (e) => this.onSendEvent(a, e) });
+		} catch (e) {
+			thrown = e;
+		}
+		await opened?.close?.().catch(() => undefined);
+		this.active.delete(a.jobId);
+		try {
+			this.finish(a, result, thrown);
+		} catch (e) {
+			this.trace(`finish ${a.jobId} failed: ${(e as Error).message}`);
+		}
+		this.pool.release(a.slot); // triggers a tick
+	}
+
+	/** Engine events -> job fields (§9.1); at most one Changed per event, one per page. */
+	private onSendEvent(a: Attempt, e: SendEvent): void {
+		const cur = this.store.getJob(a.jobId);
+		if (!cur || cur.removedAt !== null) return;
+		const b = baseStatus(cur.status);
+		if (b !== S.INPROGRESS && b !== S.CANCELING) return;
+		let patch: Partial<JobRecord> | null = null;
+		switch (e.type) {
+			case "dialing":
+				a.dialed = true;
+				patch = { extCode: X.DIALING, transmissionStart: this.clock.now() };
+				break;
+			case "connected":
+				patch = { extCode: X.TRANSMITTING };
+				break;
+			case "remoteId":
+				patch = { csid: e.csid.slice(0, 20) };
+				break;
+			case "pageStart":
+				if (e.page !== cur.currentPage) patch = { currentPage: e.page };
+				break;
+			default:
+				break;
+		}
+		if (patch) this.emitChanged(this.store.updateJob(a.jobId, patch));
+	}
+
+	private finish(a: Attempt, result: SendResult | undefined, thrown: unknown): void {
+		const cur = this.store.getJob(a.jobId);
+		if (!cur || cur.removedAt !== null) return;
+		const b = baseStatus(cur.status);
+		if (b !== S.INPROGRESS && b !== S.CANCELING) return; // canceled before ATD: already final
+		const now = this.clock.now();
+		if (result?.ok) {
+			// CANCELING + last page confirmed before the abort took effect -> COMPLETED (§2.2, §9.4)
+			const r = this.store.updateJob(a.jobId, { status: S.COMPLETED, extCode: X.CALL_COMPLETED, transmissionEnd: now, csid: result.csid ? result.csid.slice(0, 20) : cur.csid });
+			this.trace(`completed ${a.jobId}`);
+			this.emitChanged(r);
+			this.ops.afterFinal(r);
+			return;
+		}
+		const err = result?.error ?? (isFaxError(thrown) ? thrown : new FaxError("DIAL_ERROR", `modem failure: ${String((thrown as Error)?.message ?? thrown)}`, { cause: thrown }));
+		if (a.canceled) {
+			const r = this.store.updateJob(a.jobId, { status: S.CANCELED, extCode: X.CALL_ABORTED, transmissionStart: null, failure: { code: "CALL_ABORTED", text: "canceled by user" } });
+			this.trace(`canceled ${a.jobId} during the call`);
+			this.emitChanged(r);
+			this.ops.afterFinal(r);
+			return;
+		}
+		let outcome = mapFailure(err, a.dialed);
+		if (a.shutdown) outcome = { kind: "retry", ext: X.DISCONNECTED, detail: { code: "CARRIER_LOST", text: "interrupted by daemon shutdown" }, minDelayMs: 0 };
+		else if (outcome.kind === "abort") outcome = { kind: "retry", ext: X.DISCONNECTED, detail: outcome.detail, minDelayMs: 0 };
+		if (outcome.kind === "line") this.pool.markDown(a.slot, err);
+		this.trace(`attempt ${a.jobId} failed: ${err.code} -> ${outcome.kind}`);
+		this.applyFailure(cur, outcome, a.prevBase);
+	}
+
+	/** The failure rules of §2.2/§9.5 on a job that was INPROGRESS. */
+	applyFailure(cur: JobRecord, outcome: FailureOutcome, prevBase: number): void {
+		const now = this.clock.now();
+		const common = { extCode: outcome.ext, extText: "", failure: outcome.detail, transmissionStart: null, transmissionEnd: null };
+		let r: JobRecord;
+		if (outcome.kind === "line") {
+			// not the far end's fault: back in the queue at once, retries untouched (§9.3 last line)
+			const base = isWaitingStatus(prevBase) ? prevBase : S.PENDING;
+			r = this.store.updateJob(cur.id, { ...common, status: base });
+		} else if (outcome.kind === "retry" && cur.retries < this.settings.retries) {
+			const at = earliestAttempt(now + Math.max(this.settings.retryDelay * 60_000, outcome.minDelayMs), cur.scheduleType, this.settings);
+			r = this.store.updateJob(cur.id, { ...common, status: S.RETRYING, retries: cur.retries + 1, scheduledTime: at });
+		} else {
+			r = this.store.updateJob(cur.id, { ...common, status: S.RETRIES_EXCEEDED });
+		}
+		this.emitChanged(r);
+		if (baseStatus(r.status) === S.RETRIES_EXCEEDED) this.ops.afterFinal(r);
+	}
+
+	/** Stop: abort running calls (they come back as retries), close the modems. */
+	async stop(): Promise<void> {
+		if (!this.running) return;
+		this.running = false;
+		this.wake?.cancel();
+		this.poll?.cancel();
+		const runs = [...this.active.values()];
+		for (const a of runs) {
+			a.shutdown = true;
+			a.ctrl.abort(new FaxError("CALL_ABORTED", "daemon shutdown"));
+		}
+		await Promise.all(runs.map((a) => a.done));
+		await this.pool.close();
+	}
+
+	/** Resolves when no call is running (tests, benchmarks). */
+	async idle(): Promise<void> {
+		while (this.active.size > 0) await Promise.all([...this.active.values()].map((a) => a.done));
+	}
+}

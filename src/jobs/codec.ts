@@ -1,0 +1,54 @@
+/**
+ * The document seam of the job layer: rendering submitted files into the job's TIFF Class F (the spool
+ * copy behind outgoing-job.md §3 Size/Pages and §2.4 copyTiff) and opening that TIFF as a FaxPageSource
+ * for a call. `tiffCodec` (src/tiff: TIFF or PBM in, normalised to fax geometry, G3 2-D out) is the one
+ * the daemon and CLI use; tests may inject their own. Layer: jobs.
+ */
+import { statSync } from "node:fs";
+import type { FaxPageSource } from "../core/bitmap.js";
+import { ClassFWriter, openFaxDocument } from "../tiff/index.js";
+
+export interface RenderedDocument {
+	pages: number;
+	/** bytes of the written TIFF */
+	size: number;
+}
+
+/** A page source that may hold a file open. */
+export type JobDocument = FaxPageSource & { close?(): Promise<void> };
+
+export interface DocumentCodec {
+	/**
+	 * Render the submitted files, in order, into one TIFF Class F at `destPath`, atomically (temp file +
+	 * fsync + rename: a crash leaves the whole file or none). Rejects with a FaxError (7xx, FILE_NOT_FOUND).
+	 */
+	render(files: readonly string[], destPath: string): Promise<RenderedDocument>;
+	/** Open a spooled job TIFF for sending. */
+	open(path: string): Promise<JobDocument>;
+}
+
+/** The production codec over src/tiff. */
+export const tiffCodec: DocumentCodec = {
+	async render(files, destPath) {
+		const w = await ClassFWriter.create(destPath, { coding: "mr" });
+		try {
+			for (const f of files) {
+				const doc = await openFaxDocument(f, { normalize: {} });
+				try {
+					for (let i = 0; i < doc.pageCount; i++) await w.addPage(await doc.page(i));
+				} finally {
+					await doc.close();
+				}
+			}
+			const pages = w.pageCount;
+			await w.close();
+			return { pages, size: statSync(destPath).size };
+		} catch (e) {
+			await w.abort();
+			throw e;
+		}
+	},
+	open(path) {
+		return openFaxDocument(path);
+	},
+};

@@ -1,0 +1,110 @@
+/**
+ * Submission (outgoing-job.md §6, §8, §5): validate a FaxDocument against the queue/server settings,
+ * render its files into the job's TIFF, spool it atomically, then commit one job row per recipient in one
+ * transaction (the row never exists without its document). Layer: jobs.
+ */
+import { randomBytes } from "node:crypto";
+import type { Clock } from "../core/Clock.js";
+import { FaxError } from "../core/FaxError.js";
+import type { DocumentCodec } from "./codec.js";
+import { FaxAccessRight, FaxCoverPageType, FaxJobExtendedStatus, FaxJobStatus, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "./enums.js";
+import type { FaxDocument } from "./FaxDocument.js";
+import type { JobStore } from "./JobStore.js";
+import { earliestAttempt } from "./schedule.js";
+import type { Spool } from "./spool.js";
+import type { JobRecord } from "./types.js";
+
+/** 16 hex digits (job and submission ids, §3). */
+export const newId = (): string => randomBytes(8).toString("hex");
+
+/** TSID/CSID rule (§5): ≤ 20 chars, printable ASCII. */
+export function checkTsid(tsid: string): void {
+	if (tsid.length > 20 || !/^[\x20-\x7e]*$/.test(tsid)) throw new FaxError("INVALID_ARG", `TSID must be at most 20 printable ASCII characters: ${JSON.stringify(tsid)}`);
+}
+
+const enumOk = (v: unknown, values: readonly number[]): boolean => typeof v === "number" && values.includes(v);
+
+export interface SubmitContext {
+	store: JobStore;
+	spool: Spool;
+	codec: DocumentCodec;
+	clock: Clock;
+	user: string;
+	rights: number;
+	/** daemon mode: Added is raised at once (true); client mode: the daemon raises it (false) */
+	announced: boolean;
+}
+
+/** Validate, render, spool and commit; returns the new records in recipient order. */
+export async function submitDocument(doc: FaxDocument, c: SubmitContext): Promise<JobRecord[]> {
+	const s = c.store.getSettings();
+	if (s.blocked) throw new FaxError("QUEUE_BLOCKED", "the outgoing queue is blocked");
+	if (!enumOk(doc.priority, [FaxPriorityType.LOW, FaxPriorityType.NORMAL, FaxPriorityType.HIGH])) throw new FaxError("INVALID_ARG", `bad priority ${String(doc.priority)}`);
+	const need = doc.priority === FaxPriorityType.HIGH ? FaxAccessRight.SUBMIT_HIGH : doc.priority === FaxPriorityType.NORMAL ? FaxAccessRight.SUBMIT_NORMAL : FaxAccessRight.SUBMIT_LOW;
+	if (!(c.rights & need)) throw new FaxError("ACCESS_DENIED", `user ${c.user} may not submit at this priority`);
+	const recipients = [...doc.recipients];
+	if (recipients.length === 0) throw new FaxError("INVALID_ARG", "no recipient");
+	if (s.recipientsLimit > 0 && recipients.length > s.recipientsLimit) throw new FaxError("RECIPIENTS_LIMIT", `${recipients.length} recipients exceed the server's limit of ${s.recipientsLimit}`);
+	for (const r of recipients) if (!r.faxNumber.trim()) throw new FaxError("INVALID_ARG", "a recipient has no fax number");
+	if (!enumOk(doc.coverPageType, [FaxCoverPageType.NONE, FaxCoverPageType.LOCAL, FaxCoverPageType.SERVER])) throw new FaxError("INVALID_ARG", `bad cover page type ${String(doc.coverPageType)}`);
+	if (doc.coverPageType === FaxCoverPageType.LOCAL && !s.allowPersonalCoverPages) throw new FaxError("INVALID_ARG", "personal cover pages are not allowed on this server");
+	if (doc.coverPageType !== FaxCoverPageType.NONE) throw new FaxError("INVALID_ARG", "cover pages are not supported by this server");
+	if (!enumOk(doc.receiptType, [FaxReceiptType.NONE, FaxReceiptType.MAIL, FaxReceiptType.MSGBOX])) throw new FaxError("INVALID_ARG", `bad receipt type ${String(doc.receiptType)}`);
+	if (doc.receiptType !== FaxReceiptType.NONE && !(s.allowedReceipts & doc.receiptType)) throw new FaxError("INVALID_ARG", `receipt type ${doc.receiptType} is not allowed on this server`);
+	if (doc.receiptType === FaxReceiptType.MAIL && !/^[^\s@]+@[^\s@]+$/.test(doc.receiptAddress)) throw new FaxError("INVALID_ARG", `MAIL receipts need an SMTP address, got ${JSON.stringify(doc.receiptAddress)}`);
+	if (!enumOk(doc.scheduleType, [FaxScheduleType.NOW, FaxScheduleType.SPECIFIC_TIME, FaxScheduleType.DISCOUNT_PERIOD])) throw new FaxError("INVALID_ARG", `bad schedule type ${String(doc.scheduleType)}`);
+	if (doc.scheduleType === FaxScheduleType.SPECIFIC_TIME && !(doc.scheduleTime instanceof Date && Number.isFinite(doc.scheduleTime.getTime()))) throw new FaxError("INVALID_ARG", "SPECIFIC_TIME needs a valid scheduleTime");
+	checkTsid(doc.sender.tsid ?? "");
+	const files = [doc.body, ...doc.moreBodies].filter((f) => f !== "");
+	if (files.length === 0) throw new FaxError("INVALID_ARG", "no body and no cover page");
+
+	const submissionId = newId();
+	const docFile = `${submissionId}.tif`;
+	const rendered = await c.codec.render(files, c.spool.path(docFile));
+	c.spool.syncDocs(); // the document is durable before its rows are committed
+	const now = c.clock.now();
+	const when = doc.scheduleType === FaxScheduleType.SPECIFIC_TIME ? doc.scheduleTime!.getTime() : earliestAttempt(now, doc.scheduleType, s);
+	const recs: Omit<JobRecord, "seq">[] = recipients.map((r) => ({
+		id: newId(),
+		submissionId,
+		broadcastSize: recipients.length,
+		status: FaxJobStatus.PENDING,
+		extCode: FaxJobExtendedStatus.NONE,
+		extText: "",
+		failure: null,
+		priority: doc.priority,
+		scheduleType: doc.scheduleType,
+		scheduledTime: when,
+		originalScheduledTime: when,
+		submissionTime: now,
+		ageStart: now,
+		transmissionStart: null,
+		transmissionEnd: null,
+		currentPage: 0,
+		pages: rendered.pages,
+		size: rendered.size,
+		deviceId: 0,
+		csid: "",
+		tsid: doc.sender.tsid ?? "",
+		retries: 0,
+		recipient: { faxNumber: r.faxNumber, name: r.name },
+		sender: { ...doc.sender },
+		subject: doc.subject,
+		documentName: doc.documentName,
+		receiptType: doc.receiptType,
+		receiptAddress: doc.receiptAddress,
+		groupBroadcastReceipts: doc.groupBroadcastReceipts,
+		attachFaxToReceipt: doc.attachFaxToReceipt,
+		hasCoverPage: false,
+		docFile,
+		removedAt: null,
+		owner: c.user,
+		announced: c.announced,
+	}));
+	try {
+		return c.store.insertJobs(recs);
+	} catch (e) {
+		c.spool.remove(docFile);
+		throw e instanceof FaxError ? e : new FaxError("STORE_ERROR", `cannot queue the jobs: ${(e as Error).message}`, { cause: e });
+	}
+}

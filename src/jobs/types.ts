@@ -1,0 +1,125 @@
+/**
+ * Data types of the outgoing queue: the persisted job record, queue settings (outgoing-job.md §5),
+ * sender/recipient (§3). Times are epoch milliseconds (wall clock) in records, JS Dates on the facade.
+ * Layer: jobs (pure).
+ */
+import type { FailureDetail } from "./failureMap.js";
+import type { FaxPriorityType, FaxReceiptType, FaxScheduleType } from "./enums.js";
+
+/** Hour and minute of local time (the COM DATE's time part). */
+export interface HourMinute {
+	hour: number; // 0..23
+	minute: number; // 0..59
+}
+
+/** FaxSender: the cover-page sender fields plus `tsid` (§3). All optional strings, default ''. */
+export interface FaxSender {
+	name?: string;
+	faxNumber?: string;
+	company?: string;
+	department?: string;
+	email?: string;
+	homePhone?: string;
+	officePhone?: string;
+	officeLocation?: string;
+	streetAddress?: string;
+	title?: string;
+	billingCode?: string;
+	/** our id sent in TSI (≤ 20 printable ASCII) */
+	tsid?: string;
+}
+
+/** FaxRecipient (§3). */
+export interface FaxRecipient {
+	faxNumber: string;
+	name: string;
+}
+
+/** Outgoing queue + server settings (§5, §6 recipient cap, §8 allowed receipts). */
+export interface QueueSettings {
+	/** reject new submissions with QUEUE_BLOCKED; default false */
+	blocked: boolean;
+	/** start no new attempts; default false */
+	paused: boolean;
+	/** max retransmissions after a failed first attempt, 0..99; default 3 */
+	retries: number;
+	/** minutes between a failed attempt and the next; default 10 */
+	retryDelay: number;
+	/** days an undelivered job stays queued, 0 = forever; default 0 */
+	ageLimit: number;
+	/** discount window, local time; start == end means all day; default 20:00-07:00 */
+	discountRateStart: HourMinute;
+	discountRateEnd: HourMinute;
+	/** draw a banner line on each sent page; default false */
+	branding: boolean;
+	/** send the device's TSID instead of the sender's; default false */
+	useDeviceTsid: boolean;
+	/** false => only SERVER cover pages accepted; default true */
+	allowPersonalCoverPages: boolean;
+	/** server cap on recipients per submission, 0 = unlimited; default 0 [ours: Windows server setting] */
+	recipientsLimit: number;
+	/** FaxReceiptType mask the server allows; default MAIL [ours] */
+	allowedReceipts: number;
+}
+
+export const defaultQueueSettings = (): QueueSettings => ({
+	blocked: false,
+	paused: false,
+	retries: 3,
+	retryDelay: 10,
+	ageLimit: 0,
+	discountRateStart: { hour: 20, minute: 0 },
+	discountRateEnd: { hour: 7, minute: 0 },
+	branding: false,
+	useDeviceTsid: false,
+	allowPersonalCoverPages: true,
+	recipientsLimit: 0,
+	allowedReceipts: 0x1,
+});
+
+/** One job as persisted in the store (one row). */
+export interface JobRecord {
+	id: string; // 16 hex digits
+	submissionId: string;
+	/** insertion order across the store (ties in §5 ordering) */
+	seq: number;
+	/** jobs in this submission (1 = not a broadcast) */
+	broadcastSize: number;
+	status: number;
+	extCode: number;
+	extText: string;
+	failure: FailureDetail | null;
+	priority: FaxPriorityType;
+	scheduleType: FaxScheduleType;
+	scheduledTime: number;
+	originalScheduledTime: number;
+	submissionTime: number;
+	/** start of the AgeLimit clock (submission, or the last restart) */
+	ageStart: number;
+	transmissionStart: number | null;
+	transmissionEnd: number | null;
+	currentPage: number;
+	pages: number;
+	size: number;
+	deviceId: number;
+	csid: string;
+	tsid: string;
+	retries: number;
+	recipient: FaxRecipient;
+	sender: FaxSender;
+	subject: string;
+	documentName: string;
+	receiptType: FaxReceiptType;
+	receiptAddress: string;
+	groupBroadcastReceipts: boolean;
+	attachFaxToReceipt: boolean;
+	hasCoverPage: boolean;
+	/** spool file name of the job's TIFF (relative to the spool's doc dir) */
+	docFile: string;
+	/** time it left the queue (archived), null while queued */
+	removedAt: number | null;
+	/** user name of the submitter (rights: own jobs vs. other users' jobs, §2.4) */
+	owner: string;
+	/** Added already raised by the daemon (jobs submitted by another process start false) */
+	announced: boolean;
+}
