@@ -5,6 +5,7 @@
  * Each strip is coded independently: 2-D coding restarts at every strip. Layer: tiff (pure).
  */
 import type { Bitmap, FaxResolution } from "../core/bitmap.js";
+import { FaxError } from "../core/FaxError.js";
 import type { T4Coding, T4DecodeResult } from "../t4/index.js";
 import { decodeToBitmap, encodeBitmap } from "../t4/index.js";
 
@@ -25,14 +26,20 @@ export function codingOf(compression: number, t4Options: number): T4Coding {
 
 /** Decodes one strip of a CCITT-compressed TIFF page into `rows` rows (missing rows are white). */
 export function decodeCcittStrip(data: Uint8Array, p: { compression: number; t4Options: number; fillOrder: 1 | 2; width: number; rows: number }): StripDecode {
-	const r: T4DecodeResult = decodeToBitmap(data, {
-		coding: codingOf(p.compression, p.t4Options),
-		width: p.width,
-		bitOrder: p.fillOrder === 2 ? "lsb" : "msb",
-		byteAlignRows: p.compression === 2,
-		rows: p.rows,
-		maxRows: p.rows,
-	});
+	let r: T4DecodeResult;
+	try {
+		r = decodeToBitmap(data, {
+			coding: codingOf(p.compression, p.t4Options),
+			width: p.width,
+			bitOrder: p.fillOrder === 2 ? "lsb" : "msb",
+			byteAlignRows: p.compression === 2,
+			rows: p.rows,
+			maxRows: p.rows,
+		});
+	} catch (e) {
+		if (e instanceof FaxError) throw e;
+		throw new FaxError("T4_DECODE_ERROR", `CCITT strip undecodable: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+	}
 	return { bitmap: r.bitmap, badLines: r.badLines, consecutiveBadLines: r.consecutiveBadLines, truncated: r.truncated };
 }
 
@@ -60,7 +67,7 @@ export function encodeCcittStrip(b: Bitmap, p: CcittWriteParams & { resolution: 
 		k: p.coding === "mr" ? (p.k ?? kFor(p.resolution)) : undefined,
 		eol: true,
 		alignEol: p.alignEol ?? false,
-		leadingEol: false,
+		leadingEol: true, // libtiff and TIFF 6.0 §11: every G3 row, the first included, begins with EOL
 		rtc: false,
 		bitOrder,
 	});

@@ -72,7 +72,15 @@ export function defaultResolution(yRes: number): FaxResolution {
 
 /** Opens a TIFF (any of Compression 1/2/3/4/32773) or PBM (P1/P4, multi-image) file. */
 export async function openFaxDocument(path: string, opts: OpenOptions = {}): Promise<FaxDocument> {
-	const fh = await open(path, "r");
+	let fh: FileHandle;
+	try {
+		fh = await open(path, "r");
+	} catch (e) {
+		const code = (e as NodeJS.ErrnoException).code;
+		if (code === "ENOENT") throw new FaxError("FILE_NOT_FOUND", `no such file: ${path}`, { cause: e });
+		if (code === "EACCES" || code === "EISDIR") throw new FaxError("FILE_ACCESS_DENIED", `cannot read ${path} (${code})`, { cause: e });
+		throw e;
+	}
 	try {
 		const size = (await fh.stat()).size;
 		if (size > MAX_FILE_BYTES) throw new FaxError("TIFF_TOO_LARGE", `${path}: file of ${size} bytes is too large`);
