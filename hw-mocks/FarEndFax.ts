@@ -1,0 +1,406 @@
+/**
+ * FarEndFax: the simulated answering fax machine behind ModemSimulator (T.30 called terminal, receive
+ * side, non-ECM). After ATD it answers and sends NSF/CSI/DIS (T.30 §5.2, Figure 5-2a; DIS repeated
+ * every T4 while the caller is silent), takes TSI/DCS, judges TCF with HylaFAX's rule and answers
+ * CFR/FTT, receives pages at the DCS rate and decodes them with src/t4, answers MPS/EOM/EOP (MCF/RTN,
+ * or what a fault asks for), and on DCN writes the pages it kept as a TIFF Class F file.
+ * Everything it sees goes into the call's record (records.ts). Layer: hw-mocks.
+ */
+import { join } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { yResOf, type FaxResolution } from "../src/core/bitmap.js";
+import { buildFrame } from "../src/hdlc/frame.js";
+import { Fcf, fcfName, type FcfName } from "../src/t30/fcf.js";
+import { buildDis, dcsMinScanMs, dcsRate, dcsResolution, dcsWidth, decodeId, disMinScanMs, disRates, disResolutions, disWidths, emptyDis, encodeId, parseDis, type DisFields } from "../src/t30/dis.js";
+import { decodeToBitmap } from "../src/t4/index.js";
+import { ClassFWriter } from "../src/tiff/ClassFWriter.js";
+import type { FaultSet, PostPageName } from "./faults.js";
+import { judgeTcf, scanLines } from "./lineChecks.js";
+import type { CallEnd, CallRecord, DcsRecord, PageRecord } from "./records.js";
+
+/** What the far end needs from the line (the DCE). */
+export interface FarEndPort {
+	/** line ms */
+	now(): number;
+	timer(lineMs: number, fn: () => void): { cancel(): void };
+	/** Send V.21 frames (complete, without FCS) after `delayMs` of silence; `hangupAfter` = line drops after. */
+	transmit(frames: Uint8Array[], delayMs: number, hangupAfter?: boolean): void;
+}
+
+export interface FarEndOptions {
+	/** line ms from ATD to the first V.21 flags (ringing, answer, CED); default 4000 */
+	answerDelayMs?: number;
+	/** called subscriber id sent in CSI; default "+1 555 0100" */
+	csi?: string;
+	/** NSF FIF to send before CSI (none by default) */
+	nsf?: Uint8Array;
+	/** DIS bits 11-14 (dis.ts DisFields.modemCode packing); default 0xD = V.27ter, V.29, V.17 */
+	modemCode?: number;
+	/** fine resolution accepted; default true */
+	fine?: boolean;
+	/** superfine accepted; default false */
+	superfine?: boolean;
+	/** widest page accepted; default 1728 (A4) */
+	maxWidth?: 1728 | 2048 | 2432;
+	/** T.4 2-D (MR) accepted; default true */
+	twoD?: boolean;
+	/** DIS bits 21-23 minimum scan-line time code (dis.ts minScanCode); default 7 = 0 ms */
+	minScanCode?: number;
+	/** line ms between the caller's carrier dropping and our answer's flags; default 100 */
+	responseDelayMs?: number;
+	/** T4: line ms of silence after our DIS before repeating it; default 3000 */
+	disRepeatMs?: number;
+	/** how many times DIS is sent at most when the caller stays silent; default 12 (about T1) */
+	disMaxSends?: number;
+	/** RTN when more than this fraction of rows is bad; default 0.1 */
+	maxBadLineFraction?: number;
+	/** directory for one TIFF Class F per call with the pages kept (none when unset) */
+	outDir?: string;
+}
+
+type State = "answering" | "awaitDcs" | "awaitTcf" | "awaitPage" | "awaitPpm" | "awaitDcn" | "done";
+
+const frame = (name: FcfName, fif?: Uint8Array, final = true): Uint8Array => buildFrame(Fcf[name], fif, final);
+
+export class FarEndFax {
+	readonly answerDelayMs: number;
+	readonly dis: DisFields;
+	state: State = "answering";
+	private readonly o: FarEndOptions;
+	private dcs: DcsRecord | undefined;
+	/** page data heard since our last post-page answer */
+	private lastPage: PageRecord | undefined;
+	private lastResponse: string | undefined;
+	private lastTx: Uint8Array[] = [];
+	private kept: PageRecord[] = [];
+	private disTimer: { cancel(): void } | undefined;
+	private disSends = 0;
+
+	constructor(
+		private readonly line: FarEndPort,
+		private readonly call: CallRecord,
+		opts: FarEndOptions,
+		private readonly faults: FaultSet,
+	) {
+		this.o = opts;
+		this.answerDelayMs = opts.answerDelayMs ?? 4000;
+		const d = emptyDis();
+		d.t4Receiver = true;
+		d.modemCode = opts.modemCode ?? 0xd;
+		d.fine = opts.fine ?? true;
+		d.superfine = opts.superfine ?? false;
+		d.twoD = opts.twoD ?? true;
+		const w = opts.maxWidth ?? 1728;
+		d.width255 = w === 2048;
+		d.width303 = w === 2432;
+		d.minScanCode = opts.minScanCode ?? 7;
+		this.dis = d;
+	}
+
+	/** True once DCN was exchanged: the call is over. */
+	get done(): boolean {
+		return this.state === "done";
+	}
+
+	private get delay(): number {
+		return this.o.responseDelayMs ?? 100;
+	}
+
+	private send(frames: Uint8Array[], hangupAfter = false): void {
+		this.lastTx = frames;
+		this.line.transmit(frames, this.delay, hangupAfter);
+	}
+
+	private disFrames(): Uint8Array[] {
+		const fs: Uint8Array[] = [];
+		if (this.o.nsf) fs.push(frame("NSF", this.o.nsf, false));
+		fs.push(frame("CSI", encodeId(this.o.csi ?? "+1 555 0100"), false));
+		fs.push(frame("DIS", buildDis(this.dis), true));
+		return fs;
+	}
+
+	/** Send NSF/CSI/DIS and repeat them every T4 while the caller says nothing (T.30 §5.2 / Fig. 5-2a). */
+	private sendDis(): void {
+		this.state = "awaitDcs";
+		const fs = this.disFrames();
+		this.send(fs);
+		this.disSends++;
+		this.disTimer?.cancel();
+		// repeat after our transmission plus T4 of silence (the DCE cancels it when the host transmits)
+		const txMs = 1000 + fs.reduce((a, f) => a + ((f.length + 3) * 8 * 1000) / 300, 0);
+		if (this.disSends < (this.o.disMaxSends ?? 12)) this.disTimer = this.line.timer(this.delay + txMs + (this.o.disRepeatMs ?? 3000), () => this.sendDis());
+	}
+
+	/** The line was answered: CED is over, send the DIS set. */
+	answer(): void {
+		this.sendDis();
+	}
+
+	/** The caller started a transmission: stop repeating DIS. */
+	hostCarrierOn(): void {
+		this.disTimer?.cancel();
+		this.disTimer = undefined;
+	}
+
+	/** Page number the next high-speed data would be (for the vanish fault), or undefined. */
+	nextDataIsPage(): number | undefined {
+		if (this.state === "awaitPage" || (this.state === "awaitDcs" && this.dcs && this.lastResponse !== undefined)) return this.kept.length + 1;
+		return undefined;
+	}
+
+	// ------------------------------------------------------------------ V.21 frames from the caller
+
+	/** A complete V.21 transmission from the caller (carrier dropped after its final frame). */
+	hostFrames(frames: Uint8Array[]): void {
+		if (this.state === "done") return;
+		let dcs: DisFields | undefined;
+		let ppm: PostPageName | undefined;
+		for (const f of frames) {
+			const name = fcfName(f[2] ?? 0);
+			const fif = f.subarray(3);
+			switch (name) {
+				case "TSI":
+					this.call.tsi = decodeId(fif);
+					break;
+				case "DCS":
+					dcs = parseDis(fif);
+					break;
+				case "MPS":
+				case "EOM":
+				case "EOP":
+					ppm = name;
+					break;
+				case "DCN":
+					this.state = "done";
+					this.disTimer?.cancel();
+					return;
+				case "CRP":
+					this.send(this.lastTx);
+					return;
+				case "SUB":
+				case "SID":
+				case "PWD":
+				case "NSS":
+					break;
+				default:
+					this.call.notes.push(`unexpected frame ${name ?? f[2]} from the caller in state ${this.state}`);
+			}
+		}
+		if (dcs) this.onDcs(dcs);
+		else if (ppm) this.onPostPage(ppm);
+	}
+
+	private onDcs(fields: DisFields): void {
+		const at = this.line.now();
+		const rate = dcsRate(fields.modemCode);
+		const resolution: FaxResolution = dcsResolution(fields);
+		const rec: DcsRecord = {
+			at,
+			fields,
+			bitRate: rate?.bitRate ?? 0,
+			modulation: rate?.modulation ?? "unknown",
+			tcfCode: rate?.longTrain ?? 0,
+			pageCodes: rate ? [...new Set([rate.shortTrain, rate.longTrain])] : [],
+			resolution,
+			width: dcsWidth(fields),
+			coding: fields.t6 ? "mmr" : fields.twoD ? "mr" : "mh",
+			minScanMs: dcsMinScanMs(fields.minScanCode),
+		};
+		this.call.dcs.push(rec);
+		if (this.faults.take("noReply", this.call.index, (f) => f.to === "DCS")) {
+			this.call.notes.push("DCS ignored (fault)");
+			return;
+		}
+		if (this.faults.take("dcn", this.call.index, (f) => f.after === "dcs")) return this.disconnect();
+		const problems: string[] = [];
+		if (!rate || !disRates(this.dis.modemCode).some((r) => r.bitRate === rate.bitRate && r.modulation === rate.modulation)) problems.push(`rate ${rec.modulation} ${rec.bitRate} not offered`);
+		if (!disWidths(this.dis).includes(rec.width as 1728)) problems.push(`width ${rec.width} not offered`);
+		if (!disResolutions(this.dis).includes(resolution)) problems.push(`resolution ${resolution} not offered`);
+		if (rec.coding === "mr" && !this.dis.twoD) problems.push("2-D not offered");
+		if (rec.coding === "mmr" || fields.ecm) problems.push("MMR/ECM not offered");
+		if (!fields.t4Receiver) problems.push("DCS lacks the receive bit (10)");
+		if (rec.minScanMs < disMinScanMs(this.dis, resolution)) problems.push(`scan-line time ${rec.minScanMs} ms below ours`);
+		if (problems.length) {
+			this.call.notes.push(`DCS rejected: ${problems.join("; ")}`);
+			return this.disconnect();
+		}
+		this.dcs = rec;
+		this.state = "awaitTcf";
+	}
+
+	private disconnect(): void {
+		this.state = "done";
+		this.disTimer?.cancel();
+		this.send([frame("DCN")], true);
+	}
+
+	// ------------------------------------------------------------------ high-speed data from the caller
+
+	/** High-speed data heard (after the carrier dropped). */
+	hostData(code: number, data: Uint8Array, info: { durationMs: number; underrunMs: number; lostBytes: number }): void {
+		const dcs = this.dcs;
+		if (this.state === "awaitTcf" && dcs) return this.onTcf(dcs, code, data, info.lostBytes);
+		if (dcs && (this.state === "awaitPage" || (this.state === "awaitDcs" && this.lastResponse !== undefined))) return this.onPage(dcs, code, data, info);
+		this.call.notes.push(`high-speed data (+FTM=${code}, ${data.length} bytes) in state ${this.state} ignored`);
+	}
+
+	private onTcf(dcs: DcsRecord, code: number, data: Uint8Array, lostBytes: number): void {
+		const j = judgeTcf(data, dcs.bitRate);
+		const rec = {
+			at: this.line.now(),
+			code,
+			expectedCode: dcs.tcfCode,
+			bytes: j.bytes,
+			durationMs: j.durationMs,
+			zeroRunMs: j.zeroRunMs,
+			nonZeroFraction: j.nonZeroFraction,
+			lostBytes,
+			verdict: "none" as "CFR" | "FTT" | "DIS" | "DCN" | "none",
+		};
+		this.call.tcf.push(rec);
+		const n = this.call.index;
+		if (this.faults.take("disAfterDcs", n)) {
+			rec.verdict = "DIS";
+			this.dcs = undefined;
+			return this.sendDis();
+		}
+		if (this.faults.take("dcn", n, (f) => f.after === "tcf")) {
+			rec.verdict = "DCN";
+			return this.disconnect();
+		}
+		const ftt = this.faults.has("fttAbove", n, (f) => dcs.bitRate > f.bitRate);
+		if (ftt || code !== dcs.tcfCode || !j.ok) {
+			rec.verdict = "FTT";
+			this.state = "awaitDcs";
+			this.dcs = undefined;
+			this.send([frame("FTT")]);
+			return;
+		}
+		rec.verdict = "CFR";
+		this.state = "awaitPage";
+		this.send([frame("CFR")]);
+	}
+
+	private onPage(dcs: DcsRecord, code: number, data: Uint8Array, info: { durationMs: number; underrunMs: number; lostBytes: number }): void {
+		const page = this.kept.length + 1;
+		const attempt = this.call.pages.filter((p) => p.page === page).length + 1;
+		const requiredScanMs = Math.max(dcs.minScanMs, disMinScanMs(this.dis, dcs.resolution));
+		const rec: PageRecord = {
+			page,
+			attempt,
+			resolution: dcs.resolution,
+			width: dcs.width,
+			at: this.line.now(),
+			code,
+			modulationOk: dcs.pageCodes.includes(code),
+			bytes: data.length,
+			durationMs: info.durationMs,
+			underrunMs: info.underrunMs,
+			lostBytes: info.lostBytes,
+			rows: 0,
+			badLines: 0,
+			minRowBits: 0,
+			minRowMs: 0,
+			shortRows: 0,
+			requiredScanMs,
+			rtc: false,
+			accepted: false,
+			...(this.state === "awaitDcs" ? { noRetrain: true } : {}),
+		};
+		if (rec.noRetrain) this.call.notes.push(`page ${page} sent without retraining after ${this.lastResponse}`);
+		if (rec.modulationOk && (dcs.coding === "mh" || dcs.coding === "mr")) {
+			const scan = scanLines(data, dcs.coding);
+			rec.rtc = scan.rtc;
+			rec.minRowBits = scan.minRowBits;
+			rec.minRowMs = (scan.minRowBits * 1000) / dcs.bitRate;
+			const need = (requiredScanMs * dcs.bitRate) / 1000;
+			rec.shortRows = scan.rowBits.filter((b) => b < need).length;
+			try {
+				const r = decodeToBitmap(data, { coding: dcs.coding, width: dcs.width, bitOrder: "lsb" });
+				rec.bitmap = r.bitmap;
+				rec.rows = r.bitmap.height;
+				rec.badLines = r.badLines;
+			} catch (e) {
+				rec.decodeError = e instanceof Error ? e.message : String(e);
+			}
+		} else if (!rec.modulationOk) rec.decodeError = `+FTM=${code} does not match the DCS (${dcs.modulation} ${dcs.bitRate})`;
+		this.call.pages.push(rec);
+		this.lastPage = rec;
+		this.state = "awaitPpm";
+	}
+
+	// ------------------------------------------------------------------ post-page
+
+	private quality(p: PageRecord | undefined): "MCF" | "RTN" {
+		if (!p || !p.bitmap || p.rows === 0 || p.decodeError) return "RTN";
+		return p.badLines / p.rows > (this.o.maxBadLineFraction ?? 0.1) ? "RTN" : "MCF";
+	}
+
+	private onPostPage(ppm: PostPageName): void {
+		const n = this.call.index;
+		const p = this.lastPage;
+		const pageNo = p?.page ?? this.kept.length;
+		const entry = { at: this.line.now(), name: ppm, page: pageNo, response: "" };
+		this.call.ppms.push(entry);
+		if (!p && this.lastResponse === undefined) {
+			this.call.notes.push(`${ppm} without a page`);
+			return;
+		}
+		if (this.faults.take("noReply", n, (f) => f.to === ppm && (f.page === undefined || f.page === pageNo))) return;
+		if (this.faults.take("dcn", n, (f) => (f.after === "mps" ? ppm === "MPS" || ppm === "EOM" : f.after === "eop" && ppm === "EOP") && (f.page === undefined || f.page === pageNo))) {
+			entry.response = "DCN";
+			return this.disconnect();
+		}
+		if (!p) {
+			// the caller repeated its PPM (it missed our answer): answer the same again
+			entry.response = this.lastResponse!;
+			this.send([frame(this.lastResponse as FcfName)]);
+			return;
+		}
+		const forced = this.faults.take("postPage", n, (f) => f.page === pageNo);
+		const response = forced?.response ?? this.quality(p);
+		entry.response = response;
+		if (response === "CRP") {
+			this.send([frame("CRP")]);
+			return; // the page is still pending: the caller repeats its PPM
+		}
+		p.ppm = ppm;
+		p.response = response;
+		this.lastPage = undefined;
+		this.lastResponse = response;
+		const keep = response === "MCF" || response === "RTP" || response === "PIP";
+		if (keep) {
+			p.accepted = true;
+			this.kept.push(p);
+		}
+		if (keep && ppm === "EOP") this.state = "awaitDcn";
+		else if (response === "MCF" && ppm === "MPS") this.state = "awaitPage";
+		else this.state = "awaitDcs"; // RTN/RTP/PIN/PIP need a new DCS+TCF; EOM goes back to phase B
+		this.send([frame(response as FcfName)]);
+		if (response === "MCF" && ppm === "EOM") this.line.timer(this.delay + 1500, () => this.state === "awaitDcs" && this.sendDis());
+	}
+
+	// ------------------------------------------------------------------ end of call
+
+	/** The call is over: write the kept pages as one TIFF Class F file. */
+	async finish(_end: CallEnd): Promise<void> {
+		this.disTimer?.cancel();
+		this.state = "done";
+		const dir = this.o.outDir;
+		if (!dir || this.kept.length === 0) return;
+		await mkdir(dir, { recursive: true });
+		const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
+		const path = join(dir, `fax-${stamp}-call${this.call.index}.tif`);
+		const w = await ClassFWriter.create(path, { coding: "mh" });
+		try {
+			for (const p of this.kept) {
+				await w.addPage({ bitmap: p.bitmap!, xRes: 204, yRes: yResOf(p.resolution), badLines: p.badLines });
+			}
+			await w.close();
+		} catch (e) {
+			await w.abort();
+			throw e;
+		}
+		this.call.tiffPath = path;
+	}
+}

@@ -1,0 +1,152 @@
+/**
+ * What the modem simulator records per call (`sim.calls[i]`), for tests and the `faxline sim` report:
+ * dial string, TSI, DCS, TCF judgement, turnaround gaps, frames both ways, pages with their decoded
+ * pixels and scan-line statistics. Times are line ms (see lineTime.ts LineClock). Layer: hw-mocks.
+ */
+import type { Bitmap } from "../src/core/bitmap.js";
+import type { DisFields } from "../src/t30/dis.js";
+
+export interface DialRecord {
+	/** the text after ATD, as sent */
+	raw: string;
+	/** digits and * # A-D only */
+	digits: string;
+	/** T (tone), P (pulse) or "" */
+	method: "T" | "P" | "";
+	/** dialling modifiers in order: "," "W" "@" "!" ";" "T" "P" */
+	modifiers: string[];
+	/** characters a modem ignores (anything else) */
+	ignored: string;
+}
+
+export interface FrameRecord {
+	/** line ms when the frame ended on the line */
+	at: number;
+	dir: "host" | "far";
+	/** T.30 name (X bit ignored) or "FCF 0x.." */
+	name: string;
+	/** frame without FCS, as on the DTE link */
+	bytes: Uint8Array;
+	/** far-end frames only: delivered with a corrupted FCS */
+	badFcs?: boolean;
+}
+
+export interface DcsRecord {
+	at: number;
+	fields: DisFields;
+	bitRate: number;
+	modulation: string;
+	/** +FTM code the TCF must use (long train) */
+	tcfCode: number;
+	/** +FTM codes acceptable for page data (short train first) */
+	pageCodes: number[];
+	resolution: "standard" | "fine" | "superfine";
+	width: number;
+	coding: "mh" | "mr" | "mmr";
+	/** DCS bits 21-23 in ms (before halving rules) */
+	minScanMs: number;
+}
+
+export interface TcfRecord {
+	at: number;
+	/** +FTM code the host used */
+	code: number;
+	/** code the DCS asked for */
+	expectedCode: number;
+	bytes: number;
+	/** bytes at the DCS rate, in ms */
+	durationMs: number;
+	/** longest run of zero octets, in ms */
+	zeroRunMs: number;
+	/** fraction of non-zero octets */
+	nonZeroFraction: number;
+	/** data lost because it arrived before the modem was ready (CONNECT-before-ready fault) */
+	lostBytes: number;
+	verdict: "CFR" | "FTT" | "DIS" | "DCN" | "none";
+}
+
+export interface GapRecord {
+	/** line ms when the host's transmission began (carrier on) */
+	at: number;
+	/** silence before it, ms: from the end of the previous transmission on the line (either side) */
+	ms: number;
+	/** what the host started: V.21 frames or high-speed data (+FTM code) */
+	start: "v21" | number;
+	/** who transmitted last and what (frame name, "data", "TCF", "page") */
+	after: { who: "host" | "far"; what: string };
+}
+
+export interface PageRecord {
+	/** 1-based page number (resends keep the number) */
+	page: number;
+	/** 1 for the first attempt at this page */
+	attempt: number;
+	/** as the DCS announced it */
+	resolution: "standard" | "fine" | "superfine";
+	width: number;
+	at: number;
+	code: number;
+	/** the +FTM code matched the DCS rate (short or long train) */
+	modulationOk: boolean;
+	bytes: number;
+	durationMs: number;
+	/** underrun: ms the modem had nothing to send before DLE ETX */
+	underrunMs: number;
+	lostBytes: number;
+	bitmap?: Bitmap;
+	rows: number;
+	badLines: number;
+	decodeError?: string;
+	/** shortest coded scan line incl. its EOL, in bits (rows with data only) */
+	minRowBits: number;
+	/** the same at the DCS rate, ms */
+	minRowMs: number;
+	/** rows shorter than the DCS scan-line time */
+	shortRows: number;
+	/** scan-line time the receiver required (DCS bits 21-23 with fine halving), ms */
+	requiredScanMs: number;
+	rtc: boolean;
+	/** the post-page message that followed and our answer */
+	ppm?: string;
+	response?: string;
+	/** true once the far end kept it (MCF/RTP/PIP) */
+	accepted: boolean;
+	/** page data arrived without the retraining that RTN/PIN/RTP required */
+	noRetrain?: boolean;
+}
+
+export type DialOutcomeName = "connected" | "busy" | "noAnswer" | "noDialtone" | "noCarrier" | "aborted";
+export type CallEnd = "dialFailed" | "dcn" | "hostHangup" | "farDcn" | "portClosed" | "reset" | "silent";
+
+export interface CallRecord {
+	/** 1-based */
+	index: number;
+	dial: DialRecord;
+	startedAt: number;
+	outcome?: DialOutcomeName;
+	endedAt?: number;
+	end?: CallEnd;
+	tsi?: string;
+	dcs: DcsRecord[];
+	tcf: TcfRecord[];
+	pages: PageRecord[];
+	frames: FrameRecord[];
+	gaps: GapRecord[];
+	/** the host started transmitting while the far end was still transmitting */
+	collisions: number;
+	/** post-page messages heard from the host, in order, with our answer ("" = none) */
+	ppms: { at: number; name: string; page: number; response: string }[];
+	/** where the received pages were written (TIFF Class F) */
+	tiffPath?: string;
+	/** the far end's notes on anything odd (unexpected frames, data in the wrong phase) */
+	notes: string[];
+}
+
+/** One entry of the byte-level transcript. */
+export interface TranscriptEntry {
+	/** line ms */
+	t: number;
+	/** "host" = bytes from the host to the modem, "modem" = bytes to the host */
+	dir: "host" | "modem";
+	data: Buffer;
+}
