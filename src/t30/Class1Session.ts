@@ -1,0 +1,111 @@
+/**
+ * Class1Session: the FaxModem (modem/FaxModem.ts, the seam the job layer sees) implemented by the T.30
+ * transmitter in transmit.ts over a Class1Link (architecture.md "Session seam"). One call at a time.
+ * Layer: t30.
+ */
+import { SystemClock, type Clock } from "../core/Clock.js";
+import { FaxError } from "../core/FaxError.js";
+import { nullTracer, type Tracer } from "../core/trace.js";
+import type { FaxModem, SendRequest, SendResult } from "../modem/FaxModem.js";
+import type { Class1Link } from "./Class1Link.js";
+import { T30Context } from "./context.js";
+import { defaultRtnResends, type RtnPolicy } from "./decisions.js";
+import type { RowEncoderFactory } from "./pageData.js";
+import { t4EncoderFactory } from "./t4Encoder.js";
+import { resolveTimers, type T30Timers } from "./timers.js";
+import { transmit } from "./transmit.js";
+
+export interface Class1SessionOptions {
+	/** device identity reported as FaxModem.id (default "class1") */
+	id?: string;
+	/** default TSI when the request has none (≤ 20 printable characters) */
+	tsid?: string;
+	/** what to do after RTN (default "retransmit-ignore"; class1.md §2.6) */
+	rtnPolicy?: RtnPolicy;
+	/** resends after RTN for the retransmit policies (default 3 for "retransmit", 2 for "retransmit-ignore") */
+	maxRtnResends?: number;
+	/** T.30 timer overrides, ms (defaults in t30/timers.ts) */
+	timers?: Partial<T30Timers>;
+	/** protocol trace sink (default none); see also `tracerForCall` */
+	tracer?: Tracer;
+	/** a tracer per call, e.g. a JsonlTracer file (combined with `tracer`) */
+	tracerForCall?: (req: SendRequest) => Tracer;
+	/** called after each call, e.g. to close a per-call JsonlTracer */
+	afterCall?: (result: SendResult, tracer: Tracer) => void | Promise<void>;
+	/** clock for every timer (default SystemClock; tests pass a ManualClock) */
+	clock?: Clock;
+	/** highest bit rate to use, bit/s (default 14400) */
+	maxRate?: number;
+	/** lowest bit rate before TRAINING_FAILED, bit/s (default 2400) */
+	minRate?: number;
+	/** send T.4 2-D (MR) when offered (default true) */
+	allowMr?: boolean;
+	/** numbers never dialled (digits, e.g. ["911", "112"]) -> BLACKLISTED */
+	blockList?: readonly string[];
+	/** page encoder (default src/t4 T4Encoder) */
+	encoderFactory?: RowEncoderFactory;
+}
+
+/** The link itself or a function that opens it for a call. */
+export type Class1LinkSource = Class1Link | (() => Class1Link | Promise<Class1Link>);
+
+export class Class1Session implements FaxModem {
+	readonly id: string;
+	private busy = false;
+	private closed = false;
+
+	constructor(
+		private readonly link: Class1LinkSource,
+		private readonly opts: Class1SessionOptions = {},
+		private readonly onClose?: () => Promise<void>,
+	) {
+		this.id = opts.id ?? "class1";
+	}
+
+	async send(req: SendRequest): Promise<SendResult> {
+		if (this.closed) throw new FaxError("PORT_CLOSED", "session is closed");
+		if (this.busy) throw new FaxError("AT_BUSY_CHANNEL", "a call is already in progress on this modem");
+		this.busy = true;
+		try {
+			return await this.run(req);
+		} finally {
+			this.busy = false;
+		}
+	}
+
+	private async run(req: SendRequest): Promise<SendResult> {
+		const o = this.opts;
+		const clock = o.clock ?? new SystemClock();
+		const perCall = o.tracerForCall?.(req);
+		const base = o.tracer ?? nullTracer;
+		const tracer: Tracer = perCall ? { trace: (...a) => (base.trace(...a), perCall.trace(...a)) } : base;
+		let link: Class1Link;
+		try {
+			link = typeof this.link === "function" ? await this.link() : this.link;
+		} catch (e) {
+			const error = e instanceof FaxError ? e : new FaxError("PORT_OPEN_FAILED", `cannot open the modem: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+			return { ok: false, pagesConfirmed: 0, pagesSent: 0, unconfirmedPages: [], csid: "", error };
+		}
+		const signal = req.signal ?? new AbortController().signal;
+		const ctx = new T30Context(link, clock, tracer, signal, resolveTimers(o.timers), req.onEvent ?? (() => {}));
+		const policy = o.rtnPolicy ?? "retransmit-ignore";
+		const tsid = req.tsid ?? o.tsid;
+		const local = { transmitRates: link.transmitRates, allowMr: o.allowMr ?? true, ...(o.maxRate ? { maxRate: o.maxRate } : {}), ...(o.minRate ? { minRate: o.minRate } : {}) };
+		const result = await transmit(ctx, { document: req.document, number: req.number }, {
+			...(tsid ? { tsid } : {}),
+			rtnPolicy: policy,
+			maxRtnResends: o.maxRtnResends ?? defaultRtnResends(policy),
+			local,
+			blockList: o.blockList ?? [],
+			encoderFactory: o.encoderFactory ?? t4EncoderFactory,
+		});
+		if (o.afterCall) await o.afterCall(result, perCall ?? tracer);
+		return result;
+	}
+
+	async close(): Promise<void> {
+		if (this.closed) return;
+		this.closed = true;
+		await this.onClose?.();
+	}
+}

@@ -1,0 +1,125 @@
+/**
+ * The per-call context of the T.30 engine (architecture.md "How to write T.30"): the link, clock, tracer,
+ * cancel signal, timers and options, plus the traced primitives the phase scripts use — `enter()` for the
+ * flow-chart node vocabulary on the `state` channel, `send()` / `receive()` for V.21 frames decoded on the
+ * `hdlc` channel, and timer records on `timer`. Layer: t30.
+ */
+import type { Clock } from "../core/Clock.js";
+import { FaxError } from "../core/FaxError.js";
+import type { Tracer } from "../core/trace.js";
+import { buildFrame, hex, parseFrame, type HdlcFrame } from "../hdlc/frame.js";
+import type { SendEvent } from "../modem/FaxModem.js";
+import type { Class1Link } from "./Class1Link.js";
+import type { Reply } from "./decisions.js";
+import { decodeId, describeDis, parseDis } from "./dis.js";
+import { fcfLabel, fcfName, withX } from "./fcf.js";
+import type { T30Timers } from "./timers.js";
+
+export type Phase = "A" | "B" | "C" | "D" | "E";
+
+/** A frame to send: FCF from the table (X bit added by `send`) and its FIF. */
+export interface OutFrame {
+	fcf: number;
+	fif?: Uint8Array;
+}
+
+/** Human text for a frame on the hdlc channel: "DCS V.17 14400, fine, 2-D", "CSI +1 555 0100". */
+export function describeFrame(f: HdlcFrame): string {
+	const name = fcfName(f.fcf);
+	const label = fcfLabel(f.fcf);
+	if (name === "DIS" || name === "DTC" || name === "DCS") return `${label} ${describeDis(parseDis(f.fif), name)}`;
+	if (name === "CSI" || name === "TSI" || name === "CIG") return `${label} "${decodeId(f.fif)}"`;
+	return label;
+}
+
+export class T30Context {
+	constructor(
+		readonly link: Class1Link,
+		readonly clock: Clock,
+		readonly tracer: Tracer,
+		readonly signal: AbortSignal,
+		readonly timers: T30Timers,
+		private readonly onEvent: (e: SendEvent) => void,
+	) {}
+
+	/** Enter a flow-chart node, e.g. enter("B", "D_TCF"); traced as state "B:D_TCF". */
+	enter(phase: Phase, node: string): void {
+		this.tracer.trace("state", "-", `${phase}:${node}`);
+	}
+
+	emit(e: SendEvent): void {
+		this.tracer.trace("job", "-", e.type, e);
+		try {
+			this.onEvent(e);
+		} catch (err) {
+			this.tracer.trace("error", "-", `event listener threw: ${String(err)}`);
+		}
+	}
+
+	/** Send frames as one V.21 burst: all but the last non-final, X bit set (we are the caller that received DIS). */
+	async send(frames: readonly OutFrame[]): Promise<void> {
+		const built = frames.map((f, i) => buildFrame(withX(f.fcf), f.fif, i === frames.length - 1));
+		for (const b of built) {
+			const p = parseFrame(b);
+			this.tracer.trace("hdlc", "tx", `-> ${describeFrame(p)}`, hex(b));
+		}
+		await this.link.sendFrames(built, this.signal);
+	}
+
+	/**
+	 * Receive one reply: frames until the final one (each within `timeoutMs`), traced. The named timer ("T4")
+	 * goes on the `timer` channel.
+	 */
+	async receive(timeoutMs: number, timer: string): Promise<Reply> {
+		const frames: HdlcFrame[] = [];
+		this.tracer.trace("timer", "-", `${timer} start ${timeoutMs} ms`);
+		for (let i = 0; i < 16; i++) {
+			const r = await this.link.receiveFrame(timeoutMs, this.signal);
+			if (r.kind === "timeout") {
+				this.tracer.trace("timer", "-", `${timer} expired`);
+				return { kind: "timeout" };
+			}
+			if (r.kind === "noCarrier") {
+				this.tracer.trace("hdlc", "rx", "<- NO CARRIER");
+				return { kind: "noCarrier" };
+			}
+			if (r.kind === "fcError") {
+				this.tracer.trace("hdlc", "rx", "<- +FCERROR");
+				return { kind: "fcError" };
+			}
+			if (!r.fcsOk) {
+				this.tracer.trace("hdlc", "rx", "<- frame with bad FCS (ignored)", hex(r.frame));
+				return { kind: "badFrame" };
+			}
+			let f: HdlcFrame;
+			try {
+				f = parseFrame(r.frame);
+			} catch {
+				this.tracer.trace("hdlc", "rx", "<- malformed frame (ignored)", hex(r.frame));
+				return { kind: "badFrame" };
+			}
+			this.tracer.trace("hdlc", "rx", `<- ${safeDescribe(f)}${f.final ? "" : " (more)"}`, hex(r.frame));
+			frames.push(f);
+			if (f.final) return { kind: "frames", frames, final: f };
+		}
+		throw new FaxError("PROTOCOL_ERROR", "more than 16 frames without a final frame");
+	}
+
+	/** Wait `ms` of line silence before talking (AT+FRS). */
+	receiveSilence(ms: number): Promise<void> {
+		return this.link.receiveSilence(ms, this.signal);
+	}
+
+	/** Stop sending and pause `ms` (AT+FTS). */
+	transmitSilence(ms: number): Promise<void> {
+		return this.link.transmitSilence(ms, this.signal);
+	}
+}
+
+function safeDescribe(f: HdlcFrame): string {
+	try {
+		return describeFrame(f);
+	} catch {
+		return fcfLabel(f.fcf);
+	}
+}
