@@ -10,13 +10,13 @@ import { FaxError } from "../../src/core/FaxError.js";
 import type { FaxModem, SendEvent, SendRequest, SendResult } from "../../src/modem/FaxModem.js";
 import type { ModemConfig, ModemFactory } from "../../src/jobs/ModemPool.js";
 
-export type FailStage = "dial" | "phaseB" | "page" | "phaseD";
+export type FailStage = "init" | "dial" | "phaseB" | "page" | "phaseD";
 
 /** How one call goes. */
 export interface CallScript {
 	/** fail with this code... */
 	fail?: FaxErrorCode;
-	/** ...at this stage (default "dial"); "page" fails while sending page `failPage` */
+	/** ...at this stage (default "init" for MODEM_/AT_/PORT_ codes, else "dial"); "page" fails while sending page `failPage` */
 	at?: FailStage;
 	failPage?: number;
 	/** FaxError context (e.g. { seconds } for DIAL_DELAYED) */
@@ -68,6 +68,7 @@ export class FakeModem implements FaxModem {
 		if (this.busy) throw new FaxError("AT_BUSY_CHANNEL", `${this.id} is busy`);
 		this.busy = true;
 		const s = this.scripts.shift() ?? this.defaultScript;
+		const stage: FailStage | undefined = s.fail ? (s.at ?? (isInitError(s.fail) ? "init" : "dial")) : undefined;
 		const rec: CallRecord = { number: req.number, tsid: req.tsid, pages: [], result: { ok: false, pagesConfirmed: 0, pagesSent: 0, unconfirmedPages: [], csid: "" } };
 		const ev = (e: SendEvent) => req.onEvent?.(e);
 		const res = rec.result;
@@ -78,20 +79,20 @@ export class FakeModem implements FaxModem {
 		const wait = (ms: number) => this.clock.sleep(ms, req.signal);
 		try {
 			await wait(s.initMs ?? 100);
-			if (s.fail && (s.at ?? "dial") === "dial" && isInitError(s.fail)) {
+			if (s.fail && stage === "init") {
 				fail(s.fail);
 				return res;
 			}
 			ev({ type: "dialing", number: req.number });
 			await wait(s.dialMs ?? 1000);
-			if (s.fail && (s.at ?? "dial") === "dial") {
+			if (s.fail && stage === "dial") {
 				fail(s.fail);
 				return res;
 			}
 			ev({ type: "connected" });
 			res.csid = s.csid ?? "REMOTE 1";
 			ev({ type: "remoteId", csid: res.csid });
-			if (s.fail && s.at === "phaseB") {
+			if (s.fail && stage === "phaseB") {
 				await wait(500);
 				fail(s.fail);
 				return res;
@@ -103,7 +104,7 @@ export class FakeModem implements FaxModem {
 				if (this.keepPages) rec.pages.push(page);
 				await wait(s.pageMs ?? 2000);
 				res.pagesSent = p;
-				if (s.fail && s.at === "page" && (s.failPage ?? 1) === p) {
+				if (s.fail && stage === "page" && (s.failPage ?? 1) === p) {
 					fail(s.fail);
 					return res;
 				}
@@ -114,7 +115,7 @@ export class FakeModem implements FaxModem {
 			}
 			// phase D: EOP sent, waiting for MCF
 			await wait(s.postMs ?? 500);
-			if (s.fail && s.at === "phaseD") {
+			if (s.fail && stage === "phaseD") {
 				fail(s.fail);
 				return res;
 			}
