@@ -126,7 +126,7 @@ export class T4Decoder {
 		this.run(false, sink);
 		// keep only the unconsumed tail, as our own copy (the caller may reuse its chunk)
 		const k = this.bit >>> 3;
-		this.buf = this.buf.slice(Math.min(k, this.dataEnd), this.dataEnd);
+		this.buf = Uint8Array.prototype.slice.call(this.buf, Math.min(k, this.dataEnd), this.dataEnd);
 		this.bit -= Math.min(k, this.dataEnd) * 8;
 		this.dataEnd = this.buf.length;
 	}
