@@ -1,6 +1,6 @@
 /**
  * `faxline convert` end to end: TIFF/PBM in, Class F or PBM out, normalisation, raw T.4/T.6 streams;
- * every output file is read back by libtiff (tiffinfo -D without warnings, tifftopnm pixels) or netpbm.
+ * every output file is read back by libtiff (tiffinfo -D without warnings, tiffcp -c none pixels) or netpbm.
  */
 import test from "ava";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";

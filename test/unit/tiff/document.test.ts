@@ -1,6 +1,6 @@
 /**
  * openFaxDocument: TIFF and PBM files as lazily decoded FaxPageSources, with and without
- * normalisation; the libtiff decode (tifftopnm) is the pixel oracle.
+ * normalisation; the libtiff decode (tiffcp -c none) is the pixel oracle.
  */
 import test from "ava";
 import { writeFileSync } from "node:fs";

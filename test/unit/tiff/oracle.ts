@@ -1,15 +1,15 @@
 /**
  * Test-side access to the independent oracles for the TIFF layer: libtiff-tools (tiffcp, tiffinfo,
- * tiffdump), netpbm (tifftopnm, pnmtotiff, pbmtext, pamtopnm) and ghostscript. Decoding through
- * `tifftopnm` gives libtiff's own pixels with Photometric applied (1 = black in PBM).
+ * tiffdump), netpbm (pnmtotiff, pbmtext, pamtopnm) and ghostscript. Pixel decoding goes through the
+ * shared helper test/helpers/libtiff.ts (tiffcp -c none).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExecutionContext } from "ava";
 import type { Bitmap } from "../../../src/core/bitmap.js";
-import { readPbm } from "../../../src/tiff/pbm.js";
+import { libtiffDecodeTiff } from "../../helpers/libtiff.js";
 
 export interface RunResult {
 	code: number;
@@ -43,10 +43,15 @@ export function tmp(t: ExecutionContext): string {
 	return d;
 }
 
-/** libtiff's decode of every page of a TIFF file (through netpbm's tifftopnm), 1 = black. */
+/**
+ * libtiff's decode of every page of a TIFF file: `tiffcp -c none` read back by the project's oracle
+ * helper (test/helpers/libtiff.ts, independent of src/tiff), Photometric applied (1 = black).
+ * Throws when libtiff cannot convert the file.
+ */
 export async function libtiffPages(path: string): Promise<Bitmap[]> {
-	const r = await must("tifftopnm", ["-quiet", path]);
-	return readPbm(new Uint8Array(r.stdout));
+	const r = await libtiffDecodeTiff(new Uint8Array(readFileSync(path)));
+	if (r.pages.length === 0) throw new Error(`libtiff could not decode ${path}: ${r.warnings.join("; ")}`);
+	return r.pages;
 }
 
 /** `tiffinfo -D` (reads every strip) output; stderr holds libtiff's warnings and errors. */

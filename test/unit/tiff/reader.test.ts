@@ -1,8 +1,8 @@
 /**
  * TIFF reading against libtiff: files written by libtiff (tiffcp: g3:1d, g3:2d, g3:2d:fill, g4, lsb2msb,
  * multi-strip, big-endian, PackBits, none, min-is-black) and by ghostscript (tiffg3, tiffg32d, tiffg4,
- * tiffcrle, FillOrder 2) decode in ours to exactly libtiff's own decode (netpbm tifftopnm, which applies
- * Photometric). Pages are realistic ghostscript renderings (test/helpers/fixtures.ts).
+ * tiffcrle, FillOrder 2) decode in ours to exactly libtiff's own decode (tiffcp -c none, read back by
+ * test/helpers/libtiff.ts with Photometric applied). Pages are realistic ghostscript renderings (test/helpers/fixtures.ts).
  */
 import test from "ava";
 import { readFileSync, writeFileSync } from "node:fs";

@@ -1,7 +1,7 @@
 /**
  * TIFF Class F writer against libtiff: every file we write (G3 1-D, 2-D, aligned EOLs, G4; FillOrder 1
  * and 2; multi-page; streaming ClassFWriter) reads in libtiff with no warning and the pixels of the
- * source bitmaps (tifftopnm decode), carries the Class F tags (tiffinfo/tiffdump), and survives
+ * source bitmaps (tiffcp -c none decode), carries the Class F tags (tiffinfo/tiffdump), and survives
  * `tiffcp -c none` byte-exact against the source rows.
  */
 import test from "ava";
