@@ -2,59 +2,31 @@
  * The T.30 transmitter as scripts that read like the flow charts (T.30 §5, Figure 5-2a..c; class1.md §2.1
  * for the Class 1 sequence): phase A dial, phase B DIS wait / DCS+TCF training with fallback and
  * renegotiation, phase C page data, phase D post-page exchange, phase E DCN + hang-up — also after a
- * failure or a cancel (outgoing-job.md §9.4). Branches are decided in decisions.ts; counters live here.
+ * failure or a cancel (outgoing-job.md §9.4). Branches are decided in decisions.ts; phase B lives in phaseB.ts.
  * State names on the trace: A:dial, B:T (waiting for DIS), B:D (DCS sent), B:D_TCF, B:D_POST_TCF,
  * C:I (image), D:MPS|EOM|EOP, D:II_Q (waiting for the post-page reply), E:DCN, E:hangup (SpanDSP names).
  * Layer: t30.
  */
 import type { FaxPage, FaxPageSource } from "../core/bitmap.js";
 import { withTimeout } from "../core/Clock.js";
-import { FaxError, isFaxError, type FaxErrorCode } from "../core/FaxError.js";
-import { buildFrame, hex, parseFrame } from "../hdlc/frame.js";
+import { FaxError, isFaxError } from "../core/FaxError.js";
+import { buildFrame, hex } from "../hdlc/frame.js";
 import type { SendResult } from "../modem/FaxModem.js";
+import { fatal, type CallState, type TransmitOptions } from "./callState.js";
 import type { DialOutcome } from "./Class1Link.js";
-import { describeFrame, type T30Context } from "./context.js";
-import { afterPostPage, afterTraining, checkDis, type PostPageDecision, type RtnPolicy } from "./decisions.js";
+import type { T30Context } from "./context.js";
+import { afterPostPage, type PostPageDecision } from "./decisions.js";
 import { sanitizeDialString } from "./dialString.js";
-import { buildDis, decodeId, describeDis, encodeId, parseDis, type DisFields, type Rate } from "./dis.js";
-import { Fcf, fcfName, withX } from "./fcf.js";
-import { minBitsPerRow, pageChunks, fitPage, type RowEncoderFactory } from "./pageData.js";
-import { dcsFields, kFactor, negotiated, nextSlower, pageFormat, rateLadder, sameFormat, sessionParams, type LocalCaps, type SessionParams } from "./params.js";
+import { Fcf, withX } from "./fcf.js";
+import { fitPage, minBitsPerRow, pageChunks } from "./pageData.js";
+import { kFactor, negotiated, nextSlower, pageFormat, sameFormat, type SessionParams } from "./params.js";
+import { acceptDis, train, waitForDis } from "./phaseB.js";
 
-export interface TransmitOptions {
-	/** our identity for TSI (≤ 20 printable characters); no TSI frame when empty */
-	tsid?: string;
-	rtnPolicy: RtnPolicy;
-	/** resends allowed after RTN for the retransmit policies */
-	maxRtnResends: number;
-	local: LocalCaps;
-	/** numbers never dialled */
-	blockList?: readonly string[];
-	encoderFactory: RowEncoderFactory;
-}
+export type { TransmitOptions } from "./callState.js";
 
 export interface TransmitRequest {
 	document: FaxPageSource;
 	number: string;
-}
-
-interface CallState {
-	dialed: boolean;
-	connected: boolean;
-	remoteDcn: boolean;
-	lineDead: boolean;
-	/** the reply to EOP is in (abort after this point still counts as success) */
-	finished: boolean;
-	dis?: DisFields;
-	csid: string;
-	ladder: Rate[];
-	rateIdx: number;
-	disAfterDcs: number;
-	params?: SessionParams;
-	lastNegotiated: string;
-	pagesConfirmed: number;
-	pagesSent: Set<number>;
-	unconfirmed: Set<number>;
 }
 
 /** Run one call. Never throws for a call failure: the error is in the result. */
@@ -107,8 +79,6 @@ function toFaxError(e: unknown, signal: AbortSignal): FaxError {
 	return new FaxError("PROTOCOL_ERROR", `internal error: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
 }
 
-const fatal = (code: FaxErrorCode, reason: string, context?: Record<string, unknown>): FaxError => new FaxError(code, reason, context ? { context } : {});
-
 // ---- phase A ----
 
 /** Dial results -> FaxError codes (outgoing-job.md §9.2). */
@@ -141,138 +111,6 @@ async function phaseA(ctx: T30Context, st: CallState, number: string): Promise<v
 	st.connected = true;
 	ctx.emit({ type: "connected" });
 }
-
-// ---- phase B ----
-
-interface HeardDis {
-	fcf: number;
-	dis: DisFields;
-}
-
-/**
- * Receive NSF/CSI/DIS until a final frame completes a DIS, within `windowMs` in total, re-issuing the
- * receive after timeouts, bad frames and +FCERROR (class1.md §2.1 "No DIS at all → wait up to T1").
- * Returns undefined when the window ends.
- */
-async function waitForDis(ctx: T30Context, st: CallState, windowMs: number, timer: string): Promise<HeardDis | undefined> {
-	ctx.enter("B", "T");
-	const deadline = ctx.clock.now() + windowMs;
-	ctx.tracer.trace("timer", "-", `${timer} start ${windowMs} ms`);
-	let pending: HeardDis | undefined;
-	let noCarrier = 0;
-	for (let spins = 0; spins < 500; spins++) {
-		const left = deadline - ctx.clock.now();
-		if (left <= 0) break;
-		const r = await ctx.link.receiveFrame(left, ctx.signal);
-		if (r.kind === "timeout") continue;
-		if (r.kind === "noCarrier") {
-			// an immediate NO CARRIER can be the end of the last carrier (class1.md §2.8): re-issue, but not forever
-			ctx.tracer.trace("hdlc", "rx", "<- NO CARRIER");
-			if (++noCarrier >= 3) throw fatal("CARRIER_LOST", `NO CARRIER waiting for DIS`);
-			continue;
-		}
-		if (r.kind === "fcError") {
-			ctx.tracer.trace("hdlc", "rx", "<- +FCERROR");
-			await ctx.clock.sleep(ctx.timers.fcErrorPauseMs, ctx.signal);
-			continue;
-		}
-		if (!r.fcsOk) {
-			ctx.tracer.trace("hdlc", "rx", "<- frame with bad FCS (ignored)", hex(r.frame));
-			continue;
-		}
-		let f;
-		try {
-			f = parseFrame(r.frame);
-			ctx.tracer.trace("hdlc", "rx", `<- ${describeFrame(f)}${f.final ? "" : " (more)"}`, hex(r.frame));
-		} catch {
-			ctx.tracer.trace("hdlc", "rx", "<- malformed frame (ignored)", hex(r.frame));
-			continue;
-		}
-		const name = fcfName(f.fcf);
-		if (name === "CSI") noteCsid(ctx, st, decodeId(f.fif));
-		else if (name === "DIS" || name === "DTC") pending = { fcf: f.fcf, dis: parseDis(f.fif) };
-		else if (name === "DCN") throw fatal("REMOTE_DCN", "DCN while waiting for DIS");
-		if (f.final && pending) return pending;
-	}
-	ctx.tracer.trace("timer", "-", `${timer} expired`);
-	return undefined;
-}
-
-function noteCsid(ctx: T30Context, st: CallState, csid: string): void {
-	if (csid === st.csid) return;
-	st.csid = csid;
-	ctx.emit({ type: "remoteId", csid });
-}
-
-/** Check a DIS and set up the rate ladder; with `atMost`, start at the fastest rate not above it. */
-function acceptDis(st: CallState, heard: HeardDis, local: LocalCaps, atMost?: number): void {
-	const c = checkDis(heard.fcf, heard.dis);
-	if (c.kind === "fail") throw fatal(c.code, c.reason);
-	const ladder = rateLadder(heard.dis, local);
-	if (ladder.length === 0) throw new FaxError("INCOMPATIBLE", `no common modulation (DIS: ${describeDis(heard.dis)})`, { disposition: "fail" });
-	st.dis = heard.dis;
-	st.ladder = ladder;
-	const i = atMost === undefined ? 0 : ladder.findIndex((r) => r.bitRate <= atMost);
-	st.rateIdx = i < 0 ? ladder.length - 1 : i;
-}
-
-/** DCS (+TSI) and TCF until CFR: FTT walks down the ladder, DIS renegotiates, silence repeats (T.30 Fig. 5-2a). */
-async function train(ctx: T30Context, st: CallState, page: FaxPage, o: TransmitOptions): Promise<void> {
-	let noReplies = 0;
-	for (let guard = 0; guard < 64; guard++) {
-		const rate = st.ladder[st.rateIdx]!;
-		const params = sessionParams(st.dis!, rate, pageFormat(page, st.dis!), o.local);
-		st.params = params;
-		const key = JSON.stringify(negotiated(params));
-		if (key !== st.lastNegotiated) {
-			st.lastNegotiated = key;
-			ctx.emit({ type: "negotiated", params: negotiated(params) });
-		}
-		ctx.enter("B", "D");
-		await ctx.receiveSilence(ctx.timers.switchingMs); // T.30 §5.3.2.4: ≥ 75 ms after the far end's carrier
-		const frames = o.tsid ? [{ fcf: Fcf.TSI, fif: encodeId(o.tsid) }] : [];
-		await ctx.send([...frames, { fcf: Fcf.DCS, fif: buildDis(dcsFields(params)) }]);
-		ctx.enter("B", "D_TCF");
-		await ctx.transmitSilence(ctx.timers.turnaroundMs); // AT+FTS=7 before TCF (class1.md §2.1)
-		const tcfBytes = Math.round((rate.bitRate * ctx.timers.tcfMs) / 8000); // 1.5 s of zeros, long train
-		ctx.tracer.trace("page", "tx", `TCF ${tcfBytes} bytes at ${rate.modulation} ${rate.bitRate} (+FTM=${rate.longTrain})`);
-		await ctx.link.sendData(rate.longTrain, new Uint8Array(tcfBytes), ctx.signal);
-		ctx.enter("B", "D_POST_TCF");
-		const reply = await ctx.receive(ctx.timers.T4, "T4");
-		if (reply.kind === "frames") for (const f of reply.frames) if (fcfName(f.fcf) === "CSI") noteCsid(ctx, st, decodeId(f.fif));
-		const d = afterTraining(reply, noReplies, st.disAfterDcs);
-		switch (d.kind) {
-			case "trained":
-				ctx.emit({ type: "training", bitRate: rate.bitRate, result: "CFR" });
-				return;
-			case "fallback": {
-				ctx.emit({ type: "training", bitRate: rate.bitRate, result: "FTT" });
-				const next = nextSlower(st.ladder, st.rateIdx);
-				if (next === undefined) throw fatal("TRAINING_FAILED", `FTT at ${rate.modulation} ${rate.bitRate}, the lowest allowed rate`, { bitRate: rate.bitRate });
-				st.rateIdx = next;
-				noReplies = 0;
-				break;
-			}
-			case "renegotiate": {
-				ctx.emit({ type: "training", bitRate: rate.bitRate, result: "none" });
-				st.disAfterDcs++;
-				const f = reply.kind === "frames" ? reply.final : undefined;
-				acceptDis(st, { fcf: f!.fcf, dis: parseDis(f!.fif) }, o.local, rate.bitRate);
-				noReplies = 0;
-				break;
-			}
-			case "repeat":
-				ctx.emit({ type: "training", bitRate: rate.bitRate, result: "none" });
-				ctx.tracer.trace("info", "-", `no usable reply to DCS (${d.reason}): sending DCS + TCF again`);
-				noReplies++;
-				break;
-			case "fail":
-				throw fatal(d.code, d.reason, { bitRate: rate.bitRate });
-		}
-	}
-	throw fatal("PROTOCOL_ERROR", "training did not settle");
-}
-
 
 // ---- phases B to D ----
 

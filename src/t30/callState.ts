@@ -1,0 +1,43 @@
+/**
+ * Shared state of one outgoing call for the transmitter scripts (transmit.ts, phaseB.ts): counters and
+ * what was negotiated, plus the options of the call. Layer: t30.
+ */
+import { FaxError, type FaxErrorCode } from "../core/FaxError.js";
+import type { RtnPolicy } from "./decisions.js";
+import type { DisFields, Rate } from "./dis.js";
+import type { RowEncoderFactory } from "./pageData.js";
+import type { LocalCaps, SessionParams } from "./params.js";
+
+export interface TransmitOptions {
+	/** our identity for TSI (≤ 20 printable characters); no TSI frame when empty */
+	tsid?: string;
+	rtnPolicy: RtnPolicy;
+	/** resends allowed after RTN for the retransmit policies */
+	maxRtnResends: number;
+	local: LocalCaps;
+	/** numbers never dialled */
+	blockList?: readonly string[];
+	encoderFactory: RowEncoderFactory;
+}
+
+export interface CallState {
+	dialed: boolean;
+	connected: boolean;
+	remoteDcn: boolean;
+	lineDead: boolean;
+	/** the reply to EOP is in (abort after this point still counts as success) */
+	finished: boolean;
+	dis?: DisFields;
+	csid: string;
+	ladder: Rate[];
+	rateIdx: number;
+	disAfterDcs: number;
+	params?: SessionParams;
+	lastNegotiated: string;
+	pagesConfirmed: number;
+	pagesSent: Set<number>;
+	unconfirmed: Set<number>;
+}
+
+export const fatal = (code: FaxErrorCode, reason: string, context?: Record<string, unknown>): FaxError => new FaxError(code, reason, context ? { context } : {});
+
