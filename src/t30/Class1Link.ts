@@ -26,6 +26,9 @@ export type ReceivedFrame =
 	| { kind: "noCarrier" } // NO CARRIER (carrier gone / call dropped)
 	| { kind: "fcError" }; // +FCERROR: a carrier other than V.21 was heard
 
+/** Points of a call where a modem may need its own pause (HylaFAX Class1*WaitCmd knobs). */
+export type TurnaroundKind = "switching" | "tcf" | "ppm" | "eop" | "response";
+
 export interface Class1Link {
 	/** Modulations the modem can transmit (AT+FTM=?). */
 	readonly transmitRates: readonly ModulationCode[];
@@ -51,6 +54,14 @@ export interface Class1Link {
 	transmitSilence(ms: number, signal?: AbortSignal): Promise<void>;
 	/** Wait for ms of silence on the line (AT+FRS=n). */
 	receiveSilence(ms: number, signal?: AbortSignal): Promise<void>;
+	/**
+	 * Optional (added by the T.30 engine author): run the modem profile's turnaround for a point of the call
+	 * — "switching" before talking after listening (Class1SwitchingCmd, default +FRS=7), "tcf" before TCF
+	 * (+FTS=7), "ppm" before MPS/EOM (+FTS=7), "eop" before EOP (+FTS=9), "response" after TCF before
+	 * listening for CFR ("" = nothing). When absent the engine uses receiveSilence/transmitSilence with
+	 * the t30/timers.ts values.
+	 */
+	turnaround?(kind: TurnaroundKind, signal?: AbortSignal): Promise<void>;
 	/** Hang up (ATH0); never throws for a dead line. */
 	hangup(): Promise<void>;
 }

@@ -9,7 +9,7 @@ import { FaxError } from "../core/FaxError.js";
 import type { Tracer } from "../core/trace.js";
 import { buildFrame, hex, parseFrame, type HdlcFrame } from "../hdlc/frame.js";
 import type { SendEvent } from "../modem/FaxModem.js";
-import type { Class1Link } from "./Class1Link.js";
+import type { Class1Link, TurnaroundKind } from "./Class1Link.js";
 import type { Reply } from "./decisions.js";
 import { decodeId, describeDis, parseDis } from "./dis.js";
 import { fcfLabel, fcfName, withX } from "./fcf.js";
@@ -103,6 +103,18 @@ export class T30Context {
 			if (f.final) return { kind: "frames", frames, final: f };
 		}
 		throw new FaxError("PROTOCOL_ERROR", "more than 16 frames without a final frame");
+	}
+
+	/**
+	 * The pause at a turnaround point: the link's profile-driven `turnaround` when it has one, else
+	 * +FRS (switching) / +FTS (tcf, ppm, eop) with the timers' values (T.30 §5.3.2.4: 75 ± 20 ms).
+	 */
+	async turn(kind: TurnaroundKind): Promise<void> {
+		if (this.link.turnaround) return this.link.turnaround(kind, this.signal);
+		const t = this.timers;
+		if (kind === "switching") return this.receiveSilence(t.switchingMs);
+		if (kind === "response") return;
+		return this.transmitSilence(kind === "eop" ? t.eopTurnaroundMs : t.turnaroundMs);
 	}
 
 	/** Wait `ms` of line silence before talking (AT+FRS). */

@@ -99,14 +99,15 @@ export async function train(ctx: T30Context, st: CallState, page: FaxPage, o: Tr
 			ctx.emit({ type: "negotiated", params: negotiated(params) });
 		}
 		ctx.enter("B", "D");
-		await ctx.receiveSilence(ctx.timers.switchingMs); // T.30 §5.3.2.4: ≥ 75 ms after the far end's carrier
+		await ctx.turn("switching"); // T.30 §5.3.2.4: ≥ 75 ms after the far end's carrier
 		const frames = o.tsid ? [{ fcf: Fcf.TSI, fif: encodeId(o.tsid) }] : [];
 		await ctx.send([...frames, { fcf: Fcf.DCS, fif: buildDis(dcsFields(params)) }]);
 		ctx.enter("B", "D_TCF");
-		await ctx.transmitSilence(ctx.timers.turnaroundMs); // AT+FTS=7 before TCF (class1.md §2.1)
+		await ctx.turn("tcf"); // AT+FTS=7 before TCF (class1.md §2.1)
 		const tcfBytes = Math.round((rate.bitRate * ctx.timers.tcfMs) / 8000); // 1.5 s of zeros, long train
 		ctx.tracer.trace("page", "tx", `TCF ${tcfBytes} bytes at ${rate.modulation} ${rate.bitRate} (+FTM=${rate.longTrain})`);
 		await ctx.link.sendData(rate.longTrain, new Uint8Array(tcfBytes), ctx.signal);
+		await ctx.turn("response"); // Class1ResponseWaitCmd: modems that say OK before the carrier is off
 		ctx.enter("B", "D_POST_TCF");
 		const reply = await ctx.receive(ctx.timers.T4, "T4");
 		if (reply.kind === "frames") for (const f of reply.frames) if (fcfName(f.fcf) === "CSI") noteCsid(ctx, st, decodeId(f.fif));

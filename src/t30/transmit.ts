@@ -172,7 +172,7 @@ async function sendPage(ctx: T30Context, page: FaxPage, p: SessionParams, i: num
 	ctx.enter("C", "I");
 	ctx.emit({ type: "pageStart", page: i + 1, pages: n });
 	const fitted = fitPage(page, p.format);
-	await ctx.receiveSilence(ctx.timers.switchingMs); // after CFR / MCF: T.30 §5.3.2.4 pause before high speed
+	await ctx.turn("switching"); // after CFR / MCF: T.30 §5.3.2.4 pause before high speed
 	const t0 = ctx.clock.now();
 	let bytes = 0;
 	const enc = {
@@ -199,8 +199,7 @@ async function postPage(ctx: T30Context, st: CallState, ppm: "MPS" | "EOM" | "EO
 	for (let guard = 0; guard < 32; guard++) {
 		if (transmit) {
 			ctx.enter("D", ppm);
-			if (fromSending) await ctx.transmitSilence(ppm === "EOP" ? ctx.timers.eopTurnaroundMs : ctx.timers.turnaroundMs);
-			else await ctx.receiveSilence(ctx.timers.switchingMs);
+			await ctx.turn(fromSending ? (ppm === "EOP" ? "eop" : "ppm") : "switching");
 			await ctx.send([{ fcf: Fcf[ppm] }]);
 			fromSending = false;
 		}
@@ -244,7 +243,8 @@ async function phaseE(ctx: T30Context, st: CallState): Promise<void> {
 	if (st.connected && !st.remoteDcn && !st.lineDead) {
 		ctx.enter("E", "DCN");
 		try {
-			await bounded(ctx.link.receiveSilence(ctx.timers.switchingMs), "silence before DCN");
+			const pause = ctx.link.turnaround ? ctx.link.turnaround("switching") : ctx.link.receiveSilence(ctx.timers.switchingMs);
+			await bounded(pause, "silence before DCN");
 			const dcn = buildFrame(withX(Fcf.DCN));
 			ctx.tracer.trace("hdlc", "tx", "-> DCN", hex(dcn));
 			await bounded(ctx.link.sendFrames([dcn]), "DCN");

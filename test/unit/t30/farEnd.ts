@@ -8,7 +8,7 @@ import type { Bitmap } from "../../../src/core/bitmap.js";
 import type { ManualClock } from "../../../src/core/Clock.js";
 import { FaxError } from "../../../src/core/FaxError.js";
 import { buildFrame, parseFrame, type HdlcFrame } from "../../../src/hdlc/frame.js";
-import type { Class1Link, DialOutcome, ModulationCode, ReceivedFrame } from "../../../src/t30/Class1Link.js";
+import type { Class1Link, DialOutcome, ModulationCode, ReceivedFrame, TurnaroundKind } from "../../../src/t30/Class1Link.js";
 import { buildDis, dcsRate, dcsWidth, emptyDis, encodeId, parseDis, type DisFields, type Rate } from "../../../src/t30/dis.js";
 import { Fcf, fcfName } from "../../../src/t30/fcf.js";
 import { decodeToBitmap } from "../../../src/t4/index.js";
@@ -51,6 +51,8 @@ export interface FarEndScript {
 	afterEom?: Say[];
 	/** modulations the local modem offers */
 	transmitRates?: ModulationCode[];
+	/** give the link a profile-style `turnaround(kind)` (logged as "turn <kind>") */
+	turnaround?: boolean;
 	/** called when the engine starts sending data (for aborts in phase C) */
 	onDataStart?: () => void;
 }
@@ -82,7 +84,14 @@ export class FarEnd implements Class1Link {
 		readonly script: FarEndScript = {},
 	) {
 		this.transmitRates = script.transmitRates ?? ALL_RATES;
+		if (script.turnaround)
+			this.turnaround = async (kind: TurnaroundKind, signal?: AbortSignal) => {
+				this.log.events.push(`turn ${kind}`);
+				await this.clock.sleep(kind === "eop" ? 90 : kind === "response" ? 0 : 70, signal);
+			};
 	}
+
+	turnaround?: (kind: TurnaroundKind, signal?: AbortSignal) => Promise<void>;
 
 	get dis(): DisFields {
 		return this.script.dis ?? standardDis();

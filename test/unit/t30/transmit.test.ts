@@ -49,6 +49,20 @@ test("clean 3-page call: pixels equal, V.17 14400 fine MR, events and states in 
 	t.is(far.log.events[far.log.events.indexOf("tx MPS") - 1], "FTS 75");
 });
 
+test("a link with profile turnarounds gets them at every switch point", async (t) => {
+	const { result, far } = await call({ turnaround: true }, { pages: [testPage(1), testPage(2)] });
+	t.true(result.ok);
+	const seq = far.log.events.filter((e) => /^(turn|tx|data)/.test(e));
+	t.deepEqual(seq, [
+		"turn switching", "tx TSI", "tx DCS", "turn tcf", "data 145 2700", "turn response",
+		"turn switching", seq[7]!, "turn ppm", "tx MPS",
+		"turn switching", seq[11]!, "turn eop", "tx EOP",
+		"turn switching", "tx DCN",
+	]);
+	t.regex(seq[7]!, /^data 146 \d+$/);
+	t.false(far.log.events.some((e) => /^(FTS|FRS)/.test(e)));
+});
+
 test("hdlc trace decodes frames both ways", async (t) => {
 	const { trace } = await call();
 	const hd = trace.channel("hdlc").map((r) => r.msg);
