@@ -100,7 +100,7 @@ export class AtChannel {
 
 	constructor(
 		readonly transport: Transport,
-		private readonly opts: AtChannelOptions,
+		private opts: AtChannelOptions,
 	) {
 		this.clock = opts.clock;
 		this.tracer = opts.tracer ?? nullTracer;
@@ -108,6 +108,11 @@ export class AtChannel {
 		this.ioMax = opts.ioTraceBytes ?? 64;
 		transport.on("data", (b) => this.onData(b));
 		transport.on("close", (err) => this.onClose(err));
+	}
+
+	/** Change the DLE receive quirks (once the modem's profile is known). */
+	setDleOptions(dle: DleDecoderOptions): void {
+		this.opts = { ...this.opts, dle };
 	}
 
 	/** True while a command, a wait or a raw receive is in progress. */

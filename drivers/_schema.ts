@@ -1,0 +1,190 @@
+/**
+ * The typed modem quirk profile (architecture.md "drivers/ (quirk profiles)"): what HylaFAX keeps in
+ * config/<modem> files, as data. Profiles are deep-merged over generic-class1.ts by defineProfile(), so a
+ * vendor file states only what differs, each flag with the symptom/chip/firmware it exists for.
+ * Knob names follow HylaFAX's Class1* configuration (class1.md §2.9); defaults are HylaFAX's
+ * (faxd/ModemConfig.c++, config/class1). Layer: drivers (data; imports only transport types).
+ */
+import type { FlowControl } from "../src/transport/Transport.js";
+import genericClass1 from "./generic-class1.js";
+
+/** What a modem says about itself (probe.ts collects it). Missing replies are undefined. */
+export interface ModemIdentity {
+	/** ATI (multi-line replies joined by "\n") */
+	ati?: string;
+	/** AT+FMI? manufacturer */
+	fmi?: string;
+	/** AT+FMM? model */
+	fmm?: string;
+	/** AT+FMR? revision / firmware */
+	fmr?: string;
+}
+
+/** Regexes over the identity replies; all given must match. */
+export interface ProfileMatch {
+	ati?: RegExp;
+	fmi?: RegExp;
+	fmm?: RegExp;
+	fmr?: RegExp;
+	/** Extra condition on the whole identity (e.g. a firmware range), like zwave-js `$if`. */
+	firmware?: (id: ModemIdentity) => boolean;
+}
+
+/** HylaFAX-style Class 1 knobs (class1.md §2.9). Commands may be "" (none) or "<delay:n>" (host sleep n×10 ms). */
+export interface Class1Knobs {
+	/** Silence before talking after receiving (Class1SwitchingCmd). Default "AT+FRS=7" (70 ms, T.31 App. II.1). */
+	switchingCmd: string;
+	/** Stop and wait before TCF (Class1TCFWaitCmd). Default "AT+FTS=7" (75±20 ms, T.30 ch. 5 note 3). */
+	tcfWaitCmd: string;
+	/** Stop and wait before a PPM (Class1PPMWaitCmd). Default "AT+FTS=7". */
+	ppmWaitCmd: string;
+	/** Stop and wait before EOP (Class1EOPWaitCmd). Default "AT+FTS=9": some machines need more before EOP. */
+	eopWaitCmd: string;
+	/** Extra wait after TCF before listening for CFR (Class1ResponseWaitCmd). Default "" (none). */
+	responseWaitCmd: string;
+	/** Pause after +FTM's CONNECT before sending data, ms (Class1TMConnectDelay, T.31 §8.3.3). Default 0. */
+	tmConnectDelayMs: number;
+	/** Bytes of overhead in received HDLC frames: address, control and the FCS (Class1FrameOverhead). Default 4. */
+	frameOverhead: number;
+	/** Wait for OK after aborting a receive, ms; 0 = modem never says OK (Class1RecvAbortOK). Default 200. */
+	recvAbortOkMs: number;
+	/** CONNECT on +FRH=3 for a non-V.21 carrier, then NO CARRIER (Class1HasRHConnectBug). Default false. */
+	hasRhConnectBug: boolean;
+	/** DLEs in received frames not doubled (Class1ModemHasDLEBug). Default false. */
+	hasDleBug: boolean;
+	/** Check received frames' FCS in the host too (Class1ValidateV21Frames). Default false. */
+	validateV21Frames: boolean;
+	/** ECM allowed with this modem (Class1ECMSupport). Default true. */
+	ecmSupport: boolean;
+	/** ECM frame size, 64 or 256 (Class1ECMFrameSize). Default 256. */
+	ecmFrameSize: 64 | 256;
+	/** Keep going with ECM while progress is made (Class1PersistentECM). Default true. */
+	persistentEcm: boolean;
+	/** Enable V.34 fax (Class1EnableV34Cmd). Default "" (off: we do not drive V.34 yet). */
+	enableV34Cmd: string;
+	/** Adaptive receive (Class1AdaptRecvCmd), e.g. "AT+FAR=1". Default "". */
+	adaptRecvCmd: string;
+	/** Transmit rate query (Class1TMQueryCmd); "!24,48,72,96" overrides the modem's answer. Default "AT+FTM=?". */
+	tmQueryCmd: string;
+	/** Receive rate query (Class1RMQueryCmd). Default "AT+FRM=?". */
+	rmQueryCmd: string;
+	/** DCE must say CONNECT within this after +FTH/+FTM, ms (T.31 §8.3.5: 5 s). Default 5000. */
+	connectTimeoutMs: number;
+	/** Time allowed per HDLC frame sent, ms (a frame is 3 s ±15%; HylaFAX allows 7550). Default 7550. */
+	frameSendTimeoutMs: number;
+	/** Pause before re-issuing +FRH after +FCERROR, ms (class1.md §2.8). Default 200. */
+	fcErrorDelayMs: number;
+	/** +FCERROR replies to ignore while dialling (adaptive-answer modems, class1.md §2.1). Default 3. */
+	dialFcErrorsIgnored: number;
+	/** Margin added to the computed end of transmission when waiting for OK after data, ms. Default 5000. */
+	dataOkMarginMs: number;
+}
+
+/** T.30 timer overrides (ms); defaults live in src/t30/timers.ts. */
+export type TimerOverrides = Partial<Record<"T0" | "T1" | "T2" | "T3" | "T4" | "T5", number>>;
+
+export interface ModemProfile {
+	/** Unique id, also the file name, e.g. "conexant". */
+	name: string;
+	/** One line for humans (probe output). */
+	description: string;
+	/** When this profile applies (any one alternative matching is enough); generic-class1 has none. */
+	match?: ProfileMatch | readonly ProfileMatch[];
+	/** Service classes in order of preference. Default ["1"]. "1.0" adds T.31 Amd.1 DLE codes. */
+	classPreference: readonly ("1" | "1.0")[];
+	/** Reset command (ModemResetCmds). Default "ATZ". */
+	resetCmd: string;
+	/** Pause after the reset before talking again, ms (ModemResetDelay). Default 0. */
+	resetDelayMs: number;
+	/** Commands after reset and echo-off, before +FCLASS (e.g. DTR/DCD setup). */
+	initCommands: readonly string[];
+	/** Host and modem flow control (ModemFlowControl). Default "none" (ptys, soft modems). */
+	flowControl: FlowControl;
+	/** Commands that put the modem in each flow-control mode (ModemNoFlowCmd / HardFlowCmd / SoftFlowCmd). */
+	flowControlCmds: Readonly<Record<FlowControl, string>>;
+	/**
+	 * Flow-control commands to repeat after AT+FCLASS=1, for modems that change flow control on entering
+	 * Class 1 (Class1NFLOCmd / Class1HFLOCmd / Class1SFLOCmd). Default: none.
+	 */
+	class1FlowControlCmds: Readonly<Partial<Record<FlowControl, string>>>;
+	/** DTE-DCE speed, bit/s (ModemRate). Default 115200. */
+	baudRate: number;
+	/** Dial command prefix; the number is appended (ModemDialCmd). Default "ATDT". */
+	dialPrefix: string;
+	/** How long to wait for the dial result, ms (T0, 60 s; class1.md §2.2). Default 60000. */
+	dialTimeoutMs: number;
+	class1: Class1Knobs;
+	timers: TimerOverrides;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends RegExp | ((...a: never[]) => unknown) | readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** What a vendor file writes: a name, a description, and only the fields that differ from generic. */
+export type ProfileSpec = { name: string; description: string } & DeepPartial<Omit<ModemProfile, "name" | "description">>;
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+	typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof RegExp) && Object.getPrototypeOf(v) === Object.prototype;
+
+/** Deep merge of plain objects; arrays, regexes and functions in `over` replace those in `base`. */
+export function deepMerge<T>(base: T, over: unknown): T {
+	if (!isPlainObject(base) || !isPlainObject(over)) return (over === undefined ? base : over) as T;
+	const out: Record<string, unknown> = { ...base };
+	for (const [k, v] of Object.entries(over)) {
+		if (v === undefined) continue;
+		out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k], v) : v;
+	}
+	return out as T;
+}
+
+/** Check the invariants a profile must keep; throws TypeError naming the profile and field. */
+export function validateProfile(p: ModemProfile): ModemProfile {
+	const bad = (field: string, why: string): never => {
+		throw new TypeError(`drivers/${p.name}: ${field} ${why}`);
+	};
+	if (!/^[a-z0-9-]+$/.test(p.name)) bad("name", "must be lower-case kebab");
+	if (p.classPreference.length === 0) bad("classPreference", "is empty");
+	if (!["none", "xonxoff", "rtscts"].includes(p.flowControl)) bad("flowControl", "is not none|xonxoff|rtscts");
+	const c = p.class1;
+	if (c.frameOverhead < 2 || c.frameOverhead > 4) bad("class1.frameOverhead", "must be 2..4");
+	if (c.ecmFrameSize !== 64 && c.ecmFrameSize !== 256) bad("class1.ecmFrameSize", "must be 64 or 256");
+	for (const k of ["tmConnectDelayMs", "recvAbortOkMs", "connectTimeoutMs", "frameSendTimeoutMs", "fcErrorDelayMs", "dataOkMarginMs"] as const) {
+		if (!(c[k] >= 0 && c[k] < 600000)) bad(`class1.${k}`, "must be 0..600000 ms");
+	}
+	for (const k of ["switchingCmd", "tcfWaitCmd", "ppmWaitCmd", "eopWaitCmd", "responseWaitCmd"] as const) {
+		if (c[k] !== "" && !/^AT\S*$/i.test(c[k]) && !/^<delay:\d+>$/.test(c[k])) bad(`class1.${k}`, 'must be "", an AT command or "<delay:n>"');
+	}
+	for (const q of [c.tmQueryCmd, c.rmQueryCmd]) if (!/^(AT\+F[TR]M=\?|!\(?[\d,\s]+\)?)$/i.test(q)) bad("class1.tm/rmQueryCmd", `"${q}" is neither a query nor !<list>`);
+	return p;
+}
+
+/**
+ * Build a profile from a vendor spec: deep-merged over generic-class1, then validated.
+ * @throws TypeError when a field breaks the schema's invariants
+ */
+export function defineProfile(spec: ProfileSpec): ModemProfile {
+	return validateProfile(deepMerge(genericClass1, spec));
+}
+
+/** How well `p` matches `id`: 0 = not at all, else the number of identity fields its best alternative checked. */
+export function matchScore(p: ModemProfile, id: ModemIdentity): number {
+	if (!p.match) return 0;
+	const alts = Array.isArray(p.match) ? (p.match as readonly ProfileMatch[]) : [p.match as ProfileMatch];
+	let best = 0;
+	for (const m of alts) {
+		let score = 0;
+		let ok = true;
+		for (const k of ["ati", "fmi", "fmm", "fmr"] as const) {
+			const re = m[k];
+			if (!re) continue;
+			const v = id[k];
+			if (v === undefined || !re.test(v)) {
+				ok = false;
+				break;
+			}
+			score++;
+		}
+		if (ok && m.firmware) ok = m.firmware(id);
+		if (ok && score > 0) best = Math.max(best, score);
+	}
+	return best;
+}

@@ -1,0 +1,406 @@
+/**
+ * Class1Modem: the T.31 primitives of Class1Link over an AtChannel (class1.md §2.1-2.8; T.31 §8.3;
+ * HylaFAX Class1Modem; SpanDSP t31.c behaviour in class1.md's SpanDSP section).
+ *
+ * Receive: AT+FRH=3 -> CONNECT -> frame bytes (with 2 FCS bytes) DLE ETX -> OK (good FCS) | ERROR (bad).
+ * After ATD's CONNECT the first frame follows with no +FRH=3 (the DCE behaves as if it had been given).
+ * After each frame's OK/ERROR the DCE is back in command state, so +FRH=3 is re-issued per frame
+ * (class1.md §2.1; SpanDSP hdlc_accept_frame). Immediate NO CARRIER -> re-issue; +FCERROR -> wait 200 ms
+ * and re-issue; timeout -> abort with CAN. Transmit: AT+FTH=3 -> CONNECT -> frame DLE ETX -> CONNECT
+ * (non-final) / OK (final); AT+FTM=n -> CONNECT -> data DLE ETX -> OK, the OK timeout scaled with what
+ * is still queued at line rate. The quirk knobs of the profile (drivers/_schema.ts) apply here.
+ * Layer: modem (imports at, transport types, core, hdlc, drivers).
+ */
+import type { ModemIdentity, ModemProfile } from "../../drivers/_schema.js";
+import type { Clock } from "../core/Clock.js";
+import { FaxError } from "../core/FaxError.js";
+import { nullTracer, type Tracer } from "../core/trace.js";
+import { checkFcs } from "../hdlc/fcs.js";
+import type { AtChannel, AtResult, DleBlock } from "../at/AtChannel.js";
+import { DLE_ETX, dleFrame, dleStuff } from "../at/dle.js";
+import { delayedSeconds } from "../at/resultCodes.js";
+import type { Class1Link, DialOutcome, ModulationCode, ReceivedFrame } from "../t30/Class1Link.js";
+import type { FlowControl } from "../transport/Transport.js";
+import { assertSafeDialString } from "./dialGuard.js";
+import { MODULATIONS, trainingMs } from "./rates.js";
+
+export interface Class1ModemOptions {
+	profile: ModemProfile;
+	clock: Clock;
+	tracer?: Tracer;
+	/** AT+FTM=? result (or the profile override). */
+	transmitRates: readonly ModulationCode[];
+	/** AT+FRM=? result. */
+	receiveRates?: readonly ModulationCode[];
+	/** Flow control in use in command mode; XON/XOFF is switched off for the call (binary data). */
+	flowControl?: FlowControl;
+	/** Bytes per write while streaming data. Default 1024 (about 0.6 s at 14400 bit/s). */
+	chunkBytes?: number;
+	/** What the probe found (identity, classes), when the modem was opened by openClass1Modem. */
+	info?: Class1ModemInfo;
+}
+
+/** Identity and capabilities found by the probe (modem/probe.ts). */
+export interface Class1ModemInfo {
+	identity: ModemIdentity;
+	/** AT+FCLASS=? reply, e.g. ["0", "1", "1.0"] */
+	classes: string[];
+	/** The class selected with AT+FCLASS= */
+	serviceClass: "1" | "1.0";
+}
+
+/** Immediate NO CARRIER answers to +FRH=3 tolerated in a row before reporting noCarrier (no clock progress guard). */
+const MAX_QUICK_NO_CARRIER = 10;
+/** Class1HasRHConnectBug re-issues (HylaFAX rhcnt < 30). */
+const MAX_RH_CONNECT_BUG = 30;
+/** A frame that has begun gets this long to finish even past the caller's deadline: 3 s +15% (T.30 §5.3.1). */
+const FRAME_COMPLETION_MS = 3450;
+
+const abortReason = (signal: AbortSignal): unknown =>
+	signal.reason instanceof Error ? signal.reason : new FaxError("CALL_ABORTED", "Aborted");
+
+export class Class1Modem implements Class1Link {
+	readonly transmitRates: readonly ModulationCode[];
+	readonly receiveRates: readonly ModulationCode[];
+	readonly profile: ModemProfile;
+	readonly info: Class1ModemInfo | undefined;
+	private readonly clock: Clock;
+	private readonly tracer: Tracer;
+	private readonly flow: FlowControl;
+	private readonly chunkBytes: number;
+	/** The DCE is already delivering V.21 frames (after ATD CONNECT): skip +FRH=3 once. */
+	private receiving = false;
+	private binaryMode = false;
+
+	constructor(
+		readonly channel: AtChannel,
+		opts: Class1ModemOptions,
+	) {
+		this.profile = opts.profile;
+		this.clock = opts.clock;
+		this.tracer = opts.tracer ?? nullTracer;
+		this.transmitRates = [...opts.transmitRates];
+		this.receiveRates = [...(opts.receiveRates ?? opts.transmitRates)];
+		this.flow = opts.flowControl ?? opts.profile.flowControl;
+		this.chunkBytes = opts.chunkBytes ?? 1024;
+		this.info = opts.info;
+	}
+
+	/** Release the port (no hang-up: call hangup() first during a call). Idempotent. */
+	async close(): Promise<void> {
+		await this.channel.transport.close();
+	}
+
+	// --- Class1Link ----------------------------------------------------------------------------------
+
+	async dial(number: string, signal?: AbortSignal): Promise<DialOutcome> {
+		assertSafeDialString(number);
+		signal?.throwIfAborted();
+		await this.enterBinary();
+		const k = this.profile.class1;
+		let fcErrors = 0;
+		let r: AtResult;
+		try {
+			r = await this.channel.command(`${this.profile.dialPrefix}${number}`, {
+				timeoutMs: this.profile.dialTimeoutMs,
+				signal,
+				dataAfterConnect: true,
+				// class1.md §2.1: ignore up to 3 +FCERROR (adaptive-answer modems).
+				ignoreFinal: (code) => code === "+FCERROR" && ++fcErrors <= k.dialFcErrorsIgnored,
+			});
+		} catch (e) {
+			if (e instanceof FaxError && e.code === "AT_TIMEOUT") {
+				// Any character aborts dialling (V.250 §6.3.1); then make sure we are on hook.
+				this.tracer.trace("info", "-", "dial timed out: aborting");
+				await this.channel.abortReceive(k.recvAbortOkMs).catch(() => false);
+				await this.hangup();
+				return { kind: "noAnswer" };
+			}
+			if (signal?.aborted) await this.hangup();
+			throw e;
+		}
+		switch (r.code) {
+			case "CONNECT":
+				this.receiving = true;
+				return { kind: "connect" };
+			case "BUSY":
+				return { kind: "busy" };
+			case "NO ANSWER":
+				return { kind: "noAnswer" };
+			case "NO DIALTONE":
+				return { kind: "noDialtone" };
+			case "NO CARRIER":
+				return { kind: "noCarrier" };
+			case "BLACKLISTED":
+			case "DIALING DISABLED":
+				return { kind: "blacklisted", line: r.line };
+			case "DELAYED":
+				return { kind: "delayed", seconds: delayedSeconds(r.line), line: r.line };
+			default:
+				// ERROR, OK (no carrier or a V.8 failure in class 1.0), too many +FCERROR.
+				return { kind: "error", line: r.line };
+		}
+	}
+
+	async receiveFrame(timeoutMs: number, signal?: AbortSignal): Promise<ReceivedFrame> {
+		signal?.throwIfAborted();
+		await this.enterBinary();
+		const k = this.profile.class1;
+		const deadline = this.clock.now() + Math.max(0, timeoutMs);
+		let quickNoCarrier = 0;
+		let rhBug = 0;
+		for (;;) {
+			const left = deadline - this.clock.now();
+			if (left <= 0) return this.receiveTimeout();
+			let r: AtResult;
+			if (this.receiving) {
+				this.receiving = false; // after ATD CONNECT the frame data is already flowing
+				r = { code: "CONNECT", line: "CONNECT", info: [] };
+			} else {
+				try {
+					r = await this.channel.command("AT+FRH=3", { timeoutMs: left, signal, dataAfterConnect: true });
+				} catch (e) {
+					if (e instanceof FaxError && e.code === "AT_TIMEOUT") return this.receiveTimeout();
+					if (signal?.aborted) await this.abortQuietly();
+					throw e;
+				}
+			}
+			if (r.code === "NO CARRIER") {
+				// The previous carrier just dropped (class1.md §2.8): listen again.
+				if (++quickNoCarrier > MAX_QUICK_NO_CARRIER) return { kind: "noCarrier" };
+				continue;
+			}
+			if (r.code === "+FCERROR") {
+				// A non-V.21 carrier is on the line: wait 200 ms and listen again (class1.md §2.8).
+				await this.clock.sleep(Math.min(k.fcErrorDelayMs, Math.max(0, deadline - this.clock.now())), signal);
+				if (deadline - this.clock.now() <= 0) return { kind: "fcError" };
+				continue;
+			}
+			if (r.code !== "CONNECT") {
+				// ERROR to the command itself: possibly on hook (HylaFAX Class1HookSensitivity).
+				this.tracer.trace("info", "-", `+FRH=3 answered ${r.line}`);
+				return { kind: "noCarrier" };
+			}
+			const frameDeadline = Math.max(deadline, this.clock.now() + FRAME_COMPLETION_MS);
+			let block: DleBlock;
+			try {
+				block = await this.channel.readDleBlock(Math.max(1, frameDeadline - this.clock.now()), signal);
+			} catch (e) {
+				if (e instanceof FaxError && e.code === "AT_TIMEOUT") return this.receiveTimeout();
+				if (signal?.aborted) await this.abortQuietly();
+				throw e;
+			}
+			if (block.final) {
+				// CONNECT, then a result instead of a frame: the carrier went away.
+				if (block.final.code === "NO CARRIER" && k.hasRhConnectBug && rhBug++ < MAX_RH_CONNECT_BUG) continue;
+				return block.final.code === "+FCERROR" ? { kind: "fcError" } : { kind: "noCarrier" };
+			}
+			let fin: AtResult;
+			try {
+				fin = await this.channel.waitFinal({ timeoutMs: Math.max(1000, frameDeadline - this.clock.now()), signal });
+			} catch (e) {
+				if (e instanceof FaxError && e.code === "AT_TIMEOUT") return this.receiveTimeout();
+				throw e;
+			}
+			const frame = this.trimFrame(block.data);
+			if (fin.code === "NO CARRIER" && frame.length === 0 && k.hasRhConnectBug && rhBug++ < MAX_RH_CONNECT_BUG) continue;
+			if (fin.code !== "OK" && fin.code !== "ERROR") return { kind: "noCarrier" };
+			if (frame.length < 3) {
+				// Not a frame (noise, or an RH CONNECT bug without the flag): listen again.
+				if (k.hasRhConnectBug && rhBug++ < MAX_RH_CONNECT_BUG) continue;
+				this.tracer.trace("hdlc", "rx", `runt frame (${frame.length} bytes) dropped`);
+				continue;
+			}
+			let fcsOk = fin.code === "OK";
+			if (fcsOk && k.validateV21Frames && k.frameOverhead === 4) fcsOk = checkFcs(this.withFcs(block.data));
+			this.tracer.trace("hdlc", "rx", `${fcsOk ? "" : "BAD FCS "}${hexs(frame)}`);
+			return { kind: "frame", frame, fcsOk };
+		}
+	}
+
+	async sendFrames(frames: readonly Uint8Array[], signal?: AbortSignal): Promise<void> {
+		if (frames.length === 0) throw new FaxError("PROTOCOL_ERROR", "sendFrames: no frames");
+		frames.forEach((f, i) => {
+			const want = i === frames.length - 1 ? 0x13 : 0x03;
+			if (f.length < 3 || f[0] !== 0xff || f[1] !== want) {
+				throw new FaxError("PROTOCOL_ERROR", `sendFrames: frame ${i} must start ff ${want.toString(16).padStart(2, "0")}`, { context: { frame: hexs(f) } });
+			}
+		});
+		signal?.throwIfAborted();
+		await this.enterBinary();
+		this.receiving = false;
+		const k = this.profile.class1;
+		const r = await this.channel.command("AT+FTH=3", { timeoutMs: k.connectTimeoutMs, signal });
+		this.expectConnect(r, "AT+FTH=3");
+		for (let i = 0; i < frames.length; i++) {
+			const last = i === frames.length - 1;
+			this.tracer.trace("hdlc", "tx", hexs(frames[i]!));
+			// The DCE appends the FCS; a non-final frame is answered CONNECT, the final one OK (T.31 §8.3.6).
+			const a = await this.channel.sendAndWait(dleFrame(frames[i]!), { timeoutMs: k.frameSendTimeoutMs, signal });
+			if (last ? a.code !== "OK" : a.code !== "CONNECT") {
+				throw this.unexpected(a, last ? "OK after the final frame" : "CONNECT after a frame");
+			}
+		}
+	}
+
+	async sendData(mod: ModulationCode, data: Uint8Array | AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void> {
+		const m = MODULATIONS[mod];
+		if (!m) throw new FaxError("PROTOCOL_ERROR", `Unknown modulation ${String(mod)}`);
+		signal?.throwIfAborted();
+		await this.enterBinary();
+		this.receiving = false;
+		const k = this.profile.class1;
+		const r = await this.channel.command(`AT+FTM=${mod}`, { timeoutMs: k.connectTimeoutMs, signal });
+		this.expectConnect(r, `AT+FTM=${mod}`);
+		// Class1TMConnectDelay: some DCEs say CONNECT before they start training (T.31 §8.3.3).
+		if (k.tmConnectDelayMs > 0) await this.clock.sleep(k.tmConnectDelayMs, signal);
+		const start = this.clock.now();
+		let sent = 0;
+		let aborted: unknown;
+		// Each write resolves when the OS took the bytes: that is the back-pressure that keeps the modem fed
+		// without queueing a whole page in memory. PORT_CLOSED from a write ends the call at once.
+		for await (const chunk of chunked(data, this.chunkBytes)) {
+			if (signal?.aborted) {
+				aborted = abortReason(signal);
+				break;
+			}
+			await this.channel.writeRaw(dleStuff(chunk));
+			sent += chunk.length;
+		}
+		// class1.md §2.3: an abort mid-data must still end with DLE ETX.
+		// The modem holds a few kB and the OS up to ~64 kB more: the OK comes when the last byte has
+		// been modulated, so allow the line time still ahead of us plus a margin (class1.md SpanDSP notes).
+		const lineMs = trainingMs(mod) + (sent * 8000) / m.bitRate;
+		const remaining = Math.max(0, start + lineMs - this.clock.now());
+		const timeoutMs = Math.ceil(remaining * 1.1 + k.dataOkMarginMs);
+		this.tracer.trace("timer", "-", `waiting OK after ${sent} data bytes: ${timeoutMs} ms`);
+		const fin = await this.channel.sendAndWait(DLE_ETX, { timeoutMs: aborted ? Math.min(timeoutMs, 10000) : timeoutMs });
+		if (aborted) throw aborted;
+		if (fin.code === "NO CARRIER") throw new FaxError("CARRIER_LOST", "NO CARRIER after page data", { context: { bytes: sent } });
+		if (fin.code !== "OK") throw this.unexpected(fin, "OK after data");
+	}
+
+	async transmitSilence(ms: number, signal?: AbortSignal): Promise<void> {
+		await this.waitCommand(`AT+FTS=${tens(ms)}`, ms, signal);
+	}
+
+	async receiveSilence(ms: number, signal?: AbortSignal): Promise<void> {
+		const sw = this.profile.class1.switchingCmd;
+		const delay = /^<delay:(\d+)>$/.exec(sw);
+		if (delay) {
+			// Class1SwitchingCmd "<delay:n>": the modem mishandles +FRS (USR, Topic): host pause.
+			await this.clock.sleep(Math.max(ms, Number(delay[1]) * 10), signal);
+			return;
+		}
+		await this.waitCommand(`AT+FRS=${tens(ms)}`, ms, signal, true);
+	}
+
+	/**
+	 * Run one of the profile's turnaround commands ("AT+FTS=7", "<delay:7>", "" = nothing): the
+	 * Class1TCFWaitCmd / PPMWaitCmd / EOPWaitCmd / ResponseWaitCmd / SwitchingCmd knobs. The engine may
+	 * call this instead of transmitSilence/receiveSilence to honour a modem's quirk. Not part of Class1Link.
+	 */
+	async turnaround(kind: "tcf" | "ppm" | "eop" | "response" | "switching", signal?: AbortSignal): Promise<void> {
+		const k = this.profile.class1;
+		const cmd = { tcf: k.tcfWaitCmd, ppm: k.ppmWaitCmd, eop: k.eopWaitCmd, response: k.responseWaitCmd, switching: k.switchingCmd }[kind];
+		if (cmd === "") return;
+		const delay = /^<delay:(\d+)>$/.exec(cmd);
+		if (delay) return this.clock.sleep(Number(delay[1]) * 10, signal);
+		const n = /^AT\+F[TR]S=(\d+)$/i.exec(cmd);
+		await this.waitCommand(cmd, n ? Number(n[1]) * 10 : 0, signal, /^AT\+FRS/i.test(cmd));
+	}
+
+	async hangup(): Promise<void> {
+		this.receiving = false;
+		try {
+			if (this.channel.isBusy) await this.channel.abortReceive(this.profile.class1.recvAbortOkMs);
+			await this.channel.command("ATH0", { timeoutMs: 5000 });
+		} catch (e) {
+			this.tracer.trace("info", "-", `hangup: ${(e as Error).message}`);
+		}
+		await this.leaveBinary().catch(() => undefined);
+	}
+
+	// --- helpers -------------------------------------------------------------------------------------
+
+	/** XON/XOFF would eat 0x11/0x13 in frames and data: off for the call (HylaFAX Class1Modem::sendSetup). */
+	private async enterBinary(): Promise<void> {
+		if (this.binaryMode || this.flow !== "xonxoff") return;
+		this.binaryMode = true;
+		await this.channel.transport.setFlowControl("none");
+	}
+
+	private async leaveBinary(): Promise<void> {
+		if (!this.binaryMode) return;
+		this.binaryMode = false;
+		await this.channel.transport.setFlowControl(this.flow);
+	}
+
+	private async waitCommand(cmd: string, ms: number, signal: AbortSignal | undefined, abortable = false): Promise<void> {
+		const timeoutMs = ms + 3000;
+		let r: AtResult;
+		try {
+			r = await this.channel.command(cmd, { timeoutMs, signal });
+		} catch (e) {
+			// +FRS waits for silence that may never come; any byte aborts it (T.31 §8.3.4).
+			if (abortable && e instanceof FaxError && e.code === "AT_TIMEOUT") {
+				await this.channel.abortReceive(this.profile.class1.recvAbortOkMs);
+				return;
+			}
+			throw e;
+		}
+		if (r.code !== "OK") throw this.unexpected(r, `OK to ${cmd}`);
+	}
+
+	private async receiveTimeout(): Promise<ReceivedFrame> {
+		this.tracer.trace("timer", "-", "no V.21 frame in time: aborting +FRH");
+		await this.channel.abortReceive(this.profile.class1.recvAbortOkMs);
+		return { kind: "timeout" };
+	}
+
+	private async abortQuietly(): Promise<void> {
+		await this.channel.abortReceive(this.profile.class1.recvAbortOkMs).catch(() => false);
+	}
+
+	/** Drop leading bytes before the 0xFF address (stray CR/LF) and the FCS bytes (Class1FrameOverhead). */
+	private trimFrame(raw: Uint8Array): Uint8Array {
+		const start = raw.indexOf(0xff);
+		const body = start < 0 ? new Uint8Array(0) : raw.subarray(start);
+		const fcsBytes = Math.max(0, this.profile.class1.frameOverhead - 2);
+		return body.slice(0, Math.max(0, body.length - fcsBytes));
+	}
+
+	private withFcs(raw: Uint8Array): Uint8Array {
+		const start = raw.indexOf(0xff);
+		return start < 0 ? new Uint8Array(0) : raw.subarray(start);
+	}
+
+	private expectConnect(r: AtResult, cmd: string): void {
+		if (r.code === "CONNECT") return;
+		if (r.code === "NO CARRIER") throw new FaxError("CARRIER_LOST", `${cmd}: NO CARRIER`, { context: { cmd } });
+		if (r.code === "+FCERROR") throw new FaxError("AT_FCERROR", `${cmd}: +FCERROR`, { context: { cmd } });
+		throw this.unexpected(r, `CONNECT to ${cmd}`);
+	}
+
+	private unexpected(r: AtResult, wanted: string): FaxError {
+		if (r.code === "ERROR") return new FaxError("AT_ERROR", `Modem said ERROR, wanted ${wanted}`, { context: { line: r.line } });
+		if (r.code === "NO CARRIER") return new FaxError("CARRIER_LOST", `NO CARRIER, wanted ${wanted}`, { context: { line: r.line } });
+		return new FaxError("AT_UNEXPECTED_RESPONSE", `Modem said ${r.line}, wanted ${wanted}`, { context: { line: r.line } });
+	}
+}
+
+/** n×10 ms for +FTS/+FRS, at least 1, at most 255 (T.31 §8.3.3-8.3.4). */
+const tens = (ms: number): number => Math.min(255, Math.max(1, Math.round(ms / 10)));
+
+const hexs = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
+
+/** Split a buffer or a stream of buffers into pieces of at most `size` bytes. */
+async function* chunked(data: Uint8Array | AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+	if (data instanceof Uint8Array) {
+		for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
+		return;
+	}
+	for await (const part of data) {
+		for (let i = 0; i < part.length; i += size) yield part.subarray(i, i + size);
+	}
+}
