@@ -34,6 +34,7 @@ struct farend_s {
     int hung_up;       /* fault: the far end went on-hook mid-page */
     int drop_pending;
     int refusing;
+    int dcs_pending;
     int dcs_rate;
     int answers;       /* MCF/RTP/RTN sent */
     int armed;
@@ -82,7 +83,7 @@ static void frame_handler(t30_state_t *s, void *user, int incoming, const uint8_
     if (incoming) {
         if (fcf == (T30_DCS & 0xFE)) {
             f->dcs_rate = dcs_rate(msg, len);
-            f->refusing = refused(f, f->dcs_rate);
+            f->dcs_pending = 1; /* SpanDSP's own reading of the rate is taken after it processed the DCS */
             f->mon->next_is_tcf = 1;
         }
         return;
@@ -177,6 +178,14 @@ void farend_rx(farend_t *f, const int16_t *buf, int len)
     if (!f->active || f->hung_up)
         return;
     fax_rx(f->fax, (int16_t *) buf, len);
+    if (f->dcs_pending) {
+        t30_stats_t t;
+        t30_get_transfer_statistics(f->t30, &t);
+        f->dcs_pending = 0;
+        if (t.bit_rate > 0)
+            f->dcs_rate = t.bit_rate;
+        f->refusing = refused(f, f->dcs_rate);
+    }
     if (f->refusing) {
         /* keep SpanDSP's trainability test from ever seeing a long run of zeros */
         f->t30->tcf_current_zeros = 0;

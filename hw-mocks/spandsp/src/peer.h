@@ -76,6 +76,7 @@ typedef struct {
     int n;
     int active;
     int in_gap;
+    int ended;       /* the host closed the data with DLE ETX */
     int next_is_tcf;
     int before_out;
     int before_ok;

@@ -6,7 +6,8 @@
  * So the peer watches the modem's buffer itself, around every t31_tx() block, through the structures
  * SpanDSP exposes with SPANDSP_EXPOSE_INTERNAL_STRUCTURES (tx.in_bytes/out_bytes/data_started/final,
  * modem, bit_rate): a block in which the buffer emptied before the host ended the data with DLE ETX,
- * and in which the modulator got fewer bytes than its bit rate needs, is an underrun; the shortfall is
+ * and in which the modulator got fewer bytes than its bit rate needs, is an underrun (T.31 clears its
+ * "final" flag once the data is out, so the session remembers having seen DLE ETX); the shortfall is
  * counted as fill bytes. One session per +FTM carrier; the first after a DCS is the TCF.
  */
 #define SPANDSP_EXPOSE_INTERNAL_STRUCTURES
@@ -25,6 +26,8 @@ void txmon_before(txmon_t *m, struct t31_state_s *t31)
 {
     m->before_ok = is_fast_tx(t31);
     m->before_out = t31->tx.out_bytes;
+    if (t31->tx.final)
+        m->ended = 1; /* DLE ETX seen: what follows is the modem's own shutdown, not an underrun */
     if (m->before_ok && !m->active && m->n < MAX_SESSIONS) {
         tx_session_t *s = &m->sessions[m->n];
         memset(s, 0, sizeof(*s));
@@ -33,6 +36,7 @@ void txmon_before(txmon_t *m, struct t31_state_s *t31)
         m->next_is_tcf = 0;
         m->active = 1;
         m->in_gap = 0;
+        m->ended = t31->tx.final;
     }
 }
 
@@ -51,7 +55,9 @@ void txmon_after(txmon_t *m, struct t31_state_s *t31)
     s->bytes += consumed;
     /* bytes the modulator needs per 160-sample block: bit_rate * 0.02 s / 8 */
     int need = s->bit_rate / 400;
-    int dry = t31->tx.data_started && !t31->tx.final && t31->tx.in_bytes == t31->tx.out_bytes;
+    if (t31->tx.final)
+        m->ended = 1;
+    int dry = t31->tx.data_started && !m->ended && t31->tx.in_bytes == t31->tx.out_bytes;
     if (dry && consumed < need - 1) {
         s->fill_bytes += need - consumed;
         if (!m->in_gap)
