@@ -1,18 +1,19 @@
 /**
  * TIFF conversion benchmark: a 200-page fine-resolution Class F document (20 realistic ghostscript pages
  * x 10, MH) converted to G3 2-D and to G4 by `faxline convert` (openFaxDocument -> decode -> encode ->
- * streaming ClassFWriter) and by libtiff's `tiffcp` in the same run: wall time, pages/s and peak RSS of
- * each process (GNU time %M), plus a baseline Node+tsx process that converts nothing. Measures only.
+ * streaming ClassFWriter, compiled to plain JS as in production) and by libtiff's `tiffcp` in the same
+ * run: pages/s and peak RSS of each process (GNU time %M), plus a baseline Node process that loads the
+ * same code and converts nothing. Measures only.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 
 const exec = promisify(execFile);
-const self = fileURLToPath(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const PAGES = 200;
 
 interface Measure {
@@ -28,18 +29,22 @@ async function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = proce
 	return { seconds: Number(m[1]), maxRssMb: Number(m[2]) / 1024, stdout: r.stdout };
 }
 
-/** Child role: convert and print the conversion's own wall time (excluding process start). */
-async function child(spec: string): Promise<void> {
-	const [input, output, coding] = spec.split("|");
-	const { main } = await import("../src/cli/main.js");
-	const { memoryIO } = await import("../src/cli/io.js");
-	if (!input) return; // baseline: imports only
-	const t0 = performance.now();
-	const io = memoryIO();
-	const code = await main(["convert", input, output, "--compression", coding], io);
-	if (code !== 0) throw new Error(io.stderr.join("\n"));
-	console.log(`CONVERT_MS ${(performance.now() - t0).toFixed(1)}`);
+/** Compiles the CLI's convert path to plain JS (production-like process, no tsx) under node_modules/.cache. */
+async function buildConvert(): Promise<string> {
+	const out = join(root, "node_modules", ".cache", "faxline-tiff-bench");
+	await exec(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "--target", "ES2022", "--module", "NodeNext", "--moduleResolution", "NodeNext", "--skipLibCheck", "--types", "node", "--outDir", out, "--rootDir", root, join(root, "src/cli/main.ts"), join(root, "src/cli/commands/convert.ts")]);
+	return out;
 }
+
+/** A node -e script that converts (or, with no input, only loads the code) and prints its own conversion time. */
+const childScript = (build: string, input?: string, output?: string, coding?: string): string => `
+const { main } = await import(${JSON.stringify(pathToFileURL(join(build, "src/cli/main.js")).href)});
+const { memoryIO } = await import(${JSON.stringify(pathToFileURL(join(build, "src/cli/io.js")).href)});
+${input ? `const io = memoryIO(); const t0 = performance.now();
+const code = await main(["convert", ${JSON.stringify(input)}, ${JSON.stringify(output)}, "--compression", ${JSON.stringify(coding)}], io);
+if (code !== 0) { console.error(io.stderr.join("\\n")); process.exit(1); }
+console.log("CONVERT_MS " + (performance.now() - t0).toFixed(1));` : ""}
+`;
 
 export async function run(): Promise<void> {
 	const { fixtureDocument } = await import("../test/helpers/fixtures.js");
@@ -52,9 +57,10 @@ export async function run(): Promise<void> {
 		for (let i = 0; i < PAGES; i++) await w.addPage({ bitmap: pages[i % pages.length], xRes: 204, yRes: 196 });
 		await w.close();
 		console.log(`input: ${PAGES} pages, 1728x2286 fine, MH, ${(statSync(input).size / 1e6).toFixed(1)} MB`);
-		const node = [process.execPath, "--import=tsx", self];
-		const base = await timed(node[0], node.slice(1), { ...process.env, FAXLINE_TIFF_BENCH_CHILD: "|" });
-		console.log(`baseline node+tsx process (no conversion): peak RSS ${base.maxRssMb.toFixed(0)} MB`);
+		const build = await buildConvert();
+		const node = (script: string): Promise<Measure> => timed(process.execPath, ["--input-type=module", "-e", script]);
+		const base = await node(childScript(build));
+		console.log(`baseline: node process loading the compiled CLI, converting nothing: peak RSS ${base.maxRssMb.toFixed(0)} MB`);
 		console.log("conversion            | faxline pages/s | tiffcp pages/s | ratio | faxline peak RSS | tiffcp peak RSS | out MB faxline / tiffcp");
 		for (const [coding, scheme] of [
 			["mr", "g3:2d"],
@@ -62,7 +68,7 @@ export async function run(): Promise<void> {
 		] as const) {
 			const ours = join(dir, `ours-${coding}.tif`);
 			const theirs = join(dir, `theirs-${coding}.tif`);
-			const o = await timed(node[0], node.slice(1), { ...process.env, FAXLINE_TIFF_BENCH_CHILD: `${input}|${ours}|${coding}` });
+			const o = await node(childScript(build, input, ours, coding));
 			const ms = Number(/CONVERT_MS ([\d.]+)/.exec(o.stdout)?.[1] ?? NaN);
 			const l = await timed("tiffcp", ["-c", scheme, input, theirs]);
 			const ourRate = PAGES / (ms / 1000);
@@ -76,8 +82,4 @@ export async function run(): Promise<void> {
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
-}
-
-if (process.env.FAXLINE_TIFF_BENCH_CHILD !== undefined && process.argv[1] === self) {
-	await child(process.env.FAXLINE_TIFF_BENCH_CHILD);
 }

@@ -1,8 +1,8 @@
 /**
  * openFaxDocument: a TIFF or PBM file on disk as a FaxPageSource (src/core/bitmap.ts) for the T.30
- * engine and the job layer. The file is read once to parse its directory, then only per-page metadata is
- * kept; each page(i) reads just its own strips (or P4 raster) from the open file and decodes it, so a
- * 500-page document is never whole in memory. Optional normalisation to fax geometry (normalize.ts).
+ * engine and the job layer. Opening reads only the TIFF header, IFDs and tag values (or the P4 image
+ * headers) and keeps per-page metadata; each page(i) reads just its own strips (or P4 raster) from the
+ * open file and decodes it, so a 500-page document is never whole in memory. Optional normalisation to fax geometry (normalize.ts).
  * Layer: tiff (file I/O confined to this file and ClassFWriter.ts).
  */
 import type { FileHandle } from "node:fs/promises";
@@ -13,7 +13,8 @@ import { FaxError } from "../core/FaxError.js";
 import type { FaxWidth } from "./normalize.js";
 import { chooseWidth, normalizePage } from "./normalize.js";
 import type { PbmImage } from "./pbm.js";
-import { clearPadding, looksLikePbm, scanPbm } from "./pbm.js";
+import { clearPadding, looksLikePbm, scanPbm, scanPbmFile } from "./pbm.js";
+import { loadTiffMetadata } from "./ifdChain.js";
 import { assumedXRes, readTiffDirectory } from "./tiffDirectory.js";
 import type { TiffPageInfo } from "./tiffDirectory.js";
 import { decodeTiffPage } from "./tiffPage.js";
@@ -84,11 +85,14 @@ export async function openFaxDocument(path: string, opts: OpenOptions = {}): Pro
 	try {
 		const size = (await fh.stat()).size;
 		if (size > MAX_FILE_BYTES) throw new FaxError("TIFF_TOO_LARGE", `${path}: file of ${size} bytes is too large`);
-		const buf = new Uint8Array(size);
-		const { bytesRead } = size > 0 ? await fh.read(buf, 0, size, 0) : { bytesRead: 0 };
-		const bytes = buf.subarray(0, bytesRead);
-		if (looksLikePbm(bytes)) return pbmDocument(fh, bytes, opts);
-		if (bytes.length >= 2 && ((bytes[0] === 0x49 && bytes[1] === 0x49) || (bytes[0] === 0x4d && bytes[1] === 0x4d))) return tiffDocument(fh, bytes, opts);
+		const read = (offset: number, length: number): Promise<Uint8Array> => readAt(fh, offset, length);
+		const magic = size >= 2 ? await read(0, 2) : new Uint8Array(0);
+		if (looksLikePbm(magic)) {
+			const scanned = await scanPbmFile(size, read);
+			return pbmDocument(fh, scanned instanceof Uint8Array ? scanPbm(scanned) : scanned, opts);
+		}
+		if (magic.length === 2 && ((magic[0] === 0x49 && magic[1] === 0x49) || (magic[0] === 0x4d && magic[1] === 0x4d)))
+			return tiffDocument(fh, await loadTiffMetadata(size, read), opts);
 		throw new FaxError("TIFF_UNSUPPORTED", `${path}: not a TIFF or PBM file`);
 	} catch (e) {
 		await fh.close().catch(() => undefined);
@@ -168,8 +172,7 @@ export function pbmResolution(width: number): { xRes: number; yRes: number } {
 	return { xRes: x, yRes: x === 204 ? yResOf("fine") : x };
 }
 
-function pbmDocument(fh: FileHandle, bytes: Uint8Array, opts: OpenOptions): FaxDocument {
-	const images: PbmImage[] = scanPbm(bytes);
+function pbmDocument(fh: FileHandle, images: PbmImage[], opts: OpenOptions): FaxDocument {
 	const pages: PageInfo[] = images.map((img, index) => {
 		const r = pbmResolution(img.width);
 		return { index, format: "pbm", width: img.width, height: img.height, ...r, resolutionKnown: false, resolution: resolutionOf(r.yRes), compressionName: img.kind === "P4" ? "PBM raw (P4)" : "PBM plain (P1)" };

@@ -111,3 +111,55 @@ function checkIfd(r: ByteReader, off: number, visited: Set<number>, what: string
 		}
 	}
 }
+
+/** Most tag-value bytes the metadata loader will read beyond the file size itself (hostile overlaps). */
+const MAX_METADATA_READ = 64 * 1024 * 1024;
+
+/**
+ * Loads only what walkIfdChain and the tag parser look at — the header, every IFD and every out-of-line
+ * tag value, following the same chain and EXIF/GPS pointers — into a zero-filled buffer of the file's
+ * size, through `read(offset, length)`. Untouched (image data) pages of a fresh zeroed ArrayBuffer are
+ * never committed by the OS, so opening a 500-page document costs its metadata, not its size.
+ * Nothing is validated here beyond staying in range; run walkIfdChain / readTiffDirectory on the result.
+ */
+export async function loadTiffMetadata(size: number, read: (offset: number, length: number) => Promise<Uint8Array>): Promise<Uint8Array> {
+	const buf = new Uint8Array(size);
+	let budget = MAX_METADATA_READ + size;
+	const load = async (off: number, len: number): Promise<boolean> => {
+		if (off < 0 || len <= 0 || off >= size) return false;
+		const n = Math.min(len, size - off);
+		budget -= n;
+		if (budget < 0) throw new FaxError("TIFF_TOO_LARGE", "TIFF tag data exceeds the metadata limit");
+		buf.set((await read(off, n)).subarray(0, n), off);
+		return n === len;
+	};
+	if (!(await load(0, 8))) return buf;
+	const { littleEndian, firstIfd } = readHeader(buf);
+	const r = new ByteReader(buf, littleEndian);
+	const visited = new Set<number>();
+	const loadIfd = async (off: number, depth: number): Promise<number> => {
+		// returns the next-IFD pointer, or 0 when the chain cannot continue
+		if (visited.has(off) || off < 8 || depth > 4 || !(await load(off, 2))) return 0;
+		visited.add(off);
+		const n = r.u16(off);
+		if (!(await load(off + 2, n * 12 + 4))) return 0;
+		for (let i = 0; i < n; i++) {
+			const e = off + 2 + i * 12;
+			const tag = r.u16(e);
+			const type = r.u16(e + 2);
+			const count = r.u32(e + 4);
+			const sz = TypeSize[type];
+			if (sz === undefined) continue;
+			const bytes = sz * count;
+			if (bytes > 4) {
+				const vo = r.u32(e + 8);
+				if (vo + bytes <= size) await load(vo, bytes);
+			}
+			if ((tag === Tag.ExifIfd || tag === Tag.GpsIfd) && count === 1 && (type === 3 || type === 4)) await loadIfd(type === 3 ? r.u16(e + 8) : r.u32(e + 8), depth + 1);
+		}
+		return r.u32(off + 2 + n * 12);
+	};
+	let next = firstIfd;
+	for (let pages = 0; next !== 0 && pages <= MAX_PAGES; pages++) next = await loadIfd(next, 0);
+	return buf;
+}

@@ -24,6 +24,15 @@ export interface DecodedTiffPage {
 
 /** Decodes page `info`, fetching strip `s`'s compressed bytes through `readStrip(s)`. */
 export function decodeTiffPage(info: TiffPageInfo, readStrip: (s: number) => Uint8Array): DecodedTiffPage {
+	if (info.stripOffsets.length === 1 && info.compression >= 2 && info.compression <= 4) {
+		// Class F's one strip per page: the codec's bitmap is the page (no second page-sized copy)
+		const r = decodeCcittStrip(readStrip(0), { compression: info.compression, t4Options: info.t4Options, fillOrder: info.fillOrder, width: info.width, rows: info.height });
+		if (r.bitmap.height === info.height && r.bitmap.stride === Math.ceil(info.width / 8)) {
+			if (info.photometric === 1) for (let i = 0; i < r.bitmap.data.length; i++) r.bitmap.data[i] ^= 0xff;
+			clearPadding(r.bitmap);
+			return r;
+		}
+	}
 	const out = createBitmap(info.width, info.height);
 	const stride = out.stride;
 	let badLines = 0;
