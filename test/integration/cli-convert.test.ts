@@ -3,6 +3,7 @@
  * every output file is read back by libtiff (tiffinfo -D without warnings, tiffcp -c none pixels) or netpbm.
  */
 import test from "ava";
+import { execFile } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Bitmap } from "../../src/core/bitmap.js";
@@ -146,4 +147,32 @@ test("usage and input errors: exit codes and one-line messages, no output file l
 	const junk = await faxline([join(dir, "junk.raw"), join(dir, "j.tif"), "--raw", "--width", "1728", "--coding", "mmr", "--bit-order", "msb"]);
 	t.not(junk.code, 0);
 	t.false(existsSync(join(dir, "x.tif")) || existsSync(join(dir, "x.pbm")) || existsSync(join(dir, "j.tif")));
+});
+
+test("real process: a 300-dpi TIFF scan converts to Class F (exit 0), a corrupt one fails with one line (exit 1)", async (t) => {
+	const dir = tmp(t);
+	const scan: Bitmap = createBitmap(2550, 330);
+	for (let y = 60; y < 120; y++) setBits(scan.data.subarray(y * scan.stride, (y + 1) * scan.stride), 300, 900);
+	writeFileSync(join(dir, "s.pbm"), writePbm(scan));
+	writeFileSync(join(dir, "s.tif"), (await must("pnmtotiff", ["-g4", "-miniswhite", "-xresolution", "300", "-yresolution", "300", "-resolutionunit", "inch", join(dir, "s.pbm")])).stdout);
+	const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+		new Promise((resolve) =>
+			execFile(process.execPath, ["--import=tsx", "src/cli/main.ts", "convert", ...args], { encoding: "utf8" }, (err, stdout, stderr) =>
+				resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+			),
+		);
+	const ok = await cli([join(dir, "s.tif"), join(dir, "o.tif"), "--compression", "mr", "--resolution", "standard"]);
+	t.is(ok.code, 0, ok.stderr);
+	const info = (await must("tiffinfo", [join(dir, "o.tif")])).stdout.toString();
+	t.regex(info, /Image Width: 1728 Image Length: 108/);
+	t.regex(info, /Resolution: 204, 98 pixels\/inch/);
+	const [p] = await libtiffPages(join(dir, "o.tif"));
+	t.true(px(p, 202, 20) && px(p, 607, 38));
+	t.false(px(p, 199, 20) || px(p, 611, 20));
+	const bytes = readFileSync(join(dir, "s.tif"));
+	writeFileSync(join(dir, "cut.tif"), bytes.subarray(0, bytes.length >> 1));
+	const bad = await cli([join(dir, "cut.tif"), join(dir, "x.tif")]);
+	t.is(bad.code, 1);
+	t.regex(bad.stderr, /^faxline convert: .*\(FAX-70\d\)\n$/);
+	t.false(existsSync(join(dir, "x.tif")));
 });

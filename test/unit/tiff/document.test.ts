@@ -86,3 +86,30 @@ test("unknown file types and missing files fail typed", async (t) => {
 	t.true(isFaxError(await t.throwsAsync(openFaxDocument(path)), "TIFF_UNSUPPORTED"));
 	t.true(isFaxError(await t.throwsAsync(openFaxDocument(join(dir, "nope.tif"))), "FILE_NOT_FOUND"));
 });
+
+test("opening reads only the TIFF metadata: a 12-page document costs a few kB of reads", async (t) => {
+	const { loadTiffMetadata, walkIfdChain } = await import("../../../src/tiff/ifdChain.js");
+	const { readTiffDirectory } = await import("../../../src/tiff/tiffDirectory.js");
+	const page = { bitmap: await fixturePage("text", "fine"), xRes: 204, yRes: 196 };
+	const file = writeClassF(Array.from({ length: 12 }, () => page), { coding: "mh" });
+	let bytesRead = 0;
+	const sparse = await loadTiffMetadata(file.length, async (o, n) => {
+		bytesRead += n;
+		return file.slice(o, o + n);
+	});
+	t.true(bytesRead < 4096, `${bytesRead} bytes read of ${file.length}`);
+	t.is(walkIfdChain(sparse).offsets.length, 12);
+	t.deepEqual(readTiffDirectory(sparse).pages, readTiffDirectory(file).pages);
+});
+
+test("a plain (P1) PBM opens too", async (t) => {
+	const dir = tmp(t);
+	const p4 = (await must("pbmtext", ["P1 page"])).stdout;
+	const plain = (await must("pamtopnm", ["-plain"], p4)).stdout;
+	writeFileSync(join(dir, "p1.pbm"), plain);
+	const doc = await openFaxDocument(join(dir, "p1.pbm"));
+	t.is(doc.pages[0].compressionName, "PBM plain (P1)");
+	const { readPbm } = await import("../../../src/tiff/pbm.js");
+	t.is(bitmapDiff((await doc.page(0)).bitmap, readPbm(new Uint8Array(p4))[0]), "");
+	await doc.close();
+});
