@@ -16,7 +16,7 @@
  * line always survives reduction and a black box keeps its position and size within one pixel; enlarging
  * replicates pixels (nearest neighbour). Area-OR darkens halftones slightly — legibility wins for fax.
  */
-import type { Bitmap, FaxPage, FaxResolution } from "../core/bitmap.js";
+import type { FaxPage, FaxResolution } from "../core/bitmap.js";
 import { createBitmap, yResOf } from "../core/bitmap.js";
 import { FaxError } from "../core/FaxError.js";
 
@@ -163,9 +163,4 @@ export function setBits(row: Uint8Array, a: number, b: number): void {
 	row[ia] |= ma;
 	for (let i = ia + 1; i < ib; i++) row[i] = 0xff;
 	row[ib] |= mb;
-}
-
-/** Convenience for tests and tools: normalise a bare bitmap with given dpi. */
-export function normalizeBitmap(b: Bitmap, xRes: number, yRes: number, target: NormalizeTarget): FaxPage {
-	return normalizePage({ bitmap: b, xRes, yRes }, target);
 }

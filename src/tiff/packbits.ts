@@ -1,5 +1,5 @@
 /**
- * PackBits run-length coding (TIFF 6.0 §9, Apple Macintosh Technical Note TN1023) for bilevel strips,
+ * PackBits run-length decoding (TIFF 6.0 §9, Apple Macintosh Technical Note TN1023) for bilevel strips,
  * plus small bit helpers the TIFF reader needs. Decoding stops at the expected size, so a hostile strip
  * can never make it allocate more than one strip's worth of rows. Layer: tiff (pure).
  */
@@ -29,27 +29,6 @@ export function unpackBits(src: Uint8Array, size: number): { data: Uint8Array; s
 		} // 128: no-op
 	}
 	return { data: out, short: o < size };
-}
-
-/** Encodes one row (or any byte run) with PackBits; rows must be packed separately per TIFF 6.0 §9. */
-export function packBits(src: Uint8Array): Uint8Array {
-	const out: number[] = [];
-	let i = 0;
-	while (i < src.length) {
-		let run = 1;
-		while (i + run < src.length && run < 128 && src[i + run] === src[i]) run++;
-		if (run >= 2) {
-			out.push(257 - run, src[i]);
-			i += run;
-			continue;
-		}
-		let lit = 1;
-		while (i + lit < src.length && lit < 128 && !(i + lit + 1 < src.length && src[i + lit] === src[i + lit + 1])) lit++;
-		out.push(lit - 1);
-		for (let k = 0; k < lit; k++) out.push(src[i + k]);
-		i += lit;
-	}
-	return Uint8Array.from(out);
 }
 
 /** Bit-reversal table: FillOrder 2 (LSB first) <-> 1 (MSB first). */
