@@ -53,7 +53,7 @@ test("final result codes, verbose and numeric", (t) => {
 		["56000", undefined],
 		["OKAY", undefined],
 	];
-	for (const [line, code] of table) t.is<string | undefined>(finalCodeOf(line), code, line);
+	for (const [line, code] of table) t.is(finalCodeOf(line) as string | undefined, code, line);
 	t.is(numericFinalCodeOf("0"), "OK");
 	t.is(numericFinalCodeOf("4"), "ERROR");
 	t.is(numericFinalCodeOf("1.0"), undefined);
