@@ -97,10 +97,8 @@ export class FarEndFax {
 		this.dis = d;
 	}
 
-	/** True once DCN was exchanged: the call is over. */
-	get done(): boolean {
-		return this.state === "done";
-	}
+	/** True once the caller sent DCN: the call is over. */
+	gotDcn = false;
 
 	private get delay(): number {
 		return this.o.responseDelayMs ?? 100;
@@ -171,6 +169,7 @@ export class FarEndFax {
 					ppm = name;
 					break;
 				case "DCN":
+					this.gotDcn = true;
 					this.state = "done";
 					this.disTimer?.cancel();
 					return;

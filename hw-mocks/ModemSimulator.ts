@@ -674,7 +674,7 @@ export class ModemSimulator extends EventEmitter {
 			this.hostLastEnd = { end, what: last ? fcfLabel(last[2] ?? 0) : "flags" };
 			this.result("OK");
 			if (tx.frames.length) this.farEnd?.hostFrames(tx.frames);
-			if (this.call && this.farEnd?.done) this.endCall("dcn");
+			if (this.call && this.farEnd?.gotDcn) this.endCall("dcn");
 			this.release();
 		});
 	}
@@ -698,7 +698,7 @@ export class ModemSimulator extends EventEmitter {
 			bytes: 0,
 			cur: [],
 			dle: false,
-			readyAt: early ? trainedAt + (early.notReadyMs ?? 300) : trainedAt,
+			readyAt: early ? now + (early.notReadyMs ?? 400) : trainedAt,
 			cursor: trainedAt,
 			underrunMs: 0,
 			lostBytes: 0,

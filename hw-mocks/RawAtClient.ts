@@ -50,8 +50,13 @@ export class RawAtClient {
 
 	private wait(ms: number, what: string, pred: () => boolean): Promise<void> {
 		return new Promise((resolve, reject) => {
-			const deadline = setTimeout(() => reject(new Error(`timeout (${ms} ms) waiting for ${what}; pending ${JSON.stringify(this.buf.toString("latin1").slice(0, 200))}`)), ms);
+			let expired = false;
+			const deadline = setTimeout(() => {
+				expired = true; // a late check must not consume what a later wait is for
+				reject(new Error(`timeout (${ms} ms) waiting for ${what}; pending ${JSON.stringify(this.buf.toString("latin1").slice(0, 200))}`));
+			}, ms);
 			const check = () => {
+				if (expired) return;
 				if (pred()) {
 					clearTimeout(deadline);
 					resolve();

@@ -31,7 +31,7 @@ export type Fault = Base &
 		| { kind: "badFcs"; frame: FarFrameName; times?: number } // deliver that far-end frame with a corrupt FCS (-> ERROR)
 		| { kind: "fcError"; before: FarFrameName; times?: number } // +FRH=3 -> +FCERROR while that frame is the far end's next
 		| { kind: "dcn"; after: "dcs" | "tcf" | "mps" | "eop"; page?: number } // far end sends DCN instead of its reply
-		| { kind: "connectEarly"; notReadyMs?: number } // +FTM CONNECT at once; data in the first training+notReadyMs is lost
+		| { kind: "connectEarly"; notReadyMs?: number } // +FTM CONNECT at once; data sent within notReadyMs (line ms, default 400) of it is lost
 		| { kind: "error"; command: string; times?: number } // ERROR to a command, e.g. "+FCLASS=1" (prefix match, no "AT")
 		| { kind: "silent"; command: string; nth?: number } // stop answering from the nth (default 1st) command matching
 		| { kind: "vanish"; page: number; afterBytes?: number } // the port disappears mid-page (after N data bytes, default 1024)

@@ -159,10 +159,18 @@ export class LineClock {
 		const realMs = Math.max(0, lineMs) * this.timeScale;
 		const s: Stretch = { a: this.real(), b: this.real() + realMs };
 		this.stretches.push(s);
-		const h = setTimeout(() => {
+		// libuv timers run on a cached loop time and can fire up to ~1 ms early, which is 50 line ms at
+		// timeScale 0.02: re-arm until the real deadline has really passed
+		const fire = () => {
+			const left = s.b - this.real();
+			if (left > 0) {
+				h = setTimeout(fire, left);
+				return;
+			}
 			this.fold();
 			fn();
-		}, realMs);
+		};
+		let h = setTimeout(fire, realMs);
 		return {
 			cancel: () => {
 				clearTimeout(h);

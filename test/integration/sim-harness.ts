@@ -8,7 +8,9 @@ import type { ExecutionContext } from "ava";
 import { SerialPort } from "serialport";
 import { buildFrame } from "../../src/hdlc/frame.js";
 import { Fcf, fcfName } from "../../src/t30/fcf.js";
-import { encodeId } from "../../src/t30/dis.js";
+import type { Bitmap } from "../../src/core/bitmap.js";
+import { RATES, buildDis, dcsMinScanCode, emptyDis, encodeId, type Rate } from "../../src/t30/dis.js";
+import { encodeBitmap } from "../../src/t4/index.js";
 import { ModemSimulator, type ModemSimulatorOptions } from "../../hw-mocks/ModemSimulator.js";
 import { openPtyPair, type PtyPair } from "../../hw-mocks/ptyPair.js";
 import { RawAtClient, fromEmitter } from "../../hw-mocks/RawAtClient.js";
@@ -90,3 +92,75 @@ export const nameOf = (f: Uint8Array): string => fcfName(f[2] ?? 0) ?? `0x${(f[2
 
 /** TSI frame for `id`. */
 export const tsiFrame = (id: string): Uint8Array => hostFrame("TSI", encodeId(id), false);
+
+/** ATE0, AT+FCLASS=1, ATD: returns the dial result and (on CONNECT) the NSF/CSI/DIS frames. */
+export async function dialToDis(c: RawAtClient, number = "5550100"): Promise<{ code: string; frames: Uint8Array[] }> {
+	await c.at("ATE0");
+	if ((await c.final("AT+FCLASS=1")) !== "OK") throw new Error("AT+FCLASS=1 failed");
+	const code = await c.final(`ATDT${number}`, 10000);
+	if (code !== "CONNECT") return { code, frames: [] };
+	return { code, frames: (await readFrameSet(c)).frames };
+}
+
+/** A DCS FIF for `rate` (standard resolution, MH, A4, 0 ms scan-line time). */
+export function dcsFor(rate: Rate, fine = false): Uint8Array {
+	const d = emptyDis();
+	d.t4Receiver = true;
+	d.modemCode = rate.dcsCode;
+	d.fine = fine;
+	d.minScanCode = dcsMinScanCode(0);
+	return buildDis(d);
+}
+
+/** TSI+DCS, +FTS=7, TCF (1.5 s of zeros unless `tcf` given) at the long train; returns the answer's frame names. */
+export async function train(c: RawAtClient, rate: Rate, o: { tcf?: Uint8Array; connectDelayMs?: number; code?: number } = {}): Promise<{ names: string[]; codes: string[] }> {
+	await c.final("AT+FRS=7");
+	await sendFrames(c, [tsiFrame("faxline test"), hostFrame("DCS", dcsFor(rate))]);
+	await c.final("AT+FTS=7");
+	await sendData(c, o.code ?? rate.longTrain, o.tcf ?? new Uint8Array((rate.bitRate * 1.5) / 8), o.connectDelayMs ?? 0);
+	const r = await readFrameSet(c, "frh");
+	return { names: r.frames.map(nameOf), codes: r.codes };
+}
+
+/** One MH page (RTC + 20 zero octets) at the short train. Returns the +FTM results. */
+export async function sendPage(c: RawAtClient, rate: Rate, page: Bitmap): Promise<string[]> {
+	const coded = encodeBitmap(page, { coding: "mh", rtc: true, bitOrder: "lsb" });
+	const withPad = new Uint8Array(coded.length + 20);
+	withPad.set(coded);
+	await c.final("AT+FRS=7");
+	return sendData(c, rate.shortTrain, withPad);
+}
+
+/** +FTS=7, send a post-page message, +FRH=3: the answer's frame names (or the +FRH result when no frame). */
+export async function postPage(c: RawAtClient, name: "MPS" | "EOM" | "EOP", waitMs = 5000): Promise<{ names: string[]; codes: string[] }> {
+	await c.final(name === "EOP" ? "AT+FTS=9" : "AT+FTS=7");
+	await sendFrames(c, [hostFrame(name)]);
+	return answer(c, waitMs);
+}
+
+/** +FRH=3 and read the far end's frame set; `{names: [], codes: [result]}` when +FRH=3 ends without CONNECT. */
+export async function answer(c: RawAtClient, waitMs = 5000): Promise<{ names: string[]; codes: string[] }> {
+	const r = await c.final("AT+FRH=3", waitMs);
+	if (r !== "CONNECT") return { names: [], codes: [r] };
+	const names: string[] = [];
+	const codes: string[] = [];
+	for (let first = true; ; first = false) {
+		if (!first && (await c.final("AT+FRH=3")) !== "CONNECT") break;
+		const { data, code } = await c.readBlock(waitMs);
+		names.push(nameOf(data));
+		codes.push(code);
+		if (data[1] === 0x13) break;
+	}
+	return { names, codes };
+}
+
+/** DCN and ATH0. */
+export async function disconnect(c: RawAtClient): Promise<void> {
+	await c.final("AT+FRS=7");
+	await sendFrames(c, [hostFrame("DCN")]);
+	await c.final("ATH0");
+}
+
+/** The fastest rate of the default far end (V.17 14400) and V.29 9600. */
+export const V17_14400 = RATES[0]!;
+export const V29_9600 = RATES.find((r) => r.modulation === "V.29" && r.bitRate === 9600)!;
