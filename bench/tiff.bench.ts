@@ -2,8 +2,8 @@
  * TIFF conversion benchmark: a 200-page fine-resolution Class F document (20 realistic ghostscript pages
  * x 10, MH) converted to G3 2-D and to G4 by `faxline convert` (openFaxDocument -> decode -> encode ->
  * streaming ClassFWriter, compiled to plain JS as in production) and by libtiff's `tiffcp` in the same
- * run: pages/s and peak RSS of each process (our process's own getrusage; GNU time %M for tiffcp), plus a baseline Node process that loads the
- * same code and converts nothing. Measures only.
+ * run: pages/s and peak RSS of each process (ours from its own getrusage, tiffcp's from GNU time %M),
+ * plus a baseline Node process that loads the same code and converts nothing. Measures only.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";

@@ -15,7 +15,7 @@ import { chooseWidth, normalizePage } from "./normalize.js";
 import type { PbmImage } from "./pbm.js";
 import { clearPadding, looksLikePbm, scanPbm, scanPbmFile } from "./pbm.js";
 import { loadTiffMetadata } from "./ifdChain.js";
-import { assumedXRes, readTiffDirectory } from "./tiffDirectory.js";
+import { assumedXRes, readTiffDirectory, stripReadLength } from "./tiffDirectory.js";
 import type { TiffPageInfo } from "./tiffDirectory.js";
 import { decodeTiffPage } from "./tiffPage.js";
 import { createBitmap } from "../core/bitmap.js";
@@ -158,7 +158,8 @@ function tiffDocument(fh: FileHandle, bytes: Uint8Array, opts: OpenOptions): Fax
 		pages,
 		async (i) => {
 			const t = dir.pages[i];
-			const strips = await Promise.all(t.stripOffsets.map((o, s) => readAt(fh, o, t.stripByteCounts[s])));
+			const strips: Uint8Array[] = [];
+			for (let s = 0; s < t.stripOffsets.length; s++) strips.push(await readAt(fh, t.stripOffsets[s], stripReadLength(t, s)));
 			const d = decodeTiffPage(t, (s) => strips[s]);
 			return { page: { bitmap: d.bitmap, xRes: t.xRes, yRes: t.yRes }, badLines: d.badLines, consecutiveBadLines: d.consecutiveBadLines, truncated: d.truncated };
 		},

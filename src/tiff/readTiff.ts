@@ -5,7 +5,7 @@
  */
 import type { FaxPage } from "../core/bitmap.js";
 import type { TiffPageInfo } from "./tiffDirectory.js";
-import { readTiffDirectory } from "./tiffDirectory.js";
+import { readTiffDirectory, stripReadLength } from "./tiffDirectory.js";
 import type { DecodedTiffPage } from "./tiffPage.js";
 import { decodeTiffPage } from "./tiffPage.js";
 
@@ -24,7 +24,7 @@ export function readTiff(buf: Uint8Array): TiffReader {
 	const decode = (index: number): DecodedTiffPage => {
 		const info = dir.pages[index];
 		if (!info) throw new RangeError(`page ${index} out of range (0..${dir.pages.length - 1})`);
-		return decodeTiffPage(info, (s) => buf.subarray(info.stripOffsets[s], info.stripOffsets[s] + info.stripByteCounts[s]));
+		return decodeTiffPage(info, (s) => buf.subarray(info.stripOffsets[s], info.stripOffsets[s] + stripReadLength(info, s)));
 	};
 	return {
 		littleEndian: dir.littleEndian,

@@ -192,3 +192,13 @@ export function assumedXRes(width: number): number {
 	for (const w of [1728, 2048, 2432]) if (Math.abs(width - w) <= w * 0.03) return 204;
 	return width / 8.5;
 }
+
+/**
+ * Bytes worth reading for strip `s`: its StripByteCount, capped at 16 x the strip's raw size + 64 KiB
+ * (worst-case MH of a 1-px checkerboard is about 13 x raw), so a hostile count cannot make a reader
+ * allocate more than a bounded multiple of the page. Data past the cap cannot hold further rows.
+ */
+export function stripReadLength(info: TiffPageInfo, s: number): number {
+	const rows = Math.min(info.rowsPerStrip, info.height - s * info.rowsPerStrip);
+	return Math.min(info.stripByteCounts[s], 16 * rows * Math.ceil(info.width / 8) + 65536);
+}
