@@ -1,0 +1,123 @@
+/**
+ * `faxline sim --link PATH [--out DIR] [--fault SPEC ...] [--time-scale X] [--csi ID] [--rates LIST]`:
+ * runs the Class 1 modem simulator (hw-mocks/ModemSimulator.ts, issue 3 "faxline sim") on an in-process
+ * pty behind a stable symlink, so `faxline send --device PATH ...` can be tried in another shell with
+ * no hardware. Prints the pty path and one line per call; Ctrl-C (SIGINT/SIGTERM) removes the link.
+ *
+ * Layer: cli. This is the one place src loads hw-mocks, and only through a dynamic import, so nothing
+ * else in src depends on the test-side simulator (the build ships hw-mocks beside src).
+ */
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+import { FaxError } from "../../core/FaxError.js";
+import type { CliIO } from "../io.js";
+
+const USAGE = `usage: faxline sim --link PATH [--out DIR] [--fault SPEC ...] [--time-scale X] [--csi ID] [--rates LIST]
+  --link PATH       symlink to create for the modem's pty (e.g. /tmp/faxmodem)
+  --out DIR         write each call's received pages there as TIFF Class F
+  --fault SPEC      kind[:key=value,...], repeatable, e.g. busy, fttAbove:bitRate=9600,
+                    postPage:page=2,response=RTN, noReply:to=EOP,times=3, dcn:after=tcf, vanish:page=1
+  --time-scale X    real seconds per line second (default 1 = real time; 0.1 = ten times faster)
+  --csi ID          the far end's CSI (default "+1 555 0100")
+  --rates LIST      the modem's AT+FTM=? list (default 24,48,72,73,74,96,97,98,121,122,145,146)`;
+
+/** Minimal shapes of the hw-mocks modules this command loads (kept here so src has no static import). */
+interface SimCall {
+	index: number;
+	dial: { raw: string };
+	outcome?: string;
+	end?: string;
+	tsi?: string;
+	dcs: { modulation: string; bitRate: number; resolution: string }[];
+	tcf: { verdict: string }[];
+	pages: { page: number; accepted: boolean; response?: string; badLines: number }[];
+	tiffPath?: string;
+	notes: string[];
+}
+interface SimModule {
+	ModemSimulator: new (port: unknown, opts: Record<string, unknown>) => { on(ev: "callEnd", fn: (c: SimCall) => void): unknown; detach(): void };
+}
+interface PtyModule {
+	openPtyPair(o: { link?: string }): Promise<{ path: string; slavePath: string; master: unknown; close(): Promise<void> }>;
+}
+interface FaultsModule {
+	parseFaultSpec(spec: string): unknown;
+}
+
+/** One line describing a finished call. */
+export function describeCall(c: SimCall): string {
+	const parts = [`call ${c.index}: ATD${c.dial.raw}`, c.outcome ?? "no answer yet"];
+	if (c.tsi !== undefined) parts.push(`TSI "${c.tsi}"`);
+	const d = c.dcs.at(-1);
+	if (d) parts.push(`${d.modulation} ${d.bitRate} ${d.resolution}`);
+	if (c.tcf.length) parts.push(`TCF ${c.tcf.map((x) => x.verdict).join("/")}`);
+	if (c.pages.length) parts.push(`pages kept ${c.pages.filter((p) => p.accepted).length} of ${c.pages.length} sent (${c.pages.map((p) => p.response ?? "-").join(" ")})`);
+	parts.push(`ended: ${c.end ?? "?"}`);
+	if (c.tiffPath) parts.push(`TIFF ${c.tiffPath}`);
+	return parts.join(", ") + (c.notes.length ? `\n  notes: ${c.notes.join("; ")}` : "");
+}
+
+export async function run(argv: string[], io: CliIO, stop?: AbortSignal): Promise<number> {
+	const { values } = parseArgs({
+		args: argv,
+		options: {
+			link: { type: "string" },
+			out: { type: "string" },
+			fault: { type: "string", multiple: true },
+			"time-scale": { type: "string" },
+			csi: { type: "string" },
+			rates: { type: "string" },
+			help: { type: "boolean", short: "h" },
+		},
+	});
+	if (values.help) {
+		io.out(USAGE);
+		return 0;
+	}
+	if (!values.link) throw new FaxError("USAGE", USAGE);
+	const timeScale = values["time-scale"] === undefined ? 1 : Number(values["time-scale"]);
+	if (!(timeScale > 0 && timeScale <= 10)) throw new FaxError("USAGE", `--time-scale must be a number in (0, 10], not '${values["time-scale"]}'`);
+	if (values.rates !== undefined && !/^\d+(,\d+)*$/.test(values.rates)) throw new FaxError("USAGE", `--rates must be a comma-separated list of T.31 codes, not '${values.rates}'`);
+	if (values.csi !== undefined && !/^[\x20-\x7e]{0,20}$/.test(values.csi)) throw new FaxError("USAGE", "--csi must be at most 20 printable ASCII characters");
+
+	const base = "../../../hw-mocks/";
+	const faultsMod = (await import(`${base}faults.js`)) as FaultsModule;
+	const faults = (values.fault ?? []).map((spec) => {
+		try {
+			return faultsMod.parseFaultSpec(spec);
+		} catch (e) {
+			throw new FaxError("USAGE", `--fault ${spec}: ${(e as Error).message}`);
+		}
+	});
+	const { ModemSimulator } = (await import(`${base}ModemSimulator.js`)) as SimModule;
+	const { openPtyPair } = (await import(`${base}ptyPair.js`)) as PtyModule;
+
+	const link = resolve(values.link);
+	const pair = await openPtyPair({ link });
+	const sim = new ModemSimulator(pair.master, {
+		timeScale,
+		faults,
+		...(values.rates ? { rates: values.rates } : {}),
+		farEnd: { ...(values.out ? { outDir: resolve(values.out) } : {}), ...(values.csi !== undefined ? { csi: values.csi } : {}) },
+	});
+	io.out(`faxline sim: Class 1 modem on ${link} -> ${pair.slavePath} (time scale ${timeScale}${faults.length ? `, faults: ${(values.fault ?? []).join(" ")}` : ""})`);
+	io.out(`try: faxline send --device ${link} --to 5550100 FILE.tif   (Ctrl-C to stop)`);
+	sim.on("callEnd", (c) => io.out(describeCall(c)));
+
+	await new Promise<void>((done) => {
+		const finish = () => {
+			process.off("SIGINT", finish);
+			process.off("SIGTERM", finish);
+			stop?.removeEventListener("abort", finish);
+			done();
+		};
+		process.once("SIGINT", finish);
+		process.once("SIGTERM", finish);
+		stop?.addEventListener("abort", finish, { once: true });
+		if (stop?.aborted) finish();
+	});
+	sim.detach();
+	await pair.close();
+	io.out("faxline sim: stopped");
+	return 0;
+}
