@@ -30,7 +30,8 @@ const USAGE = [
 	"OUT ending .tif/.tiff writes TIFF Class F (default compression mh); .pbm writes one page (--page, default 1).",
 ].join("\n");
 
-const usage = (msg: string): FaxError => new FaxError("USAGE", `${msg}\n${USAGE}`);
+/** Bad usage: one line (the full usage is `faxline convert --help`). */
+const usage = (msg: string): FaxError => new FaxError("USAGE", `${msg} (see 'faxline convert --help')`);
 
 function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], name: string): T | undefined {
 	if (v === undefined) return undefined;

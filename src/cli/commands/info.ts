@@ -36,7 +36,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		io.out(USAGE);
 		return 0;
 	}
-	if (positionals.length !== 1) throw new FaxError("USAGE", USAGE);
+	if (positionals.length !== 1) throw new FaxError("USAGE", `${USAGE} (one FILE expected)`);
 	const file = positionals[0];
 	const doc = await openFaxDocument(file);
 	try {
