@@ -15,7 +15,7 @@ import { SpanDspPeer, buildPeer, type PeerResult } from "../hw-mocks/spandsp/Spa
 import { efaxSend } from "../hw-mocks/spandsp/efaxSender.js";
 import { codedPageBits, minimumCallMs } from "../hw-mocks/spandsp/lineMinimum.js";
 import { writeG3Pages } from "../hw-mocks/spandsp/pages.js";
-import { sendWithFaxline } from "../hw-mocks/spandsp/faxlineSender.js";
+import { loadOpenFaxModem, sendWithFaxline } from "../hw-mocks/spandsp/faxlineSender.js";
 
 const exec = promisify(execFile);
 
@@ -37,7 +37,9 @@ export async function run(): Promise<void> {
 
 	const rows: Row[] = [];
 	// faxline first, efax second: same document, same line settings, fresh peer each.
-	{
+	const faxline = await loadOpenFaxModem();
+	if (!faxline.open) rows.push({ sender: "faxline", note: `not run: ${faxline.reason ?? "sender unavailable"}` });
+	else {
 		const peer = await SpanDspPeer.start({ speed: 1, timeoutS: 900 });
 		try {
 			const s = await sendWithFaxline(peer.path, doc, { timeoutMs: 600_000 });

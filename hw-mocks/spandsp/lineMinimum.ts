@@ -15,12 +15,12 @@
  * Layer: hw-mocks (benchmarks only).
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Bitmap } from "../../src/core/bitmap.js";
-import { toPbm } from "./pages.js";
+import { writeG3Pages } from "./pages.js";
 
 const run = promisify(execFile);
 
@@ -53,12 +53,9 @@ export function minimumCallMs(pageBits: number[], rate: number): number {
 /** Coded size in bits of a page as libtiff's T.4 encoder writes it (MH or MR), plus RTC. */
 export async function codedPageBits(page: Bitmap, yDpi: number, coding: "mh" | "mr"): Promise<number> {
 	const dir = mkdtempSync(join(tmpdir(), "faxline-min-"));
-	const pbm = join(dir, "p.pbm");
-	const raw = join(dir, "raw.tif");
+	const [src] = await writeG3Pages([page], yDpi, { dir }); // min-is-white G3 from efix
 	const g3 = join(dir, "g3.tif");
-	writeFileSync(pbm, toPbm(page));
-	await run("pamtotiff", ["-none", "-xresolution", "204", "-yresolution", String(yDpi), "-output", raw, pbm]);
-	await run("tiffcp", ["-c", coding === "mh" ? "g3:1d" : "g3:2d", "-r", String(page.height), raw, g3]);
+	await run("tiffcp", ["-c", coding === "mh" ? "g3:1d" : "g3:2d", "-r", String(page.height), src!, g3]);
 	const { stdout } = await run("tiffdump", [g3]);
 	const m = /StripByteCounts \(279\) (?:SHORT|LONG) \(\d+\) 1<(\d+)>/.exec(stdout);
 	if (!m) throw new Error(`no single StripByteCounts in ${g3}`);

@@ -53,7 +53,7 @@ export async function writeG3Pages(pages: Bitmap[], yDpi: number, opts: { dir?: 
 		writeFileSync(pbm, toPbm(pages[i]!));
 		if (opts.twoD) {
 			const h = String(pages[i]!.height);
-			await run("pamtotiff", ["-g3", "-2d", "-fill", "-xresolution", "204", "-yresolution", String(yDpi), "-rowsperstrip", h, "-output", tif, pbm]);
+			await run("pamtotiff", ["-g3", "-2d", "-fill", "-miniswhite", "-xresolution", "204", "-yresolution", String(yDpi), "-rowsperstrip", h, "-output", tif, pbm]);
 		} else {
 			await run("efix", ["-v", "e", "-i", "pbm", "-o", "tiffg3", "-R", `204x${yDpi}`, "-r", `204x${yDpi}`, "-n", tif, pbm]);
 		}

@@ -31,7 +31,7 @@ async function callWithEfax(pages: Bitmap[], peerOpts: PeerOptions): Promise<{ r
 	}
 }
 
-test("efax sends 2 pages through the SpanDSP peer at V.17 14400: OK, 2 pages, 0 bad rows, same pixels", async (t) => {
+test.serial("efax sends 2 pages through the SpanDSP peer at V.17 14400: OK, 2 pages, 0 bad rows, same pixels", async (t) => {
 	t.timeout(180_000);
 	const pages = [cropRows(await fixturePage("text", "standard"), 500), cropRows(await fixturePage("form", "standard"), 500)];
 	const { r, sent } = await callWithEfax(pages, {});
@@ -54,7 +54,7 @@ test("efax sends 2 pages through the SpanDSP peer at V.17 14400: OK, 2 pages, 0 
 	}
 });
 
-test("restricting the peer to V.27ter makes efax send at 4800 and the page still arrives intact", async (t) => {
+test.serial("restricting the peer to V.27ter makes efax send at 4800 and the page still arrives intact", async (t) => {
 	t.timeout(180_000);
 	const page = cropRows(await fixturePage("form", "standard"), 240);
 	const { r, sent } = await callWithEfax([page], { modems: ["v27ter"] });
@@ -67,7 +67,7 @@ test("restricting the peer to V.27ter makes efax send at 4800 and the page still
 	t.not(matchWithTopMargin(page, rx[0]!, EFAX_MAX_TOP_ROWS), undefined);
 });
 
-test("a peer refusing 14400 answers FTT; efax falls back and SpanDSP confirms the page at the lower rate", async (t) => {
+test.serial("a peer refusing 14400 answers FTT; efax falls back and SpanDSP confirms the page at the lower rate", async (t) => {
 	t.timeout(180_000);
 	const page = cropRows(await fixturePage("text", "standard"), 200);
 	const { r, sent } = await callWithEfax([page], { refuseRates: [14400] });
