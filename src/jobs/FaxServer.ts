@@ -21,7 +21,7 @@ import type { FaxDocument } from "./FaxDocument.js";
 import { registerServer } from "./FaxDocument.js";
 import { FaxOutgoingQueue } from "./FaxOutgoingQueue.js";
 import type { FaxJobStatusInfo, JobBackend } from "./FaxOutgoingJob.js";
-import { statusInfo } from "./FaxOutgoingJob.js";
+import { FaxOutgoingJob, statusInfo } from "./FaxOutgoingJob.js";
 import { JobStore } from "./JobStore.js";
 import type { RequestOp } from "./JobStore.js";
 import type { ModemConfig, ModemFactory } from "./ModemPool.js";
@@ -247,6 +247,29 @@ export class FaxServer {
 		} catch {
 			return false;
 		}
+	}
+
+	/**
+	 * [ours] A job that left the queue (archived), as a read-only snapshot; its actions fail with
+	 * MESSAGE_NOT_FOUND. Undefined when the id was never queued here.
+	 */
+	archivedJob(id: string): FaxOutgoingJob | undefined {
+		const r = this.store.getJob(id);
+		if (!r || r.removedAt === null) return undefined;
+		this.checkRight(r, FaxAccessRight.QUERY_JOBS);
+		const gone = async (): Promise<void> => {
+			throw new FaxError("MESSAGE_NOT_FOUND", `job ${id} is not in the queue`);
+		};
+		return new FaxOutgoingJob(r, {
+			liveRecord: () => {
+				throw new FaxError("MESSAGE_NOT_FOUND", `job ${id} is not in the queue`);
+			},
+			cancel: gone,
+			pause: gone,
+			resume: gone,
+			restart: gone,
+			copyTiff: gone,
+		});
 	}
 
 	/** Stop the engine (daemon mode) and close the store. */

@@ -1,0 +1,99 @@
+/**
+ * The daemon's JSON config (issue 4 "Daemon and CLI") and the modem factory it implies:
+ * `{ spoolDir, modems: [{path, profile?, deviceId?, tsid?, name?}], queue: {...QueueSettings},
+ *    smtp?: {host, port, ...}, testModems?, pollMs?, modemReopenMs?, blockedNumbers? }`.
+ * Real paths open a Class 1 modem (src/modem openClass1Modem + src/t30 Class1Session); `fake:` paths are
+ * simulated lines (lineModem.ts), accepted only when `testModems` is true or FAXLINE_TEST_MODEMS=1.
+ * Relative paths resolve against the config file's directory. Layer: jobs.
+ */
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { Clock } from "../core/Clock.js";
+import { SystemClock } from "../core/Clock.js";
+import { FaxError } from "../core/FaxError.js";
+import type { FaxModem } from "../modem/FaxModem.js";
+import { openClass1Modem } from "../modem/probe.js";
+import { Class1Session } from "../t30/Class1Session.js";
+import { LineModem, parseLinePath } from "./lineModem.js";
+import type { ModemConfig, ModemFactory } from "./ModemPool.js";
+import type { SmtpConfig } from "./receipts.js";
+import type { QueueSettings } from "./types.js";
+
+export interface DaemonConfig {
+	spoolDir: string;
+	modems: ModemConfig[];
+	queue?: Partial<QueueSettings>;
+	smtp?: SmtpConfig;
+	/** accept `fake:` modem paths (tests, benchmarks); default false */
+	testModems?: boolean;
+	/** store poll period, ms (default 250) */
+	pollMs?: number;
+	/** wait before reopening a failed modem, ms (default 30000) */
+	modemReopenMs?: number;
+	/** numbers never dialed (default 911, 112) */
+	blockedNumbers?: string[];
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Read and validate a config file; CONFIG_INVALID on anything wrong. */
+export function loadDaemonConfig(file: string): DaemonConfig {
+	let raw: unknown;
+	try {
+		raw = JSON.parse(readFileSync(file, "utf8"));
+	} catch (e) {
+		const code = (e as NodeJS.ErrnoException).code;
+		if (code === "ENOENT") throw new FaxError("FILE_NOT_FOUND", `no such config file: ${file}`);
+		throw new FaxError("CONFIG_INVALID", `${file}: ${(e as Error).message}`);
+	}
+	return parseDaemonConfig(raw, dirname(resolve(file)), file);
+}
+
+export function parseDaemonConfig(raw: unknown, baseDir: string, what = "config"): DaemonConfig {
+	const bad = (m: string): never => {
+		throw new FaxError("CONFIG_INVALID", `${what}: ${m}`);
+	};
+	if (!isObj(raw)) bad("must be a JSON object");
+	const r = raw as Record<string, unknown>;
+	if (typeof r.spoolDir !== "string" || !r.spoolDir) bad("spoolDir (string) is required");
+	if (!Array.isArray(r.modems)) bad("modems must be an array");
+	const testModems = r.testModems === true || process.env.FAXLINE_TEST_MODEMS === "1";
+	const modems = (r.modems as unknown[]).map((m, i): ModemConfig => {
+		if (!isObj(m) || typeof m.path !== "string" || !m.path) return bad(`modems[${i}].path (string) is required`);
+		if (m.deviceId !== undefined && (!Number.isInteger(m.deviceId) || (m.deviceId as number) <= 0)) bad(`modems[${i}].deviceId must be a positive integer`);
+		if (m.tsid !== undefined && (typeof m.tsid !== "string" || m.tsid.length > 20)) bad(`modems[${i}].tsid must be a string of at most 20 characters`);
+		if (m.path.startsWith("fake:")) {
+			if (!testModems) bad(`modems[${i}]: fake: modems need "testModems": true (or FAXLINE_TEST_MODEMS=1)`);
+			parseLinePath(m.path);
+		}
+		const out: ModemConfig = { path: m.path.startsWith("fake:") ? m.path : resolve(baseDir, m.path) };
+		if (typeof m.name === "string") out.name = m.name;
+		if (typeof m.profile === "string") out.profile = m.profile;
+		if (typeof m.deviceId === "number") out.deviceId = m.deviceId;
+		if (typeof m.tsid === "string") out.tsid = m.tsid;
+		return out;
+	});
+	if (r.queue !== undefined && !isObj(r.queue)) bad("queue must be an object");
+	if (r.smtp !== undefined && (!isObj(r.smtp) || typeof r.smtp.host !== "string")) bad("smtp.host (string) is required when smtp is given");
+	const cfg: DaemonConfig = { spoolDir: resolve(baseDir, r.spoolDir as string), modems, testModems };
+	if (r.queue) cfg.queue = r.queue as Partial<QueueSettings>;
+	if (r.smtp) cfg.smtp = r.smtp as unknown as SmtpConfig;
+	if (typeof r.pollMs === "number") cfg.pollMs = r.pollMs;
+	if (typeof r.modemReopenMs === "number") cfg.modemReopenMs = r.modemReopenMs;
+	if (Array.isArray(r.blockedNumbers)) cfg.blockedNumbers = r.blockedNumbers.map(String);
+	return cfg;
+}
+
+/** The modem factory for a config: real Class 1 modems, or simulated lines for `fake:` paths. */
+export function daemonModemFactory(cfg: DaemonConfig, clock: Clock = new SystemClock()): ModemFactory {
+	return async (m: ModemConfig): Promise<FaxModem> => {
+		if (m.path.startsWith("fake:")) {
+			if (!cfg.testModems) throw new FaxError("CONFIG_INVALID", "test modems are disabled");
+			const o = parseLinePath(m.path);
+			if (o.dead) throw new FaxError("MODEM_NO_RESPONSE", `${m.path}: simulated dead modem`);
+			return new LineModem(m.name ?? m.path, o, clock);
+		}
+		const link = await openClass1Modem(m.path, m.profile ? { profile: m.profile, clock } : { clock });
+		return new Class1Session(link, { id: m.name ?? m.path, clock, ...(m.tsid ? { tsid: m.tsid } : {}), ...(cfg.blockedNumbers ? { blockList: cfg.blockedNumbers } : {}) }, () => link.close());
+	};
+}
