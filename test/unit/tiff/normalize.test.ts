@@ -127,3 +127,68 @@ test("chooseWidth picks the smallest accepted width that holds the page", (t) =>
 	t.is(chooseWidth(p(3000, 204)), 2432);
 	t.is(chooseWidth(p(2432, 204), [1728, 2048]), 2048);
 });
+
+/**
+ * Naive reference of the documented rule, pixel by pixel: output pixel (x, y) is black iff any source
+ * pixel in its interval is; intervals partition the source ([floor(i*n/m), max(+1, floor((i+1)*n/m)))).
+ */
+function reference(src: Bitmap, xRes: number, yRes: number, W: number, ty: number): Bitmap {
+	const near3 = (a: number, b: number): boolean => Math.abs(a - b) <= b * 0.03;
+	let sw = near3(xRes, 204) ? src.width : Math.round((src.width * 204) / xRes);
+	let extra = 1;
+	if (sw > W && !near3(sw, W)) {
+		extra = W / sw;
+		sw = W;
+	}
+	const H = Math.max(1, Math.round(src.height * (near3(yRes, ty) ? 1 : ty / yRes) * extra));
+	const off = Math.floor((W - sw) / 2);
+	const iv = (i: number, n: number, m: number): [number, number] => {
+		const a = Math.floor((i * n) / m);
+		return [a, Math.min(n, Math.max(a + 1, Math.floor(((i + 1) * n) / m)))];
+	};
+	const out = createBitmap(W, H);
+	for (let y = 0; y < H; y++) {
+		const [ya, yb] = iv(y, src.height, H);
+		for (let d = 0; d < W; d++) {
+			const x = d - off;
+			if (x < 0 || x >= sw) continue;
+			const [xa, xb] = iv(x, src.width, sw);
+			let black = false;
+			for (let sy = ya; sy < yb && !black; sy++) for (let sx = xa; sx < xb && !black; sx++) black = px(src, sx, sy);
+			if (black) out.data[y * out.stride + (d >> 3)] |= 0x80 >> (d & 7);
+		}
+	}
+	return out;
+}
+
+test("property: normalizePage equals the naive per-pixel reference of the documented rule", async (t) => {
+	const fc = (await import("fast-check")).default;
+	const { bitmapDiff } = await import("./oracle.js");
+	fc.assert(
+		fc.property(
+			fc.oneof(fc.integer({ min: 1, max: 700 }), fc.integer({ min: 1680, max: 1790 })),
+			fc.integer({ min: 1, max: 60 }),
+			fc.constantFrom(72, 100, 150, 200, 204, 300, 400, 600, 1200, 1632, 1600, 1664),
+			fc.constantFrom(50, 98, 100, 196, 200, 300, 391, 600),
+			fc.constantFrom<1728 | 2048 | 2432>(1728, 2048, 2432),
+			fc.constantFrom("standard", "fine", "superfine"),
+			fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+			fc.integer({ min: 1, max: 9 }),
+			(w, h, xRes, yRes, W, res, seed, density) => {
+				const src = createBitmap(w, h);
+				let s = seed;
+				for (let i = 0; i < w * h; i++) {
+					s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+					if (s % 10 < density) src.data[Math.floor(i / w) * src.stride + ((i % w) >> 3)] |= 0x80 >> (i % w & 7);
+				}
+				const ty = res === "standard" ? 98 : res === "fine" ? 196 : 391;
+				// xRes/8: 204 (1632) and near it take the pad/crop path, the others scale up or shrink
+				const got = normalizePage({ bitmap: src, xRes: xRes / 8, yRes }, { width: W, resolution: res });
+				const want = reference(src, xRes / 8, yRes, W, ty);
+				return bitmapDiff(got.bitmap, want) === "";
+			},
+		),
+		{ seed: 4711, numRuns: 150 },
+	);
+	t.pass();
+});

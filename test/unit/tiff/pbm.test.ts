@@ -68,3 +68,23 @@ test("malformed PBM input gives PBM_MALFORMED", (t) => {
 	const big = t.throws(() => readPbm(enc("P4\n100000 100000\n")));
 	t.true(isFaxError(big, "TIFF_TOO_LARGE"));
 });
+
+test("fuzz: truncated or overwritten PBM files fail typed (PBM_MALFORMED / TIFF_TOO_LARGE) or parse", async (t) => {
+	const fc = (await import("fast-check")).default;
+	const p4 = new Uint8Array((await must("pbmtext", ["fuzz me"])).stdout);
+	const p1 = new Uint8Array((await must("pamtopnm", ["-plain"], p4)).stdout);
+	const seeds = [p4, p1, Uint8Array.from([...p4, ...p4])];
+	fc.assert(
+		fc.property(fc.nat(2), fc.integer({ min: 0, max: 1000 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), (k, cut, edits) => {
+			const b = seeds[k].slice(0, Math.floor((seeds[k].length * cut) / 1000));
+			for (const [p, v] of edits) if (b.length) b[p % b.length] = v;
+			try {
+				readPbm(b);
+			} catch (e) {
+				if (!(isFaxError(e, "PBM_MALFORMED") || isFaxError(e, "TIFF_TOO_LARGE"))) throw e;
+			}
+		}),
+		{ seed: 31337, numRuns: 500 },
+	);
+	t.pass();
+});
