@@ -12,9 +12,10 @@ const genericClass1: ModemProfile = {
 	resetDelayMs: 0,
 	initCommands: [],
 	flowControl: "none",
-	// V.250-style &K is the most common flow-control command family (per HylaFAX config/conexant-1.0,
-	// config/rockwell-k56); vendor files override it (USR uses &H/&I/&R, per config/usr-rts).
-	flowControlCmds: { none: "AT&K0", xonxoff: "AT&K4", rtscts: "AT&K3" },
+	// No flow-control command by default: the command families differ per vendor (&K on Conexant/Rockwell
+	// per HylaFAX config/conexant-1.0 and rockwell-k56; &H/&I/&R on USR per config/usr-rts) and an unknown
+	// one may answer ERROR. Vendor files set theirs.
+	flowControlCmds: { none: "", xonxoff: "", rtscts: "" },
 	class1FlowControlCmds: {},
 	baudRate: 115200,
 	dialPrefix: "ATDT",
