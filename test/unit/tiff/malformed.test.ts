@@ -214,3 +214,46 @@ test("fuzz: strip data cut short or overwritten (IFDs intact) decodes or fails t
 	t.log(Object.fromEntries(seen));
 	for (const k of fuzzSeeds()) t.true((seen.get(`${k} ok`) ?? 0) > 0, `${k}: some damaged strips should still decode (with bad lines)`);
 });
+
+test("fuzz: openFaxDocument (metadata-only loading) agrees with the in-memory reader on damaged files", async (t) => {
+	const { openFaxDocument } = await import("../../../src/tiff/document.js");
+	const { mkdtempSync, rmSync } = await import("node:fs");
+	const { tmpdir } = await import("node:os");
+	const dir = mkdtempSync(join(tmpdir(), "faxline-fuzzdoc-"));
+	t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+	const path = join(dir, "f.tif");
+	const code = async (f: () => Promise<unknown>): Promise<string> => {
+		try {
+			await f();
+			return "ok";
+		} catch (e) {
+			if (e instanceof FaxError) return e.code;
+			throw e;
+		}
+	};
+	await fc.assert(
+		fc.asyncProperty(fc.constantFrom(...fuzzSeeds()), fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), async (k, edits) => {
+			const b = seeds[k].slice();
+			for (const [p, v] of edits) b[Math.floor(p * (b.length - 1))] = v;
+			writeFileSync(path, b);
+			const mem = outcome(b);
+			const disk = await code(async () => {
+				const doc = await openFaxDocument(path);
+				try {
+					for (let i = 0; i < doc.pageCount; i++) {
+						const a = await doc.page(i);
+						const m = readTiff(b).decode(i).bitmap;
+						if (Buffer.compare(Buffer.from(a.bitmap.data), Buffer.from(m.data)) !== 0) throw new Error(`page ${i} differs between readers`);
+					}
+				} finally {
+					await doc.close();
+				}
+			});
+			// a broken byte-order mark is "not a TIFF" (MALFORMED) to the TIFF reader, "not TIFF or PBM" to the opener
+			const tiffMagic = (b[0] === 0x49 && b[1] === 0x49) || (b[0] === 0x4d && b[1] === 0x4d);
+			if (disk !== mem && !(!tiffMagic && disk !== "ok")) throw new Error(`${k}: in memory ${mem}, from disk ${disk}`);
+		}),
+		{ seed: 8080, numRuns: 200 },
+	);
+	t.pass();
+});
