@@ -58,6 +58,8 @@ export interface DaemonOptions extends FaxServerOptions {
 	modemReopenMs?: number;
 	/** numbers never dialed (CALL_BLACKLISTED); default 911, 112 */
 	blockedNumbers?: readonly string[];
+	/** called before the engine starts, so listeners also see the crash-recovery events */
+	beforeStart?: (server: FaxServer) => void;
 }
 
 /** §7 events; raised only for the groups passed to listenToServerEvents. */
@@ -116,6 +118,7 @@ export class FaxServer {
 	/** Run the queue in this process (the daemon). */
 	static startDaemon(o: DaemonOptions): FaxServer {
 		const s = new FaxServer(o, o);
+		o.beforeStart?.(s);
 		s.engine!.start();
 		return s;
 	}

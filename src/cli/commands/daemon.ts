@@ -32,6 +32,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		await probe.disconnect();
 	}
 
+	const listen = (server: FaxServer): void => {
+		server.on("receiptError", (_s, id, e) => io.err(`receipt for ${id} failed: ${e.message}`));
+		if (values.quiet) return;
+		server.listenToServerEvents(FaxServerEventsType.OUT_QUEUE | FaxServerEventsType.QUEUE_STATE);
+		server.on("outgoingJobAdded", (_s, id) => io.out(`added ${id}`));
+		server.on("outgoingJobChanged", (_s, id, st) =>
+			io.out(`changed ${id} ${statusName(st.status)} ${extendedStatusName(st.extendedStatusCode)} page ${st.currentPage}/${st.pages} device ${st.deviceId} retries ${st.retries}${st.failureDetail ? ` ${st.failureDetail.code} (${st.failureDetail.text})` : ""}`),
+		);
+		server.on("outgoingJobRemoved", (_s, id) => io.out(`removed ${id}`));
+		server.on("queuesStatusChange", (_s, blocked, paused) => io.out(`queue blocked=${blocked} paused=${paused}`));
+	};
 	const server = FaxServer.startDaemon({
 		spoolDir: cfg.spoolDir,
 		codec: tiffCodec,
@@ -41,17 +52,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		pollMs: cfg.pollMs,
 		modemReopenMs: cfg.modemReopenMs,
 		blockedNumbers: cfg.blockedNumbers,
+		beforeStart: listen,
 	});
-	if (!values.quiet) {
-		server.listenToServerEvents(FaxServerEventsType.OUT_QUEUE | FaxServerEventsType.QUEUE_STATE);
-		server.on("outgoingJobAdded", (_s, id) => io.out(`added ${id}`));
-		server.on("outgoingJobChanged", (_s, id, st) =>
-			io.out(`changed ${id} ${statusName(st.status)} ${extendedStatusName(st.extendedStatusCode)} page ${st.currentPage}/${st.pages} device ${st.deviceId} retries ${st.retries}${st.failureDetail ? ` ${st.failureDetail.code}` : ""}`),
-		);
-		server.on("outgoingJobRemoved", (_s, id) => io.out(`removed ${id}`));
-		server.on("queuesStatusChange", (_s, blocked, paused) => io.out(`queue blocked=${blocked} paused=${paused}`));
-	}
-	server.on("receiptError", (_s, id, e) => io.err(`receipt for ${id} failed: ${e.message}`));
 	io.out(`ready: ${cfg.modems.length} modem(s), spool ${cfg.spoolDir}, pid ${process.pid}`);
 
 	await new Promise<void>((resolve) => {

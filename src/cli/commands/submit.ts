@@ -70,7 +70,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		d.receiptAddress = values.receipt;
 		d.groupBroadcastReceipts = Boolean(values.group);
 	}
-	const server = connectQueue(values);
+	const server = connectQueue(values, false); // a queue may be filled before its daemon first runs
 	try {
 		const ids = await d.connectedSubmit(server);
 		for (const id of ids) io.out(id);
