@@ -12,14 +12,12 @@ import {
 	EOL_BITS,
 	EOL_CODE,
 	MAX_MAKEUP,
-	MODE_H,
-	MODE_P,
-	MODE_V0,
 	REVERSE,
+	RUN_CODE,
+	RUN_LEN,
+	RUN_STRIDE,
 	makeupCode,
 	makeupLen,
-	modeCode,
-	modeLen,
 	termCode,
 	termLen,
 } from "./tables.js";
@@ -39,10 +37,14 @@ export class T4Encoder {
 	private readonly rtc: boolean;
 	private readonly minBits: number;
 	private readonly lsb: boolean;
-	private out: Uint8Array;
-	private pos = 0;
-	private acc = 0;
-	private nb = 0;
+	/** @internal bit sink state, used by the hot loops below */
+	out: Uint8Array;
+	/** @internal */
+	pos = 0;
+	/** @internal */
+	acc = 0;
+	/** @internal */
+	nb = 0;
 	/** absolute bit count at the end of the last EOL (or stream start) */
 	private lineStart = 0;
 	private base = 0;
@@ -129,65 +131,6 @@ export class T4Encoder {
 		if (this.mode === 1) this.put(tag, 1);
 	}
 
-	private putRun(color: number, run: number): void {
-		while (run > MAX_MAKEUP) {
-			this.put(makeupCode[color * 41 + 40]!, makeupLen[color * 41 + 40]!);
-			run -= MAX_MAKEUP;
-		}
-		if (run >= 64) {
-			const m = color * 41 + (run >>> 6);
-			this.put(makeupCode[m]!, makeupLen[m]!);
-			run &= 63;
-		}
-		this.put(termCode[color * 64 + run]!, termLen[color * 64 + run]!);
-	}
-
-	private encode1D(ch: Int32Array, n: number): void {
-		let a0 = 0;
-		let color = 0;
-		for (let i = 0; i < n; i++) {
-			const a1 = ch[i]!;
-			this.putRun(color, a1 - a0);
-			a0 = a1;
-			color ^= 1;
-		}
-		this.putRun(color, this.width - a0);
-	}
-
-	private encode2D(cur: Int32Array, ref: Int32Array): void {
-		const width = this.width;
-		let a0 = -1;
-		let i = 0; // index of a1 in cur; colour of a0 = i & 1
-		let j = 0; // index of b1 in ref
-		while (a0 < width) {
-			if (j > 0) j--;
-			while (ref[j]! <= a0) j++;
-			if ((j & 1) !== (i & 1)) j++;
-			const b1 = ref[j]!;
-			const b2 = ref[j + 1]!;
-			const a1 = cur[i]!;
-			if (b2 < a1) {
-				this.put(modeCode[MODE_P]!, modeLen[MODE_P]!);
-				a0 = b2;
-				continue;
-			}
-			const d = a1 - b1;
-			if (d >= -3 && d <= 3) {
-				this.put(modeCode[MODE_V0 + d]!, modeLen[MODE_V0 + d]!);
-				a0 = a1;
-				i++;
-				continue;
-			}
-			const a2 = cur[i + 1]!;
-			const s = a0 < 0 ? 0 : a0;
-			this.put(modeCode[MODE_H]!, modeLen[MODE_H]!);
-			this.putRun(i & 1, a1 - s);
-			this.putRun((i & 1) ^ 1, a2 - a1);
-			a0 = a2;
-			i += 2;
-		}
-	}
-
 	/** Encode one row: `row` holds at least ceil(width/8) bytes, MSB first, 1 = black. */
 	encodeRow(row: Uint8Array): void {
 		if (this.finished) throw new FaxError("T4_UNSUPPORTED", "T.4 encoder: encodeRow after finish");
@@ -202,8 +145,8 @@ export class T4Encoder {
 			if (this.rows > 0) this.padLine();
 			this.writeEol(twoD ? 0 : 1);
 		}
-		if (twoD) this.encode2D(cur, this.ref);
-		else this.encode1D(cur, n);
+		if (twoD) encode2D(this, cur, this.ref, this.width);
+		else encode1D(this, cur, n);
 		if (this.byteAlignRows && this.nb > 0) this.put(0, 8 - this.nb);
 		this.cur = this.ref;
 		this.ref = cur;
@@ -250,4 +193,180 @@ export class T4Encoder {
 	get lastChanges(): number {
 		return this.nRef;
 	}
+}
+
+/** The bit sink the hot loops write to (a T4Encoder's own fields, copied to locals while coding). */
+interface BitSink {
+	out: Uint8Array;
+	pos: number;
+	acc: number;
+	nb: number;
+}
+
+/** Rare path: a run longer than 2560 or a black run whose code pair exceeds 24 bits. */
+function longRun(s: BitSink, color: number, run: number): void {
+	const out = s.out;
+	let { pos, acc, nb } = s;
+	for (;;) {
+		const m = run > MAX_MAKEUP ? 40 : run >>> 6;
+		if (m === 0) break;
+		acc = (acc << makeupLen[color * 41 + m]!) | makeupCode[color * 41 + m]!;
+		nb += makeupLen[color * 41 + m]!;
+		while (nb >= 8) {
+			nb -= 8;
+			out[pos++] = acc >>> nb;
+		}
+		run -= m << 6;
+	}
+	acc = (acc << termLen[color * 64 + run]!) | termCode[color * 64 + run]!;
+	nb += termLen[color * 64 + run]!;
+	while (nb >= 8) {
+		nb -= 8;
+		out[pos++] = acc >>> nb;
+	}
+	s.pos = pos;
+	s.acc = acc;
+	s.nb = nb;
+}
+
+/** T.4 §4.1 1-D coding of a row given its n changes (ch[n] is the width sentinel). */
+function encode1D(s: BitSink, ch: Int32Array, n: number): void {
+	const out = s.out;
+	let pos = s.pos;
+	let acc = s.acc;
+	let nb = s.nb;
+	let a0 = 0;
+	for (let i = 0; i <= n; i++) {
+		const a1 = ch[i]!;
+		const run = a1 - a0;
+		a0 = a1;
+		const idx = (i & 1) * RUN_STRIDE + run;
+		const len = run <= MAX_MAKEUP ? RUN_LEN[idx]! : 0;
+		if (len === 0) {
+			s.pos = pos;
+			s.acc = acc;
+			s.nb = nb;
+			longRun(s, i & 1, run);
+			pos = s.pos;
+			acc = s.acc;
+			nb = s.nb;
+			continue;
+		}
+		acc = (acc << len) | RUN_CODE[idx]!;
+		nb += len;
+		while (nb >= 8) {
+			nb -= 8;
+			out[pos++] = acc >>> nb;
+		}
+	}
+	s.pos = pos;
+	s.acc = acc;
+	s.nb = nb;
+}
+
+/** 2-D mode codes (T.4 table 4) for V(d), d = -3..3, index d + 3: code | (length << 8). */
+const V_CODES = [0x0702, 0x0602, 0x0302, 0x0101, 0x0303, 0x0603, 0x0703];
+
+/** T.4 §4.2 / T.6 2-D coding of `cur` against the reference changes `ref` (both with sentinels). */
+function encode2D(s: BitSink, cur: Int32Array, ref: Int32Array, width: number): void {
+	const out = s.out;
+	let pos = s.pos;
+	let acc = s.acc;
+	let nb = s.nb;
+	let a0 = -1;
+	let i = 0; // index of a1 in cur; colour of a0 = i & 1
+	let j = 0; // index of b1 in ref
+	while (a0 < width) {
+		if (j > 0) j--;
+		while (ref[j]! <= a0) j++;
+		if ((j & 1) !== (i & 1)) j++;
+		const b1 = ref[j]!;
+		const b2 = ref[j + 1]!;
+		const a1 = cur[i]!;
+		if (a1 === b1) {
+			// a run of V0: after V0 at ref[j], b1 is ref[j + 1]; count how many changes repeat the reference
+			let m = 1;
+			if (a1 < width) {
+				for (;;) {
+					const c = cur[i + m]!;
+					if (c !== ref[j + m]) break;
+					m++;
+					if (c >= width) break;
+				}
+			}
+			i += m;
+			j += m;
+			a0 = cur[i - 1]!;
+			while (m > 0) {
+				const c = m > 16 ? 16 : m;
+				acc = (acc << c) | ((1 << c) - 1);
+				nb += c;
+				m -= c;
+				while (nb >= 8) {
+					nb -= 8;
+					out[pos++] = acc >>> nb;
+				}
+			}
+			continue;
+		}
+		if (b2 < a1) {
+			// pass mode 0001
+			acc = (acc << 4) | 1;
+			nb += 4;
+			a0 = b2;
+		} else {
+			const d = a1 - b1;
+			if (d >= -3 && d <= 3) {
+				const v = V_CODES[d + 3]!;
+				acc = (acc << (v >>> 8)) | (v & 0xff);
+				nb += v >>> 8;
+				a0 = a1;
+				i++;
+			} else {
+				// horizontal mode 001 + two runs
+				acc = (acc << 3) | 1;
+				nb += 3;
+				while (nb >= 8) {
+					nb -= 8;
+					out[pos++] = acc >>> nb;
+				}
+				const a2 = cur[i + 1]!;
+				const c = i & 1;
+				const r1 = a1 - (a0 < 0 ? 0 : a0);
+				const r2 = a2 - a1;
+				for (let k = 0; k < 2; k++) {
+					const run = k === 0 ? r1 : r2;
+					const col = c ^ k;
+					const idx = col * RUN_STRIDE + run;
+					const len = run <= MAX_MAKEUP ? RUN_LEN[idx]! : 0;
+					if (len === 0) {
+						s.pos = pos;
+						s.acc = acc;
+						s.nb = nb;
+						longRun(s, col, run);
+						pos = s.pos;
+						acc = s.acc;
+						nb = s.nb;
+						continue;
+					}
+					acc = (acc << len) | RUN_CODE[idx]!;
+					nb += len;
+					while (nb >= 8) {
+						nb -= 8;
+						out[pos++] = acc >>> nb;
+					}
+				}
+				a0 = a2;
+				i += 2;
+				continue;
+			}
+		}
+		while (nb >= 8) {
+			nb -= 8;
+			out[pos++] = acc >>> nb;
+		}
+	}
+	s.pos = pos;
+	s.acc = acc;
+	s.nb = nb;
 }

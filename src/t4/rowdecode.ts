@@ -99,89 +99,126 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 	let nb = r.nb;
 	let a0 = -1;
 	let n = 0;
+	let color = 0;
+	// j indexes b1: the first reference change right of a0 whose index parity equals a0's colour
 	let j = 0;
 	let budget = width * 3 + 64;
 	let res = 0;
 	outer: for (;;) {
-		if (--budget < 0) {
-			res = ERR_LOOP;
-			break;
-		}
 		if (nb < 16) {
 			acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
 			pos += 2;
 			nb += 16;
 		}
-		// b1: first change on the reference line right of a0 with the colour opposite to a0's
-		if (j > 0) j--;
-		while (ref[j]! <= a0) j++;
-		if ((j & 1) !== (n & 1)) j++;
-		const e = MODE_LOOKUP[(acc >>> (nb - 7)) & 0x7f]!;
-		if (e === 0) {
-			res = ERR_CODE;
+		if (--budget < 0) {
+			res = ERR_LOOP;
 			break;
 		}
-		const mode = e >>> 4;
-		if (mode >= 2 && mode <= 8) {
-			const a1 = ref[j]! + mode - MODE_V0;
-			if (a1 <= a0 || a1 > width || a1 < 0) {
-				res = ERR_WIDTH;
-				break;
+		let d: number;
+		if ((acc >>> (nb - 1)) & 1) {
+			// a run of m V0 codes copies m reference changes: after V0 at ref[j], b1 is ref[j + 1]
+			const m = Math.clz32(~(acc << (32 - nb)));
+			let k = 0;
+			for (; k < m; k++) {
+				const a1 = ref[j + k]!;
+				if (a1 >= width) break;
+				out[n++] = a1;
 			}
-			nb -= e & 15;
-			if (a1 === width) {
+			if (k < m) {
+				nb -= k + 1; // the V0 that reaches the end of the row
 				res = n;
 				break;
 			}
-			out[n++] = a1;
-			a0 = a1;
+			nb -= m;
+			j += m;
+			a0 = ref[j - 1]!;
+			color = n & 1;
 			continue;
-		}
-		if (mode === MODE_P) {
-			nb -= e & 15;
-			a0 = ref[j + 1]!;
-			if (a0 >= width) {
-				res = n;
-				break;
-			}
-			continue;
-		}
-		if (mode !== MODE_H) {
-			res = mode === MODE_EXT ? ERR_EXT : ERR_CODE;
-			break;
-		}
-		nb -= e & 15;
-		// horizontal mode: two runs, colour of a0 then the opposite colour
-		let x = a0 < 0 ? 0 : a0;
-		let color = n & 1;
-		for (let run = 0; run < 2; ) {
-			if (nb < 16) {
-				acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
-				pos += 2;
-				nb += 16;
-			}
-			const c = color === 0 ? WHITE_LOOKUP[(acc >>> (nb - 12)) & 0xfff]! : BLACK_LOOKUP[(acc >>> (nb - 13)) & 0x1fff]!;
-			if (c === 0) {
+		} else {
+			const e = MODE_LOOKUP[(acc >>> (nb - 7)) & 0x7f]!;
+			if (e === 0) {
 				res = ERR_CODE;
-				break outer;
+				break;
 			}
-			nb -= c & 15;
-			x += c >>> 4;
-			if (x > width) {
-				res = ERR_WIDTH;
-				break outer;
+			const mode = e >>> 4;
+			if (mode === MODE_P) {
+				nb -= e & 15;
+				a0 = ref[j + 1]!;
+				if (a0 >= width) {
+					res = n;
+					break;
+				}
+				j += 2;
+				continue;
 			}
-			if (c >= 64 << 4) continue;
-			run++;
-			color ^= 1;
-			if (x === width) continue; // the second run must then be 0 (checked above)
-			if (n > 0 && out[n - 1] === x) n--;
-			else out[n++] = x;
+			if (mode === MODE_H) {
+				nb -= e & 15;
+				let x = a0 < 0 ? 0 : a0;
+				let c = color;
+				for (let run = 0; run < 2; ) {
+					if (nb < 16) {
+						acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
+						pos += 2;
+						nb += 16;
+					}
+					const t = c === 0 ? WHITE_LOOKUP[(acc >>> (nb - 12)) & 0xfff]! : BLACK_LOOKUP[(acc >>> (nb - 13)) & 0x1fff]!;
+					if (t === 0) {
+						res = ERR_CODE;
+						break outer;
+					}
+					nb -= t & 15;
+					x += t >>> 4;
+					if (x > width) {
+						res = ERR_WIDTH;
+						break outer;
+					}
+					if (t >= 64 << 4) continue;
+					run++;
+					c ^= 1;
+					if (x === width) continue; // the second run must then be 0 (checked above)
+					if (n > 0 && out[n - 1] === x) n--;
+					else out[n++] = x;
+				}
+				a0 = x;
+				if (a0 >= width) {
+					res = n;
+					break;
+				}
+				color = n & 1;
+				if ((j & 1) === color) {
+					while (ref[j]! <= a0) j += 2;
+				} else {
+					// zero-length runs changed the colour: search b1 afresh
+					if (j > 0) j--;
+					while (ref[j]! <= a0) j++;
+					if ((j & 1) !== color) j++;
+				}
+				continue;
+			}
+			if (mode === MODE_EXT) {
+				res = ERR_EXT;
+				break;
+			}
+			nb -= e & 15;
+			d = mode - MODE_V0;
 		}
-		a0 = x;
-		if (a0 >= width) {
+		// vertical mode: a1 = b1 + d
+		const a1 = ref[j]! + d;
+		if (a1 <= a0 || a1 > width) {
+			res = ERR_WIDTH;
+			break;
+		}
+		if (a1 === width) {
 			res = n;
 			break;
+		}
+		out[n++] = a1;
+		a0 = a1;
+		color ^= 1;
+		if (d < 0 && j > 0 && ref[j - 1]! > a1) j--;
+		else {
+			j++;
+			while (ref[j]! <= a1) j += 2;
 		}
 	}
 	r.pos = pos;

@@ -58,18 +58,15 @@ export function paintRow(ch: Int32Array, n: number, width: number, row: Uint8Arr
 	row.fill(0, 0, stride);
 	for (let k = 0; k < n; k += 2) {
 		const x0 = ch[k]!;
-		const x1 = k + 1 < n ? ch[k + 1]! : width;
-		if (x1 <= x0) continue;
+		const x1 = ch[k + 1]!; // the width sentinel closes an odd count
 		const b0 = x0 >>> 3;
 		const b1 = (x1 - 1) >>> 3;
-		const m0 = 0xff >>> (x0 & 7);
-		const m1 = (0xff00 >>> (((x1 - 1) & 7) + 1)) & 0xff;
 		if (b0 === b1) {
-			row[b0]! |= m0 & m1;
+			row[b0]! |= (0xff >>> (x0 & 7)) & (0xff00 >>> (((x1 - 1) & 7) + 1));
 		} else {
-			row[b0]! |= m0;
+			row[b0]! |= 0xff >>> (x0 & 7);
 			for (let b = b0 + 1; b < b1; b++) row[b] = 0xff;
-			row[b1]! |= m1;
+			row[b1] = (0xff00 >>> (((x1 - 1) & 7) + 1)) & 0xff;
 		}
 	}
 }

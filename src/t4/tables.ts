@@ -121,6 +121,29 @@ function build(): void {
 }
 build();
 
+/**
+ * Whole-run codes for the encoder: index color*2561 + run (0..2560) gives the make-up code (if any)
+ * followed by the terminating code, as one code of RUN_LEN bits; RUN_LEN 0 marks the few black runs
+ * whose pair exceeds 24 bits (written as two codes instead).
+ */
+export const RUN_STRIDE = 2561;
+export const RUN_CODE = new Uint32Array(2 * RUN_STRIDE);
+export const RUN_LEN = new Uint8Array(2 * RUN_STRIDE);
+for (let c = 0; c < 2; c++) {
+	for (let run = 0; run <= MAX_MAKEUP; run++) {
+		const t = c * 64 + (run & 63);
+		let code = termCode[t]!;
+		let len = termLen[t]!;
+		if (run >= 64) {
+			const m = c * 41 + (run >>> 6);
+			code = (makeupCode[m]! << len) | code;
+			len += makeupLen[m]!;
+		}
+		RUN_CODE[c * RUN_STRIDE + run] = code;
+		RUN_LEN[c * RUN_STRIDE + run] = len <= 24 ? len : 0;
+	}
+}
+
 /** Bit-reversal of every byte value (FillOrder 2 / LSB-first line order). */
 export const REVERSE = new Uint8Array(256);
 for (let i = 0; i < 256; i++) {
