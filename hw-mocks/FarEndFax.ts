@@ -23,6 +23,8 @@ export interface FarEndPort {
 	/** line ms */
 	now(): number;
 	timer(lineMs: number, fn: () => void): { cancel(): void };
+	/** A line-time watchdog (T4) that does not speed the line up while the caller is busy. */
+	watchdog(lineMs: number, fn: () => void): { cancel(): void };
 	/** Send V.21 frames (complete, without FCS) after `delayMs` of silence; `hangupAfter` = line drops after. */
 	transmit(frames: Uint8Array[], delayMs: number, hangupAfter?: boolean): void;
 }
@@ -126,7 +128,7 @@ export class FarEndFax {
 		this.disTimer?.cancel();
 		// repeat after our transmission plus T4 of silence (the DCE cancels it when the host transmits)
 		const txMs = 1000 + fs.reduce((a, f) => a + ((f.length + 3) * 8 * 1000) / 300, 0);
-		if (this.disSends < (this.o.disMaxSends ?? 12)) this.disTimer = this.line.timer(this.delay + txMs + (this.o.disRepeatMs ?? 3000), () => this.sendDis());
+		if (this.disSends < (this.o.disMaxSends ?? 12)) this.disTimer = this.line.watchdog(this.delay + txMs + (this.o.disRepeatMs ?? 3000), () => this.sendDis());
 	}
 
 	/** The line was answered: CED is over, send the DIS set. */

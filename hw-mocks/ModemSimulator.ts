@@ -465,6 +465,19 @@ export class ModemSimulator extends EventEmitter {
 		return {
 			now: () => this.clock.now(),
 			timer: (ms, fn) => this.after(ms, fn),
+			watchdog: (ms, fn) => {
+				const h = this.clock.watchdog(
+					ms,
+					() => {
+						this.timers.delete(h);
+						if (this.mode !== "dead") fn();
+					},
+					// fast only while the DCE just listens with nothing to deliver: no host latency to magnify
+					() => this.mode === "hdlcRx" && this.rx !== undefined && this.rx.timer === undefined,
+				);
+				this.timers.add(h);
+				return h;
+			},
 			transmit: (frames, delayMs, hangupAfter) => this.farTransmit(frames, delayMs, hangupAfter ?? false),
 		};
 	}

@@ -180,6 +180,32 @@ export class LineClock {
 		};
 	}
 
+	/**
+	 * A watchdog in line time that does not itself speed the line up (a far end waiting T4 must not
+	 * stretch the host's real latency 1/timeScale times). It runs fast (stretched, in steps of at most
+	 * 250 line ms) only while `idle()` says nothing else is happening, e.g. the DCE is just listening.
+	 */
+	watchdog(lineMs: number, fn: () => void, idle: () => boolean): LineTimer {
+		const target = this.now() + Math.max(0, lineMs);
+		let h: LineTimer | ReturnType<typeof setTimeout> | undefined;
+		let cancelled = false;
+		const step = () => {
+			if (cancelled) return;
+			const left = target - this.now();
+			if (left <= 0) return fn();
+			if (idle()) h = this.timer(Math.min(left, 250), step);
+			else h = setTimeout(step, Math.min(left, 5));
+		};
+		step();
+		return {
+			cancel: () => {
+				cancelled = true;
+				if (h && typeof h === "object" && "cancel" in h) h.cancel();
+				else if (h) clearTimeout(h);
+			},
+		};
+	}
+
 	/** Resolve after `lineMs` of line time. */
 	sleep(lineMs: number): Promise<void> {
 		return new Promise((r) => this.timer(lineMs, r));

@@ -1,0 +1,68 @@
+/**
+ * Shared set-up for the end-to-end send tests (test/integration/send-*.test.ts): the modem simulator
+ * on an in-process pty, our driver opened on the pty's path through the real serialport binding
+ * (openClass1Modem: probe, profile, Class1Modem) and the T.30 engine (Class1Session) on top, as
+ * `faxline send` runs them. Host timers are real time (T4 shortened), the line runs at timeScale 0.02.
+ */
+import type { ExecutionContext } from "ava";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Bitmap, FaxPageSource } from "../../src/core/bitmap.js";
+import type { SendEvent, SendRequest, SendResult } from "../../src/modem/FaxModem.js";
+import { openClass1Modem } from "../../src/modem/probe.js";
+import { Class1Session, type Class1SessionOptions } from "../../src/t30/Class1Session.js";
+import { ModemSimulator, type ModemSimulatorOptions } from "../../hw-mocks/ModemSimulator.js";
+import { openPtyPair } from "../../hw-mocks/ptyPair.js";
+import type { CallRecord } from "../../hw-mocks/records.js";
+import { fixturePage, type FixtureName } from "../helpers/fixtures.js";
+import { libtiffDecodeTiff, topRows } from "../helpers/libtiff.js";
+
+export interface SendRig {
+	sim: ModemSimulator;
+	session: Class1Session;
+	out: string;
+	path: string;
+}
+
+/** Simulator on a pty + driver + engine, torn down after the test. */
+export async function sendRig(t: ExecutionContext, simOpts: ModemSimulatorOptions = {}, sessionOpts: Class1SessionOptions = {}): Promise<SendRig> {
+	const out = mkdtempSync(join(tmpdir(), "faxline-send-"));
+	const pair = await openPtyPair();
+	const sim = new ModemSimulator(pair.master, { timeScale: 0.02, ...simOpts, farEnd: { outDir: out, ...(simOpts.farEnd ?? {}) } });
+	const modem = await openClass1Modem(pair.path);
+	const session = new Class1Session(modem, { ...sessionOpts, timers: { T4: 1500, ...(sessionOpts.timers ?? {}) } }, () => modem.close());
+	t.teardown(async () => {
+		await session.close().catch(() => undefined);
+		sim.detach();
+		await pair.close();
+		rmSync(out, { recursive: true, force: true });
+	});
+	return { sim, session, out, path: pair.path };
+}
+
+/** Pages for a document: fixture pages, optionally cut to `rows` rows to keep the line time short. */
+export async function pages(names: FixtureName[], rows?: number): Promise<Bitmap[]> {
+	const bs = await Promise.all(names.map((n) => fixturePage(n, "standard")));
+	return rows ? bs.map((b) => topRows(b, rows)) : bs;
+}
+
+/** A FaxPageSource over bitmaps at 204×98 dpi. */
+export function documentOf(bitmaps: Bitmap[], yRes = 98): FaxPageSource {
+	return { pageCount: bitmaps.length, page: async (i) => ({ bitmap: bitmaps[i]!, xRes: 204, yRes }) };
+}
+
+/** Send and collect the events; resolves with the result, the events and the simulator's record of call `n`. */
+export async function send(rig: SendRig, bitmaps: Bitmap[], req: Partial<SendRequest> = {}, n = 1): Promise<{ result: SendResult; events: SendEvent[]; call: CallRecord }> {
+	const events: SendEvent[] = [];
+	const result = await rig.session.send({ document: documentOf(bitmaps), number: "555-0100", tsid: "faxline e2e", onEvent: (e) => events.push(e), ...req });
+	const call = await rig.sim.waitForCallEnd(n, 10000);
+	return { result, events, call };
+}
+
+/** Pixels of every page of the far end's TIFF, decoded by libtiff. */
+export async function tiffPages(call: CallRecord): Promise<Bitmap[]> {
+	if (!call.tiffPath) return [];
+	const lib = await libtiffDecodeTiff(readFileSync(call.tiffPath));
+	return lib.pages;
+}
