@@ -2,23 +2,22 @@
  * openFaxDocument: a TIFF or PBM file on disk as a FaxPageSource (src/core/bitmap.ts) for the T.30
  * engine and the job layer. Opening reads only the TIFF header, IFDs and tag values (or the P4 image
  * headers) and keeps per-page metadata; each page(i) reads just its own strips (or P4 raster) from the
- * open file and decodes it, so a 500-page document is never whole in memory. Optional normalisation to fax geometry (normalize.ts).
- * Layer: tiff (file I/O confined to this file and ClassFWriter.ts).
+ * open file and decodes it, so a 500-page document is never whole in memory. Optional normalisation
+ * to fax geometry (normalize.ts). Layer: tiff (file I/O confined to this file and ClassFWriter.ts).
  */
 import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
 import type { FaxPage, FaxPageSource, FaxResolution } from "../core/bitmap.js";
-import { resolutionOf, yResOf } from "../core/bitmap.js";
+import { createBitmap, yResOf } from "../core/bitmap.js";
 import { FaxError } from "../core/FaxError.js";
 import type { FaxWidth } from "./normalize.js";
-import { chooseWidth, normalizePage } from "./normalize.js";
+import { chooseWidth, faxResolutionOf, normalizePage } from "./normalize.js";
 import type { PbmImage } from "./pbm.js";
 import { clearPadding, looksLikePbm, scanPbm, scanPbmFile } from "./pbm.js";
 import { loadTiffMetadata } from "./ifdChain.js";
 import { assumedXRes, readTiffDirectory, stripReadLength } from "./tiffDirectory.js";
 import type { TiffPageInfo } from "./tiffDirectory.js";
 import { decodeTiffPage } from "./tiffPage.js";
-import { createBitmap } from "../core/bitmap.js";
 
 /** Largest input file accepted (bytes). */
 export const MAX_FILE_BYTES = 1 << 30;
@@ -34,8 +33,8 @@ export interface PageInfo {
 	xRes: number;
 	yRes: number;
 	resolutionKnown: boolean;
-	/** fax resolution class nearest to yRes */
-	resolution: FaxResolution;
+	/** fax class when yRes is within 3% of 98/196/391 dpi (normalize.ts faxResolutionOf), else undefined */
+	resolution?: FaxResolution;
 	compressionName: string;
 	/** the TIFF tags, for TIFF pages */
 	tiff?: TiffPageInfo;
@@ -149,7 +148,7 @@ function tiffDocument(fh: FileHandle, bytes: Uint8Array, opts: OpenOptions): Fax
 		xRes: t.xRes,
 		yRes: t.yRes,
 		resolutionKnown: t.resolutionKnown,
-		resolution: resolutionOf(t.yRes),
+		resolution: faxResolutionOf(t.yRes),
 		compressionName: t.compressionName,
 		tiff: t,
 	}));
@@ -176,7 +175,7 @@ export function pbmResolution(width: number): { xRes: number; yRes: number } {
 function pbmDocument(fh: FileHandle, images: PbmImage[], opts: OpenOptions): FaxDocument {
 	const pages: PageInfo[] = images.map((img, index) => {
 		const r = pbmResolution(img.width);
-		return { index, format: "pbm", width: img.width, height: img.height, ...r, resolutionKnown: false, resolution: resolutionOf(r.yRes), compressionName: img.kind === "P4" ? "PBM raw (P4)" : "PBM plain (P1)" };
+		return { index, format: "pbm", width: img.width, height: img.height, ...r, resolutionKnown: false, resolution: faxResolutionOf(r.yRes), compressionName: img.kind === "P4" ? "PBM raw (P4)" : "PBM plain (P1)" };
 	});
 	return makeDocument(
 		fh,

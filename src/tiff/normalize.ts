@@ -47,6 +47,12 @@ export function chooseWidth(page: FaxPage, accepted: readonly FaxWidth[] = [1728
 	return sorted.find((w) => sw <= w * (1 + WIDTH_TOLERANCE)) ?? sorted[sorted.length - 1];
 }
 
+/** The fax class whose line density is within 3% of `yRes` (98/196/391 dpi), or undefined. */
+export function faxResolutionOf(yRes: number): FaxResolution | undefined {
+	for (const r of ["standard", "fine", "superfine"] as const) if (near(yRes, yResOf(r))) return r;
+	return undefined;
+}
+
 /** True when the page already has the target geometry exactly. */
 export function isFaxGeometry(page: FaxPage, target: NormalizeTarget): boolean {
 	return page.bitmap.width === target.width && page.xRes === FAX_XRES && page.yRes === yResOf(target.resolution);

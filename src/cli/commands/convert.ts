@@ -19,7 +19,7 @@ import type { ClassFOptions, ClassFPage } from "../../tiff/classF.js";
 import { writeClassF } from "../../tiff/classF.js";
 import { defaultResolution, openFaxDocument } from "../../tiff/document.js";
 import type { FaxWidth } from "../../tiff/normalize.js";
-import { FAX_XRES, WIDTH_TOLERANCE, chooseWidth, normalizePage } from "../../tiff/normalize.js";
+import { FAX_XRES, WIDTH_TOLERANCE, chooseWidth, faxResolutionOf, normalizePage } from "../../tiff/normalize.js";
 import { writePbm } from "../../tiff/pbm.js";
 import type { CliIO } from "../io.js";
 
@@ -53,16 +53,10 @@ function outKind(path: string): OutKind {
 	throw usage(`cannot tell the output format from '${path}' (use .tif, .tiff or .pbm)`);
 }
 
-/** Fax class when `yRes` is within tolerance of 98/196/391 dpi, else undefined. */
-function faxClassOf(yRes: number): FaxResolution | undefined {
-	for (const r of ["standard", "fine", "superfine"] as const) if (Math.abs(yRes - yResOf(r)) <= yResOf(r) * WIDTH_TOLERANCE) return r;
-	return undefined;
-}
-
 /** Fits a page for Class F: normalise if asked or needed; exact fax geometry gets exact tag values. */
 function fitPage(page: FaxPage, width: FaxWidth | undefined, resolution: FaxResolution | undefined, force: boolean): FaxPage {
 	const w = page.bitmap.width;
-	const cls = faxClassOf(page.yRes);
+	const cls = faxResolutionOf(page.yRes);
 	const isFax = (w === 1728 || w === 2048 || w === 2432) && Math.abs(page.xRes - FAX_XRES) <= FAX_XRES * WIDTH_TOLERANCE && cls !== undefined;
 	if (isFax && (width === undefined || width === w) && (resolution === undefined || resolution === cls)) return { bitmap: page.bitmap, xRes: FAX_XRES, yRes: yResOf(cls) };
 	if (!force && width === undefined && resolution === undefined) return page;

@@ -17,7 +17,7 @@ const CLEAN = ["clean", "regenerated", "unclean"];
 
 /** One human-readable line for a page. */
 export function describePage(p: PageInfo, total: number): string {
-	const parts = [`page ${p.index + 1}/${total}: ${p.width}x${p.height}`, `${fmt(p.xRes)}x${fmt(p.yRes)} dpi${p.resolutionKnown ? "" : " (assumed)"} (${p.resolution})`, `compression ${p.compressionName}`];
+	const parts = [`page ${p.index + 1}/${total}: ${p.width}x${p.height}`, `${fmt(p.xRes)}x${fmt(p.yRes)} dpi${p.resolutionKnown ? "" : " (assumed)"} (${p.resolution ?? "not a fax resolution"})`, `compression ${p.compressionName}`];
 	const t = p.tiff;
 	if (t) {
 		parts.push(`fill order ${t.fillOrder} (${t.fillOrder === 1 ? "msb-first" : "lsb-first"})`);
