@@ -2,7 +2,7 @@
  * The daemon's JSON config (issue 4 "Daemon and CLI") and the modem factory it implies:
  * `{ spoolDir, modems: [{path, profile?, deviceId?, tsid?, name?}], queue: {...QueueSettings},
  *    smtp?: {host, port, ...}, testModems?, pollMs?, modemReopenMs?, blockedNumbers? }`.
- * Real paths open a Class 1 modem (src/modem openClass1Modem + src/t30 Class1Session); `fake:` paths are
+ * Real paths open a Class 1 modem (src/t30 openFaxModem); `fake:` paths are
  * simulated lines (lineModem.ts), accepted only when `testModems` is true or FAXLINE_TEST_MODEMS=1.
  * Relative paths resolve against the config file's directory. Layer: jobs.
  */
@@ -12,8 +12,7 @@ import type { Clock } from "../core/Clock.js";
 import { SystemClock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import type { FaxModem } from "../modem/FaxModem.js";
-import { openClass1Modem } from "../modem/probe.js";
-import { Class1Session } from "../t30/Class1Session.js";
+import { openFaxModem } from "../t30/openFaxModem.js";
 import { LineModem, parseLinePath } from "./lineModem.js";
 import type { ModemConfig, ModemFactory } from "./ModemPool.js";
 import type { SmtpConfig } from "./receipts.js";
@@ -93,7 +92,12 @@ export function daemonModemFactory(cfg: DaemonConfig, clock: Clock = new SystemC
 			if (o.dead) throw new FaxError("MODEM_NO_RESPONSE", `${m.path}: simulated dead modem`);
 			return new LineModem(m.name ?? m.path, o, clock);
 		}
-		const link = await openClass1Modem(m.path, m.profile ? { profile: m.profile, clock } : { clock });
-		return new Class1Session(link, { id: m.name ?? m.path, clock, ...(m.tsid ? { tsid: m.tsid } : {}), ...(cfg.blockedNumbers ? { blockList: cfg.blockedNumbers } : {}) }, () => link.close());
+		return openFaxModem(m.path, {
+			id: m.name ?? m.path,
+			clock,
+			...(m.profile ? { profile: m.profile } : {}),
+			...(m.tsid ? { tsid: m.tsid } : {}),
+			...(cfg.blockedNumbers ? { blockList: cfg.blockedNumbers } : {}),
+		});
 	};
 }

@@ -1,0 +1,187 @@
+/**
+ * The queue over the real Class 1 stack (issue 4 "Proof"): the daemon's FaxServer with several modems,
+ * each the pty modem simulator (hw-mocks/ModemSimulator, 50x line speed) opened through serialport by
+ * openFaxModem (driver + T.30 engine). A broadcast larger than the pool (NOLINE), pages arriving
+ * pixel-identical at the far ends (decoded by libtiff), and simulator faults mapped to the extended
+ * statuses of outgoing-job.md §9.2/§9.3.
+ */
+import test from "ava";
+import type { ExecutionContext } from "ava";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ModemSimulator } from "../../hw-mocks/ModemSimulator.js";
+import type { Fault } from "../../hw-mocks/faults.js";
+import { openPtyPair } from "../../hw-mocks/ptyPair.js";
+import type { CallRecord } from "../../hw-mocks/records.js";
+import { tiffCodec } from "../../src/jobs/codec.js";
+import { FaxJobExtendedStatus as X, FaxJobStatus as S, FaxServerEventsType } from "../../src/jobs/enums.js";
+import { FaxDocument } from "../../src/jobs/FaxDocument.js";
+import { FaxServer } from "../../src/jobs/FaxServer.js";
+import { openFaxModem } from "../../src/t30/openFaxModem.js";
+import { fixturePage } from "../helpers/fixtures.js";
+import { writePbm } from "../helpers/fixtures.js";
+import { libtiffDecodeTiff, topRows } from "../helpers/libtiff.js";
+
+interface Rig {
+	server: FaxServer;
+	sims: ModemSimulator[];
+	doc: string;
+	/** wait (re-checking on every queue event) until pred holds */
+	until(pred: () => boolean, what: string, ms?: number): Promise<void>;
+	noline: Set<string>;
+	/** extended status codes each job went through */
+	exts: Map<string, number[]>;
+}
+
+async function rig(t: ExecutionContext, faults: Fault[][], queue: Record<string, unknown> = {}): Promise<Rig> {
+	const dir = mkdtempSync(join(tmpdir(), "faxline-jobsim-"));
+	const sims: ModemSimulator[] = [];
+	const paths: string[] = [];
+	const closers: Array<() => Promise<void>> = [];
+	for (const [i, f] of faults.entries()) {
+		const pair = await openPtyPair();
+		const out = join(dir, `far${i}`);
+		const sim = new ModemSimulator(pair.master, { timeScale: 0.02, faults: f, farEnd: { outDir: out, csi: `FAR END ${i + 1}` } });
+		sims.push(sim);
+		paths.push(pair.path);
+		closers.push(async () => {
+			sim.detach();
+			await pair.close();
+		});
+	}
+	// a short 2-page document (PBM: our own pages, so the far end's pixels can be compared exactly)
+	const pages = await Promise.all([fixturePage("text", "standard"), fixturePage("form", "standard")]);
+	const doc = join(dir, "doc.pbm");
+	writeFileSync(doc, Buffer.concat(pages.map((p) => Buffer.from(writePbm(topRows(p, 240))))));
+	const pre = FaxServer.connect({ spoolDir: join(dir, "spool"), codec: tiffCodec, name: "pre" });
+	Object.assign(pre.outgoingQueue, { retries: 0, retryDelay: 0, ...queue });
+	await pre.outgoingQueue.save();
+	await pre.disconnect();
+	const server = FaxServer.startDaemon({
+		spoolDir: join(dir, "spool"),
+		codec: tiffCodec,
+		modems: paths.map((path, i) => ({ path, deviceId: 100 + i })),
+		modemFactory: (cfg) => openFaxModem(cfg.path, { timers: { T4: 1500 } }),
+		pollMs: 0,
+		modemReopenMs: 300,
+	});
+	server.listenToServerEvents(FaxServerEventsType.OUT_QUEUE);
+	const noline = new Set<string>();
+	const exts = new Map<string, number[]>();
+	const waiters = new Set<() => void>();
+	const poke = () => {
+		for (const w of [...waiters]) w();
+	};
+	server.on("outgoingJobChanged", (_s, id, st) => {
+		if (st.status & S.NOLINE) noline.add(id);
+		exts.set(id, [...(exts.get(id) ?? []), st.extendedStatusCode]);
+		poke();
+	});
+	server.on("outgoingJobRemoved", poke);
+	t.teardown(async () => {
+		await server.disconnect();
+		for (const c of closers) await c();
+		rmSync(dir, { recursive: true, force: true });
+	});
+	// wait until every modem is open (probe + init over the pty)
+	const ready = () => server.engine!.pool.slots.every((s) => s.state !== "opening" && s.state !== "down");
+	const deadline = Date.now() + 20_000;
+	while (!ready()) {
+		if (Date.now() > deadline) throw new Error("modems did not open");
+		await new Promise((r) => setTimeout(r, 20));
+	}
+	return {
+		server,
+		sims,
+		doc,
+		noline,
+		exts,
+		until(pred, what, ms = 60_000) {
+			if (pred()) return Promise.resolve();
+			return new Promise((res, rej) => {
+				const w = () => {
+					if (!pred()) return;
+					waiters.delete(w);
+					clearTimeout(timer);
+					res();
+				};
+				const timer = setTimeout(() => {
+					waiters.delete(w);
+					rej(new Error(`timed out waiting for: ${what}`));
+				}, ms);
+				waiters.add(w);
+			});
+		},
+	};
+}
+
+async function submit(r: Rig, numbers: string[]): Promise<string[]> {
+	const d = new FaxDocument();
+	d.body = r.doc;
+	d.sender.tsid = "FAXLINE JOBS";
+	for (const n of numbers) d.recipients.add(n);
+	return d.connectedSubmit(r.server);
+}
+
+test.serial("3 simulated modems, broadcast to 5: NOLINE while all are busy, every fax arrives pixel-identical", async (t) => {
+	const r = await rig(t, [[], [], []]);
+	const ids = await submit(r, ["5550101", "5550102", "5550103", "5550104", "5550105"]);
+	const rec = (id: string) => r.server.store.getJob(id)!;
+	await r.until(() => ids.every((id) => rec(id).removedAt !== null), "all 5 sent");
+	for (const id of ids) t.is(rec(id).status, S.COMPLETED);
+	t.true(r.noline.size >= 2, `NOLINE seen on ${r.noline.size} jobs`);
+	t.deepEqual(new Set(ids.map((id) => rec(id).deviceId)), new Set([100, 101, 102]));
+	for (const id of ids) t.regex(rec(id).csid, /^FAR END [123]$/);
+	// the far ends: 5 calls in all, TSI ours, pages decoded by libtiff equal the submitted pages
+	const calls: CallRecord[] = r.sims.flatMap((s) => s.calls as CallRecord[]);
+	t.is(calls.length, 5);
+	const src = await tiffCodec.open(r.doc);
+	const want = await src.page(0);
+	await src.close?.();
+	for (const c of calls) {
+		t.is(c.tsi?.trim(), "FAXLINE JOBS");
+		t.truthy(c.tiffPath);
+		const got = await libtiffDecodeTiff(readFileSync(c.tiffPath!));
+		t.is(got.pages.length, 2);
+		const p0 = got.pages[0]!;
+		// the far end stores 1728-wide standard pages: compare the first page row for row
+		t.is(p0.width, want.bitmap.width);
+		t.true(Buffer.from(p0.data.subarray(0, 200 * p0.stride)).equals(Buffer.from(want.bitmap.data.subarray(0, 200 * p0.stride))));
+	}
+});
+
+const faultRows: Array<{ name: string; fault: Fault; ext: X; detail: string[] }> = [
+	{ name: "busy", fault: { kind: "busy" }, ext: X.BUSY, detail: ["DIAL_BUSY"] },
+	{ name: "no answer", fault: { kind: "noAnswer" }, ext: X.NO_ANSWER, detail: ["DIAL_NO_ANSWER"] },
+	{ name: "no dial tone", fault: { kind: "noDialtone" }, ext: X.NO_DIAL_TONE, detail: ["DIAL_NO_DIALTONE"] },
+	{ name: "no fax tones", fault: { kind: "noCarrier" }, ext: X.NO_ANSWER, detail: ["DIAL_NO_CARRIER"] },
+	{ name: "DCN after TCF", fault: { kind: "dcn", after: "tcf" }, ext: X.DISCONNECTED, detail: ["REMOTE_DCN"] },
+	{ name: "FTT at every rate", fault: { kind: "fttAbove", bitRate: 0 }, ext: X.FATAL_ERROR, detail: ["TRAINING_FAILED"] },
+	{ name: "no reply to EOP", fault: { kind: "noReply", to: "EOP", times: 3 }, ext: X.FATAL_ERROR, detail: ["NO_RESPONSE_POST_PAGE"] },
+];
+
+for (const row of faultRows) {
+	test.serial(`simulator fault "${row.name}" -> ${X[row.ext]} (${row.detail.join("|")})`, async (t) => {
+		const r = await rig(t, [[row.fault]]);
+		const [id] = await submit(r, ["5550200"]);
+		await r.until(() => r.server.store.getJob(id!)!.status === S.RETRIES_EXCEEDED, "attempt failed");
+		const j = r.server.store.getJob(id!)!;
+		t.is(j.extCode, row.ext);
+		t.true(row.detail.includes(j.failure?.code ?? ""), `failure ${j.failure?.code}: ${j.failure?.text}`);
+		t.is(j.transmissionStart, null);
+		t.is(j.deviceId, 100);
+	});
+}
+
+test.serial("a modem that vanishes mid-page: the job is requeued (no retry counted) and sent by the other modem", async (t) => {
+	const r = await rig(t, [[{ kind: "vanish", page: 1 }], []]);
+	const [id] = await submit(r, ["5550300"]);
+	await r.until(() => r.server.store.getJob(id!)!.removedAt !== null, "sent", 90_000);
+	const j = r.server.store.getJob(id!)!;
+	t.is(j.status, S.COMPLETED);
+	t.is(j.retries, 0);
+	t.is(j.deviceId, 101);
+	t.true(r.exts.get(id!)!.includes(X.LINE_UNAVAILABLE), `went through LINE_UNAVAILABLE: ${r.exts.get(id!)!.map((c) => X[c]).join(",")}`);
+	t.true(r.server.engine!.pool.slots[0]!.state !== "busy");
+});
