@@ -17,7 +17,8 @@ export class ClassFWriter {
 	private pos = HEADER_SIZE;
 	private prevNextPointer = 4;
 	private readonly totals: number[] = [];
-	private state: "open" | "closed" | "aborted" = "open";
+	private state: "open" | "failed" | "closed" | "aborted" = "open";
+	private queue: Promise<void> = Promise.resolve();
 
 	private constructor(
 		private readonly fh: FileHandle,
@@ -46,8 +47,17 @@ export class ClassFWriter {
 		return this.totals.length;
 	}
 
-	/** Encodes and appends one page (its geometry as given; normalise first for strict Class F). */
-	async addPage(page: ClassFPage): Promise<void> {
+	/**
+	 * Encodes and appends one page (its geometry as given; normalise first for strict Class F).
+	 * Calls may overlap: pages are written in call order.
+	 */
+	addPage(page: ClassFPage): Promise<void> {
+		const p = this.queue.then(() => this.append(page));
+		this.queue = p.catch(() => undefined);
+		return p;
+	}
+
+	private async append(page: ClassFPage): Promise<void> {
 		if (this.state !== "open") throw new FaxError("INVALID_OPERATION", `TIFF writer is ${this.state}`);
 		if (this.totals.length >= 0xffff) throw new FaxError("TIFF_TOO_LARGE", "a TIFF document holds at most 65535 pages");
 		const strip = encodePageStrip(page, this.opts);
@@ -55,9 +65,14 @@ export class ClassFWriter {
 		let ifdAt = stripAt + strip.length;
 		ifdAt += ifdAt & 1; // IFDs start on a word boundary (TIFF 6.0 §2)
 		const ifd = buildIfd(page, this.opts, this.totals.length, 0, ifdAt, stripAt, strip.length);
-		await this.fh.write(strip, 0, strip.length, stripAt);
-		await this.fh.write(ifd.bytes, 0, ifd.bytes.length, ifdAt);
-		await this.patch32(this.prevNextPointer, ifdAt);
+		try {
+			await this.fh.write(strip, 0, strip.length, stripAt);
+			await this.fh.write(ifd.bytes, 0, ifd.bytes.length, ifdAt);
+			await this.patch32(this.prevNextPointer, ifdAt);
+		} catch (e) {
+			this.state = "failed"; // the file may be inconsistent now: only abort() is left
+			throw e;
+		}
 		this.prevNextPointer = ifd.nextPointerAt;
 		this.totals.push(ifd.pageTotalAt);
 		this.pos = ifdAt + ifd.bytes.length;
@@ -65,6 +80,8 @@ export class ClassFWriter {
 
 	/** Patches the page totals, flushes and renames the file into place. */
 	async close(): Promise<void> {
+		await this.queue;
+		if (this.state === "failed") await this.abort();
 		if (this.state !== "open") throw new FaxError("INVALID_OPERATION", `TIFF writer is ${this.state}`);
 		if (this.totals.length === 0) {
 			await this.abort();
@@ -86,8 +103,9 @@ export class ClassFWriter {
 
 	/** Discards the document (the temporary file is removed; the target is left untouched). */
 	async abort(): Promise<void> {
+		await this.queue;
 		if (this.state === "aborted") return;
-		if (this.state === "open") await this.fh.close().catch(() => undefined);
+		if (this.state === "open" || this.state === "failed") await this.fh.close().catch(() => undefined);
 		this.state = "aborted";
 		await unlink(this.tmpPath).catch(() => undefined);
 	}

@@ -48,6 +48,10 @@ export function header(firstIfd = 0): Uint8Array {
 
 /** Encodes one page's strip as Class F image data. */
 export function encodePageStrip(page: FaxPage, o: ClassFOptions): Uint8Array {
+	const b = page.bitmap;
+	if (!(b.width >= 1 && b.width <= 65535 && b.height >= 1 && b.height <= 65535 && b.stride === (b.width + 7) >>> 3 && b.data.length >= b.stride * b.height))
+		throw new FaxError("IMAGE_GEOMETRY", `cannot write a ${b.width}x${b.height} page (stride ${b.stride}, ${b.data.length} bytes)`);
+	if (!(page.xRes > 0 && page.yRes > 0 && page.xRes < 100_000 && page.yRes < 100_000)) throw new FaxError("IMAGE_GEOMETRY", `bad page resolution ${page.xRes}x${page.yRes} dpi`);
 	return encodeCcittStrip(page.bitmap, { ...ccittParams(o), resolution: resolutionOf(page.yRes) });
 }
 

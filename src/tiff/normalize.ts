@@ -58,13 +58,17 @@ export function isFaxGeometry(page: FaxPage, target: NormalizeTarget): boolean {
 	return page.bitmap.width === target.width && page.xRes === FAX_XRES && page.yRes === yResOf(target.resolution);
 }
 
-/** Re-fits `page` to `target` by the rules in the file comment. Returns a new page (204 x 98/196/391 dpi). */
+/**
+ * Re-fits `page` to `target` by the rules in the file comment. Returns a page at 204 x 98/196/391 dpi;
+ * a page that already fits is returned with the same bitmap (not copied).
+ */
 export function normalizePage(page: FaxPage, target: NormalizeTarget): FaxPage {
 	const src = page.bitmap;
 	const W = target.width;
 	const ty = yResOf(target.resolution);
 	if (!(page.xRes > 0) || !(page.yRes > 0) || !Number.isFinite(page.xRes) || !Number.isFinite(page.yRes))
 		throw new FaxError("IMAGE_GEOMETRY", `page resolution ${page.xRes}x${page.yRes} dpi cannot be normalised`);
+	if (src.width === W && near(page.xRes, FAX_XRES) && near(page.yRes, ty)) return { bitmap: src, xRes: FAX_XRES, yRes: ty }; // already fits: shared, not copied
 	let sw = faxDotsWide(page);
 	let extra = 1;
 	if (sw > W && !near(sw, W)) {

@@ -157,3 +157,19 @@ test("ClassFWriter.abort leaves an existing target untouched and no temp file; e
 	t.deepEqual(readdirSync(dir), ["keep.tif"]);
 	t.true(isFaxError(t.throws(() => writeClassF([])), "INVALID_ARG"));
 });
+
+test("ClassFWriter: overlapping addPage calls keep call order; a bad page is refused without spoiling the file", async (t) => {
+	const dir = tmp(t);
+	const pages = await doc(["text", "form", "blank"], "standard");
+	const path = join(dir, "q.tif");
+	const w = await ClassFWriter.create(path, { coding: "mmr" });
+	const bad = { bitmap: { width: 0, height: 1, stride: 0, data: new Uint8Array(0) }, xRes: 204, yRes: 98 };
+	const results = await Promise.allSettled([w.addPage(pages[0]), w.addPage(bad), w.addPage(pages[1]), w.addPage(pages[2])]);
+	t.deepEqual(
+		results.map((r) => r.status),
+		["fulfilled", "rejected", "fulfilled", "fulfilled"],
+	);
+	t.true(isFaxError((results[1] as PromiseRejectedResult).reason, "IMAGE_GEOMETRY"));
+	await w.close();
+	await assertLibtiffReads(t, path, pages);
+});
