@@ -60,6 +60,13 @@ export async function transmit(ctx: T30Context, req: TransmitRequest, o: Transmi
 		ctx.tracer.trace("error", "-", `${error.code}: ${error.message}`, error.context);
 	}
 	if (error && error.code === "CALL_ABORTED" && st.finished) error = undefined; // MCF to EOP was already in (§9.4)
+	if (!error && st.unconfirmed.size > 0) {
+		// the call ran to the end but the far end did not confirm every page (RTN moved past by policy):
+		// never reported as a success (outgoing-job.md §9.3 "RTN/PIN/PIP past the resend limit")
+		const pages = [...st.unconfirmed].sort((a, b) => a - b);
+		error = new FaxError("PAGE_REJECTED", `page(s) ${pages.join(", ")} not confirmed by the far end (RTN)`, { context: { unconfirmedPages: pages } });
+		ctx.tracer.trace("error", "-", `${error.code}: ${error.message}`, error.context);
+	}
 	await phaseE(ctx, st);
 	const result: SendResult = {
 		ok: error === undefined,

@@ -136,9 +136,11 @@ test("no reply to DCS three times: NO_RESPONSE_DCS", async (t) => {
 	t.true(far.log.events.includes("tx DCN"));
 });
 
-test("RTN with the default policy (retransmit-ignore): 2 resends at lower rates, then on, page reported unconfirmed", async (t) => {
+test("RTN with the default policy (retransmit-ignore): 2 resends at lower rates, then on; the page is reported unconfirmed and the call is not ok", async (t) => {
 	const { result, far, events } = await call({ onPpm: (_ppm, page) => [frame(page === 2 ? "RTN" : "MCF")] });
-	t.true(result.ok);
+	t.false(result.ok);
+	t.is(result.error?.code, "PAGE_REJECTED");
+	t.deepEqual(result.error?.context, { unconfirmedPages: [2] });
 	t.deepEqual(result.unconfirmedPages, [2]);
 	t.is(result.pagesConfirmed, 2);
 	t.is(result.pagesSent, 3);
@@ -174,7 +176,8 @@ test("RTN policy giveup: PAGE_REJECTED at once, DCN sent", async (t) => {
 
 test("RTN policy ignore: moves on, every RTN page listed as unconfirmed, retrains", async (t) => {
 	const { result, far } = await call({ onPpm: () => [frame("RTN")] }, { opts: { rtnPolicy: "ignore" } });
-	t.true(result.ok);
+	t.false(result.ok);
+	t.is(result.error?.code, "PAGE_REJECTED");
 	t.deepEqual(result.unconfirmedPages, [1, 2, 3]);
 	t.is(result.pagesConfirmed, 0);
 	t.deepEqual(far.log.ppms, ["MPS", "MPS", "EOP"]);
