@@ -31,7 +31,7 @@ export class ClassFWriter {
 	/** Starts a document that will appear at `path` when closed. */
 	static async create(path: string, opts: ClassFOptions = {}): Promise<ClassFWriter> {
 		const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-		const fh = await open(tmp, "wx", 0o644);
+		const fh = await openTemp(tmp, path);
 		try {
 			await fh.write(header(), 0, HEADER_SIZE, 0);
 		} catch (e) {
@@ -120,7 +120,7 @@ export class ClassFWriter {
 /** Writes `data` to `path` atomically (temp file in the same directory, fsync, rename). */
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
 	const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-	const fh = await open(tmp, "wx", 0o644);
+	const fh = await openTemp(tmp, path);
 	try {
 		await fh.write(data, 0, data.length, 0);
 		await fh.sync();
@@ -129,6 +129,18 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
 	} catch (e) {
 		await fh.close().catch(() => undefined);
 		await unlink(tmp).catch(() => undefined);
+		throw e;
+	}
+}
+
+/** Creates the temporary file beside `target`; a missing or unwritable directory is a FaxError naming the target. */
+async function openTemp(tmp: string, target: string): Promise<FileHandle> {
+	try {
+		return await open(tmp, "wx", 0o644);
+	} catch (e) {
+		const code = (e as NodeJS.ErrnoException).code;
+		if (code === "ENOENT") throw new FaxError("FILE_NOT_FOUND", `cannot create ${target}: no such directory`, { cause: e });
+		if (code === "EACCES" || code === "EROFS" || code === "EPERM") throw new FaxError("FILE_ACCESS_DENIED", `cannot create ${target} (${code})`, { cause: e });
 		throw e;
 	}
 }

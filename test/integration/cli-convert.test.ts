@@ -136,6 +136,8 @@ test("usage and input errors: exit codes and one-line messages, no output file l
 		[[input, join(dir, "x.tif"), "--bogus"], 2, /Unknown option '--bogus'/],
 		[[input, join(dir, "x.pbm"), "--raw", "--coding", "mh", "--bit-order", "msb"], 2, /--raw needs --width/],
 		[[join(dir, "missing.tif"), join(dir, "x.tif")], 1, /no such file/],
+		[[input, join(dir, "nodir", "x.tif")], 1, /cannot create .*nodir\/x\.tif: no such directory \(FAX-901\)/],
+		[[input, join(dir, "nodir", "x.pbm")], 1, /cannot create .*nodir\/x\.pbm: no such directory/],
 	];
 	for (const [args, code, msg] of cases) {
 		const r = await faxline(args);
