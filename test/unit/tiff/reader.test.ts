@@ -89,13 +89,18 @@ test("min-is-black (Photometric 1) files, uncompressed and G3/G4, normalise to 1
 	}
 });
 
-test("resolution tags: inch and centimetre units convert to dpi", async (t) => {
+test("resolution tags: inch and centimetre units convert to dpi; unitless ratios are kept", async (t) => {
 	const cm = f("cm.tif");
 	writeFileSync(cm, (await must("pnmtotiff", ["-g4", "-xresolution", "80.3", "-yresolution", "77.2", "-resolutionunit", "centimeter", f("p3.pbm")])).stdout);
 	const r = readTiff(new Uint8Array(readFileSync(cm)));
 	t.is(r.pages[0].resolutionUnit, "cm");
 	t.true(Math.abs(r.pages[0].xRes - 80.3 * 2.54) < 0.1);
 	t.true(Math.abs(r.pages[0].yRes - 77.2 * 2.54) < 0.1);
+	// unitless: the width decides the x dpi (a fax width -> 204), the tags' x:y ratio gives y
+	const unitless = f("unitless.tif");
+	writeFileSync(unitless, (await must("pnmtotiff", ["-g4", "-miniswhite", "-xresolution", "200", "-yresolution", "100", "-resolutionunit", "none", f("p0.pbm")])).stdout);
+	const u = readTiff(new Uint8Array(readFileSync(unitless))).pages[0];
+	t.deepEqual([u.resolutionUnit, u.resolutionKnown, u.xRes, u.yRes], ["none", false, 204, 102]);
 	const inch = readTiff(new Uint8Array(readFileSync(f("none.tif"))));
 	t.deepEqual([inch.pages[0].xRes, inch.pages[0].yRes, inch.pages[1].yRes], [204, 196, 98]);
 });
