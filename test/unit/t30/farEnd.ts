@@ -53,6 +53,8 @@ export interface FarEndScript {
 	transmitRates?: ModulationCode[];
 	/** give the link a profile-style `turnaround(kind)` (logged as "turn <kind>") */
 	turnaround?: boolean;
+	/** make the n-th sendData (1-based, TCF included) fail like a modem that lost the line mid-block */
+	failData?: (n: number) => FaxError | undefined;
 	/** called when the engine starts sending data (for aborts in phase C) */
 	onDataStart?: () => void;
 }
@@ -77,6 +79,7 @@ export class FarEnd implements Class1Link {
 	private ppmCounts = new Map<number, number>();
 	/** 1-based document page of the last page received */
 	docPage = 0;
+	private dataCalls = 0;
 	private lastDcs: DisFields | undefined;
 
 	constructor(
@@ -165,6 +168,11 @@ export class FarEnd implements Class1Link {
 
 	async sendData(mod: ModulationCode, data: Uint8Array | AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void> {
 		this.script.onDataStart?.();
+		const failure = this.script.failData?.(++this.dataCalls);
+		if (failure) {
+			this.log.events.push(`data ${mod} failed ${failure.code}`);
+			throw failure;
+		}
 		const parts: Uint8Array[] = [];
 		if (data instanceof Uint8Array) parts.push(data);
 		else

@@ -268,6 +268,25 @@ test("NO CARRIER waiting for the post-page reply: CARRIER_LOST, no DCN", async (
 	t.is(states[states.length - 1], "E:hangup");
 });
 
+test("line lost during page data (NO CARRIER after DLE ETX): CARRIER_LOST, no DCN, hang-up", async (t) => {
+	const { result, far, states } = await call({ failData: (n) => (n === 3 ? new FaxError("CARRIER_LOST", "NO CARRIER after page data") : undefined) });
+	t.is(result.error?.code, "CARRIER_LOST");
+	t.is(result.pagesConfirmed, 1);
+	t.false(far.log.events.includes("tx DCN"));
+	t.is(far.log.hangups, 1);
+	t.deepEqual(states.slice(-2), ["C:I", "E:hangup"]);
+});
+
+test("no DIS after EOM within T2: DCS sent anyway with the earlier DIS", async (t) => {
+	const pages = [testPage(1, { yRes: 196 }), testPage(2, { yRes: 98 })];
+	const { result, far, clock } = await call({ afterEom: [] }, { pages });
+	t.true(result.ok, result.error?.message);
+	t.deepEqual(far.log.ppms, ["EOM", "EOP"]);
+	t.is(far.log.dcs.length, 2);
+	t.true(clock.now() > 6000);
+	far.log.pages.forEach((p, i) => t.deepEqual(p.bitmap.data, pages[i]!.bitmap.data));
+});
+
 test("T1 expiry: no DIS within 35 s -> T1_TIMEOUT", async (t) => {
 	const { result, clock, far } = await call({ greeting: [] });
 	t.is(result.error?.code, "T1_TIMEOUT");
