@@ -52,6 +52,7 @@ const variants: [name: string, args: string[]][] = [
 	["g4-bigendian", ["-c", "g4", "-B"]],
 	["g3-bigendian-lsb", ["-c", "g3:1d", "-B", "-f", "lsb2msb"]],
 	["none-lsb2msb", ["-c", "none", "-f", "lsb2msb"]],
+	["packbits-lsb2msb", ["-c", "packbits", "-f", "lsb2msb"]],
 ];
 
 for (const [name, args] of variants) {
