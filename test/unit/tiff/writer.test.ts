@@ -173,3 +173,15 @@ test("ClassFWriter: overlapping addPage calls keep call order; a bad page is ref
 	await w.close();
 	await assertLibtiffReads(t, path, pages);
 });
+
+test("MH pages with width+1-run rows (1-px checkerboard, beyond libtiff 4.5): our reader returns the source", async (t) => {
+	const pages = await doc(["checker", "noise"], "standard");
+	for (const fillOrder of [1, 2] as const) {
+		const r = readTiff(writeClassF(pages, { coding: "mh", fillOrder }));
+		for (let i = 0; i < pages.length; i++) {
+			const d = r.decode(i);
+			t.is(bitmapDiff(d.bitmap, pages[i].bitmap), "", `page ${i + 1} fill order ${fillOrder}`);
+			t.is(d.badLines, 0);
+		}
+	}
+});
