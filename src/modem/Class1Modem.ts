@@ -19,7 +19,7 @@ import { checkFcs } from "../hdlc/fcs.js";
 import type { AtChannel, AtResult, DleBlock } from "../at/AtChannel.js";
 import { DLE_ETX, dleFrame, dleStuff } from "../at/dle.js";
 import { delayedSeconds } from "../at/resultCodes.js";
-import type { Class1Link, DialOutcome, ModulationCode, ReceivedFrame } from "../t30/Class1Link.js";
+import type { Class1Link, DialOutcome, ModulationCode, ReceivedFrame, TurnaroundKind } from "../t30/Class1Link.js";
 import type { FlowControl } from "../transport/Transport.js";
 import { assertSafeDialString } from "./dialGuard.js";
 import { MODULATIONS, trainingMs } from "./rates.js";
@@ -298,9 +298,10 @@ export class Class1Modem implements Class1Link {
 	/**
 	 * Run one of the profile's turnaround commands ("AT+FTS=7", "<delay:7>", "" = nothing): the
 	 * Class1TCFWaitCmd / PPMWaitCmd / EOPWaitCmd / ResponseWaitCmd / SwitchingCmd knobs. The engine may
-	 * call this instead of transmitSilence/receiveSilence to honour a modem's quirk. Not part of Class1Link.
+	 * call this instead of transmitSilence/receiveSilence to honour a modem's quirk (Class1Link's optional
+	 * `turnaround`).
 	 */
-	async turnaround(kind: "tcf" | "ppm" | "eop" | "response" | "switching", signal?: AbortSignal): Promise<void> {
+	async turnaround(kind: TurnaroundKind, signal?: AbortSignal): Promise<void> {
 		const k = this.profile.class1;
 		const cmd = { tcf: k.tcfWaitCmd, ppm: k.ppmWaitCmd, eop: k.eopWaitCmd, response: k.responseWaitCmd, switching: k.switchingCmd }[kind];
 		if (cmd === "") return;

@@ -1,0 +1,88 @@
+/**
+ * `faxline probe --device PATH [--json] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts]
+ * [--trace FILE]`: open a modem, run the Class 1 probe (modem/probe.ts) and print its identity, service
+ * classes, rate lists and the quirk profile chosen. `faxline probe --list` lists serial ports found in
+ * /dev/serial/by-id and /sys/class/tty. Layer: cli.
+ */
+import { parseArgs } from "node:util";
+import { SystemClock } from "../../core/Clock.js";
+import { FaxError } from "../../core/FaxError.js";
+import { JsonlTracer } from "../../core/trace.js";
+import { openClass1Modem } from "../../modem/probe.js";
+import { MODULATIONS } from "../../modem/rates.js";
+import type { ModulationCode } from "../../t30/Class1Link.js";
+import { listPorts } from "../../transport/listPorts.js";
+import type { FlowControl } from "../../transport/Transport.js";
+import type { CliIO } from "../io.js";
+
+const USAGE = "usage: faxline probe --device PATH [--json] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts] [--trace FILE] | faxline probe --list [--json]";
+
+const describeRates = (rates: readonly ModulationCode[]): string =>
+	rates.map((r) => `${r} (${MODULATIONS[r].name} ${MODULATIONS[r].bitRate}${MODULATIONS[r].train ? ` ${MODULATIONS[r].train}` : ""})`).join(", ");
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+	const { values: v, positionals } = parseArgs({
+		args: argv,
+		allowPositionals: true,
+		options: {
+			device: { type: "string", short: "d" },
+			json: { type: "boolean" },
+			profile: { type: "string" },
+			baud: { type: "string" },
+			flow: { type: "string" },
+			trace: { type: "string" },
+			list: { type: "boolean" },
+		},
+	});
+	if (v.list) {
+		const ports = await listPorts();
+		if (v.json) io.out(JSON.stringify(ports, null, 2));
+		else if (ports.length === 0) io.out("no serial ports found");
+		else for (const p of ports) io.out(`${p.path}${p.byId ? `  ${p.byId}` : ""}${p.driver ? `  (${p.driver})` : ""}`);
+		return 0;
+	}
+	const device = v.device ?? positionals[0];
+	if (!device) throw new FaxError("USAGE", `--device is required\n${USAGE}`);
+	const flow = v.flow;
+	if (flow !== undefined && !["none", "xonxoff", "rtscts"].includes(flow)) throw new FaxError("USAGE", `--flow must be none, xonxoff or rtscts\n${USAGE}`);
+	const baud = v.baud === undefined ? undefined : Number(v.baud);
+	if (baud !== undefined && !(Number.isInteger(baud) && baud > 0)) throw new FaxError("USAGE", `--baud must be a positive integer\n${USAGE}`);
+
+	const clock = new SystemClock();
+	const tracer = v.trace ? new JsonlTracer(v.trace, clock) : undefined;
+	try {
+		const modem = await openClass1Modem(device, {
+			clock,
+			...(tracer ? { tracer } : {}),
+			...(v.profile !== undefined ? { profile: v.profile } : {}),
+			...(baud !== undefined ? { baud } : {}),
+			...(flow !== undefined ? { flowControl: flow as FlowControl } : {}),
+		});
+		await modem.close();
+		const info = modem.info;
+		const result = {
+			device,
+			identity: info?.identity ?? {},
+			classes: info?.classes ?? [],
+			serviceClass: info?.serviceClass ?? "1",
+			transmitRates: modem.transmitRates,
+			receiveRates: modem.receiveRates,
+			profile: modem.profile.name,
+			profileDescription: modem.profile.description,
+			flowControl: modem.profile.flowControl,
+		};
+		if (v.json) {
+			io.out(JSON.stringify(result, null, 2));
+		} else {
+			io.out(`device:        ${device}`);
+			io.out(`identity:      ATI=${JSON.stringify(result.identity.ati ?? null)} +FMI=${JSON.stringify(result.identity.fmi ?? null)} +FMM=${JSON.stringify(result.identity.fmm ?? null)} +FMR=${JSON.stringify(result.identity.fmr ?? null)}`);
+			io.out(`classes:       ${result.classes.join(",")} (using ${result.serviceClass})`);
+			io.out(`transmit:      ${describeRates(result.transmitRates)}`);
+			io.out(`receive:       ${describeRates(result.receiveRates)}`);
+			io.out(`profile:       ${result.profile} (${result.profileDescription})`);
+		}
+		return 0;
+	} finally {
+		await tracer?.close();
+	}
+}
