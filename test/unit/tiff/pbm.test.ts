@@ -88,3 +88,13 @@ test("fuzz: truncated or overwritten PBM files fail typed (PBM_MALFORMED / TIFF_
 	);
 	t.pass();
 });
+
+test("scanPbmFile (header-only reads) finds the same P4 images as scanPbm, whitespace between and after", async (t) => {
+	const { scanPbmFile } = await import("../../../src/tiff/pbm.js");
+	const a = (await must("pbmtext", ["one"])).stdout;
+	const b = (await must("pbmtext", ["two two"])).stdout;
+	const file = new Uint8Array(Buffer.concat([a, Buffer.from("\n \n"), b, Buffer.from("\n\n")]));
+	const found = await scanPbmFile(file.length, async (o, n) => file.slice(o, o + n));
+	t.deepEqual(found, scanPbm(file));
+	t.is((found as unknown[]).length, 2);
+});
