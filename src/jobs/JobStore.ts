@@ -3,7 +3,10 @@
  * (@photostructure/sqlite, node:sqlite API, prebuilt) shared by the daemon and CLI processes. Tables:
  * jobs (one row per recipient, the JobRecord as JSON plus indexed columns), settings (queue settings §5),
  * requests (operations written by other processes, acted on by the daemon), devices (stable DeviceIds),
- * meta (daemon heartbeat). Every mutation is one transaction; synchronous=FULL.
+ * meta (daemon heartbeat). Every mutation is one transaction. Commits are durable (synchronous=FULL)
+ * except call-progress updates (`durable: false`: synchronous=NORMAL, which in WAL mode survives a killed
+ * process, and the next FULL commit makes them durable too) so a page event does not stall the event
+ * loop on fsync.
  * Layer: jobs.
  */
 import { DatabaseSync, type DatabaseSyncInstance } from "@photostructure/sqlite";
@@ -63,6 +66,7 @@ interface JobRow {
 export class JobStore {
 	private readonly db: DatabaseSyncInstance;
 	private depth = 0;
+	private syncFull = true;
 
 	/** Open (creating) `<dir>/queue.db`. `busyTimeoutMs` bounds waits on another process's write lock (default 5000). */
 	constructor(
@@ -81,9 +85,13 @@ export class JobStore {
 		}
 	}
 
-	/** Run `fn` in one IMMEDIATE transaction (nested calls join the outer one). */
-	transaction<T>(fn: () => T): T {
+	/** Run `fn` in one IMMEDIATE transaction (nested calls join the outer one); `durable` false = no fsync. */
+	transaction<T>(fn: () => T, durable = true): T {
 		if (this.depth > 0) return fn();
+		if (durable !== this.syncFull) {
+			this.db.exec(`PRAGMA synchronous=${durable ? "FULL" : "NORMAL"}`);
+			this.syncFull = durable;
+		}
 		this.db.exec("BEGIN IMMEDIATE");
 		this.depth++;
 		try {
@@ -124,15 +132,15 @@ export class JobStore {
 		if (Number(res.changes) !== 1) throw new FaxError("MESSAGE_NOT_FOUND", `job ${r.id} not found`);
 	}
 
-	/** Read-modify-write one job in a transaction; returns the new record. */
-	updateJob(id: string, patch: Partial<JobRecord> | ((r: JobRecord) => Partial<JobRecord>)): JobRecord {
+	/** Read-modify-write one job in a transaction; returns the new record. `durable` false for call progress. */
+	updateJob(id: string, patch: Partial<JobRecord> | ((r: JobRecord) => Partial<JobRecord>), durable = true): JobRecord {
 		return this.transaction(() => {
 			const cur = this.getJob(id);
 			if (!cur) throw new FaxError("MESSAGE_NOT_FOUND", `job ${id} not found`);
 			const next: JobRecord = { ...cur, ...(typeof patch === "function" ? patch(cur) : patch) };
 			this.putJob(next);
 			return next;
-		});
+		}, durable);
 	}
 
 	/** A job by id, queued or archived. */
@@ -218,7 +226,7 @@ export class JobStore {
 	}
 
 	setMeta(key: string, value: string): void {
-		this.transaction(() => this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value));
+		this.transaction(() => this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value), false);
 	}
 
 	/** Changes whenever another connection committed (PRAGMA data_version): a cheap "anything new?" poll. */

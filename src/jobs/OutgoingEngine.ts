@@ -358,7 +358,7 @@ export class OutgoingEngine {
 			default:
 				break;
 		}
-		if (patch) this.emitChanged(this.store.updateJob(a.jobId, patch));
+		if (patch) this.emitChanged(this.store.updateJob(a.jobId, patch, false)); // progress: no fsync (see JobStore)
 	}
 
 	private finish(a: Attempt, result: SendResult | undefined, thrown: unknown): void {

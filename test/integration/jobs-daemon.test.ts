@@ -20,7 +20,7 @@ test.serial("CLI against a running daemon: submit, jobs, job --json, pause/resum
 			spoolDir: "spool",
 			testModems: true,
 			pollMs: 100,
-			modems: [{ path: "fake:one?dialMs=200&pageMs=400", deviceId: 11, tsid: "DEVICE ONE" }, { path: "fake:two?dialMs=200&pageMs=400&fail=DIAL_BUSY", deviceId: 12 }],
+			modems: [{ path: "fake:one?dialMs=200&pageMs=1500", deviceId: 11, tsid: "DEVICE ONE" }, { path: "fake:two?dialMs=200&pageMs=400&fail=DIAL_BUSY", deviceId: 12 }],
 			queue: { retries: 0, retryDelay: 0, useDeviceTsid: true },
 		}),
 	);
@@ -63,7 +63,8 @@ test.serial("CLI against a running daemon: submit, jobs, job --json, pause/resum
 	const jok = JSON.parse((await faxline(["job", ok, "--json", "--config", cfg])).out) as Record<string, unknown>;
 	t.is(jok.tsid, "DEVICE ONE"); // UseDeviceTSID
 	t.is(jok.csid, "FAKE REMOTE");
-	// restart the failed member: it may land on either line; cancel it before or during its call
+	// restart the failed member: it may land on either line (a call on line one lasts 4.7 s); cancel it
+	// during that call, or after line two failed it again: either way it ends CANCELED
 	t.is((await faxline(["restart", failed, "--config", cfg])).code, 0);
 	await d.waitLine(new RegExp(`^changed ${failed} (PENDING|INPROGRESS)`));
 	const c = await faxline(["cancel", failed, "--config", cfg]);
