@@ -22,7 +22,7 @@ const USAGE = `usage: faxline sim --link PATH [--out DIR] [--fault SPEC ...] [--
   --rates LIST      the modem's AT+FTM=? list (default 24,48,72,73,74,96,97,98,121,122,145,146)`;
 
 /** Minimal shapes of the hw-mocks modules this command loads (kept here so src has no static import). */
-interface SimCall {
+export interface SimCall {
 	index: number;
 	dial: { raw: string };
 	outcome?: string;
@@ -35,13 +35,70 @@ interface SimCall {
 	notes: string[];
 }
 interface SimModule {
-	ModemSimulator: new (port: unknown, opts: Record<string, unknown>) => { on(ev: "callEnd", fn: (c: SimCall) => void): unknown; detach(): void };
+	ModemSimulator: new (port: unknown, opts: Record<string, unknown>) => { on(ev: "callEnd", fn: (c: SimCall) => void): unknown; once(ev: "callEnd", fn: (c: SimCall) => void): unknown; detach(): void };
 }
 interface PtyModule {
 	openPtyPair(o: { link?: string }): Promise<{ path: string; slavePath: string; master: unknown; close(): Promise<void> }>;
 }
 interface FaultsModule {
 	parseFaultSpec(spec: string): unknown;
+}
+
+export interface SimulatorOptions {
+	/** symlink to create for the modem's pty */
+	link: string;
+	/** fault specs as on the command line (see USAGE) */
+	faultSpecs?: readonly string[];
+	/** real seconds per line second (1 = real time) */
+	timeScale?: number;
+	rates?: string;
+	outDir?: string;
+	csi?: string;
+}
+
+export interface RunningSimulator {
+	link: string;
+	slavePath: string;
+	onCallEnd(fn: (c: SimCall) => void): void;
+	/** resolves with the next finished call's record */
+	nextCall(): Promise<SimCall>;
+	close(): Promise<void>;
+}
+
+/**
+ * Starts the simulator on a pty with a stable symlink (shared by `faxline sim` and `faxline demo`).
+ * hw-mocks is loaded by dynamic import so src keeps no static dependency on it.
+ */
+export async function startSimulator(o: SimulatorOptions): Promise<RunningSimulator> {
+	const base = "../../../hw-mocks/";
+	const faultsMod = (await import(`${base}faults.js`)) as FaultsModule;
+	const faults = (o.faultSpecs ?? []).map((spec) => {
+		try {
+			return faultsMod.parseFaultSpec(spec);
+		} catch (e) {
+			throw new FaxError("USAGE", `--fault ${spec}: ${(e as Error).message}`);
+		}
+	});
+	const { ModemSimulator } = (await import(`${base}ModemSimulator.js`)) as SimModule;
+	const { openPtyPair } = (await import(`${base}ptyPair.js`)) as PtyModule;
+	const link = resolve(o.link);
+	const pair = await openPtyPair({ link });
+	const sim = new ModemSimulator(pair.master, {
+		timeScale: o.timeScale ?? 1,
+		faults,
+		...(o.rates ? { rates: o.rates } : {}),
+		farEnd: { ...(o.outDir ? { outDir: resolve(o.outDir) } : {}), ...(o.csi !== undefined ? { csi: o.csi } : {}) },
+	});
+	return {
+		link,
+		slavePath: pair.slavePath,
+		onCallEnd: (fn) => void sim.on("callEnd", fn),
+		nextCall: () => new Promise((res) => void sim.once("callEnd", res)),
+		close: async () => {
+			sim.detach();
+			await pair.close();
+		},
+	};
 }
 
 /** One line describing a finished call. */
@@ -80,29 +137,18 @@ export async function run(argv: string[], io: CliIO, stop?: AbortSignal): Promis
 	if (values.rates !== undefined && !/^\d+(,\d+)*$/.test(values.rates)) throw new FaxError("USAGE", `--rates must be a comma-separated list of T.31 codes, not '${values.rates}'`);
 	if (values.csi !== undefined && !/^[\x20-\x7e]{0,20}$/.test(values.csi)) throw new FaxError("USAGE", "--csi must be at most 20 printable ASCII characters");
 
-	const base = "../../../hw-mocks/";
-	const faultsMod = (await import(`${base}faults.js`)) as FaultsModule;
-	const faults = (values.fault ?? []).map((spec) => {
-		try {
-			return faultsMod.parseFaultSpec(spec);
-		} catch (e) {
-			throw new FaxError("USAGE", `--fault ${spec}: ${(e as Error).message}`);
-		}
-	});
-	const { ModemSimulator } = (await import(`${base}ModemSimulator.js`)) as SimModule;
-	const { openPtyPair } = (await import(`${base}ptyPair.js`)) as PtyModule;
-
-	const link = resolve(values.link);
-	const pair = await openPtyPair({ link });
-	const sim = new ModemSimulator(pair.master, {
+	const sim = await startSimulator({
+		link: values.link,
+		faultSpecs: values.fault ?? [],
 		timeScale,
-		faults,
 		...(values.rates ? { rates: values.rates } : {}),
-		farEnd: { ...(values.out ? { outDir: resolve(values.out) } : {}), ...(values.csi !== undefined ? { csi: values.csi } : {}) },
+		...(values.out ? { outDir: values.out } : {}),
+		...(values.csi !== undefined ? { csi: values.csi } : {}),
 	});
-	io.out(`faxline sim: Class 1 modem on ${link} -> ${pair.slavePath} (time scale ${timeScale}${faults.length ? `, faults: ${(values.fault ?? []).join(" ")}` : ""})`);
+	const { link, pair } = { link: sim.link, pair: { slavePath: sim.slavePath } };
+	io.out(`faxline sim: Class 1 modem on ${link} -> ${pair.slavePath} (time scale ${timeScale}${values.fault?.length ? `, faults: ${values.fault.join(" ")}` : ""})`);
 	io.out(`try: faxline send --device ${link} --to 5550100 FILE.tif   (Ctrl-C to stop)`);
-	sim.on("callEnd", (c) => io.out(describeCall(c)));
+	sim.onCallEnd((c) => io.out(describeCall(c)));
 
 	await new Promise<void>((done) => {
 		const finish = () => {
@@ -116,8 +162,7 @@ export async function run(argv: string[], io: CliIO, stop?: AbortSignal): Promis
 		stop?.addEventListener("abort", finish, { once: true });
 		if (stop?.aborted) finish();
 	});
-	sim.detach();
-	await pair.close();
+	await sim.close();
 	io.out("faxline sim: stopped");
 	return 0;
 }

@@ -1,0 +1,96 @@
+/**
+ * `faxline send --device PATH --to NUMBER [--tsid ID] [--json] [--trace FILE] FILE...`
+ * Sends the files' pages in one call through a Class 1 modem (issue 3 "CLI and the main job"), shows
+ * progress per page and ends with the truth about what the far end confirmed. Exit 0 only when every
+ * page was confirmed (MCF/RTP/PIP); 3 when the call ended but pages were not confirmed; 1 on failure.
+ * Layer: cli.
+ */
+import { parseArgs } from "node:util";
+import { SystemClock } from "../../core/Clock.js";
+import { FaxError } from "../../core/FaxError.js";
+import { JsonlTracer } from "../../core/trace.js";
+import type { SendEvent } from "../../modem/FaxModem.js";
+import { sanitizeDialString } from "../../t30/dialString.js";
+import { openFaxModem } from "../../t30/openFaxModem.js";
+import { openDocuments } from "../documents.js";
+import type { CliIO } from "../io.js";
+import { SendProgress } from "../progress.js";
+import { fullyConfirmed, sendReport } from "../sendReport.js";
+
+const USAGE = "usage: faxline send --device PATH --to NUMBER [--tsid ID] [--json] [--trace FILE] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts] [--max-rate BPS] FILE...";
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+	const { values: v, positionals: files } = parseArgs({
+		args: argv,
+		allowPositionals: true,
+		options: {
+			device: { type: "string", short: "d" },
+			to: { type: "string", short: "t" },
+			tsid: { type: "string" },
+			json: { type: "boolean" },
+			trace: { type: "string" },
+			profile: { type: "string" },
+			baud: { type: "string" },
+			flow: { type: "string" },
+			"max-rate": { type: "string" },
+			quiet: { type: "boolean", short: "q" },
+		},
+	});
+	if (!v.device) throw new FaxError("USAGE", `--device is required\n${USAGE}`);
+	if (!v.to) throw new FaxError("USAGE", `--to is required\n${USAGE}`);
+	if (files.length === 0) throw new FaxError("USAGE", `no document given\n${USAGE}`);
+	const number = sanitizeDialString(v.to); // BAD_DIAL_STRING before anything is opened
+	if (v.tsid !== undefined && !/^[\x20-\x7e]{0,20}$/.test(v.tsid)) throw new FaxError("USAGE", "--tsid must be at most 20 printable ASCII characters");
+	const flow = v.flow ?? undefined;
+	if (flow !== undefined && !["none", "xonxoff", "rtscts"].includes(flow)) throw new FaxError("USAGE", `--flow must be none, xonxoff or rtscts`);
+	const baud = v.baud === undefined ? undefined : Number(v.baud);
+	if (baud !== undefined && !(Number.isInteger(baud) && baud > 0)) throw new FaxError("USAGE", `--baud must be a positive integer`);
+	const maxRate = v["max-rate"] === undefined ? undefined : Number(v["max-rate"]);
+
+	const doc = await openDocuments(files);
+	const clock = new SystemClock();
+	const tracer = v.trace ? new JsonlTracer(v.trace, clock) : undefined;
+	const progress = new SendProgress(io, v.json === true || v.quiet === true);
+	let currentPage = 0;
+	let dialed = false;
+	let start: Date | null = null;
+	const onEvent = (e: SendEvent) => {
+		if (e.type === "dialing") {
+			dialed = true;
+			start = new Date();
+		}
+		if (e.type === "pageStart") currentPage = e.page;
+		progress.onEvent(e);
+	};
+	const ac = new AbortController();
+	const onSigint = () => ac.abort(new FaxError("CALL_ABORTED", "interrupted by the user"));
+	process.once("SIGINT", onSigint);
+	try {
+		const modem = await openFaxModem(v.device, {
+			clock,
+			...(tracer ? { tracer } : {}),
+			...(v.profile ? { profile: v.profile } : {}),
+			...(baud ? { baud } : {}),
+			...(flow ? { flowControl: flow as "none" | "xonxoff" | "rtscts" } : {}),
+			...(maxRate ? { maxRate } : {}),
+		});
+		let result;
+		try {
+			result = await modem.send({ document: doc, number, ...(v.tsid !== undefined ? { tsid: v.tsid } : {}), signal: ac.signal, onEvent });
+		} finally {
+			await modem.close();
+		}
+		const report = sendReport(result, { pages: doc.pageCount, currentPage, dialed, start, end: new Date(), device: v.device, tsid: v.tsid ?? "", recipient: number });
+		const ok = fullyConfirmed(result, doc.pageCount);
+		if (v.json) io.out(JSON.stringify(report, null, 2));
+		else if (ok) io.out(`sent: all ${doc.pageCount} page(s) confirmed by ${result.csid ? `"${result.csid}"` : "the far end"}`);
+		else if (result.error) io.err(`failed: ${report.ExtendedStatusName}: ${result.error.message}; ${result.pagesConfirmed} of ${doc.pageCount} page(s) confirmed`);
+		else io.err(`incomplete: page(s) ${result.unconfirmedPages.join(", ")} NOT confirmed by the far end; ${result.pagesConfirmed} of ${doc.pageCount} confirmed`);
+		if (v.trace && !v.json) io.out(`trace: ${v.trace}`);
+		return ok ? 0 : result.error ? 1 : 3;
+	} finally {
+		process.off("SIGINT", onSigint);
+		await tracer?.close();
+		await doc.close();
+	}
+}
