@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { mkdir } from "node:fs/promises";
-import { yResOf, type FaxResolution } from "../src/core/bitmap.js";
+import { yResOf, type Bitmap, type FaxResolution } from "../src/core/bitmap.js";
 import { buildFrame } from "../src/hdlc/frame.js";
 import { Fcf, fcfName, type FcfName } from "../src/t30/fcf.js";
 import { buildDis, dcsMinScanMs, dcsRate, dcsResolution, dcsWidth, decodeId, disMinScanMs, disRates, disResolutions, disWidths, emptyDis, encodeId, parseDis, type DisFields } from "../src/t30/dis.js";
@@ -25,8 +25,8 @@ export interface FarEndPort {
 	timer(lineMs: number, fn: () => void): { cancel(): void };
 	/** A line-time watchdog (T4) that does not speed the line up while the caller is busy. */
 	watchdog(lineMs: number, fn: () => void): { cancel(): void };
-	/** Send V.21 frames (complete, without FCS) after `delayMs` of silence; `hangupAfter` = line drops after. */
-	transmit(frames: Uint8Array[], delayMs: number, hangupAfter?: boolean): void;
+	/** Send V.21 frames (complete, without FCS) after `delayMs` of silence; `hangupAfter` = line drops after. Returns the line ms when it ends. */
+	transmit(frames: Uint8Array[], delayMs: number, hangupAfter?: boolean): number;
 }
 
 export interface FarEndOptions {
@@ -60,6 +60,18 @@ export interface FarEndOptions {
 	outDir?: string;
 }
 
+interface Decoded {
+	bitmap?: Bitmap;
+	rowBits: number[];
+	fields: Partial<Pick<PageRecord, "rtc" | "minRowBits" | "minRowMs" | "rows" | "badLines" | "decodeError">>;
+}
+
+/** Is a received page the same as the one rejected before (pixels, else coded bytes)? */
+function samePage(a: { bitmap?: Bitmap; data: Uint8Array }, b: Decoded, data: Uint8Array): boolean {
+	if (a.bitmap && b.bitmap) return a.bitmap.width === b.bitmap.width && a.bitmap.height === b.bitmap.height && Buffer.compare(a.bitmap.data, b.bitmap.data) === 0;
+	return Buffer.compare(a.data, data) === 0;
+}
+
 type State = "answering" | "awaitDcs" | "awaitTcf" | "awaitPage" | "awaitPpm" | "awaitDcn" | "done";
 
 const frame = (name: FcfName, fif?: Uint8Array, final = true): Uint8Array => buildFrame(Fcf[name], fif, final);
@@ -76,6 +88,10 @@ export class FarEndFax {
 	private lastTx: Uint8Array[] = [];
 	private kept: PageRecord[] = [];
 	private disTimer: { cancel(): void } | undefined;
+	/** the page we last answered RTN/PIN to (a resend must match it) */
+	private lastRejected: { page: number; bitmap?: Bitmap; data: Uint8Array } | undefined;
+	private lastData: Uint8Array | undefined;
+	private lastPageNo = 0;
 	private disSends = 0;
 
 	constructor(
@@ -106,9 +122,9 @@ export class FarEndFax {
 		return this.o.responseDelayMs ?? 100;
 	}
 
-	private send(frames: Uint8Array[], hangupAfter = false): void {
+	private send(frames: Uint8Array[], hangupAfter = false): number {
 		this.lastTx = frames;
-		this.line.transmit(frames, this.delay, hangupAfter);
+		return this.line.transmit(frames, this.delay, hangupAfter);
 	}
 
 	private disFrames(): Uint8Array[] {
@@ -123,8 +139,14 @@ export class FarEndFax {
 	private sendDis(): void {
 		this.state = "awaitDcs";
 		const fs = this.disFrames();
-		this.send(fs);
+		const end = this.send(fs);
 		this.disSends++;
+		if (this.faults.take("dcn", this.call.index, (f) => f.after === "dis")) {
+			// a machine that offers DIS and then gives up (no paper, busy): DCN right after, then on-hook
+			this.state = "done";
+			this.line.transmit([frame("DCN")], end - this.line.now() + 75, true);
+			return;
+		}
 		this.disTimer?.cancel();
 		// repeat after our transmission plus T4 of silence (the DCE cancels it when the host transmits)
 		const txMs = 1000 + fs.reduce((a, f) => a + ((f.length + 3) * 8 * 1000) / 300, 0);
@@ -144,7 +166,7 @@ export class FarEndFax {
 
 	/** Page number the next high-speed data would be (for the vanish fault), or undefined. */
 	nextDataIsPage(): number | undefined {
-		if (this.state === "awaitPage" || (this.state === "awaitDcs" && this.dcs && this.lastResponse !== undefined)) return this.kept.length + 1;
+		if (this.state === "awaitPage" || (this.state === "awaitDcs" && this.dcs && this.lastResponse !== undefined)) return this.lastRejected ? this.lastRejected.page : this.lastPageNo + 1;
 		return undefined;
 	}
 
@@ -283,7 +305,13 @@ export class FarEndFax {
 	}
 
 	private onPage(dcs: DcsRecord, code: number, data: Uint8Array, info: { durationMs: number; underrunMs: number; lostBytes: number }): void {
-		const page = this.kept.length + 1;
+		// the caller's page number: a resend of the page we last rejected (RTN/PIN) carries the same
+		// pixels; anything else means the caller gave up on that page and moved on
+		const decoded = this.decodePage(dcs, code, data);
+		const rejected = this.lastRejected;
+		const resend = rejected !== undefined && samePage(rejected, decoded, data);
+		const page = resend ? rejected.page : this.lastPageNo + 1;
+		this.lastPageNo = page;
 		const attempt = this.call.pages.filter((p) => p.page === page).length + 1;
 		const requiredScanMs = Math.max(dcs.minScanMs, disMinScanMs(this.dis, dcs.resolution));
 		const rec: PageRecord = {
@@ -309,25 +337,39 @@ export class FarEndFax {
 			...(this.state === "awaitDcs" ? { noRetrain: true } : {}),
 		};
 		if (rec.noRetrain) this.call.notes.push(`page ${page} sent without retraining after ${this.lastResponse}`);
-		if (rec.modulationOk && (dcs.coding === "mh" || dcs.coding === "mr")) {
-			const scan = scanLines(data, dcs.coding);
-			rec.rtc = scan.rtc;
-			rec.minRowBits = scan.minRowBits;
-			rec.minRowMs = (scan.minRowBits * 1000) / dcs.bitRate;
-			const need = (requiredScanMs * dcs.bitRate) / 1000;
-			rec.shortRows = scan.rowBits.filter((b) => b < need).length;
-			try {
-				const r = decodeToBitmap(data, { coding: dcs.coding, width: dcs.width, bitOrder: "lsb" });
-				rec.bitmap = r.bitmap;
-				rec.rows = r.bitmap.height;
-				rec.badLines = r.badLines;
-			} catch (e) {
-				rec.decodeError = e instanceof Error ? e.message : String(e);
-			}
-		} else if (!rec.modulationOk) rec.decodeError = `+FTM=${code} does not match the DCS (${dcs.modulation} ${dcs.bitRate})`;
+		Object.assign(rec, decoded.fields);
+		if (decoded.bitmap) rec.bitmap = decoded.bitmap;
+		rec.shortRows = decoded.rowBits.filter((b) => b < (requiredScanMs * dcs.bitRate) / 1000).length;
+		this.lastData = data;
 		this.call.pages.push(rec);
 		this.lastPage = rec;
 		this.state = "awaitPpm";
+	}
+
+	private decodePage(dcs: DcsRecord, code: number, data: Uint8Array): Decoded {
+		const out: Decoded = { fields: {}, rowBits: [] };
+		if (!dcs.pageCodes.includes(code)) {
+			out.fields.decodeError = `+FTM=${code} does not match the DCS (${dcs.modulation} ${dcs.bitRate})`;
+			return out;
+		}
+		if (dcs.coding !== "mh" && dcs.coding !== "mr") {
+			out.fields.decodeError = `${dcs.coding} needs ECM`;
+			return out;
+		}
+		const scan = scanLines(data, dcs.coding);
+		out.rowBits = scan.rowBits;
+		out.fields.rtc = scan.rtc;
+		out.fields.minRowBits = scan.minRowBits;
+		out.fields.minRowMs = (scan.minRowBits * 1000) / dcs.bitRate;
+		try {
+			const r = decodeToBitmap(data, { coding: dcs.coding, width: dcs.width, bitOrder: "lsb" });
+			out.bitmap = r.bitmap;
+			out.fields.rows = r.bitmap.height;
+			out.fields.badLines = r.badLines;
+		} catch (e) {
+			out.fields.decodeError = e instanceof Error ? e.message : String(e);
+		}
+		return out;
 	}
 
 	// ------------------------------------------------------------------ post-page
@@ -373,7 +415,8 @@ export class FarEndFax {
 		if (keep) {
 			p.accepted = true;
 			this.kept.push(p);
-		}
+			this.lastRejected = undefined;
+		} else this.lastRejected = { page: p.page, ...(p.bitmap ? { bitmap: p.bitmap } : {}), data: this.lastData ?? new Uint8Array(0) };
 		if (keep && ppm === "EOP") this.state = "awaitDcn";
 		else if (response === "MCF" && ppm === "MPS") this.state = "awaitPage";
 		else this.state = "awaitDcs"; // RTN/RTP/PIN/PIP need a new DCS+TCF; EOM goes back to phase B

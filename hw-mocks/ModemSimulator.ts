@@ -383,18 +383,17 @@ export class ModemSimulator extends EventEmitter {
 		this.mode = "dead";
 	}
 
-	private endCall(end: CallEnd): void {
+	/**
+	 * The call's record is complete (DCN exchanged, far end gone, line dropped): the far end writes its
+	 * TIFF, then "callEnd" is emitted. The DCE may still be off-hook (until ATH). Idempotent.
+	 */
+	private finishCall(end: CallEnd): void {
 		const call = this.call;
-		if (!call) return;
-		this.call = undefined;
-		if (call.end === undefined) call.end = end;
+		if (!call || call.end !== undefined) return;
+		call.end = end;
 		call.endedAt = this.clock.now();
+		this.farHungUp = true;
 		const far = this.farEnd;
-		this.farEnd = undefined;
-		this.farTxs = [];
-		this.rx?.timer?.cancel();
-		this.rx = undefined;
-		if (this.mode !== "silent" && this.mode !== "dead") this.mode = "command";
 		const p = (far ? far.finish(end) : Promise.resolve()).then(
 			() => call,
 			(e: unknown) => {
@@ -404,6 +403,18 @@ export class ModemSimulator extends EventEmitter {
 		);
 		this.finishing.set(call, p);
 		void p.then((c) => this.emit("callEnd", c));
+	}
+
+	/** On hook: finish the record (if not yet) and forget the call. */
+	private endCall(end: CallEnd): void {
+		if (!this.call) return;
+		this.finishCall(end);
+		this.call = undefined;
+		this.farEnd = undefined;
+		this.farTxs = [];
+		this.rx?.timer?.cancel();
+		this.rx = undefined;
+		if (this.mode !== "silent" && this.mode !== "dead") this.mode = "command";
 	}
 
 	// ------------------------------------------------------------------ dial
@@ -482,9 +493,9 @@ export class ModemSimulator extends EventEmitter {
 		};
 	}
 
-	private farTransmit(frames: Uint8Array[], delayMs: number, hangupAfter: boolean): void {
+	private farTransmit(frames: Uint8Array[], delayMs: number, hangupAfter: boolean): number {
 		const call = this.call;
-		if (!call) return;
+		if (!call) return this.clock.now();
 		const startAt = this.clock.now() + delayMs;
 		let t = startAt + V21_PREAMBLE_MS;
 		const fs = frames.map((bytes) => {
@@ -504,12 +515,18 @@ export class ModemSimulator extends EventEmitter {
 				this.farHungUp = true;
 				for (const f of tx.frames) if (!f.delivered) call.frames.push({ at: f.endAt, dir: "far", name: f.name, bytes: f.bytes });
 				tx.frames.forEach((f) => (f.delivered = true));
-				const listening = this.mode === "hdlcRx" || this.mode === "imageRx";
-				this.endCall("farDcn");
-				if (listening) this.result("NO CARRIER");
+				this.finishCall("farDcn");
+				if (this.mode === "hdlcRx" || this.mode === "imageRx") {
+					// the DCE was listening: the carrier, then the line, is gone
+					this.rx?.timer?.cancel();
+					this.rx = undefined;
+					this.mode = "command";
+					this.result("NO CARRIER");
+				}
 			});
 		}
 		this.serviceRx();
+		return tx.endAt;
 	}
 
 	/** The end of the last transmission on the line before `now` (either side). */
@@ -687,7 +704,7 @@ export class ModemSimulator extends EventEmitter {
 			this.hostLastEnd = { end, what: last ? fcfLabel(last[2] ?? 0) : "flags" };
 			this.result("OK");
 			if (tx.frames.length) this.farEnd?.hostFrames(tx.frames);
-			if (this.call && this.farEnd?.gotDcn) this.endCall("dcn");
+			if (this.call && this.farEnd?.gotDcn) this.finishCall("dcn");
 			this.release();
 		});
 	}
