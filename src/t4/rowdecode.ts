@@ -38,6 +38,9 @@ export class BitReader {
 	}
 }
 
+/** Entries at or above this are make-up codes (run >= 64). */
+const MAKEUP_MIN = 64 << 4;
+
 /** Decode one 1-D row into `out`; returns the number of changes (sentinels appended) or an ERR_*. */
 export function decode1D(r: BitReader, width: number, out: Int32Array): number {
 	const data = r.data;
@@ -47,37 +50,52 @@ export function decode1D(r: BitReader, width: number, out: Int32Array): number {
 	let nb = r.nb;
 	let a0 = 0;
 	let n = 0;
-	let color = 0;
-	let budget = width * 2 + 64;
+	let budget = width + 32;
 	let res = 0;
-	for (;;) {
-		if (nb < 16) {
-			acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
-			pos += 2;
-			nb += 16;
-		}
-		const e = color === 0 ? WHITE_LOOKUP[(acc >>> (nb - 12)) & 0xfff]! : BLACK_LOOKUP[(acc >>> (nb - 13)) & 0x1fff]!;
-		if (e === 0) {
-			res = ERR_CODE;
-			break;
-		}
-		nb -= e & 15;
-		a0 += e >>> 4;
-		if (e >= 64 << 4) {
-			// make-up code: the run continues in the same colour
-			if (a0 > width) {
-				res = ERR_WIDTH;
-				break;
+	let t = 0;
+	rows: for (;;) {
+		// white run: make-up codes, then a terminating code
+		do {
+			if (nb < 16) {
+				acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
+				pos += 2;
+				nb += 16;
 			}
-			continue;
-		}
+			t = WHITE_LOOKUP[(acc >>> (nb - 13)) & 0x1fff]!;
+			if (t === 0) {
+				res = ERR_CODE;
+				break rows;
+			}
+			nb -= t & 15;
+			a0 += t >>> 4;
+		} while (t >= MAKEUP_MIN && a0 <= width);
 		if (a0 >= width) {
-			res = a0 === width ? n : ERR_WIDTH;
+			res = a0 === width && t < MAKEUP_MIN ? n : ERR_WIDTH;
 			break;
 		}
 		if (n > 0 && out[n - 1] === a0) n--;
 		else out[n++] = a0;
-		color ^= 1;
+		// black run
+		do {
+			if (nb < 16) {
+				acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
+				pos += 2;
+				nb += 16;
+			}
+			t = BLACK_LOOKUP[(acc >>> (nb - 13)) & 0x1fff]!;
+			if (t === 0) {
+				res = ERR_CODE;
+				break rows;
+			}
+			nb -= t & 15;
+			a0 += t >>> 4;
+		} while (t >= MAKEUP_MIN && a0 <= width);
+		if (a0 >= width) {
+			res = a0 === width && t < MAKEUP_MIN ? n : ERR_WIDTH;
+			break;
+		}
+		if (n > 0 && out[n - 1] === a0) n--;
+		else out[n++] = a0;
 		if (--budget < 0) {
 			res = ERR_LOOP;
 			break;
@@ -102,17 +120,13 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 	let color = 0;
 	// j indexes b1: the first reference change right of a0 whose index parity equals a0's colour
 	let j = 0;
-	let budget = width * 3 + 64;
+	let budget = width + 32; // horizontal modes (the only ones that can make no progress)
 	let res = 0;
 	outer: for (;;) {
 		if (nb < 16) {
 			acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
 			pos += 2;
 			nb += 16;
-		}
-		if (--budget < 0) {
-			res = ERR_LOOP;
-			break;
 		}
 		let d: number;
 		if ((acc >>> (nb - 1)) & 1) {
@@ -136,11 +150,31 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 			continue;
 		} else {
 			const e = MODE_LOOKUP[(acc >>> (nb - 7)) & 0x7f]!;
+			const mode = e >>> 4;
+			if (mode - 2 < 7 && mode >= 2) {
+				// vertical modes, the common case after V0
+				nb -= e & 15;
+				const dv = mode - MODE_V0;
+				const a1 = ref[j]! + dv;
+				if (a1 >= width || a1 <= a0) {
+					res = a1 === width && a1 > a0 ? n : ERR_WIDTH;
+					break;
+				}
+				out[n++] = a1;
+				a0 = a1;
+				color ^= 1;
+				if (dv < 0 && j > 0 && ref[j - 1]! > a1) {
+					j--;
+					continue;
+				}
+				j++;
+				while (ref[j]! <= a1) j += 2;
+				continue;
+			}
 			if (e === 0) {
 				res = ERR_CODE;
 				break;
 			}
-			const mode = e >>> 4;
 			if (mode === MODE_P) {
 				nb -= e & 15;
 				a0 = ref[j + 1]!;
@@ -153,31 +187,55 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 			}
 			if (mode === MODE_H) {
 				nb -= e & 15;
+				if (--budget < 0) {
+					res = ERR_LOOP;
+					break;
+				}
+				// two runs: a0's colour, then the other one
+				const t1 = color === 0 ? WHITE_LOOKUP : BLACK_LOOKUP;
+				const t2 = color === 0 ? BLACK_LOOKUP : WHITE_LOOKUP;
 				let x = a0 < 0 ? 0 : a0;
-				let c = color;
-				for (let run = 0; run < 2; ) {
+				let t = 0;
+				do {
 					if (nb < 16) {
 						acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
 						pos += 2;
 						nb += 16;
 					}
-					const t = c === 0 ? WHITE_LOOKUP[(acc >>> (nb - 12)) & 0xfff]! : BLACK_LOOKUP[(acc >>> (nb - 13)) & 0x1fff]!;
+					t = t1[(acc >>> (nb - 13)) & 0x1fff]!;
 					if (t === 0) {
 						res = ERR_CODE;
 						break outer;
 					}
 					nb -= t & 15;
 					x += t >>> 4;
-					if (x > width) {
-						res = ERR_WIDTH;
+				} while (t >= MAKEUP_MIN && x <= width);
+				const x1 = x;
+				do {
+					if (nb < 16) {
+						acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
+						pos += 2;
+						nb += 16;
+					}
+					t = t2[(acc >>> (nb - 13)) & 0x1fff]!;
+					if (t === 0) {
+						res = ERR_CODE;
 						break outer;
 					}
-					if (t >= 64 << 4) continue;
-					run++;
-					c ^= 1;
-					if (x === width) continue; // the second run must then be 0 (checked above)
-					if (n > 0 && out[n - 1] === x) n--;
-					else out[n++] = x;
+					nb -= t & 15;
+					x += t >>> 4;
+				} while (t >= MAKEUP_MIN && x <= width);
+				if (x > width || t >= MAKEUP_MIN) {
+					res = ERR_WIDTH;
+					break;
+				}
+				if (x1 < width) {
+					if (n > 0 && out[n - 1] === x1) n--;
+					else out[n++] = x1;
+					if (x < width) {
+						if (n > 0 && out[n - 1] === x) n--;
+						else out[n++] = x;
+					}
 				}
 				a0 = x;
 				if (a0 >= width) {

@@ -54,7 +54,7 @@ export function rowChanges(row: Uint8Array, width: number, out: Int32Array): num
  * Paint the row described by `n` changes in `ch` (followed by a `width` sentinel) into `row`
  * (stride bytes, cleared first). Black spans are [ch[0], ch[1]), [ch[2], ch[3]), ...
  */
-export function paintRow(ch: Int32Array, n: number, width: number, row: Uint8Array, stride: number): void {
+export function paintRow(ch: Int32Array, n: number, _width: number, row: Uint8Array, stride: number): void {
 	row.fill(0, 0, stride);
 	for (let k = 0; k < n; k += 2) {
 		const x0 = ch[k]!;

@@ -78,8 +78,8 @@ export const modeLen = new Uint8Array(10);
 
 // ---------------------------------------------------------------- decoder tables
 
-/** White run lookup over the next 12 bits: entry = (run << 4) | codeLength; 0 = no valid code. */
-export const WHITE_LOOKUP = new Uint16Array(1 << 12);
+/** White run lookup over the next 13 bits: entry = (run << 4) | codeLength; 0 = no valid code. */
+export const WHITE_LOOKUP = new Uint16Array(1 << 13);
 /** Black run lookup over the next 13 bits, same entry format. */
 export const BLACK_LOOKUP = new Uint16Array(1 << 13);
 /** 2-D mode lookup over the next 7 bits: entry = (mode << 4) | codeLength; 0 = zeros (EOL or invalid). */
@@ -98,7 +98,7 @@ function fill(table: Uint16Array | Uint8Array, idxBits: number, bits: string, va
 function build(): void {
 	for (let c = 0; c < 2; c++) {
 		const lookup = c === 0 ? WHITE_LOOKUP : BLACK_LOOKUP;
-		const idxBits = c === 0 ? 12 : 13;
+		const idxBits = 13;
 		for (let r = 0; r < 64; r++) {
 			const bits = TERM[r]![c]!;
 			termCode[c * 64 + r] = parseInt(bits, 2);

@@ -1,0 +1,186 @@
+/**
+ * T.4/T.6 codec benchmark: encode and decode pages/s and Mpixel/s per compression (MH, MR with libtiff's
+ * K — 2 at standard, 4 at fine —, MMR) on a realistic 20-page document (invoice, dense text, halftone) at
+ * standard and fine resolution, beside libtiff 4.5 measured in the same run on the same pages by
+ * bench/c/t4bench.c (built with cc by bench/c/build.sh into bench/build/). Median of N rounds
+ * (T4_BENCH_ROUNDS, default 5). Also: bytes/page for both, and peak memory of a 200-page encode+decode
+ * pass streamed page by page. Measures only; asserts nothing except that our decode equals the source.
+ */
+import { execFileSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Bitmap } from "../src/core/bitmap.js";
+import { T4Decoder, T4Encoder, decodeToBitmap, encodeBitmap } from "../src/t4/index.js";
+import type { T4EncodeOptions } from "../src/t4/index.js";
+import { fixtureDocument } from "../test/helpers/fixtures.js";
+import type { FixtureRes } from "../test/helpers/fixtures.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROUNDS = Math.max(1, Number(process.env.T4_BENCH_ROUNDS ?? 5));
+const PAGES = 20;
+
+interface CRes {
+	scheme: string;
+	pages: number;
+	encodeSec: number;
+	decodeSec: number;
+	bytes: number;
+}
+
+
+let cBin: string | undefined | null = null;
+
+/** Build (once) and locate the C reference bench; undefined when libtiff-dev or cc is missing. */
+function libtiffBin(): string | undefined {
+	if (cBin !== null) return cBin;
+	try {
+		cBin = execFileSync("sh", [join(here, "c", "build.sh")], { encoding: "utf8" }).trim();
+	} catch (e) {
+		console.log(`(libtiff reference unavailable: ${String(e).split("\n")[0]})`);
+		cBin = undefined;
+	}
+	return cBin;
+}
+
+/** One libtiff round (encode all pages, then decode them) on the pages stored in `file`. */
+function libtiffRound(file: string, doc: Bitmap[], res: FixtureRes, scheme: string): CRes | undefined {
+	const bin = libtiffBin();
+	if (!bin) return undefined;
+	const b0 = doc[0]!;
+	const out = execFileSync(bin, [file, String(b0.width), String(b0.height), String(doc.length), res === "standard" ? "98" : "196", scheme, "1"], { encoding: "utf8" });
+	return JSON.parse(out) as CRes;
+}
+
+interface Round {
+	encodeSec: number;
+	decodeSec: number;
+	decodeBitmapSec: number;
+	bytes: number;
+	streams: Uint8Array[];
+}
+
+/** One round of ours: encode all pages, decode them into a reused page buffer, then via decodeToBitmap. */
+function oursRound(doc: Bitmap[], o: Omit<T4EncodeOptions, "width">, page: Uint8Array): Round {
+	const { width, height, stride } = doc[0]!;
+	let t0 = cpuMs();
+	const streams = doc.map((b) => encodeBitmap(b, o));
+	const encodeSec = (cpuMs() - t0) / 1000;
+	t0 = cpuMs();
+	for (const s of streams) {
+		let y = 0;
+		new T4Decoder({ coding: o.coding, width, rows: height }).decodeAll(s, (row) => {
+			page.set(row, y * stride);
+			y++;
+		});
+	}
+	const decodeSec = (cpuMs() - t0) / 1000;
+	t0 = cpuMs();
+	for (const s of streams) decodeToBitmap(s, { coding: o.coding, width, rows: height });
+	const decodeBitmapSec = (cpuMs() - t0) / 1000;
+	return { encodeSec, decodeSec, decodeBitmapSec, bytes: streams.reduce((a, x) => a + x.length, 0), streams };
+}
+
+function verify(doc: Bitmap[], streams: Uint8Array[], coding: T4EncodeOptions["coding"]): void {
+	streams.forEach((s, i) => {
+		const d = decodeToBitmap(s, { coding, width: doc[i]!.width, rows: doc[i]!.height });
+		if (d.badLines !== 0 || Buffer.compare(d.bitmap.data, doc[i]!.data) !== 0) throw new Error(`codec bench: page ${i} does not round-trip`);
+	});
+}
+
+const best = (xs: number[]): number => Math.min(...xs);
+
+/** Process CPU time in ms (user + system): unlike wall time, not inflated by other processes on a shared machine. */
+function cpuMs(): number {
+	const u = process.cpuUsage();
+	return (u.user + u.system) / 1000;
+}
+
+const fmt = (x: number, d = 0) => x.toFixed(d).padStart(8);
+
+async function memoryPass(): Promise<void> {
+	const doc = await fixtureDocument("fine", PAGES);
+	const before = process.memoryUsage().rss;
+	let peak = before;
+	let rows = 0;
+	let bytes = 0;
+	const t0 = performance.now();
+	for (let p = 0; p < 200; p++) {
+		const b = doc[p % doc.length]!;
+		const enc = new T4Encoder({ coding: "mmr", width: b.width, rtc: true });
+		const dec = new T4Decoder({ coding: "mmr", width: b.width });
+		for (let y = 0; y < b.height; y++) {
+			enc.encodeRow(b.data.subarray(y * b.stride, (y + 1) * b.stride));
+			if ((y & 63) === 63) {
+				const chunk = enc.take();
+				bytes += chunk.length;
+				dec.pushRows(chunk, () => rows++);
+			}
+		}
+		const last = enc.finish();
+		bytes += last.length;
+		dec.pushRows(last, () => rows++);
+		dec.finishRows(() => rows++);
+		if ((p & 7) === 0) peak = Math.max(peak, process.memoryUsage().rss);
+	}
+	const ms = performance.now() - t0;
+	peak = Math.max(peak, process.memoryUsage().rss);
+	const maxRss = process.resourceUsage().maxRSS * 1024;
+	console.log(
+		`\nstreamed 200-page fine MMR encode+decode (row by row, 64-row chunks): ${rows} rows, ${(bytes / 200 / 1024).toFixed(1)} kB/page, ${(200 / (ms / 1000)).toFixed(0)} pages/s` +
+			`\n  RSS before ${(before / 2 ** 20).toFixed(1)} MB, peak sampled ${(peak / 2 ** 20).toFixed(1)} MB, process maxRSS ${(maxRss / 2 ** 20).toFixed(1)} MB` +
+			` (includes the 20 fixture pages held for the benchmark, ${((doc.length * doc[0]!.data.length) / 2 ** 20).toFixed(1)} MB)`,
+	);
+}
+
+export async function run(): Promise<void> {
+	console.log(`T.4/T.6 codec vs libtiff 4.5 (same pages, same run, rounds interleaved, process CPU time), ${PAGES}-page document (invoice, ${PAGES - 2} text pages, halftone), 1728 px, best of ${ROUNDS} rounds`);
+	console.log("ratio = ours / libtiff speed (>1 = ours faster); size = our bytes / libtiff bytes; dec = decode into a reused page buffer (T4Decoder.decodeAll), decodeToBitmap allocates each page");
+	console.log("res       scheme | bytes/page ours  libtiff   size | enc pg/s ours libtiff ratio  Mpx/s | dec pg/s ours libtiff ratio  Mpx/s | decodeToBitmap pg/s");
+	for (const res of ["standard", "fine"] as FixtureRes[]) {
+		const doc = await fixtureDocument(res, PAGES);
+		const mpx = (doc[0]!.width * doc[0]!.height) / 1e6;
+		const file = `/dev/shm/faxline-t4bench-${process.pid}.raw`;
+		const all = new Uint8Array(doc.length * doc[0]!.data.length);
+		doc.forEach((b, i) => all.set(b.data, i * doc[0]!.data.length));
+		writeFileSync(file, all);
+		const page = new Uint8Array(doc[0]!.data.length);
+		try {
+			for (const scheme of ["mh", "mr", "mmr"] as const) {
+				const k = res === "fine" ? 4 : 2;
+				const ours: Round[] = [];
+				const lt: CRes[] = [];
+				for (let r = 0; r <= ROUNDS; r++) {
+					// round 0 warms up (JIT, caches) and is not counted
+					const o = oursRound(doc, { coding: scheme, k }, page);
+					const c = libtiffRound(file, doc, res, scheme);
+					if (r === 0) {
+						verify(doc, o.streams, scheme);
+						continue;
+					}
+					ours.push(o);
+					if (c) lt.push(c);
+				}
+				const encPs = PAGES / best(ours.map((x) => x.encodeSec));
+				const decPs = PAGES / best(ours.map((x) => x.decodeSec));
+				const decBmPs = PAGES / best(ours.map((x) => x.decodeBitmapSec));
+				const ltEnc = lt.length ? PAGES / best(lt.map((x) => x.encodeSec)) : NaN;
+				const ltDec = lt.length ? PAGES / best(lt.map((x) => x.decodeSec)) : NaN;
+				const ltBytes = lt.length ? lt[0]!.bytes : NaN;
+				const label = `${res.padEnd(8)} ${(scheme === "mr" ? `mr k=${k}` : scheme).padStart(7)}`;
+				console.log(
+					`${label} | ${fmt(ours[0]!.bytes / PAGES)} ${fmt(ltBytes / PAGES)} ${fmt(ours[0]!.bytes / ltBytes, 4)} |` +
+						` ${fmt(encPs)} ${fmt(ltEnc)} ${fmt(encPs / ltEnc, 2)} ${fmt(encPs * mpx, 0)} |` +
+						` ${fmt(decPs)} ${fmt(ltDec)} ${fmt(decPs / ltDec, 2)} ${fmt(decPs * mpx, 0)} | ${fmt(decBmPs)}`,
+				);
+			}
+		} finally {
+			rmSync(file, { force: true });
+		}
+	}
+	// the memory pass runs in a fresh process so the figures above do not inflate it
+	const out = execFileSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url)], { encoding: "utf8", env: { ...process.env, T4_BENCH_MEMORY: "1" } });
+	process.stdout.write(out);
+}
+
+if (process.env.T4_BENCH_MEMORY === "1") await memoryPass();
