@@ -69,6 +69,8 @@ export interface FaxServerEvents {
 	outgoingJobRemoved: (server: FaxServer, jobId: string) => void;
 	queuesStatusChange: (server: FaxServer, outBlocked: boolean, outPaused: boolean, inBlocked: boolean) => void;
 	outgoingQueueConfigChange: (server: FaxServer) => void;
+	/** FXSSVC_ENDED: the daemon stopped */
+	serverShutDown: (server: FaxServer) => void;
 	/** [ours] a MAIL receipt could not be delivered */
 	receiptError: (server: FaxServer, jobId: string, error: Error) => void;
 }
@@ -278,7 +280,10 @@ export class FaxServer {
 	/** Stop the engine (daemon mode) and close the store. */
 	async disconnect(): Promise<void> {
 		registerServer(this.o.name ?? "", null);
-		await this.engine?.stop();
+		if (this.engine) {
+			await this.engine.stop();
+			this.raise(FaxServerEventsType.FXSSVC_ENDED, "serverShutDown");
+		}
 		this.store.close();
 	}
 }

@@ -204,6 +204,11 @@ export class JobStore {
 		);
 	}
 
+	/** Forget answered requests created before `before` (epoch ms). */
+	purgeRequests(before: number): void {
+		this.transaction(() => this.db.prepare("DELETE FROM requests WHERE state <> 'new' AND created < ?").run(before), false);
+	}
+
 	requestState(id: number): RequestState {
 		const r = this.db.prepare("SELECT state, code, text FROM requests WHERE id = ?").get(id) as { state: string; code: string | null; text: string | null } | undefined;
 		if (!r) throw new FaxError("STORE_ERROR", `request ${id} vanished`);

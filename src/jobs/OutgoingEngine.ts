@@ -157,6 +157,7 @@ export class OutgoingEngine {
 		}
 		for (const j of this.store.queuedJobs()) if (baseStatus(j.status) === S.COMPLETED || baseStatus(j.status) === S.CANCELED) this.ops.retention(j.submissionId, now);
 		this.spool.sweep(this.store.referencedDocs());
+		this.store.purgeRequests(Date.now() - DAY_MS);
 	}
 
 	emitChanged(r: JobRecord): void {
@@ -199,6 +200,14 @@ export class OutgoingEngine {
 		if (!this.settings.paused) {
 			for (const j of dueJobs(queued, now, this.settings)) {
 				if (this.active.has(j.id)) continue;
+				if (this.pool.slots.length === 0) {
+					// no device configured at all: the job can never be attempted (§2.2)
+					const detail = { code: "NO_DEVICE", text: "no fax device is configured" };
+					const r = this.store.updateJob(j.id, { status: S.RETRIES_EXCEEDED, extCode: X.LINE_UNAVAILABLE, failure: detail });
+					this.emitChanged(r);
+					this.ops.afterFinal(r);
+					continue;
+				}
 				const slot = this.pool.idleSlot();
 				if (slot) {
 					this.startAttempt(j, slot);

@@ -3,6 +3,7 @@
  * cancelSubmission), each checked against AvailableOperations of the stored job (§2.3), plus what
  * happens when a job becomes final: receipts (§8) and retention/removal (§6). Layer: jobs.
  */
+import { readFileSync } from "node:fs";
 import { FaxError } from "../core/FaxError.js";
 import { FaxJobExtendedStatus as X, FaxJobOperations as Op, FaxJobStatus as S, FaxReceiptType, availableOperations, baseStatus, isFinalStatus, isWaitingStatus } from "./enums.js";
 import type { OutgoingEngine } from "./OutgoingEngine.js";
@@ -114,6 +115,14 @@ export class JobOps {
 			return;
 		}
 		const msg = make();
+		if (j.attachFaxToReceipt) {
+			// read now: the document leaves the spool with the job (§8 attachFaxToReceipt)
+			try {
+				msg.attachments = [{ filename: `fax-${j.submissionId}.tif`, content: readFileSync(this.e.spool.path(j.docFile)) }];
+			} catch (err) {
+				this.e.trace(`receipt for ${j.id}: cannot attach the fax: ${(err as Error).message}`);
+			}
+		}
 		sender.send(msg).then(
 			() => this.e.trace(`receipt for ${j.id} sent to ${msg.to}`),
 			(err: unknown) => {

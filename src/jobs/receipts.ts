@@ -11,6 +11,8 @@ export interface ReceiptMessage {
 	to: string;
 	subject: string;
 	text: string;
+	/** the fax itself when `attachFaxToReceipt` (§8) */
+	attachments?: { filename: string; content: Uint8Array }[];
 }
 
 export interface ReceiptSender {
@@ -46,7 +48,13 @@ export function smtpReceiptSender(cfg: SmtpConfig): ReceiptSender {
 	const from = cfg.from ?? "faxline@localhost";
 	return {
 		async send(m) {
-			await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text });
+			await transport.sendMail({
+				from,
+				to: m.to,
+				subject: m.subject,
+				text: m.text,
+				...(m.attachments ? { attachments: m.attachments.map((a) => ({ filename: a.filename, content: Buffer.from(a.content), contentType: "image/tiff" })) } : {}),
+			});
 		},
 	};
 }

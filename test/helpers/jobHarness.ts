@@ -64,8 +64,8 @@ export interface Harness {
 	rec(id: string): JobRecord;
 	/** Changed payloads for a job, in order */
 	changes(id: string): FaxJobStatusInfo[];
-	/** restart the daemon on the same spool (new FaxServer; the old one is stopped) */
-	reopen(o?: Partial<HarnessOptions>): Promise<void>;
+	/** restart the daemon on the same spool (new FaxServer; the old one is stopped); `between` runs while none is up */
+	reopen(o?: Partial<HarnessOptions>, between?: () => void): Promise<void>;
 }
 
 export async function jobHarness(t: ExecutionContext, o: HarnessOptions = {}): Promise<Harness> {
@@ -141,8 +141,9 @@ export async function jobHarness(t: ExecutionContext, o: HarnessOptions = {}): P
 		changes(id) {
 			return events.flatMap((e) => (e.ev === "changed" && e.id === id ? [e.s] : []));
 		},
-		async reopen(more = {}) {
+		async reopen(more = {}, between) {
 			await h.server.disconnect();
+			between?.();
 			h.server = make({ ...o, ...more });
 		},
 	};

@@ -4,7 +4,11 @@
  * broadcast, one summary for a broadcast with groupBroadcastReceipts; INVALID_ARG for a bad request.
  */
 import test from "ava";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { SMTPServer } from "smtp-server";
 import { FaxError } from "../../../src/core/FaxError.js";
 import { FaxJobStatus as S, FaxReceiptType } from "../../../src/jobs/enums.js";
@@ -103,4 +107,23 @@ test("receipt requests are validated: MAIL needs an address, MSGBOX is not allow
 		d.receiptAddress = "PC1";
 	}).catch((e) => e);
 	t.true(e2 instanceof FaxError && e2.code === "INVALID_ARG");
+});
+
+test("attachFaxToReceipt: the MAIL receipt carries the fax as a TIFF that libtiff reads (3 pages)", async (t) => {
+	const smtp = await smtpSink(t);
+	const h = await jobHarness(t, { receipts: smtpReceiptSender({ host: "127.0.0.1", port: smtp.port, ignoreTLS: true }) });
+	const [id] = await h.submit(["5550831"], (d) => {
+		mail(d, "att@example.test");
+		d.attachFaxToReceipt = true;
+	});
+	await h.until(() => h.rec(id!).removedAt !== null && smtp.mails.length === 1, "receipt");
+	const raw = smtp.mails[0]!.raw;
+	const m = /Content-Type: image\/tiff[^]*?\r\n\r\n([A-Za-z0-9+/\r\n]+=*)/.exec(raw);
+	if (!m) t.log(raw.slice(0, 1500));
+	t.truthy(m, "a TIFF part");
+	const tif = Buffer.from(m![1]!.replace(/\r\n/g, ""), "base64");
+	t.is(tif.length, h.rec(id!).size);
+	const dir = mkdtempSync(join(tmpdir(), "faxline-att-"));
+	writeFileSync(join(dir, "a.tif"), tif);
+	t.is((execFileSync("tiffinfo", [join(dir, "a.tif")], { encoding: "utf8" }).match(/TIFF Directory at offset/g) ?? []).length, 3);
 });
