@@ -4,7 +4,7 @@
  */
 import test from "ava";
 import { FaxError } from "../../../src/core/FaxError.js";
-import { FaxAccessRight, FaxJobOperations, FaxJobStatus as S, FaxPriorityType, FaxScheduleType, availableOperations, statusName } from "../../../src/jobs/enums.js";
+import { FaxAccessRight, FaxCoverPageType, FaxJobOperations, FaxJobStatus as S, FaxPriorityType, FaxScheduleType, availableOperations, statusName } from "../../../src/jobs/enums.js";
 import { FaxDocument } from "../../../src/jobs/FaxDocument.js";
 import { FaxServer } from "../../../src/jobs/FaxServer.js";
 import { tiffCodec } from "../../../src/jobs/codec.js";
@@ -46,7 +46,7 @@ test("QUEUE_BLOCKED, RECIPIENTS_LIMIT, INVALID_ARG with hresults; queued jobs co
 	t.deepEqual(codeOf(await h.submit(["1"], (d) => (d.priority = 7 as FaxPriorityType)).catch((e) => e)), ["INVALID_ARG", 0x80070057]);
 	t.deepEqual(codeOf(await h.submit(["1"], (d) => (d.scheduleType = FaxScheduleType.SPECIFIC_TIME)).catch((e) => e)), ["INVALID_ARG", 0x80070057]);
 	t.deepEqual(codeOf(await h.submit(["1"], (d) => (d.sender.tsid = "x".repeat(21))).catch((e) => e)), ["INVALID_ARG", 0x80070057]);
-	t.deepEqual(codeOf(await h.submit(["1"], (d) => (d.coverPageType = 9)).catch((e) => e)), ["INVALID_ARG", 0x80070057]);
+	t.deepEqual(codeOf(await h.submit(["1"], (d) => (d.coverPageType = 9 as FaxCoverPageType)).catch((e) => e)), ["INVALID_ARG", 0x80070057]);
 	t.deepEqual(codeOf(await h.submit(["1"], (d) => (d.body = "/nonexistent/x.tif")).catch((e) => e)), ["FILE_NOT_FOUND", undefined]);
 	q.retries = 100;
 	t.deepEqual(codeOf(await q.save().catch((e) => e)), ["INVALID_ARG", 0x80070057]);
