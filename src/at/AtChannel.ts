@@ -359,7 +359,7 @@ export class AtChannel {
 		}
 		if (!raw.decoder.done) return;
 		const block: DleBlock = { data: raw.decoder.data(), events: raw.decoder.events.map((e) => e.event) };
-		this.tracer.trace("at", "rx", `<${block.data.length} bytes> <DLE><ETX>`);
+		this.tracer.trace("at", "rx", `<${hex(block.data, this.ioMax)}> <DLE><ETX>`, { bytes: block.data.length, events: block.events });
 		this.finishRaw(raw, block, chunk.subarray(used));
 	}
 

@@ -49,8 +49,8 @@ export interface Class1ModemInfo {
 	serviceClass: "1" | "1.0";
 }
 
-/** Immediate NO CARRIER answers to +FRH=3 tolerated in a row before reporting noCarrier (no clock progress guard). */
-const MAX_QUICK_NO_CARRIER = 10;
+/** Immediate NO CARRIER answers to +FRH=3 re-issued in a row before reporting noCarrier (HylaFAX rhcnt 30). */
+const MAX_QUICK_NO_CARRIER = 30;
 /** Class1HasRHConnectBug re-issues (HylaFAX rhcnt < 30). */
 const MAX_RH_CONNECT_BUG = 30;
 /** A frame that has begun gets this long to finish even past the caller's deadline: 3 s +15% (T.30 §5.3.1). */
@@ -208,12 +208,12 @@ export class Class1Modem implements Class1Link {
 			if (frame.length < 3) {
 				// Not a frame (noise, or an RH CONNECT bug without the flag): listen again.
 				if (k.hasRhConnectBug && rhBug++ < MAX_RH_CONNECT_BUG) continue;
-				this.tracer.trace("hdlc", "rx", `runt frame (${frame.length} bytes) dropped`);
+				this.tracer.trace("info", "-", `runt frame (${frame.length} bytes) dropped`);
 				continue;
 			}
 			let fcsOk = fin.code === "OK";
 			if (fcsOk && k.validateV21Frames && k.frameOverhead === 4) fcsOk = checkFcs(this.withFcs(block.data));
-			this.tracer.trace("hdlc", "rx", `${fcsOk ? "" : "BAD FCS "}${hexs(frame)}`);
+			if (!fcsOk) this.tracer.trace("info", "-", `bad FCS on received frame ${hexs(frame)}`);
 			return { kind: "frame", frame, fcsOk };
 		}
 	}
@@ -234,7 +234,7 @@ export class Class1Modem implements Class1Link {
 		this.expectConnect(r, "AT+FTH=3");
 		for (let i = 0; i < frames.length; i++) {
 			const last = i === frames.length - 1;
-			this.tracer.trace("hdlc", "tx", hexs(frames[i]!));
+			this.tracer.trace("at", "tx", `<${hexs(frames[i]!)}> <DLE><ETX>`);
 			// The DCE appends the FCS; a non-final frame is answered CONNECT, the final one OK (T.31 §8.3.6).
 			const a = await this.channel.sendAndWait(dleFrame(frames[i]!), { timeoutMs: k.frameSendTimeoutMs, signal });
 			if (last ? a.code !== "OK" : a.code !== "CONNECT") {
