@@ -1,8 +1,7 @@
 /**
  * Shared set-up for the end-to-end send tests (test/integration/send-*.test.ts): the modem simulator
- * on an in-process pty, our driver opened on the pty's path through the real serialport binding
- * (openClass1Modem: probe, profile, Class1Modem) and the T.30 engine (Class1Session) on top, as
- * `faxline send` runs them. Host timers are real time (T4 shortened), the line runs at timeScale 0.02.
+ * on an in-process pty, and `openFaxModem(ptyPath)`: our driver through the real serialport binding
+ * (probe, profile, Class1Modem) with the T.30 engine (Class1Session) on top, as `faxline send` runs them. Host timers are real time (T4 shortened), the line runs at timeScale 0.02.
  */
 import type { ExecutionContext } from "ava";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -10,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Bitmap, FaxPageSource } from "../../src/core/bitmap.js";
 import type { SendEvent, SendRequest, SendResult } from "../../src/modem/FaxModem.js";
-import { openClass1Modem } from "../../src/modem/probe.js";
-import { Class1Session, type Class1SessionOptions } from "../../src/t30/Class1Session.js";
+import type { FaxModem } from "../../src/modem/FaxModem.js";
+import { openFaxModem, type OpenFaxModemOptions } from "../../src/t30/openFaxModem.js";
 import { ModemSimulator, type ModemSimulatorOptions } from "../../hw-mocks/ModemSimulator.js";
 import { openPtyPair } from "../../hw-mocks/ptyPair.js";
 import type { CallRecord } from "../../hw-mocks/records.js";
@@ -20,18 +19,17 @@ import { libtiffDecodeTiff, topRows } from "../helpers/libtiff.js";
 
 export interface SendRig {
 	sim: ModemSimulator;
-	session: Class1Session;
+	session: FaxModem;
 	out: string;
 	path: string;
 }
 
 /** Simulator on a pty + driver + engine, torn down after the test. */
-export async function sendRig(t: ExecutionContext, simOpts: ModemSimulatorOptions = {}, sessionOpts: Class1SessionOptions = {}): Promise<SendRig> {
+export async function sendRig(t: ExecutionContext, simOpts: ModemSimulatorOptions = {}, sessionOpts: OpenFaxModemOptions = {}): Promise<SendRig> {
 	const out = mkdtempSync(join(tmpdir(), "faxline-send-"));
 	const pair = await openPtyPair();
 	const sim = new ModemSimulator(pair.master, { timeScale: 0.02, ...simOpts, farEnd: { outDir: out, ...(simOpts.farEnd ?? {}) } });
-	const modem = await openClass1Modem(pair.path);
-	const session = new Class1Session(modem, { ...sessionOpts, timers: { T4: 1500, ...(sessionOpts.timers ?? {}) } }, () => modem.close());
+	const session = await openFaxModem(pair.path, { ...sessionOpts, timers: { T4: 1500, ...(sessionOpts.timers ?? {}) } });
 	t.teardown(async () => {
 		await session.close().catch(() => undefined);
 		sim.detach();
