@@ -66,9 +66,16 @@ export async function probeModem(ch: AtChannel, opts: ProbeOptions): Promise<Pro
 	const tracer = opts.tracer ?? nullTracer;
 	const named = typeof opts.profile === "object" ? opts.profile : opts.profile !== undefined ? selectProfile({}, opts.profile) : undefined;
 
-	// Wake: a modem mid-command or after power-up may ignore the first line.
+	// Wake: a modem after power-up may ignore the first line, and one left in a data state by a crashed
+	// process (+FTM/+FTH waiting for DLE ETX, +FRH receiving) takes "AT" as data. The second try ends any
+	// data block (DLE ETX) and aborts any receive (CAN, class1.md §2.1) before asking again.
 	let awake = false;
 	for (let i = 0; i < 2 && !awake; i++) {
+		if (i > 0) {
+			await ch.writeRaw(Uint8Array.of(0x10, 0x03, 0x18));
+			await opts.clock.sleep(200);
+			await ch.resync();
+		}
 		try {
 			awake = (await ch.command("AT", { timeoutMs: 1000, numericCodes: true })).code === "OK";
 		} catch (e) {

@@ -166,7 +166,7 @@ export class ScriptedDce extends TransportEvents implements Transport {
 			if (line) this.command(line);
 			return;
 		}
-		if (b !== 0x0a) this.line += String.fromCharCode(b);
+		if (b >= 0x20 && b < 0x7f) this.line += String.fromCharCode(b); // like a modem hunting for "AT"
 	}
 
 	private command(line: string): void {

@@ -76,6 +76,7 @@ test("a modem without Class 1 is refused with MODEM_NOT_FAX_CLASS1", async (t) =
 
 test("a silent device is MODEM_NO_RESPONSE after two AT tries", async (t) => {
 	const dce = new ScriptedDce();
+	dce.answerCan = false;
 	dce.always(/.*/, () => undefined);
 	const clock = new ManualClock();
 	const p = probeModem(new AtChannel(dce, { clock }), { clock });
@@ -87,6 +88,27 @@ test("a silent device is MODEM_NO_RESPONSE after two AT tries", async (t) => {
 	}
 	t.true(err instanceof FaxError && err.code === "MODEM_NO_RESPONSE");
 	t.deepEqual(dce.commands, ["AT", "AT"]);
+});
+
+test("a modem left in +FTM data mode by a crashed process is woken with DLE ETX, CAN and AT", async (t) => {
+	const dce = spanDspLike();
+	let stuckBlock: Uint8Array | undefined;
+	dce.expectData((d) => {
+		stuckBlock = d;
+		dce.send("\r\nOK\r\n"); // the end of the old data block
+	});
+	const clock = new ManualClock();
+	const p = probeModem(new AtChannel(dce, { clock }), { clock });
+	let done = false;
+	void p.then(() => (done = true), () => (done = true));
+	for (let i = 0; i < 20 && !done; i++) {
+		await new Promise((r) => setImmediate(r));
+		await clock.advance(100);
+	}
+	const r = await p;
+	t.is(r.profile.name, "iaxmodem");
+	t.is(Buffer.from(stuckBlock!).toString("latin1"), "AT\r", "the first AT went into the stuck data block");
+	t.deepEqual(dce.commands.slice(0, 2), ["AT", "ATZ"]);
 });
 
 test("no usable rates is MODEM_NO_RATES; a profile !list override wins over the modem", async (t) => {
