@@ -195,6 +195,10 @@ export class Class1Modem implements Class1Link {
 				if (block.final.code === "NO CARRIER" && k.hasRhConnectBug && rhBug++ < MAX_RH_CONNECT_BUG) continue;
 				return block.final.code === "+FCERROR" ? { kind: "fcError" } : { kind: "noCarrier" };
 			}
+			if (block.events.includes("eot")) {
+				// Class 1.0: DLE EOT = the far end hung up (T.31 Amd.1 Table B.1); no result code follows.
+				return { kind: "noCarrier" };
+			}
 			let fin: AtResult;
 			try {
 				fin = await this.channel.waitFinal({ timeoutMs: Math.max(1000, frameDeadline - this.clock.now()), signal });
@@ -211,7 +215,7 @@ export class Class1Modem implements Class1Link {
 				this.tracer.trace("info", "-", `runt frame (${frame.length} bytes) dropped`);
 				continue;
 			}
-			let fcsOk = fin.code === "OK";
+			let fcsOk = fin.code === "OK" && !block.events.includes("fcsError");
 			if (fcsOk && k.validateV21Frames && k.frameOverhead === 4) fcsOk = checkFcs(this.withFcs(block.data));
 			if (!fcsOk) this.tracer.trace("info", "-", `bad FCS on received frame ${hexs(frame)}`);
 			return { kind: "frame", frame, fcsOk };

@@ -352,3 +352,10 @@ test("an abort signal during receiveFrame aborts the +FRH and rejects with the r
 	await settle(10);
 	t.is(dce.cancels, 1);
 });
+
+test("Class 1.0 DLE codes inside a frame: DLE EOT is a hang-up (noCarrier)", async (t) => {
+	const { dce, modem, ch } = setup();
+	ch.setDleOptions({ class10: true });
+	dce.once("AT+FRH=3", "\r\nCONNECT\r\n\u0010\u0004");
+	t.deepEqual(await modem.receiveFrame(3000), { kind: "noCarrier" });
+});
