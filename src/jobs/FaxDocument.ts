@@ -40,10 +40,12 @@ export class FaxDocument {
 	moreBodies: string[] = [];
 	readonly sender: FaxSender = {};
 	readonly recipients = new FaxRecipients();
-	/** cover pages are not rendered yet: only NONE is accepted */
+	/** NONE (default) or SERVER (our built-in cover page, coverPage '' or "generic"); LOCAL .cov files are refused */
 	coverPageType: FaxCoverPageType = FaxCoverPageType.NONE;
+	/** server cover page name */
 	coverPage = "";
 	subject = "";
+	/** cover page note */
 	note = "";
 	/** display name only */
 	documentName = "";

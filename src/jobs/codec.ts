@@ -5,7 +5,7 @@
  * the daemon and CLI use; tests may inject their own. Layer: jobs.
  */
 import { statSync } from "node:fs";
-import type { FaxPageSource } from "../core/bitmap.js";
+import type { FaxPage, FaxPageSource } from "../core/bitmap.js";
 import { ClassFWriter, openFaxDocument } from "../tiff/index.js";
 
 export interface RenderedDocument {
@@ -25,6 +25,11 @@ export interface DocumentCodec {
 	render(files: readonly string[], destPath: string): Promise<RenderedDocument>;
 	/** Open a spooled job TIFF for sending. */
 	open(path: string): Promise<JobDocument>;
+	/**
+	 * Write `destPath` (atomically) = `cover` (rendered at the body's first page geometry by `makeCover`)
+	 * followed by every page of the TIFF at `bodyPath`.
+	 */
+	withCover(makeCover: (width: number, yRes: number) => FaxPage, bodyPath: string, destPath: string): Promise<RenderedDocument>;
 }
 
 /** The production codec over src/tiff. */
@@ -50,5 +55,22 @@ export const tiffCodec: DocumentCodec = {
 	},
 	open(path) {
 		return openFaxDocument(path);
+	},
+	async withCover(makeCover, bodyPath, destPath) {
+		const body = await openFaxDocument(bodyPath);
+		const w = await ClassFWriter.create(destPath, { coding: "mr" });
+		try {
+			const first = body.pages[0]!;
+			await w.addPage(makeCover(first.width, first.yRes));
+			for (let i = 0; i < body.pageCount; i++) await w.addPage(await body.page(i));
+			const pages = w.pageCount;
+			await w.close();
+			return { pages, size: statSync(destPath).size };
+		} catch (e) {
+			await w.abort();
+			throw e;
+		} finally {
+			await body.close();
+		}
 	},
 };

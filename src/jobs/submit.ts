@@ -10,6 +10,7 @@ import type { DocumentCodec } from "./codec.js";
 import { FaxAccessRight, FaxCoverPageType, FaxJobExtendedStatus, FaxJobStatus, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "./enums.js";
 import type { FaxDocument } from "./FaxDocument.js";
 import type { JobStore } from "./JobStore.js";
+import { SERVER_COVER_PAGES, renderCoverPage } from "./coverPage.js";
 import { earliestAttempt } from "./schedule.js";
 import type { Spool } from "./spool.js";
 import type { JobRecord } from "./types.js";
@@ -48,7 +49,9 @@ export async function submitDocument(doc: FaxDocument, c: SubmitContext): Promis
 	for (const r of recipients) if (!r.faxNumber.trim()) throw new FaxError("INVALID_ARG", "a recipient has no fax number");
 	if (!enumOk(doc.coverPageType, [FaxCoverPageType.NONE, FaxCoverPageType.LOCAL, FaxCoverPageType.SERVER])) throw new FaxError("INVALID_ARG", `bad cover page type ${String(doc.coverPageType)}`);
 	if (doc.coverPageType === FaxCoverPageType.LOCAL && !s.allowPersonalCoverPages) throw new FaxError("INVALID_ARG", "personal cover pages are not allowed on this server");
-	if (doc.coverPageType !== FaxCoverPageType.NONE) throw new FaxError("INVALID_ARG", "cover pages are not supported by this server");
+	if (doc.coverPageType === FaxCoverPageType.LOCAL) throw new FaxError("INVALID_ARG", "personal (.cov) cover pages are not supported: use a SERVER cover page");
+	if (doc.coverPageType === FaxCoverPageType.SERVER && !SERVER_COVER_PAGES.includes(doc.coverPage)) throw new FaxError("INVALID_ARG", `no server cover page named ${JSON.stringify(doc.coverPage)}`);
+	const cover = doc.coverPageType === FaxCoverPageType.SERVER;
 	if (!enumOk(doc.receiptType, [FaxReceiptType.NONE, FaxReceiptType.MAIL, FaxReceiptType.MSGBOX])) throw new FaxError("INVALID_ARG", `bad receipt type ${String(doc.receiptType)}`);
 	if (doc.receiptType !== FaxReceiptType.NONE && !(s.allowedReceipts & doc.receiptType)) throw new FaxError("INVALID_ARG", `receipt type ${doc.receiptType} is not allowed on this server`);
 	if (doc.receiptType === FaxReceiptType.MAIL && !/^[^\s@]+@[^\s@]+$/.test(doc.receiptAddress)) throw new FaxError("INVALID_ARG", `MAIL receipts need an SMTP address, got ${JSON.stringify(doc.receiptAddress)}`);
@@ -56,16 +59,36 @@ export async function submitDocument(doc: FaxDocument, c: SubmitContext): Promis
 	if (doc.scheduleType === FaxScheduleType.SPECIFIC_TIME && !(doc.scheduleTime instanceof Date && Number.isFinite(doc.scheduleTime.getTime()))) throw new FaxError("INVALID_ARG", "SPECIFIC_TIME needs a valid scheduleTime");
 	checkTsid(doc.sender.tsid ?? "");
 	const files = [doc.body, ...doc.moreBodies].filter((f) => f !== "");
-	if (files.length === 0) throw new FaxError("INVALID_ARG", "no body and no cover page");
+	if (files.length === 0) throw new FaxError("INVALID_ARG", cover ? "a cover page alone is not supported: give a body" : "no body and no cover page");
 
 	const submissionId = newId();
-	const docFile = `${submissionId}.tif`;
-	const rendered = await c.codec.render(files, c.spool.path(docFile));
-	c.spool.syncDocs(); // the document is durable before its rows are committed
+	const bodyFile = `${submissionId}.tif`;
+	const rendered = await c.codec.render(files, c.spool.path(bodyFile));
 	const now = c.clock.now();
+	const ids = recipients.map(() => newId());
+	// with a cover page every recipient gets its own TIFF: its cover, then the body (§2.4 copyTiff)
+	const perJob: Array<{ docFile: string; pages: number; size: number }> = [];
+	try {
+		for (const [i, r] of recipients.entries()) {
+			if (!cover) {
+				perJob.push({ docFile: bodyFile, pages: rendered.pages, size: rendered.size });
+				continue;
+			}
+			const docFile = `${ids[i]}.tif`;
+			const info = { sender: doc.sender, recipient: r, subject: doc.subject, note: doc.note, pages: rendered.pages + 1, time: now };
+			const out = await c.codec.withCover((w, y) => renderCoverPage(info, w, y), c.spool.path(bodyFile), c.spool.path(docFile));
+			perJob.push({ docFile, pages: out.pages, size: out.size });
+		}
+	} catch (e) {
+		for (const p of perJob) c.spool.remove(p.docFile);
+		c.spool.remove(bodyFile);
+		throw e;
+	}
+	if (cover) c.spool.remove(bodyFile);
+	c.spool.syncDocs(); // the documents are durable before their rows are committed
 	const when = doc.scheduleType === FaxScheduleType.SPECIFIC_TIME ? doc.scheduleTime!.getTime() : earliestAttempt(now, doc.scheduleType, s);
-	const recs: Omit<JobRecord, "seq">[] = recipients.map((r) => ({
-		id: newId(),
+	const recs: Omit<JobRecord, "seq">[] = recipients.map((r, i) => ({
+		id: ids[i]!,
 		submissionId,
 		broadcastSize: recipients.length,
 		status: FaxJobStatus.PENDING,
@@ -81,8 +104,8 @@ export async function submitDocument(doc: FaxDocument, c: SubmitContext): Promis
 		transmissionStart: null,
 		transmissionEnd: null,
 		currentPage: 0,
-		pages: rendered.pages,
-		size: rendered.size,
+		pages: perJob[i]!.pages,
+		size: perJob[i]!.size,
 		deviceId: 0,
 		csid: "",
 		tsid: doc.sender.tsid ?? "",
@@ -95,8 +118,8 @@ export async function submitDocument(doc: FaxDocument, c: SubmitContext): Promis
 		receiptAddress: doc.receiptAddress,
 		groupBroadcastReceipts: doc.groupBroadcastReceipts,
 		attachFaxToReceipt: doc.attachFaxToReceipt,
-		hasCoverPage: false,
-		docFile,
+		hasCoverPage: cover,
+		docFile: perJob[i]!.docFile,
 		removedAt: null,
 		owner: c.user,
 		announced: c.announced,
@@ -104,7 +127,7 @@ export async function submitDocument(doc: FaxDocument, c: SubmitContext): Promis
 	try {
 		return c.store.insertJobs(recs);
 	} catch (e) {
-		c.spool.remove(docFile);
+		for (const f of new Set(perJob.map((p) => p.docFile))) c.spool.remove(f);
 		throw e instanceof FaxError ? e : new FaxError("STORE_ERROR", `cannot queue the jobs: ${(e as Error).message}`, { cause: e });
 	}
 }

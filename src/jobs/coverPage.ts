@@ -1,0 +1,83 @@
+/**
+ * The built-in server cover page (outgoing-job.md §3 HasCoverPage, §2.4 copyTiff "this recipient's
+ * rendered cover page, then body", §6): one fax page per recipient drawn with the built-in font — FAX
+ * title, To, From, date, page count, subject and the note (wrapped). Personal (.cov) cover pages are not
+ * rendered: submit rejects COVER LOCAL with INVALID_ARG. Layer: jobs (pure).
+ */
+import type { FaxPage } from "../core/bitmap.js";
+import { createBitmap } from "../core/bitmap.js";
+import { bannerTime, drawText } from "./branding.js";
+import { GLYPH_H, GLYPH_W } from "./font5x7.js";
+import type { FaxRecipient, FaxSender } from "./types.js";
+
+/** Server cover page names we render ('' = the default). */
+export const SERVER_COVER_PAGES: readonly string[] = ["", "generic"];
+
+export interface CoverInfo {
+	sender: FaxSender;
+	recipient: FaxRecipient;
+	subject: string;
+	note: string;
+	/** total pages including the cover */
+	pages: number;
+	/** epoch ms shown as the date */
+	time: number;
+}
+
+/** Break `text` into lines of at most `width` characters (words kept whole when they fit). */
+export function wrap(text: string, width: number): string[] {
+	const out: string[] = [];
+	for (const para of text.split(/\r?\n/)) {
+		let line = "";
+		for (const word of para.split(/\s+/).filter(Boolean)) {
+			for (let w = word; w.length > 0; ) {
+				const room = line ? width - line.length - 1 : width;
+				if (w.length <= room) {
+					line = line ? `${line} ${w}` : w;
+					w = "";
+				} else if (!line && w.length > width) {
+					out.push(w.slice(0, width));
+					w = w.slice(width);
+				} else {
+					out.push(line);
+					line = "";
+				}
+			}
+		}
+		out.push(line);
+	}
+	while (out.length && out.at(-1) === "") out.pop();
+	return out;
+}
+
+/** Render the cover page at the body's geometry (width in dots, vertical dpi; A4 length). */
+export function renderCoverPage(info: CoverInfo, width = 1728, yRes = 196): FaxPage {
+	const rows = Math.round((297 / 25.4) * yRes);
+	const b = createBitmap(width, rows);
+	// font pixels about square on paper: n dots across (204 dpi) -> n * yRes / 204 rows down
+	const down = (n: number): number => Math.max(1, Math.round((n * yRes) / 204));
+	const SX = 4; // text: 4 dots per font pixel, 24 dots (3 mm) a character
+	const left = 120;
+	let y = Math.round(0.6 * yRes); // 0.6 in from the top
+	drawText(b, "FAX", left, y, 14, down(14));
+	y += (GLYPH_H + 4) * down(14);
+	const line = (label: string, value: string) => {
+		drawText(b, `${label.padEnd(9)}${value}`, left, y, SX, down(SX));
+		y += (GLYPH_H + 5) * down(SX);
+	};
+	const who = (name: string | undefined, num: string | undefined, extra?: string) => [name, num, extra].filter((x) => x).join("  ") || "-";
+	line("TO:", who(info.recipient.name, info.recipient.faxNumber));
+	line("FROM:", who(info.sender.name, info.sender.faxNumber, info.sender.company));
+	line("DATE:", bannerTime(info.time));
+	line("PAGES:", `${info.pages} (INCLUDING THIS PAGE)`);
+	if (info.subject) line("SUBJECT:", info.subject);
+	if (info.note) {
+		y += (GLYPH_H + 4) * down(SX);
+		const perLine = Math.floor((width - 2 * left) / ((GLYPH_W + 1) * SX));
+		for (const l of wrap(info.note, perLine).slice(0, 40)) {
+			drawText(b, l, left, y, SX, down(SX));
+			y += (GLYPH_H + 4) * down(SX);
+		}
+	}
+	return { bitmap: b, xRes: 204, yRes };
+}
