@@ -26,6 +26,10 @@ test.serial("CLI against a running daemon: submit, jobs, job --json, pause/resum
 	);
 	const d = startDaemon(t, cfg);
 	await d.waitLine(/^ready: 2 modem/);
+	// one daemon per spool
+	const second = await faxline(["daemon", "--config", cfg], { FAXLINE_TEST_MODEMS: "1" });
+	t.is(second.code, 1);
+	t.regex(second.err, /another daemon is running/);
 	// a job scheduled far ahead stays PENDING so pause/resume/copy-tiff have something to act on
 	const later = await faxline(["submit", "--config", cfg, "--to", "5550001", "--at", "2099-01-01T00:00:00Z", "--priority", "high", SAMPLE_TIF]);
 	t.is(later.code, 0, later.err);

@@ -1,16 +1,17 @@
 /**
  * `faxline submit --to N [--to N ...] [--priority low|normal|high] [--at TIME|discount] [--tsid ID]
- * [--subject S] [--receipt EMAIL [--group]] (--spool DIR | --config FILE) FILE...`: one submission, one job
+ * [--from NAME] [--subject S] [--cover [--note TEXT]] [--receipt EMAIL [--group] [--attach]]
+ * (--spool DIR | --config FILE) FILE...`: one submission, one job
  * per recipient (outgoing-job.md §6); prints the job ids, one per line, in recipient order. Layer: cli.
  */
 import { parseArgs } from "node:util";
 import { FaxError } from "../../core/FaxError.js";
 import { connectQueue, spoolOptions } from "../../jobs/cliSupport.js";
-import { FaxPriorityType, FaxReceiptType, FaxScheduleType } from "../../jobs/enums.js";
+import { FaxCoverPageType, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "../../jobs/enums.js";
 import { FaxDocument } from "../../jobs/FaxDocument.js";
 import type { CliIO } from "../io.js";
 
-const USAGE = "usage: faxline submit --to NUMBER [--to NUMBER ...] [--priority low|normal|high] [--at TIME|discount] [--tsid ID] [--subject TEXT] [--receipt EMAIL [--group]] (--spool DIR | --config FILE) FILE...";
+const USAGE = "usage: faxline submit --to NUMBER [--to NUMBER ...] [--priority low|normal|high] [--at TIME|discount] [--tsid ID] [--from NAME] [--subject TEXT] [--cover [--note TEXT]] [--receipt EMAIL [--group] [--attach]] (--spool DIR | --config FILE) FILE...";
 
 /** `--at`: "now", "discount", "HH:MM" (next such local time) or an ISO date/time. */
 export function parseAt(s: string, now = new Date()): { type: FaxScheduleType; time: Date | null } {
@@ -46,6 +47,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 			name: { type: "string" },
 			receipt: { type: "string" },
 			group: { type: "boolean" },
+			attach: { type: "boolean" },
+			cover: { type: "boolean" },
+			note: { type: "string" },
+			from: { type: "string" },
 		},
 	});
 	if (!values.to?.length || positionals.length === 0) throw new FaxError("USAGE", USAGE);
@@ -65,10 +70,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	}
 	if (values.tsid !== undefined) d.sender.tsid = values.tsid;
 	if (values.subject !== undefined) d.subject = values.subject;
+	if (values.from !== undefined) d.sender.name = values.from;
+	if (values.cover) d.coverPageType = FaxCoverPageType.SERVER;
+	if (values.note !== undefined) d.note = values.note;
 	if (values.receipt) {
 		d.receiptType = FaxReceiptType.MAIL;
 		d.receiptAddress = values.receipt;
 		d.groupBroadcastReceipts = Boolean(values.group);
+		d.attachFaxToReceipt = Boolean(values.attach);
 	}
 	const server = connectQueue(values, false); // a queue may be filled before its daemon first runs
 	try {
