@@ -71,6 +71,8 @@ export class Class1Modem implements Class1Link {
 	/** The DCE is already delivering V.21 frames (after ATD CONNECT): skip +FRH=3 once. */
 	private receiving = false;
 	private binaryMode = false;
+	/** After CONNECT to +FTH/+FTM until the closing OK: the DCE takes every byte as data. */
+	private txOpen = false;
 
 	constructor(
 		readonly channel: AtChannel,
@@ -96,6 +98,7 @@ export class Class1Modem implements Class1Link {
 	async dial(number: string, signal?: AbortSignal): Promise<DialOutcome> {
 		assertSafeDialString(number);
 		signal?.throwIfAborted();
+		await this.settleTx();
 		await this.enterBinary();
 		const k = this.profile.class1;
 		let fcErrors = 0;
@@ -144,6 +147,7 @@ export class Class1Modem implements Class1Link {
 
 	async receiveFrame(timeoutMs: number, signal?: AbortSignal): Promise<ReceivedFrame> {
 		signal?.throwIfAborted();
+		await this.settleTx();
 		await this.enterBinary();
 		const k = this.profile.class1;
 		const deadline = this.clock.now() + Math.max(0, timeoutMs);
@@ -231,31 +235,37 @@ export class Class1Modem implements Class1Link {
 			}
 		});
 		signal?.throwIfAborted();
+		await this.settleTx();
 		await this.enterBinary();
 		this.receiving = false;
 		const k = this.profile.class1;
 		const r = await this.channel.command("AT+FTH=3", { timeoutMs: k.connectTimeoutMs, signal });
 		this.expectConnect(r, "AT+FTH=3");
+		this.txOpen = true;
 		for (let i = 0; i < frames.length; i++) {
 			const last = i === frames.length - 1;
 			this.tracer.trace("at", "tx", `<${hexs(frames[i]!)}> <DLE><ETX>`);
 			// The DCE appends the FCS; a non-final frame is answered CONNECT, the final one OK (T.31 §8.3.6).
 			const a = await this.channel.sendAndWait(dleFrame(frames[i]!), { timeoutMs: k.frameSendTimeoutMs, signal });
 			if (last ? a.code !== "OK" : a.code !== "CONNECT") {
+				this.txOpen = false; // OK/ERROR/NO CARRIER: the DCE is back in command state
 				throw this.unexpected(a, last ? "OK after the final frame" : "CONNECT after a frame");
 			}
 		}
+		this.txOpen = false;
 	}
 
 	async sendData(mod: ModulationCode, data: Uint8Array | AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void> {
 		const m = MODULATIONS[mod];
 		if (!m) throw new FaxError("PROTOCOL_ERROR", `Unknown modulation ${String(mod)}`);
 		signal?.throwIfAborted();
+		await this.settleTx();
 		await this.enterBinary();
 		this.receiving = false;
 		const k = this.profile.class1;
 		const r = await this.channel.command(`AT+FTM=${mod}`, { timeoutMs: k.connectTimeoutMs, signal });
 		this.expectConnect(r, `AT+FTM=${mod}`);
+		this.txOpen = true;
 		// Class1TMConnectDelay: some DCEs say CONNECT before they start training (T.31 §8.3.3).
 		if (k.tmConnectDelayMs > 0) await this.clock.sleep(k.tmConnectDelayMs, signal);
 		const start = this.clock.now();
@@ -278,6 +288,7 @@ export class Class1Modem implements Class1Link {
 		const remaining = Math.max(0, start + lineMs - this.clock.now());
 		const timeoutMs = Math.ceil(remaining * 1.1 + k.dataOkMarginMs);
 		this.tracer.trace("timer", "-", `waiting OK after ${sent} data bytes: ${timeoutMs} ms`);
+		this.txOpen = false;
 		const fin = await this.channel.sendAndWait(DLE_ETX, { timeoutMs: aborted ? Math.min(timeoutMs, 10000) : timeoutMs });
 		if (aborted) throw aborted;
 		if (fin.code === "NO CARRIER") throw new FaxError("CARRIER_LOST", "NO CARRIER after page data", { context: { bytes: sent } });
@@ -285,10 +296,12 @@ export class Class1Modem implements Class1Link {
 	}
 
 	async transmitSilence(ms: number, signal?: AbortSignal): Promise<void> {
+		await this.settleTx();
 		await this.waitCommand(`AT+FTS=${tens(ms)}`, ms, signal);
 	}
 
 	async receiveSilence(ms: number, signal?: AbortSignal): Promise<void> {
+		await this.settleTx();
 		const sw = this.profile.class1.switchingCmd;
 		const delay = /^<delay:(\d+)>$/.exec(sw);
 		if (delay) {
@@ -318,6 +331,7 @@ export class Class1Modem implements Class1Link {
 	async hangup(): Promise<void> {
 		this.receiving = false;
 		try {
+			await this.settleTx();
 			if (this.channel.isBusy) await this.channel.abortReceive(this.profile.class1.recvAbortOkMs);
 			await this.channel.command("ATH0", { timeoutMs: 5000 });
 		} catch (e) {
@@ -339,6 +353,22 @@ export class Class1Modem implements Class1Link {
 		if (!this.binaryMode) return;
 		this.binaryMode = false;
 		await this.channel.transport.setFlowControl(this.flow);
+	}
+
+	/**
+	 * A transmission was cut short (abort, timeout) after CONNECT: end it with DLE ETX so the DCE returns
+	 * to command state before we send an AT command it would otherwise take as data (T.31 §8.3.6:
+	 * DLE ETX with no frame data ends HDLC transmission).
+	 */
+	private async settleTx(): Promise<void> {
+		if (!this.txOpen || this.channel.isBusy) return;
+		this.txOpen = false;
+		this.tracer.trace("info", "-", "closing an interrupted transmission with DLE ETX");
+		try {
+			await this.channel.sendAndWait(DLE_ETX, { timeoutMs: 3000 });
+		} catch (e) {
+			if (e instanceof FaxError && e.code === "PORT_CLOSED") throw e;
+		}
 	}
 
 	private async waitCommand(cmd: string, ms: number, signal: AbortSignal | undefined, abortable = false): Promise<void> {

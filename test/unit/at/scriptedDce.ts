@@ -103,6 +103,7 @@ export class ScriptedDce extends TransportEvents implements Transport {
 		this.send("\r\nCONNECT\r\n");
 		const next = () =>
 			this.expectData((f) => {
+				if (f.length === 0) return this.send("\r\nOK\r\n"); // DLE ETX alone ends HDLC transmit (T.31 §8.3.6)
 				this.framesReceived.push(f);
 				if (f[1] === 0x13) this.send("\r\nOK\r\n");
 				else {

@@ -359,3 +359,26 @@ test("Class 1.0 DLE codes inside a frame: DLE EOT is a hang-up (noCarrier)", asy
 	dce.once("AT+FRH=3", "\r\nCONNECT\r\n\u0010\u0004");
 	t.deepEqual(await modem.receiveFrame(3000), { kind: "noCarrier" });
 });
+
+test("a sendFrames aborted between frames is closed with DLE ETX before the next command", async (t) => {
+	const { dce, modem } = setup();
+	// The DCE takes the first frame and then hangs (no CONNECT for the next one).
+	dce.once("AT+FTH=3", (_l, _m, d) => {
+		d.send("\r\nCONNECT\r\n");
+		d.expectData((f) => {
+			d.framesReceived.push(f);
+			d.expectData((empty) => {
+				t.is(empty.length, 0, "only DLE ETX after the abort");
+				d.send("\r\nOK\r\n");
+			});
+		});
+	});
+	const ac = new AbortController();
+	const p = modem.sendFrames([Uint8Array.of(0xff, 0x03, 0x43, 0x41), Uint8Array.of(0xff, 0x13, 0x83, 0x00)], ac.signal);
+	await settle(10);
+	ac.abort(new FaxError("CALL_ABORTED", "cancel"));
+	t.is(((await p.catch((x: unknown) => x)) as FaxError).code, "CALL_ABORTED");
+	await modem.sendFrames([Uint8Array.of(0xff, 0x13, 0xfb)]); // DCN on a clean +FTH=3
+	t.deepEqual(dce.commands, ["AT+FTH=3", "AT+FTH=3"]);
+	t.deepEqual([...dce.framesReceived.at(-1)!], [0xff, 0x13, 0xfb]);
+});
