@@ -4,7 +4,8 @@
  * The slave path (`/dev/pts/N`, optionally behind a stable symlink) is what a driver opens with the real
  * `serialport` binding; the master side is handed to the simulator as a small duplex-like object.
  * Built on libc `posix_openpt`/`grantpt`/`unlockpt`/`ptsname` through koffi FFI; the slave is set raw
- * (`cfmakeraw`: no echo, no canonical mode, IXON/IXOFF off) so binary data incl. 0x10/0x11/0x13 passes.
+ * (`cfmakeraw`: no echo, no canonical mode, IXON/IXOFF off; `stty -F ... raw` if that fails) so binary
+ * data incl. 0x10/0x11/0x13 passes.
  *
  * - Reading the master uses a `tty.ReadStream` (libuv epoll, never a threadpool thread parked in read()).
  * - Writing uses `fs.write`, one write outstanding at a time, retrying EAGAIN (a `tty.WriteStream` would
@@ -18,6 +19,7 @@
 import { EventEmitter } from "node:events";
 import { closeSync, constants as fsc, openSync, symlinkSync, unlinkSync, lstatSync, write as fsWrite } from "node:fs";
 import { ReadStream } from "node:tty";
+import { execFileSync } from "node:child_process";
 import koffi from "koffi";
 
 interface Libc {
@@ -173,16 +175,20 @@ export async function openPtyPair(opts: PtyPairOptions = {}): Promise<PtyPair> {
 	}
 	const sfd = openSync(slavePath, fsc.O_RDWR | fsc.O_NOCTTY | fsc.O_NONBLOCK);
 	const t = Buffer.alloc(TERMIOS_SIZE);
-	if (c.tcgetattr(sfd, t) !== 0) {
-		closeSync(sfd);
-		closeSync(mfd);
-		throw new Error("tcgetattr failed on pty slave");
+	let raw = c.tcgetattr(sfd, t) === 0;
+	if (raw) {
+		c.cfmakeraw(t); // clears IXON/IXOFF, ECHO, ICANON, ISIG, OPOST, ICRNL...
+		raw = c.tcsetattr(sfd, TCSANOW, t) === 0;
 	}
-	c.cfmakeraw(t); // clears IXON/IXOFF, ECHO, ICANON, ISIG, OPOST, ICRNL...
-	if (c.tcsetattr(sfd, TCSANOW, t) !== 0) {
-		closeSync(sfd);
-		closeSync(mfd);
-		throw new Error("tcsetattr failed on pty slave");
+	if (!raw) {
+		// Fallback: coreutils stty on the slave path.
+		try {
+			execFileSync("stty", ["-F", slavePath, "raw", "-echo", "-ixon", "-ixoff"], { stdio: "ignore" });
+		} catch (e) {
+			closeSync(sfd);
+			closeSync(mfd);
+			throw new Error(`cannot make the pty slave raw: ${(e as Error).message}`);
+		}
 	}
 
 	let link: string | undefined;
