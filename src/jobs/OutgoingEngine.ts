@@ -68,6 +68,8 @@ export interface Attempt {
 }
 
 const DAY_MS = 86_400_000;
+/** longest single scheduler sleep, ms */
+const MAX_WAKE_MS = 3_600_000;
 
 export class OutgoingEngine {
 	readonly store: JobStore;
@@ -226,8 +228,9 @@ export class OutgoingEngine {
 		}
 		if (next === Infinity || (this.wake && next >= this.wakeAt)) return;
 		this.wake?.cancel();
-		this.wakeAt = next;
-		this.wake = this.clock.setTimer(Math.max(1, next - now), () => {
+		// capped: Node timers overflow past 2^31 ms (a job scheduled years ahead would fire at once, in a loop)
+		this.wakeAt = Math.min(next, now + MAX_WAKE_MS);
+		this.wake = this.clock.setTimer(Math.max(1, this.wakeAt - now), () => {
 			this.wake = null;
 			this.wakeAt = Infinity;
 			this.tick();

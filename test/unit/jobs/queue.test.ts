@@ -172,3 +172,22 @@ test("CopyTiff: copies the job's TIFF (no banner) readable by libtiff; errors IN
 	await h.server.outgoingQueue.getJob(other!).cancel();
 	t.deepEqual(codeOf(await job.copyTiff(out).catch((e) => e)), ["MESSAGE_NOT_FOUND", 0x80041b61]);
 });
+
+test("a job scheduled years ahead does not spin the scheduler (timer overflow guard)", async (t) => {
+	const h = await jobHarness(t);
+	await h.submit(["5550801"], (d) => {
+		d.scheduleType = FaxScheduleType.SPECIFIC_TIME;
+		d.scheduleTime = new Date(2099, 0, 1);
+	});
+	t.true(h.clock.pending <= 2, `timers pending: ${h.clock.pending}`);
+	let fired = 0;
+	const orig = h.clock.setTimer.bind(h.clock);
+	h.clock.setTimer = (ms, fn) => {
+		fired++;
+		t.true(ms <= 3_600_000, `timer of ${ms} ms`);
+		return orig(ms, fn);
+	};
+	await h.clock.advance(5 * 3600_000);
+	t.true(fired <= 6, `scheduler re-armed ${fired} times in 5 h`);
+	t.is(h.bank.get("fake:1").calls.length, 0);
+});
