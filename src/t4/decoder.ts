@@ -321,20 +321,23 @@ export class T4Decoder {
 						twoD = ((this.buf[p >>> 3]! >>> (7 - (p & 7))) & 1) === 0;
 						p++;
 					}
-					const z = this.leadZeros(p);
-					if (z < 0 && -1 - z < 11) {
-						// only a few zero bits left: end of data, or wait for more
-						if (final) this.state = S_DONE;
-						return;
-					}
-					if (z < 0 || z >= 11) {
-						this.bit = p;
-						this.state = S_EOLSCAN;
-						break;
-					}
 					const r = this.reader;
 					r.load(this.buf, this.dataEnd, p);
 					const n = twoD ? decode2D(r, this.width, this.ref, this.cur) : decode1D(r, this.width, this.cur);
+					if (n < 0 && r.bit() === p) {
+						// no code word at the row start: fill, an EOL (RTC/EOFB), the end of data, or garbage
+						const z = this.leadZeros(p);
+						if (z < 0 && -1 - z < 11) {
+							// only a few zero bits left: end of data, or wait for more
+							if (final) this.state = S_DONE;
+							return;
+						}
+						if (z < 0 || z >= 11) {
+							this.bit = p;
+							this.state = S_EOLSCAN;
+							break;
+						}
+					}
 					if (!final && r.pos > this.dataEnd) return; // looked past the data: wait for more
 					const q = r.bit();
 					if (q > endBit || (n < 0 && this.zeroTail(q))) {

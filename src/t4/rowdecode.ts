@@ -5,7 +5,7 @@
  * to tell a complete row from a truncated one. Rows with width+1 runs (a row starting black) and the
  * extended make-up codes are decoded; zero-length runs are merged so changes stay strictly increasing.
  */
-import { BLACK_LOOKUP, MODE_EXT, MODE_H, MODE_P, MODE_V0, MODE_LOOKUP, WHITE_LOOKUP } from "./tables.js";
+import { BLACK_LOOKUP, MODE_EXT, MODE_H, MODE_LOOKUP, MODE_P, WHITE_LOOKUP } from "./tables.js";
 import { SENTINELS } from "./runs.js";
 
 /** Row decode failures (negative results of decode1D/decode2D). */
@@ -108,6 +108,19 @@ export function decode1D(r: BitReader, width: number, out: Int32Array): number {
 	return res;
 }
 
+/**
+ * 2-D mode lookup over the next 7 bits, recoded for the decoder's branch order:
+ * vertical V(d) = 0x80 | (d + 3) << 4 | length; pass 0x10 | length; horizontal 0x20 | length;
+ * extension 0x30 | length; 0 = no code (zeros: EOL, fill or garbage).
+ */
+const MODES = MODE_LOOKUP.map((e) => {
+	if (e === 0) return 0;
+	const mode = e >>> 4;
+	const len = e & 15;
+	if (mode >= 2 && mode <= 8) return 0x80 | ((mode - 2) << 4) | len;
+	return (mode === MODE_P ? 0x10 : mode === MODE_H ? 0x20 : mode === MODE_EXT ? 0x30 : 0) | len;
+});
+
 /** Decode one 2-D row against reference changes `ref` into `out`; returns the change count or an ERR_*. */
 export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int32Array): number {
 	const data = r.data;
@@ -117,8 +130,7 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 	let nb = r.nb;
 	let a0 = -1;
 	let n = 0;
-	let color = 0;
-	// j indexes b1: the first reference change right of a0 whose index parity equals a0's colour
+	// j indexes b1: the first reference change right of a0 whose index parity equals a0's colour (n & 1)
 	let j = 0;
 	let budget = width + 32; // horizontal modes (the only ones that can make no progress)
 	let res = 0;
@@ -128,155 +140,126 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 			pos += 2;
 			nb += 16;
 		}
-		let d: number;
 		if ((acc >>> (nb - 1)) & 1) {
 			// a run of m V0 codes copies m reference changes: after V0 at ref[j], b1 is ref[j + 1]
 			const m = Math.clz32(~(acc << (32 - nb)));
-			let k = 0;
-			for (; k < m; k++) {
-				const a1 = ref[j + k]!;
-				if (a1 >= width) break;
+			const stop = j + m;
+			for (; j < stop; j++) {
+				const a1 = ref[j]!;
+				if (a1 >= width) {
+					nb -= m - (stop - j) + 1; // up to the V0 that reaches the end of the row
+					res = n;
+					break outer;
+				}
 				out[n++] = a1;
 			}
-			if (k < m) {
-				nb -= k + 1; // the V0 that reaches the end of the row
+			nb -= m;
+			a0 = ref[j - 1]!;
+			continue;
+		}
+		const e = MODES[(acc >>> (nb - 7)) & 0x7f]!;
+		if (e & 0x80) {
+			// V(d), d = -3..3 except 0
+			nb -= e & 15;
+			const d = ((e >>> 4) & 7) - 3;
+			const a1 = ref[j]! + d;
+			if (a1 >= width || a1 <= a0) {
+				res = a1 === width && a1 > a0 ? n : ERR_WIDTH;
+				break;
+			}
+			out[n++] = a1;
+			a0 = a1;
+			if (d < 0 && j > 0 && ref[j - 1]! > a1) {
+				j--;
+				continue;
+			}
+			j++;
+			while (ref[j]! <= a1) j += 2;
+			continue;
+		}
+		if (e === 0) {
+			res = ERR_CODE;
+			break;
+		}
+		if (e < 0x20) {
+			// pass: a0 moves under b2, colour unchanged
+			nb -= e & 15;
+			a0 = ref[j + 1]!;
+			if (a0 >= width) {
 				res = n;
 				break;
 			}
-			nb -= m;
-			j += m;
-			a0 = ref[j - 1]!;
-			color = n & 1;
+			j += 2;
 			continue;
-		} else {
-			const e = MODE_LOOKUP[(acc >>> (nb - 7)) & 0x7f]!;
-			const mode = e >>> 4;
-			if (mode - 2 < 7 && mode >= 2) {
-				// vertical modes, the common case after V0
-				nb -= e & 15;
-				const dv = mode - MODE_V0;
-				const a1 = ref[j]! + dv;
-				if (a1 >= width || a1 <= a0) {
-					res = a1 === width && a1 > a0 ? n : ERR_WIDTH;
-					break;
-				}
-				out[n++] = a1;
-				a0 = a1;
-				color ^= 1;
-				if (dv < 0 && j > 0 && ref[j - 1]! > a1) {
-					j--;
-					continue;
-				}
-				j++;
-				while (ref[j]! <= a1) j += 2;
-				continue;
-			}
-			if (e === 0) {
-				res = ERR_CODE;
-				break;
-			}
-			if (mode === MODE_P) {
-				nb -= e & 15;
-				a0 = ref[j + 1]!;
-				if (a0 >= width) {
-					res = n;
-					break;
-				}
-				j += 2;
-				continue;
-			}
-			if (mode === MODE_H) {
-				nb -= e & 15;
-				if (--budget < 0) {
-					res = ERR_LOOP;
-					break;
-				}
-				// two runs: a0's colour, then the other one
-				const t1 = color === 0 ? WHITE_LOOKUP : BLACK_LOOKUP;
-				const t2 = color === 0 ? BLACK_LOOKUP : WHITE_LOOKUP;
-				let x = a0 < 0 ? 0 : a0;
-				let t = 0;
-				do {
-					if (nb < 16) {
-						acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
-						pos += 2;
-						nb += 16;
-					}
-					t = t1[(acc >>> (nb - 13)) & 0x1fff]!;
-					if (t === 0) {
-						res = ERR_CODE;
-						break outer;
-					}
-					nb -= t & 15;
-					x += t >>> 4;
-				} while (t >= MAKEUP_MIN && x <= width);
-				const x1 = x;
-				do {
-					if (nb < 16) {
-						acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
-						pos += 2;
-						nb += 16;
-					}
-					t = t2[(acc >>> (nb - 13)) & 0x1fff]!;
-					if (t === 0) {
-						res = ERR_CODE;
-						break outer;
-					}
-					nb -= t & 15;
-					x += t >>> 4;
-				} while (t >= MAKEUP_MIN && x <= width);
-				if (x > width || t >= MAKEUP_MIN) {
-					res = ERR_WIDTH;
-					break;
-				}
-				if (x1 < width) {
-					if (n > 0 && out[n - 1] === x1) n--;
-					else out[n++] = x1;
-					if (x < width) {
-						if (n > 0 && out[n - 1] === x) n--;
-						else out[n++] = x;
-					}
-				}
-				a0 = x;
-				if (a0 >= width) {
-					res = n;
-					break;
-				}
-				color = n & 1;
-				if ((j & 1) === color) {
-					while (ref[j]! <= a0) j += 2;
-				} else {
-					// zero-length runs changed the colour: search b1 afresh
-					if (j > 0) j--;
-					while (ref[j]! <= a0) j++;
-					if ((j & 1) !== color) j++;
-				}
-				continue;
-			}
-			if (mode === MODE_EXT) {
-				res = ERR_EXT;
-				break;
-			}
-			nb -= e & 15;
-			d = mode - MODE_V0;
 		}
-		// vertical mode: a1 = b1 + d
-		const a1 = ref[j]! + d;
-		if (a1 <= a0 || a1 > width) {
+		if (e >= 0x30) {
+			res = ERR_EXT;
+			break;
+		}
+		// horizontal: two runs, a0's colour then the other one
+		nb -= e & 15;
+		if (--budget < 0) {
+			res = ERR_LOOP;
+			break;
+		}
+		const color = n & 1;
+		const t1 = color === 0 ? WHITE_LOOKUP : BLACK_LOOKUP;
+		const t2 = color === 0 ? BLACK_LOOKUP : WHITE_LOOKUP;
+		let x = a0 < 0 ? 0 : a0;
+		let t = 0;
+		do {
+			if (nb < 16) {
+				acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
+				pos += 2;
+				nb += 16;
+			}
+			t = t1[(acc >>> (nb - 13)) & 0x1fff]!;
+			if (t === 0) {
+				res = ERR_CODE;
+				break outer;
+			}
+			nb -= t & 15;
+			x += t >>> 4;
+		} while (t >= MAKEUP_MIN && x <= width);
+		const x1 = x;
+		do {
+			if (nb < 16) {
+				acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
+				pos += 2;
+				nb += 16;
+			}
+			t = t2[(acc >>> (nb - 13)) & 0x1fff]!;
+			if (t === 0) {
+				res = ERR_CODE;
+				break outer;
+			}
+			nb -= t & 15;
+			x += t >>> 4;
+		} while (t >= MAKEUP_MIN && x <= width);
+		if (x > width || t >= MAKEUP_MIN) {
 			res = ERR_WIDTH;
 			break;
 		}
-		if (a1 === width) {
+		if (x1 < width) {
+			if (n > 0 && out[n - 1] === x1) n--;
+			else out[n++] = x1;
+			if (x < width) {
+				if (n > 0 && out[n - 1] === x) n--;
+				else out[n++] = x;
+			}
+		}
+		a0 = x;
+		if (a0 >= width) {
 			res = n;
 			break;
 		}
-		out[n++] = a1;
-		a0 = a1;
-		color ^= 1;
-		if (d < 0 && j > 0 && ref[j - 1]! > a1) j--;
-		else {
-			j++;
-			while (ref[j]! <= a1) j += 2;
+		if ((j & 1) === (n & 1)) {
+			while (ref[j]! <= a0) j += 2;
+		} else {
+			// zero-length runs changed the colour: search b1 afresh
+			if (j > 0) j--;
+			while (ref[j]! <= a0) j++;
+			if ((j & 1) !== (n & 1)) j++;
 		}
 	}
 	r.pos = pos;
