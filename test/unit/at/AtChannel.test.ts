@@ -167,3 +167,19 @@ test("commands containing CR or LF are refused", async (t) => {
 	await t.throwsAsync(ch.command("ATD5551234\rATZ"), { instanceOf: FaxError });
 	t.deepEqual(dce.commands, []);
 });
+
+test("CONNECT's CR and LF in different chunks, then the frame one byte per chunk, still decode exactly", async (t) => {
+	const { dce, ch } = setup();
+	const body = Uint8Array.of(0xff, 0x13, 0x0a, 0x10, 0x0d, 0x03);
+	const wire = Buffer.concat([wireFrame(body), Buffer.from("\r\nOK\r\n")]);
+	dce.once("AT+FRH=3", (_l, _m, d) => {
+		d.send("\r\nCONNECT\r");
+		d.send("\n");
+		for (const b of wire) d.send(Uint8Array.of(b));
+	});
+	await ch.command("AT+FRH=3", { dataAfterConnect: true });
+	const block = await ch.readDleBlock(3000);
+	t.deepEqual([...block.data.subarray(0, body.length)], [...body]);
+	t.is(block.data.length, body.length + 2);
+	t.is((await ch.waitFinal()).code, "OK");
+});
