@@ -12,7 +12,7 @@
  * Layer: modem (imports at, transport types, core, hdlc, drivers).
  */
 import type { ModemIdentity, ModemProfile } from "../../drivers/_schema.js";
-import type { Clock } from "../core/Clock.js";
+import { withTimeout, type Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import { nullTracer, type Tracer } from "../core/trace.js";
 import { checkFcs } from "../hdlc/fcs.js";
@@ -273,12 +273,19 @@ export class Class1Modem implements Class1Link {
 		let aborted: unknown;
 		// Each write resolves when the OS took the bytes: that is the back-pressure that keeps the modem fed
 		// without queueing a whole page in memory. PORT_CLOSED from a write ends the call at once.
+		// A write that does not complete means the DCE stopped taking data (flow control held, modem hung):
+		// bound it by a few times the chunk's line time so a dead modem cannot hang the call.
+		const stallMs = Math.max(5000, Math.ceil((3 * this.chunkBytes * 8000) / m.bitRate));
 		for await (const chunk of chunked(data, this.chunkBytes)) {
 			if (signal?.aborted) {
 				aborted = abortReason(signal);
 				break;
 			}
-			await this.channel.writeRaw(dleStuff(chunk));
+			await withTimeout(this.channel.writeRaw(dleStuff(chunk)), stallMs, {
+				clock: this.clock,
+				...(signal ? { signal } : {}),
+				onTimeout: () => new FaxError("AT_TIMEOUT", `Modem stopped accepting data for ${stallMs} ms after ${sent} bytes`, { context: { bytes: sent, stallMs } }),
+			});
 			sent += chunk.length;
 		}
 		// class1.md §2.3: an abort mid-data must still end with DLE ETX.

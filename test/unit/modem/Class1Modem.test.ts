@@ -382,3 +382,24 @@ test("a sendFrames aborted between frames is closed with DLE ETX before the next
 	t.deepEqual(dce.commands, ["AT+FTH=3", "AT+FTH=3"]);
 	t.deepEqual([...dce.framesReceived.at(-1)!], [0xff, 0x13, 0xfb]);
 });
+
+test("a DCE that stops taking data mid-page (write never completes) fails with AT_TIMEOUT, not a hang", async (t) => {
+	const { dce, modem, clock } = setup();
+	const realWrite = dce.write.bind(dce);
+	let taken = 0;
+	dce.write = (bytes: Uint8Array) => {
+		if (dce.dataReceived.length === 0 && taken > 20000) return new Promise<void>(() => undefined); // flow control stuck
+		taken += bytes.length;
+		return realWrite(bytes);
+	};
+	const p = modem.sendData(146, new Uint8Array(100000));
+	let err: unknown;
+	p.catch((e: unknown) => (err = e));
+	await settle(50);
+	await clock.advance(4999);
+	await settle();
+	t.is(err, undefined);
+	await clock.advance(1);
+	await settle();
+	t.true(err instanceof FaxError && err.code === "AT_TIMEOUT", String(err));
+});
