@@ -119,7 +119,11 @@ export class Class1Modem implements Class1Link {
 				await this.hangup();
 				return { kind: "noAnswer" };
 			}
-			if (signal?.aborted) await this.hangup();
+			if (signal?.aborted) {
+				// Cancelled while dialling: any character stops the dial, then hang up.
+				await this.channel.abortReceive(k.recvAbortOkMs).catch(() => false);
+				await this.hangup();
+			}
 			throw e;
 		}
 		switch (r.code) {

@@ -403,3 +403,32 @@ test("a DCE that stops taking data mid-page (write never completes) fails with A
 	await settle();
 	t.true(err instanceof FaxError && err.code === "AT_TIMEOUT", String(err));
 });
+
+test("a dial with no result within the dial timeout is aborted (CAN), hung up, and reported noAnswer", async (t) => {
+	const { dce, modem, clock } = setup({ dialTimeoutMs: 45000 });
+	dce.once(/^ATDT/, () => undefined);
+	const p = modem.dial("5551234");
+	let r: unknown;
+	void p.then((x) => (r = x));
+	await settle();
+	await clock.advance(44999);
+	await settle();
+	t.is(r, undefined);
+	await clock.advance(1);
+	await settle(20);
+	t.deepEqual(await p, { kind: "noAnswer" });
+	t.is(dce.cancels, 1);
+	t.deepEqual(dce.commands, ["ATDT5551234", "ATH0"]);
+});
+
+test("cancelling a dial aborts it with CAN and hangs up", async (t) => {
+	const { dce, modem } = setup();
+	dce.once(/^ATDT/, () => undefined);
+	const ac = new AbortController();
+	const p = modem.dial("5551234", ac.signal);
+	await settle();
+	ac.abort(new FaxError("CALL_ABORTED", "cancel"));
+	t.is(((await p.catch((x: unknown) => x)) as FaxError).code, "CALL_ABORTED");
+	t.is(dce.cancels, 1);
+	t.deepEqual(dce.commands, ["ATDT5551234", "ATH0"]);
+});
