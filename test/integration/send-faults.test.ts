@@ -96,7 +96,9 @@ test.serial("RTN on page 1 every time: the page is reported unconfirmed, never h
 	const p1 = call.pages.filter((p) => p.page === 1);
 	t.true(p1.length >= 2, "page 1 was retransmitted (retransmit-ignore policy)");
 	t.true(p1.every((p) => p.response === "RTN"));
-	t.log("ok =", result.ok, result.error?.code ?? "");
+	t.false(result.ok, "a page the far end never confirmed is not success");
+	t.is(result.error?.code, "PAGE_REJECTED");
+	t.deepEqual(kept(call), [doc[1]!.data], "the far end kept page 2 only");
 });
 
 test.serial("RTP on page 1: confirmed, retrain before page 2", async (t) => {
