@@ -298,6 +298,7 @@ export class Class1Modem implements Class1Link {
 		const lineMs = trainingMs(mod) + (sent * 8000) / m.bitRate;
 		const remaining = Math.max(0, start + lineMs - this.clock.now());
 		const timeoutMs = Math.ceil(remaining * 1.1 + k.dataOkMarginMs);
+		this.tracer.trace("at", "tx", `<${sent} data bytes${aborted ? ", aborted" : ""}> <DLE><ETX>`);
 		this.tracer.trace("timer", "-", `waiting OK after ${sent} data bytes: ${timeoutMs} ms`);
 		this.txOpen = false;
 		const fin = await this.channel.sendAndWait(DLE_ETX, { timeoutMs: aborted ? Math.min(timeoutMs, 10000) : timeoutMs });
