@@ -1,6 +1,7 @@
 /**
  * Class1Session: the FaxModem (modem/FaxModem.ts, the seam the job layer sees) implemented by the T.30
  * transmitter in transmit.ts over a Class1Link (architecture.md "Session seam"). One call at a time.
+ * Consults and updates the per-destination memory (destinations.ts: V.17 trouble, class1.md §2.4).
  * Layer: t30.
  */
 import { SystemClock, type Clock } from "../core/Clock.js";
@@ -10,6 +11,7 @@ import type { FaxModem, SendRequest, SendResult } from "../modem/FaxModem.js";
 import type { Class1Link } from "./Class1Link.js";
 import { T30Context } from "./context.js";
 import { defaultRtnResends, type RtnPolicy } from "./decisions.js";
+import { destinationKey, MemoryDestinationStore, type DestinationStore, type DestinationTraits } from "./destinations.js";
 import type { RowEncoderFactory } from "./pageData.js";
 import { t4EncoderFactory } from "./t4Encoder.js";
 import { resolveTimers, type T30Timers } from "./timers.js";
@@ -44,6 +46,8 @@ export interface Class1SessionOptions {
 	blockList?: readonly string[];
 	/** page encoder (default src/t4 T4Encoder) */
 	encoderFactory?: RowEncoderFactory;
+	/** what earlier calls taught about each destination (default: a MemoryDestinationStore per session) */
+	destinations?: DestinationStore;
 }
 
 /** The link itself or a function that opens it for a call. */
@@ -51,6 +55,8 @@ export type Class1LinkSource = Class1Link | (() => Class1Link | Promise<Class1Li
 
 export class Class1Session implements FaxModem {
 	readonly id: string;
+	/** the per-destination memory this session reads and writes */
+	readonly destinations: DestinationStore;
 	private busy = false;
 	private closed = false;
 
@@ -60,6 +66,7 @@ export class Class1Session implements FaxModem {
 		private readonly onClose?: () => Promise<void>,
 	) {
 		this.id = opts.id ?? "class1";
+		this.destinations = opts.destinations ?? new MemoryDestinationStore();
 	}
 
 	async send(req: SendRequest): Promise<SendResult> {
@@ -90,7 +97,17 @@ export class Class1Session implements FaxModem {
 		const ctx = new T30Context(link, clock, tracer, signal, resolveTimers(o.timers), req.onEvent ?? (() => {}));
 		const policy = o.rtnPolicy ?? "retransmit-ignore";
 		const tsid = req.tsid ?? o.tsid;
-		const local = { transmitRates: link.transmitRates, allowMr: o.allowMr ?? true, ...(o.maxRate ? { maxRate: o.maxRate } : {}), ...(o.minRate ? { minRate: o.minRate } : {}) };
+		const key = destinationKey(req.number);
+		const known = key === undefined ? undefined : await this.recall(key, tracer);
+		if (known?.v17Trouble) tracer.trace("info", "-", `destination ${key} has V.17 trouble (${known.v17TroubleReason ?? "remembered"}): V.17 left out`);
+		const local = {
+			transmitRates: link.transmitRates,
+			allowMr: o.allowMr ?? true,
+			...(o.maxRate ? { maxRate: o.maxRate } : {}),
+			...(o.minRate ? { minRate: o.minRate } : {}),
+			...(known?.v17Trouble ? { avoidV17: true } : {}),
+		};
+		let v17Trouble: string | undefined;
 		const result = await transmit(ctx, { document: req.document, number: req.number }, {
 			...(tsid ? { tsid } : {}),
 			rtnPolicy: policy,
@@ -98,9 +115,33 @@ export class Class1Session implements FaxModem {
 			local,
 			blockList: o.blockList ?? [],
 			encoderFactory: o.encoderFactory ?? t4EncoderFactory,
+			onV17Trouble: (reason) => (v17Trouble = reason),
 		});
+		if (key !== undefined && v17Trouble !== undefined) {
+			await this.remember(key, { ...known, v17Trouble: true, v17TroubleReason: v17Trouble, v17TroubleSince: Date.now() }, tracer);
+		}
 		if (o.afterCall) await o.afterCall(result, perCall ?? tracer);
 		return result;
+	}
+
+	/** The store's traits for `key`; a failing store is traced and treated as empty. */
+	private async recall(key: string, tracer: Tracer): Promise<DestinationTraits | undefined> {
+		try {
+			return await this.destinations.get(key);
+		} catch (e) {
+			tracer.trace("error", "-", `destination store get failed: ${e instanceof Error ? e.message : String(e)}`);
+			return undefined;
+		}
+	}
+
+	/** Write `traits` for `key`; a failing store is traced, never fails the call. */
+	private async remember(key: string, traits: DestinationTraits, tracer: Tracer): Promise<void> {
+		try {
+			await this.destinations.set(key, traits);
+			tracer.trace("info", "-", `destination ${key} remembered: V.17 trouble (${traits.v17TroubleReason})`);
+		} catch (e) {
+			tracer.trace("error", "-", `destination store set failed: ${e instanceof Error ? e.message : String(e)}`);
+		}
 	}
 
 	async close(): Promise<void> {

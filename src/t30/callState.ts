@@ -4,6 +4,7 @@
  */
 import { FaxError, type FaxErrorCode } from "../core/FaxError.js";
 import type { RtnPolicy } from "./decisions.js";
+import type { V17Tally } from "./destinations.js";
 import type { DisFields, Rate } from "./dis.js";
 import type { RowEncoderFactory } from "./pageData.js";
 import type { LocalCaps, SessionParams } from "./params.js";
@@ -18,6 +19,8 @@ export interface TransmitOptions {
 	/** numbers never dialled */
 	blockList?: readonly string[];
 	encoderFactory: RowEncoderFactory;
+	/** told when this call shows the destination has V.17 trouble (destinations.ts), with the reason */
+	onV17Trouble?: (reason: string) => void;
 }
 
 export interface CallState {
@@ -32,6 +35,8 @@ export interface CallState {
 	ladder: Rate[];
 	rateIdx: number;
 	disAfterDcs: number;
+	/** V.17 trainings so far (destinations.ts noteV17Training) */
+	v17: V17Tally;
 	params?: SessionParams;
 	lastNegotiated: string;
 	pagesConfirmed: number;

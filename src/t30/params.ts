@@ -32,12 +32,15 @@ export interface LocalCaps {
 	minRate?: number;
 	/** use T.4 2-D (MR) when the far end offers it (default true) */
 	allowMr?: boolean;
+	/** leave V.17 out when another modulation is common (destination with V.17 trouble, destinations.ts) */
+	avoidV17?: boolean;
 }
 
 /**
  * The rates to try, fastest first: DIS ∩ modem ∩ [minRate, maxRate]. V.17 9600/7200 are dropped when V.29
  * offers the same speed ("some receivers give up after three failed TCFs", HylaFAX), so after V.17 12000
- * the ladder goes V.29 9600 -> 7200 -> V.27ter 4800 -> 2400 and never climbs back to V.17.
+ * the ladder goes V.29 9600 -> 7200 -> V.27ter 4800 -> 2400 and never climbs back to V.17. With
+ * `avoidV17`, V.17 is left out altogether unless nothing else is common (class1.md §2.4).
  */
 export function rateLadder(dis: Pick<DisFields, "modemCode">, local: LocalCaps): Rate[] {
 	const max = local.maxRate ?? 14400;
@@ -45,6 +48,8 @@ export function rateLadder(dis: Pick<DisFields, "modemCode">, local: LocalCaps):
 	const usable = disRates(dis.modemCode).filter(
 		(r) => r.bitRate <= max && r.bitRate >= min && local.transmitRates.includes(r.longTrain) && local.transmitRates.includes(r.shortTrain),
 	);
+	const others = usable.filter((r) => r.modulation !== "V.17");
+	if (local.avoidV17 && others.length > 0) return others;
 	return usable.filter((r) => !(r.modulation === "V.17" && r.bitRate <= 9600 && usable.some((o) => o.modulation === "V.29" && o.bitRate === r.bitRate)));
 }
 

@@ -8,7 +8,8 @@ import { FaxError } from "../core/FaxError.js";
 import { hex, parseFrame } from "../hdlc/frame.js";
 import { fatal, type CallState, type TransmitOptions } from "./callState.js";
 import { describeFrame, type T30Context } from "./context.js";
-import { afterTraining, checkDis } from "./decisions.js";
+import { afterTraining, checkDis, type Reply, type TrainingDecision } from "./decisions.js";
+import { noteV17Training } from "./destinations.js";
 import { buildDis, decodeId, describeDis, encodeId, parseDis, type DisFields } from "./dis.js";
 import { Fcf, fcfName } from "./fcf.js";
 import { dcsFields, negotiated, nextSlower, pageFormat, rateLadder, sessionParams, type LocalCaps } from "./params.js";
@@ -112,6 +113,11 @@ export async function train(ctx: T30Context, st: CallState, page: FaxPage, o: Tr
 		const reply = await ctx.receive(ctx.timers.T4, "T4");
 		if (reply.kind === "frames") for (const f of reply.frames) if (fcfName(f.fcf) === "CSI") noteCsid(ctx, st, decodeId(f.fif));
 		const d = afterTraining(reply, noReplies, st.disAfterDcs);
+		const v17Trouble = noteV17Training(st.v17, rate, trainingOutcome(reply, d));
+		if (v17Trouble) {
+			ctx.tracer.trace("info", "-", `destination has V.17 trouble: ${v17Trouble}`);
+			o.onV17Trouble?.(v17Trouble);
+		}
 		switch (d.kind) {
 			case "trained":
 				ctx.emit({ type: "training", bitRate: rate.bitRate, result: "CFR" });
@@ -138,10 +144,17 @@ export async function train(ctx: T30Context, st: CallState, page: FaxPage, o: Tr
 				noReplies++;
 				break;
 			case "fail":
-				throw fatal(d.code, d.reason, { bitRate: rate.bitRate });
+				throw fatal(d.code, d.reason, { bitRate: rate.bitRate, ...(v17Trouble ? { v17Trouble } : {}) });
 		}
 	}
 	throw fatal("PROTOCOL_ERROR", "training did not settle");
+}
+
+/** The far end's answer to DCS + TCF as the V.17 trouble rule sees it. */
+function trainingOutcome(reply: Reply, d: TrainingDecision): "CFR" | "FTT" | "DCN" | "other" {
+	if (d.kind === "trained") return "CFR";
+	if (d.kind === "fallback") return "FTT";
+	return reply.kind === "frames" && fcfName(reply.final.fcf) === "DCN" ? "DCN" : "other";
 }
 
 

@@ -41,6 +41,7 @@ export async function transmit(ctx: T30Context, req: TransmitRequest, o: Transmi
 		ladder: [],
 		rateIdx: 0,
 		disAfterDcs: 0,
+		v17: { tcfs: 0, ftts: 0 },
 		lastNegotiated: "",
 		pagesConfirmed: 0,
 		pagesSent: new Set(),
