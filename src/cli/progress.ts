@@ -1,6 +1,6 @@
 /**
  * Per-page progress for `faxline send` and the demo: a redrawn bar on a terminal, plain lines otherwise
- * (logs, pipes, CI). Fed by the engine's SendEvents (src/modem/FaxModem.ts). Layer: cli.
+ * (logs, pipes, CI: one line when a page starts and one when the far end answered it). Fed by the engine's SendEvents (src/modem/FaxModem.ts). Layer: cli.
  */
 import type { SendEvent } from "../modem/FaxModem.js";
 import type { CliIO } from "./io.js";
@@ -34,6 +34,7 @@ export class SendProgress {
 				this.pages = e.pages;
 				this.page = e.page;
 				this.status = "sending";
+				if (!this.io.isTTY) return this.line(`page ${e.page}/${e.pages}: sending`);
 				return this.draw();
 			case "pageEnd": {
 				if (e.confirmed) this.confirmed++;

@@ -5,6 +5,7 @@
  * page was confirmed (MCF/RTP/PIP); 3 when the call ended but pages were not confirmed; 1 on failure.
  * Layer: cli.
  */
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { SystemClock } from "../../core/Clock.js";
 import { FaxError } from "../../core/FaxError.js";
@@ -46,9 +47,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	const baud = v.baud === undefined ? undefined : Number(v.baud);
 	if (baud !== undefined && !(Number.isInteger(baud) && baud > 0)) throw new FaxError("USAGE", `--baud must be a positive integer`);
 	const maxRate = v["max-rate"] === undefined ? undefined : Number(v["max-rate"]);
+	if (maxRate !== undefined && !(Number.isInteger(maxRate) && maxRate >= 2400 && maxRate <= 14400)) throw new FaxError("USAGE", `--max-rate must be a bit rate from 2400 to 14400`);
 
 	const doc = await openDocuments(files);
 	const clock = new SystemClock();
+	if (v.trace) writeFileSync(v.trace, ""); // one trace per call: a rerun replaces the old one (JsonlTracer appends)
 	const tracer = v.trace ? new JsonlTracer(v.trace, clock) : undefined;
 	const progress = new SendProgress(io, v.json === true || v.quiet === true);
 	let currentPage = 0;
