@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { mkdir } from "node:fs/promises";
 import { yResOf, type Bitmap, type FaxResolution } from "../src/core/bitmap.js";
 import { buildFrame } from "../src/hdlc/frame.js";
-import { Fcf, fcfName, type FcfName } from "../src/t30/fcf.js";
+import { Fcf, fcfName, hasXBit, type FcfName } from "../src/t30/fcf.js";
 import { buildDis, dcsMinScanMs, dcsRate, dcsResolution, dcsWidth, decodeId, disMinScanMs, disRates, disResolutions, disWidths, emptyDis, encodeId, parseDis, type DisFields } from "../src/t30/dis.js";
 import { decodeToBitmap } from "../src/t4/index.js";
 import { ClassFWriter } from "../src/tiff/ClassFWriter.js";
@@ -56,8 +56,25 @@ export interface FarEndOptions {
 	disMaxSends?: number;
 	/** RTN when more than this fraction of rows is bad; default 0.1 */
 	maxBadLineFraction?: number;
+	/**
+	 * When the TCF must begin after the DCS's carrier drops, line ms (T.30 §5.3.2.4: 75 ± 20 ms; a TCF
+	 * outside the window is answered FTT, as a receiver that missed the training would). Default
+	 * {min: 0, max: 6000} (only T2 enforced); the gap is always recorded.
+	 */
+	tcfGapMs?: { min: number; max: number };
+	/** RTN a page whose rows are shorter than the scan-line time (a receiver that cannot keep up); default true */
+	strictScanTime?: boolean;
 	/** directory for one TIFF Class F per call with the pages kept (none when unset) */
 	outDir?: string;
+}
+
+/** What the DCE measured about a high-speed transmission from the caller. */
+export interface HostDataInfo {
+	durationMs: number;
+	underrunMs: number;
+	lostBytes: number;
+	/** silence on the line before it began, ms (undefined when nothing was on the line before) */
+	gapMs?: number;
 }
 
 interface Decoded {
@@ -180,6 +197,9 @@ export class FarEndFax {
 		for (const f of frames) {
 			const name = fcfName(f[2] ?? 0);
 			const fif = f.subarray(3);
+			if (f[0] !== 0xff || (f[1] !== 0x03 && f[1] !== 0x13)) this.call.notes.push(`frame ${name ?? "?"} with address/control ${f[0]?.toString(16)} ${f[1]?.toString(16)}`);
+			// T.30 §5.3.6.1: the station that received the DIS sets the X bit on every frame it sends
+			if (hasXBit(f[2] ?? 0) && ((f[2] ?? 0) & 1) === 0) this.call.notes.push(`${name} from the caller without the X bit`);
 			switch (name) {
 				case "TSI":
 					this.call.tsi = decodeId(fif);
@@ -260,14 +280,15 @@ export class FarEndFax {
 	// ------------------------------------------------------------------ high-speed data from the caller
 
 	/** High-speed data heard (after the carrier dropped). */
-	hostData(code: number, data: Uint8Array, info: { durationMs: number; underrunMs: number; lostBytes: number }): void {
+	hostData(code: number, data: Uint8Array, info: HostDataInfo): void {
 		const dcs = this.dcs;
-		if (this.state === "awaitTcf" && dcs) return this.onTcf(dcs, code, data, info.lostBytes);
+		if (this.state === "awaitTcf" && dcs) return this.onTcf(dcs, code, data, info);
 		if (dcs && (this.state === "awaitPage" || (this.state === "awaitDcs" && this.lastResponse !== undefined))) return this.onPage(dcs, code, data, info);
 		this.call.notes.push(`high-speed data (+FTM=${code}, ${data.length} bytes) in state ${this.state} ignored`);
 	}
 
-	private onTcf(dcs: DcsRecord, code: number, data: Uint8Array, lostBytes: number): void {
+	private onTcf(dcs: DcsRecord, code: number, data: Uint8Array, info: HostDataInfo): void {
+		const lostBytes = info.lostBytes;
 		const j = judgeTcf(data, dcs.bitRate);
 		const rec = {
 			at: this.line.now(),
@@ -292,7 +313,11 @@ export class FarEndFax {
 			return this.disconnect();
 		}
 		const ftt = this.faults.has("fttAbove", n, (f) => dcs.bitRate > f.bitRate);
-		if (ftt || code !== dcs.tcfCode || !j.ok) {
+		const win = this.o.tcfGapMs ?? { min: 0, max: 6000 };
+		const gapBad = info.gapMs !== undefined && (info.gapMs < win.min || info.gapMs > win.max);
+		if (gapBad) this.call.notes.push(`TCF began ${info.gapMs!.toFixed(0)} ms after the DCS (window ${win.min}-${win.max} ms): training missed`);
+		if (code !== dcs.tcfCode) this.call.notes.push(`TCF sent with +FTM=${code}; the DCS asks for ${dcs.tcfCode} (long train)`);
+		if (ftt || gapBad || code !== dcs.tcfCode || !j.ok) {
 			rec.verdict = "FTT";
 			this.state = "awaitDcs";
 			this.dcs = undefined;
@@ -304,7 +329,7 @@ export class FarEndFax {
 		this.send([frame("CFR")]);
 	}
 
-	private onPage(dcs: DcsRecord, code: number, data: Uint8Array, info: { durationMs: number; underrunMs: number; lostBytes: number }): void {
+	private onPage(dcs: DcsRecord, code: number, data: Uint8Array, info: HostDataInfo): void {
 		// the caller's page number: a resend of the page we last rejected (RTN/PIN) carries the same
 		// pixels; anything else means the caller gave up on that page and moved on
 		const decoded = this.decodePage(dcs, code, data);
@@ -376,6 +401,7 @@ export class FarEndFax {
 
 	private quality(p: PageRecord | undefined): "MCF" | "RTN" {
 		if (!p || !p.bitmap || p.rows === 0 || p.decodeError) return "RTN";
+		if (p.shortRows > 0 && (this.o.strictScanTime ?? true)) return "RTN";
 		return p.badLines / p.rows > (this.o.maxBadLineFraction ?? 0.1) ? "RTN" : "MCF";
 	}
 

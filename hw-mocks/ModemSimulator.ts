@@ -106,7 +106,7 @@ export class ModemSimulator extends EventEmitter {
 	private hostLastEnd: { end: number; what: string } | undefined;
 	private rx: RxState | undefined;
 	private tx: { frames: Uint8Array[]; cursor: number; cur: number[]; dle: boolean } | undefined;
-	private data: { code: number; chunks: Uint8Array[]; bytes: number; cur: number[]; dle: boolean; readyAt: number; cursor: number; underrunMs: number; lostBytes: number; page?: number; vanishAfter?: number } | undefined;
+	private data: { code: number; gapMs?: number; chunks: Uint8Array[]; bytes: number; cur: number[]; dle: boolean; readyAt: number; cursor: number; underrunMs: number; lostBytes: number; page?: number; vanishAfter?: number } | undefined;
 	private timers = new Set<LineTimer>();
 	private commandSeq = 0;
 	private readonly onData = (b: Buffer) => this.input(b);
@@ -543,9 +543,9 @@ export class ModemSimulator extends EventEmitter {
 	}
 
 	/** Record the gap before a host transmission and tell the far end a carrier started. */
-	private hostCarrierOn(start: "v21" | number): void {
+	private hostCarrierOn(start: "v21" | number): number | undefined {
 		const call = this.call;
-		if (!call) return;
+		if (!call) return undefined;
 		const now = this.clock.now();
 		const last = this.lastLineActivity(now);
 		if (last) call.gaps.push({ at: now, ms: now - last.end, start, after: { who: last.who, what: last.what } });
@@ -554,6 +554,7 @@ export class ModemSimulator extends EventEmitter {
 			call.notes.push(`host started transmitting at ${now.toFixed(0)} ms while the far end was transmitting`);
 		}
 		this.farEnd?.hostCarrierOn();
+		return last ? now - last.end : undefined;
 	}
 
 	// ------------------------------------------------------------------ +FRH / after ATD
@@ -716,7 +717,7 @@ export class ModemSimulator extends EventEmitter {
 		const call = this.call;
 		if (!call) return "error";
 		const m = MODULATIONS.get(code)!;
-		this.hostCarrierOn(code);
+		const gapMs = this.hostCarrierOn(code);
 		const now = this.clock.now();
 		const trainedAt = now + m.trainingMs;
 		const early = this.faults.take("connectEarly", call.index);
@@ -724,6 +725,7 @@ export class ModemSimulator extends EventEmitter {
 		const vanish = page !== undefined ? this.faults.take("vanish", call.index, (f) => f.page === page) : undefined;
 		this.data = {
 			code,
+			...(gapMs !== undefined ? { gapMs } : {}),
 			chunks: [],
 			bytes: 0,
 			cur: [],
@@ -813,7 +815,7 @@ export class ModemSimulator extends EventEmitter {
 				all.set(c, o);
 				o += c.length;
 			}
-			this.farEnd?.hostData(d.code, all, { durationMs: dataMs(d.bytes, m.bitRate), underrunMs: d.underrunMs, lostBytes: d.lostBytes });
+			this.farEnd?.hostData(d.code, all, { durationMs: dataMs(d.bytes, m.bitRate), underrunMs: d.underrunMs, lostBytes: d.lostBytes, ...(d.gapMs !== undefined ? { gapMs: d.gapMs } : {}) });
 			this.release();
 		});
 	}

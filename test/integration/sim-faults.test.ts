@@ -229,3 +229,70 @@ test.serial("vanish mid-page: the port disappears under the serialport client", 
 	t.is(sim.calls[0]!.end, "portClosed");
 	t.is(sim.mode, "dead");
 });
+
+test.serial("the far end's TCF window: a TCF sent without +FTS after the DCS is missed (FTT); with +FTS=7 it trains", async (t) => {
+	const { client: c, sim } = await simRig(t, { farEnd: { tcfGapMs: { min: 55, max: 95 } } });
+	const { sendFrames, hostFrame, tsiFrame, dcsFor, sendData, answer } = await import("./sim-harness.js");
+	t.is((await dialToDis(c)).code, "CONNECT");
+	await c.final("AT+FRS=7");
+	await sendFrames(c, [tsiFrame("x"), hostFrame("DCS", dcsFor(V17_14400))]);
+	await sendData(c, 145, new Uint8Array(2700)); // no AT+FTS=7
+	t.deepEqual((await answer(c)).names, ["FTT"]);
+	t.deepEqual((await train(c, V17_14400)).names, ["CFR"]);
+	await disconnect(c);
+	const call = await sim.waitForCallEnd(1, 2000);
+	const gaps = call.gaps.filter((g) => g.start === 145).map((g) => g.ms);
+	t.true(gaps[0]! < 55, `no +FTS: ${gaps[0]} ms`);
+	t.true(gaps[1]! >= 70 && gaps[1]! <= 95, `+FTS=7: ${gaps[1]} ms`);
+	t.regex(call.notes.join("\n"), /TCF began \d+ ms after the DCS/);
+});
+
+test.serial("scan-line time: rows shorter than the DCS's 20 ms get RTN; filled rows get MCF", async (t) => {
+	const { client: c, sim } = await simRig(t, { farEnd: { minScanCode: 0 } }); // DIS: 20 ms at every resolution
+	const { sendFrames, hostFrame, tsiFrame, sendData, answer } = await import("./sim-harness.js");
+	const { emptyDis, buildDis, dcsMinScanCode } = await import("../../src/t30/dis.js");
+	const { encodeBitmap, minBitsPerRow } = await import("../../src/t4/index.js");
+	t.is((await dialToDis(c)).code, "CONNECT");
+	const d = emptyDis();
+	d.t4Receiver = true;
+	d.modemCode = V17_14400.dcsCode;
+	d.minScanCode = dcsMinScanCode(20);
+	await c.final("AT+FRS=7");
+	await sendFrames(c, [tsiFrame("x"), hostFrame("DCS", buildDis(d))]);
+	await c.final("AT+FTS=7");
+	await sendData(c, 145, new Uint8Array(2700));
+	t.deepEqual((await answer(c)).names, ["CFR"]);
+	const bm = await page();
+	for (const minBits of [0, minBitsPerRow(14400, 20)]) {
+		const coded = encodeBitmap(bm, { coding: "mh", rtc: true, bitOrder: "lsb", ...(minBits ? { minBitsPerRow: minBits } : {}) });
+		await c.final("AT+FRS=7");
+		await sendData(c, 146, coded);
+		t.deepEqual((await postPage(c, minBits ? "EOP" : "MPS")).names, [minBits ? "MCF" : "RTN"]);
+		if (!minBits) {
+			await c.final("AT+FRS=7");
+			await sendFrames(c, [tsiFrame("x"), hostFrame("DCS", buildDis(d))]);
+			await c.final("AT+FTS=7");
+			await sendData(c, 145, new Uint8Array(2700));
+			t.deepEqual((await answer(c)).names, ["CFR"]);
+		}
+	}
+	await disconnect(c);
+	const call = await sim.waitForCallEnd(1, 2000);
+	t.true(call.pages[0]!.shortRows > 0);
+	t.true(call.pages[0]!.minRowMs < 20);
+	t.is(call.pages[1]!.shortRows, 0);
+	t.true(call.pages[1]!.minRowMs >= 20);
+	t.deepEqual(call.pages.map((p) => [p.page, p.attempt]), [[1, 1], [1, 2]]);
+});
+
+test.serial("frames from the caller without the X bit are noted", async (t) => {
+	const { client: c, sim } = await simRig(t);
+	const { sendFrames, dcsFor } = await import("./sim-harness.js");
+	const { buildFrame } = await import("../../src/hdlc/frame.js");
+	t.is((await dialToDis(c)).code, "CONNECT");
+	await c.final("AT+FRS=7");
+	await sendFrames(c, [buildFrame(0x82, dcsFor(V17_14400), true)]); // DCS 0x82: X bit missing
+	await c.final("ATH0");
+	const call = await sim.waitForCallEnd(1, 2000);
+	t.deepEqual(call.notes, ["DCS from the caller without the X bit"]);
+});

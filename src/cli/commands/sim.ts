@@ -31,6 +31,7 @@ export interface SimCall {
 	dcs: { modulation: string; bitRate: number; resolution: string }[];
 	tcf: { verdict: string }[];
 	pages: { page: number; accepted: boolean; response?: string; badLines: number }[];
+	ppms: { name: string; page: number; response: string }[];
 	tiffPath?: string;
 	notes: string[];
 }
