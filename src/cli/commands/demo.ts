@@ -45,7 +45,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		const call = sim.nextCall();
 		io.out(`faxline demo: sending ${files.join(", ")}`);
 		const code = await send(["--device", link, "--to", v.to ?? "555 0100", "--tsid", "faxline demo", "--trace", trace, ...files], io);
-		const record = await Promise.race([call, new Promise<undefined>((r) => setTimeout(r, 5000, undefined))]);
+		// the far end writes its TIFF once the call is over; wait for that at most 5 s (and never longer:
+		// a pending timer would keep the process alive after the demo is done)
+		let timer: NodeJS.Timeout | undefined;
+		const record = await Promise.race([call, new Promise<undefined>((r) => (timer = setTimeout(r, 5000, undefined)))]).finally(() => clearTimeout(timer));
 		if (record) io.out(`far end: ${describeCall(record)}`);
 		if (record?.tiffPath) io.out(`received copy: ${record.tiffPath}`);
 		io.out(`protocol trace (JSONL): ${trace}`);
