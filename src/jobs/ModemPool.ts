@@ -86,8 +86,11 @@ export class ModemPool {
 		return s.modem;
 	}
 
-	release(s: ModemSlot): void {
-		if (s.state === "busy") s.state = "idle";
+	release(s: ModemSlot, recycle = false): void {
+		if (s.state === "busy") {
+			if (recycle) return this.recycle(s); // open() calls onChange when done
+			s.state = "idle";
+		}
 		this.opts.onChange();
 	}
 
@@ -101,6 +104,23 @@ export class ModemPool {
 		this.opts.onTrace?.(`modem ${s.deviceId} ${s.cfg.path} down: ${err.code}`);
 		if (m) void m.close().catch(() => undefined);
 		this.schedule(s);
+	}
+
+	/**
+	 * Close and reopen a modem at once (re-init, like HylaFAX's reset after a call): used after a call
+	 * that was aborted or failed at the AT level, so a half-finished command exchange cannot leak into
+	 * the next call. The slot is "opening" meanwhile.
+	 */
+	recycle(s: ModemSlot): void {
+		const m = s.modem;
+		s.modem = null;
+		s.state = "down";
+		s.retryAt = this.opts.clock.now();
+		this.opts.onTrace?.(`modem ${s.deviceId} ${s.cfg.path} re-initialised after the call`);
+		void (async () => {
+			if (m) await m.close().catch(() => undefined);
+			await this.open(s);
+		})();
 	}
 
 	private schedule(s: ModemSlot): void {

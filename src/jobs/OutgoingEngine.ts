@@ -343,7 +343,10 @@ export class OutgoingEngine {
 		} catch (e) {
 			this.trace(`finish ${a.jobId} failed: ${(e as Error).message}`);
 		}
-		this.pool.release(a.slot); // triggers a tick
+		// an aborted call, or one that failed in the AT exchange, may leave the modem mid-command: re-init it
+		const code = result?.error?.code ?? (isFaxError(thrown) ? thrown.code : undefined);
+		const recycle = a.dialed && (a.ctrl.signal.aborted || (code !== undefined && /^(AT_|MODEM_)/.test(code)));
+		this.pool.release(a.slot, recycle); // triggers a tick
 	}
 
 	/** Engine events -> job fields (§9.1); at most one Changed per event, one per page. */

@@ -185,3 +185,49 @@ test.serial("a modem that vanishes mid-page: the job is requeued (no retry count
 	t.true(r.exts.get(id!)!.includes(X.LINE_UNAVAILABLE), `went through LINE_UNAVAILABLE: ${r.exts.get(id!)!.map((c) => X[c]).join(",")}`);
 	t.true(r.server.engine!.pool.slots[0]!.state !== "busy");
 });
+
+test.serial("over the simulator: busy on the first two calls, retries up to RETRIES_EXCEEDED, restart, then delivered", async (t) => {
+	const r = await rig(t, [[{ kind: "busy", call: 1 }, { kind: "busy", call: 2 }]], { retries: 1, retryDelay: 0 });
+	const [id] = await submit(r, ["5550400"]);
+	const rec = () => r.server.store.getJob(id!)!;
+	await r.until(() => rec().status === S.RETRIES_EXCEEDED, "exhausted");
+	t.is(rec().retries, 1);
+	t.is(rec().extCode, X.BUSY);
+	t.is(r.sims[0]!.calls.length, 2);
+	await r.server.outgoingQueue.getJob(id!).restart();
+	await r.until(() => rec().removedAt !== null, "sent after restart");
+	t.is(rec().status, S.COMPLETED);
+	t.is(rec().retries, 0);
+	t.is(r.sims[0]!.calls.length, 3);
+});
+
+test.serial("over the simulator: cancel mid-page -> CANCELING -> CANCELED (CALL_ABORTED), no retry", async (t) => {
+	const r = await rig(t, [[]], { retries: 3 });
+	const [a] = await submit(r, ["5550501"]);
+	const rec = (id: string) => r.server.store.getJob(id)!;
+	await r.until(() => rec(a!).currentPage === 1 && rec(a!).status === S.INPROGRESS, "on page 1");
+	await r.server.outgoingQueue.getJob(a!).cancel();
+	t.is(rec(a!).status, S.CANCELING);
+	await r.until(() => rec(a!).removedAt !== null, "canceled and removed", 30_000);
+	t.is(rec(a!).status, S.CANCELED);
+	t.is(rec(a!).extCode, X.CALL_ABORTED);
+	t.is(rec(a!).retries, 0);
+	t.is(rec(a!).transmissionStart, null);
+	const calls = r.sims[0]!.calls as CallRecord[];
+	t.is(calls.length, 1);
+	t.false(calls[0]!.pages.length === 2 && calls[0]!.pages.every((p) => p.accepted), "the canceled call did not deliver the whole fax");
+});
+
+// Known defect outside src/jobs (reported): aborting Class1Modem.sendData mid-page does not close the data
+// block with <DLE><ETX> (outgoing-job.md §9.4), so the simulated DCE stays in +FTM data mode and never
+// answers AT again; the engine's re-init after an aborted call (ModemPool.recycle) cannot help. This
+// test fails today and is kept as `failing` so it turns red (to be flipped) once that is fixed.
+test.serial.failing("over the simulator: after a mid-page cancel the same modem sends the next job", async (t) => {
+	const r = await rig(t, [[]]);
+	const [a, b] = await submit(r, ["5550511", "5550512"]);
+	const rec = (id: string) => r.server.store.getJob(id)!;
+	await r.until(() => rec(a!).currentPage === 1 && rec(a!).status === S.INPROGRESS, "on page 1");
+	await r.server.outgoingQueue.getJob(a!).cancel();
+	await r.until(() => rec(b!).status === S.COMPLETED, "next job sent on the same modem", 10_000);
+	t.is((r.sims[0]!.calls as CallRecord[]).length, 2);
+});
