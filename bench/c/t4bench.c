@@ -1,7 +1,7 @@
 /*
  * libtiff reference benchmark for bench/codec.bench.ts: encodes and decodes the same bilevel pages
  * with libtiff's CCITT codecs (G3 1-D, G3 2-D, G4), in memory (TIFFClientOpen on a growable buffer),
- * one strip per page, and prints median process CPU times (CLOCK_PROCESS_CPUTIME_ID: robust on a shared,
+ * one strip per page, and prints median thread CPU times (CLOCK_THREAD_CPUTIME_ID: robust on a shared,
  * loaded machine) and coded sizes as one JSON line.
  *
  * usage: t4bench PAGES_FILE WIDTH HEIGHT NPAGES YRES SCHEME ROUNDS
@@ -56,7 +56,7 @@ static void mem_unmap(thandle_t h, tdata_t base, toff_t size) { (void)h; (void)b
 
 static double now(void) {
 	struct timespec t;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
 	return t.tv_sec + t.tv_nsec * 1e-9;
 }
 static int cmp(const void *a, const void *b) {

@@ -21,7 +21,15 @@ const S_SYNC = 4;
 const S_DONE = 5;
 
 const MAX_WIDTH = 65535;
-const EMPTY = new Uint8Array(0);
+/** Zero bytes after the data in every buffer the row decoders read (they refill without bounds checks). */
+const PAD = 16;
+const EMPTY = new Uint8Array(PAD);
+
+/** Whether the first n changes of a and b are equal (rows with the same changes are the same row). */
+function sameChanges(a: Int32Array, b: Int32Array, n: number): boolean {
+	for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+	return true;
+}
 
 /** Receives each decoded row; `row` is the decoder's own buffer, valid only during the call. */
 export type T4RowSink = (row: Uint8Array, bad: boolean) => void;
@@ -53,6 +61,8 @@ export class T4Decoder {
 	private eolCount = 0;
 	private afterEol = false;
 	private pendingN = 0;
+	private pendingSame = false;
+	private nRef = 0;
 	private ref: Int32Array;
 	private cur: Int32Array;
 	private readonly row: Uint8Array;
@@ -108,27 +118,26 @@ export class T4Decoder {
 		if (this.ended) throw new FaxError("T4_UNSUPPORTED", "T.4 decoder: push after end");
 		this.inputBytes += chunk.length;
 		if (this.state === S_DONE || chunk.length === 0) return;
-		const keep = this.bit >>> 3;
-		const left = this.dataEnd > keep ? this.dataEnd - keep : 0;
-		let data: Uint8Array;
-		if (left > 0) {
-			data = new Uint8Array(left + chunk.length);
-			data.set(this.buf.subarray(keep, this.dataEnd));
-			if (this.lsb) for (let i = 0; i < chunk.length; i++) data[left + i] = REVERSE[chunk[i]!]!;
-			else data.set(chunk, left);
-			this.bit -= keep * 8;
-		} else {
-			data = this.lsb ? chunk.map((b) => REVERSE[b]!) : chunk;
-			this.bit = Math.max(0, this.bit - this.dataEnd * 8);
-		}
+		// our own copy of the unconsumed tail plus the chunk, zero padded (the caller may reuse its chunk)
+		const keep = Math.min(this.bit >>> 3, this.dataEnd);
+		const left = this.dataEnd - keep;
+		const data = new Uint8Array(left + chunk.length + PAD);
+		data.set(this.buf.subarray(keep, this.dataEnd));
+		if (this.lsb) for (let i = 0; i < chunk.length; i++) data[left + i] = REVERSE[chunk[i]!]!;
+		else data.set(chunk, left);
+		this.bit -= keep * 8;
 		this.buf = data;
-		this.dataEnd = data.length;
+		this.dataEnd = left + chunk.length;
 		this.run(false, sink);
-		// keep only the unconsumed tail, as our own copy (the caller may reuse its chunk)
-		const k = this.bit >>> 3;
-		this.buf = Uint8Array.prototype.slice.call(this.buf, Math.min(k, this.dataEnd), this.dataEnd);
-		this.bit -= Math.min(k, this.dataEnd) * 8;
-		this.dataEnd = this.buf.length;
+		// keep only the unconsumed tail
+		const k = Math.min(this.bit >>> 3, this.dataEnd);
+		if (k > 0) {
+			const tail = new Uint8Array(this.dataEnd - k + PAD);
+			tail.set(this.buf.subarray(k, this.dataEnd));
+			this.buf = tail;
+			this.bit -= k * 8;
+			this.dataEnd -= k;
+		}
 	}
 
 	/** No-copy variant of end. Throws FaxError when the whole input produced no good row. */
@@ -151,7 +160,11 @@ export class T4Decoder {
 	/** Decode a whole buffer at once (no copy of `data` for MSB order). */
 	decodeAll(data: Uint8Array, sink: T4RowSink): T4DecodeStats {
 		this.inputBytes += data.length;
-		this.buf = this.lsb ? data.map((b) => REVERSE[b]!) : data;
+		// a private copy with zero padding: the row decoders read up to PAD bytes past the data unchecked
+		const buf = new Uint8Array(data.length + PAD);
+		if (this.lsb) for (let i = 0; i < data.length; i++) buf[i] = REVERSE[data[i]!]!;
+		else buf.set(data);
+		this.buf = buf;
 		this.dataEnd = data.length;
 		this.bit = 0;
 		return this.finishRows(sink);
@@ -161,11 +174,13 @@ export class T4Decoder {
 		return { rows: this.rowsOut, badLines: this.badLines, consecutiveBadLines: this.maxConsec, truncated: this.truncated, endMarker: this.endMarker };
 	}
 
-	private emitGood(n: number, sink: T4RowSink): void {
-		paintRow(this.cur, n, this.width, this.row, this.stride);
+	private emitGood(n: number, sink: T4RowSink, same: boolean): void {
+		// the row buffer still holds the previous row: repaint only when this row differs from it
+		if (!same && !(n === this.nRef && sameChanges(this.cur, this.ref, n))) paintRow(this.cur, n, this.width, this.row, this.stride);
 		const t = this.ref;
 		this.ref = this.cur;
 		this.cur = t;
+		this.nRef = n;
 		this.rowsOut++;
 		this.goodRows++;
 		this.consec = 0;
@@ -297,7 +312,7 @@ export class T4Decoder {
 					if (!found && !final) return;
 					if (this.state === S_TRAIL) {
 						if (this.sawOnes) this.emitBad(sink);
-						else this.emitGood(this.pendingN, sink);
+						else this.emitGood(this.pendingN, sink, this.pendingSame);
 					}
 					this.sawOnes = false;
 					if (!found) {
@@ -360,6 +375,7 @@ export class T4Decoder {
 					}
 					if (this.eolMode) {
 						this.pendingN = n;
+						this.pendingSame = twoD && r.same;
 						this.bit = q;
 						this.zeros = 0;
 						this.sawOnes = false;
@@ -367,7 +383,7 @@ export class T4Decoder {
 						break;
 					}
 					this.bit = this.byteAlign ? (q + 7) & ~7 : q;
-					this.emitGood(n, sink);
+					this.emitGood(n, sink, twoD && r.same);
 					if (this.isDone()) return;
 					break;
 				}

@@ -24,6 +24,8 @@ import {
 import type { T4EncodeOptions } from "./types.js";
 
 const MAX_WIDTH = 65535;
+/** Word views of row buffers are only byte-swapped correctly on little-endian machines. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Streaming encoder: `encodeRow` per row, `take()` the bytes completed so far, `finish()` the rest. */
 export class T4Encoder {
@@ -51,7 +53,11 @@ export class T4Encoder {
 	private ref: Int32Array;
 	private cur: Int32Array;
 	private nRef = 0;
+	private kCount = 0;
 	private finished = false;
+	private readonly bound: number;
+	private wordsOf: ArrayBufferLike | undefined;
+	private words: Int32Array | undefined;
 	/** Rows encoded so far. */
 	rows = 0;
 
@@ -71,7 +77,8 @@ export class T4Encoder {
 		this.rtc = !!o.rtc;
 		this.minBits = this.eol ? Math.max(0, Math.floor(o.minBitsPerRow ?? 0)) : 0;
 		this.lsb = o.bitOrder === "lsb";
-		this.out = new Uint8Array(Math.max(4096, this.rowBound() * 4));
+		this.bound = this.rowBound();
+		this.out = new Uint8Array(Math.max(4096, this.bound * 4));
 		this.ref = changesArray(this.width);
 		this.cur = changesArray(this.width);
 		this.nRef = 0;
@@ -127,7 +134,7 @@ export class T4Encoder {
 			if (r) this.put(0, 8 - r);
 		}
 		this.put(EOL_CODE, EOL_BITS);
-		this.lineStart = this.bitCount();
+		if (this.minBits > 0) this.lineStart = this.bitCount();
 		if (this.mode === 1) this.put(tag, 1);
 	}
 
@@ -137,10 +144,23 @@ export class T4Encoder {
 		if (row.length < (this.width + 7) >>> 3) {
 			throw new FaxError("T4_UNSUPPORTED", `T.4 encoder: row of ${row.length} bytes is shorter than width ${this.width}`);
 		}
-		this.ensure(this.rowBound());
+		this.ensure(this.bound);
 		const cur = this.cur;
-		const n = rowChanges(row, this.width, cur);
-		const twoD = this.mode === 2 || (this.mode === 1 && this.rows % this.k !== 0);
+		let n: number;
+		if (LITTLE_ENDIAN && (row.byteOffset & 3) === 0) {
+			// a word view of the caller's buffer (made once per buffer) lets white stretches be skipped fast
+			if (row.buffer !== this.wordsOf) {
+				this.wordsOf = row.buffer;
+				this.words = new Int32Array(row.buffer, 0, row.buffer.byteLength >>> 2);
+			}
+			n = rowChanges(row, this.width, cur, this.words, row.byteOffset >>> 2);
+		} else n = rowChanges(row, this.width, cur);
+		let twoD = this.mode === 2;
+		if (this.mode === 1) {
+			// every K-th row 1-D (T.4 §4.2.1.2)
+			twoD = this.kCount !== 0;
+			if (++this.kCount === this.k) this.kCount = 0;
+		}
 		if (this.eol && (this.rows > 0 || this.leadingEol)) {
 			if (this.rows > 0) this.padLine();
 			this.writeEol(twoD ? 0 : 1);

@@ -21,6 +21,8 @@ export class BitReader {
 	pos = 0;
 	acc = 0;
 	nb = 0;
+	/** Set by decode2D: the row was all V0 codes, i.e. identical to its reference row. */
+	same = false;
 
 	/** Position the reader at absolute bit `bit` of `data` (bytes 0..end-1 are real). */
 	load(data: Uint8Array, end: number, bit: number): void {
@@ -44,7 +46,6 @@ const MAKEUP_MIN = 64 << 4;
 /** Decode one 1-D row into `out`; returns the number of changes (sentinels appended) or an ERR_*. */
 export function decode1D(r: BitReader, width: number, out: Int32Array): number {
 	const data = r.data;
-	const end = r.end;
 	let pos = r.pos;
 	let acc = r.acc;
 	let nb = r.nb;
@@ -57,7 +58,7 @@ export function decode1D(r: BitReader, width: number, out: Int32Array): number {
 		// white run: make-up codes, then a terminating code
 		do {
 			if (nb < 16) {
-				acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
+				acc = (acc << 16) | (data[pos]! << 8) | data[pos + 1]!;
 				pos += 2;
 				nb += 16;
 			}
@@ -78,7 +79,7 @@ export function decode1D(r: BitReader, width: number, out: Int32Array): number {
 		// black run
 		do {
 			if (nb < 16) {
-				acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
+				acc = (acc << 16) | (data[pos]! << 8) | data[pos + 1]!;
 				pos += 2;
 				nb += 16;
 			}
@@ -124,7 +125,6 @@ const MODES = MODE_LOOKUP.map((e) => {
 /** Decode one 2-D row against reference changes `ref` into `out`; returns the change count or an ERR_*. */
 export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int32Array): number {
 	const data = r.data;
-	const end = r.end;
 	let pos = r.pos;
 	let acc = r.acc;
 	let nb = r.nb;
@@ -134,9 +134,10 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 	let j = 0;
 	let budget = width + 32; // horizontal modes (the only ones that can make no progress)
 	let res = 0;
+	let same = true;
 	outer: for (;;) {
 		if (nb < 16) {
-			acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
+			acc = (acc << 16) | (data[pos]! << 8) | data[pos + 1]!;
 			pos += 2;
 			nb += 16;
 		}
@@ -158,6 +159,7 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 			continue;
 		}
 		const e = MODES[(acc >>> (nb - 7)) & 0x7f]!;
+		same = false;
 		if (e & 0x80) {
 			// V(d), d = -3..3 except 0
 			nb -= e & 15;
@@ -209,7 +211,7 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 		let t = 0;
 		do {
 			if (nb < 16) {
-				acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
+				acc = (acc << 16) | (data[pos]! << 8) | data[pos + 1]!;
 				pos += 2;
 				nb += 16;
 			}
@@ -224,7 +226,7 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 		const x1 = x;
 		do {
 			if (nb < 16) {
-				acc = (acc << 16) | ((pos < end ? data[pos]! : 0) << 8) | (pos + 1 < end ? data[pos + 1]! : 0);
+				acc = (acc << 16) | (data[pos]! << 8) | data[pos + 1]!;
 				pos += 2;
 				nb += 16;
 			}
@@ -265,6 +267,7 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 	r.pos = pos;
 	r.acc = acc;
 	r.nb = nb;
+	r.same = same;
 	if (res >= 0) for (let k = 0; k < SENTINELS; k++) out[n + k] = width;
 	return res;
 }
