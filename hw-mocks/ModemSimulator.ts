@@ -2,55 +2,37 @@
  * ModemSimulator: a T.31 Class 1 fax DCE (modelled on SpanDSP t31.c and the behaviour recorded in
  * class1.md "SpanDSP 0.0.6 as a peer") with a simulated far-end fax machine (FarEndFax.ts) behind it.
  * It attaches to any byte duplex: the master of a pty (ptyPair.ts), so a driver runs through the real
- * serialport binding, or an in-memory pipe (MemoryDuplex.ts).
+ * serialport binding, or an in-memory pipe (MemoryDuplex.ts). The AT half is AtDce.ts.
  *
- * - AT interpreter (V.250 line syntax, handler table in atCommands.ts), echo, verbose/numeric codes.
  * - T.31 §8.3: +FTH=3 (frames DLE-stuffed, no FCS; control 0x03 -> CONNECT for the next frame, 0x13 ->
  *   OK after the frame's line time), +FRH=3 (CONNECT, frame + 2 FCS octets + DLE ETX, OK/ERROR), frames
  *   after ATD without +FRH, +FTM (CONNECT after training, OK after the data's line time at the rate),
  *   +FRM, +FTS, +FRS; any byte but DC1/DC3 aborts a pending +FRH/+FRM (-> OK).
- * - Line time (lineTime.ts) with a time scale; every line and byte is kept in `transcript`; per call
- *   records (records.ts) hold the turnaround gaps seen on the line.
+ * - Line time (lineTime.ts) with a time scale; per call records (records.ts) hold the turnaround gaps
+ *   seen on the line (FarLine.ts) and what the far end made of everything.
  *
  * Layer: hw-mocks (test side; imports pure modules of src only).
  */
-import { EventEmitter } from "node:events";
 import { appendFcs } from "../src/hdlc/fcs.js";
 import { fcfLabel } from "../src/t30/fcf.js";
-import { findHandler, defaultHandlers, parseCommandLine, type AtCommand, type AtHandler, type HandlerResult } from "./atCommands.js";
-import { FaultSet, type Fault, type FarFrameName } from "./faults.js";
+import type { HandlerResult } from "./atCommands.js";
+import { AtDce, type AtDceOptions } from "./AtDce.js";
+import { parseDialString } from "./dialString.js";
+import { DLE, DleDecoder, ETX, dleStuff } from "./dle.js";
 import { FarEndFax, type FarEndOptions, type FarEndPort } from "./FarEndFax.js";
-import { DEFAULT_RATE_LIST, LineClock, MODULATIONS, V21_CLOSING_FLAG_MS, V21_PREAMBLE_MS, dataMs, v21FrameMs, type LineTimer } from "./lineTime.js";
+import { FarLine } from "./FarLine.js";
+import type { FarFrameName } from "./faults.js";
+import { HighSpeedTx } from "./HighSpeedTx.js";
+import { MODULATIONS, V21_CLOSING_FLAG_MS, V21_PREAMBLE_MS, v21FrameMs, type LineTimer } from "./lineTime.js";
 import type { ByteDuplex } from "./MemoryDuplex.js";
-import type { CallEnd, CallRecord, DialRecord, TranscriptEntry } from "./records.js";
+import type { CallEnd, CallRecord } from "./records.js";
 
-const DLE = 0x10;
-const ETX = 0x03;
-const SUB = 0x1a;
-const DC1 = 0x11;
-const DC3 = 0x13;
+export type { ModemIdentity } from "./AtDce.js";
+export { parseDialString } from "./dialString.js";
+export { dleStuff } from "./dle.js";
 
-/** Identity the modem reports (ATI n, +FMI?, +FMM?, +FMR?), so driver profile matching can be tested. */
-export interface ModemIdentity {
-	manufacturer: string;
-	model: string;
-	revision: string;
-	/** ATI<n> replies (lines separated by \n) */
-	ati: Record<number, string>;
-}
-
-export interface ModemSimulatorOptions {
-	/** real seconds per line second; default 1 (real time). 0.02 runs 50x faster. */
-	timeScale?: number;
-	identity?: Partial<ModemIdentity>;
-	/** AT+FTM=? / AT+FRM=? reply; default "24,48,72,73,74,96,97,98,121,122,145,146" */
-	rates?: string;
-	/** AT+FCLASS=? classes; default ["0","1","1.0"] */
-	classes?: string[];
-	faults?: readonly Fault[];
+export interface ModemSimulatorOptions extends AtDceOptions {
 	farEnd?: FarEndOptions;
-	/** extra or replacement AT handlers */
-	handlers?: Record<string, AtHandler>;
 	/** line ms from the far end's first flags to CONNECT; default 60 */
 	flagDetectMs?: number;
 }
@@ -63,87 +45,28 @@ interface RxState {
 	issuedAt: number;
 }
 
-/** A V.21 transmission of the far end as it sits on the line. */
-interface FarTx {
-	startAt: number;
-	endAt: number;
-	frames: { bytes: Uint8Array; name: string; endAt: number; badFcs: boolean; delivered: boolean }[];
-	hangupAfter: boolean;
-}
-
 /** line ms between the end of the far end's DCN and the DCE noticing the line is gone */
 const FAR_HANGUP_MS = 500;
 
-const NUMERIC: Record<string, string> = { OK: "0", CONNECT: "1", RING: "2", "NO CARRIER": "3", ERROR: "4", "NO DIALTONE": "6", BUSY: "7", "NO ANSWER": "8", "+FCERROR": "+F4" };
-
-export class ModemSimulator extends EventEmitter {
-	readonly clock: LineClock;
-	readonly identity: ModemIdentity;
-	readonly rateList: string;
-	readonly rateCodes: number[];
-	readonly classes: string[];
-	readonly faults: FaultSet;
-	readonly settings = { echo: true, verbose: true, quiet: false, fclass: "0", sregs: {} as Record<number, number> };
-	/** Every byte both ways. */
-	readonly transcript: TranscriptEntry[] = [];
-	/** Every command executed, in order. */
-	readonly commands: { at: number; text: string }[] = [];
+export class ModemSimulator extends AtDce {
 	readonly calls: CallRecord[] = [];
-
-	mode: "command" | "dialing" | "hdlcTx" | "hdlcRx" | "imageTx" | "imageRx" | "silent" | "dead" = "command";
-
-	private readonly handlers: Record<string, AtHandler>;
 	private readonly opts: ModemSimulatorOptions;
-	private line = "";
-	private busy = false;
-	/** a handler that returned "online" keeps the input held until its result is sent */
-	private hold = false;
-	private pending: number[] = [];
 	private call: CallRecord | undefined;
 	private farEnd: FarEndFax | undefined;
-	private farTxs: FarTx[] = [];
+	private readonly far = new FarLine();
 	private farHungUp = false;
 	private hostLastEnd: { end: number; what: string } | undefined;
 	private rx: RxState | undefined;
-	private tx: { frames: Uint8Array[]; cursor: number; cur: number[]; dle: boolean } | undefined;
-	private data: { code: number; gapMs?: number; chunks: Uint8Array[]; bytes: number; cur: number[]; dle: boolean; readyAt: number; cursor: number; underrunMs: number; lostBytes: number; page?: number; vanishAfter?: number } | undefined;
-	private timers = new Set<LineTimer>();
-	private commandSeq = 0;
-	private readonly onData = (b: Buffer) => this.input(b);
-	private readonly onClose = () => this.portClosed();
-	private writeChain: Promise<void> = Promise.resolve();
+	private tx: { frames: Uint8Array[]; cursor: number; dec: DleDecoder } | undefined;
+	private data: { hs: HighSpeedTx; dec: DleDecoder; page?: number; vanishAfter?: number } | undefined;
+	private finishing = new Map<CallRecord, Promise<CallRecord>>();
 
-	constructor(
-		readonly port: ByteDuplex,
-		opts: ModemSimulatorOptions = {},
-	) {
-		super();
+	constructor(port: ByteDuplex, opts: ModemSimulatorOptions = {}) {
+		super(port, opts);
 		this.opts = opts;
-		this.clock = new LineClock(opts.timeScale ?? 1);
-		this.identity = {
-			manufacturer: opts.identity?.manufacturer ?? "faxline",
-			model: opts.identity?.model ?? "T.31 simulator",
-			revision: opts.identity?.revision ?? "1.0",
-			ati: opts.identity?.ati ?? { 0: "faxline T.31 simulator", 3: "faxline sim 1.0" },
-		};
-		this.rateList = opts.rates ?? DEFAULT_RATE_LIST;
-		this.rateCodes = this.rateList.split(",").map((s) => Number(s.trim())).filter((n) => MODULATIONS.has(n));
-		this.classes = opts.classes ?? ["0", "1", "1.0"];
-		this.faults = new FaultSet(opts.faults ?? []);
-		this.handlers = { ...defaultHandlers, ...(opts.handlers ?? {}) };
-		port.on("data", this.onData);
-		port.on("close", this.onClose);
 	}
 
-	/** Stop listening to the port and cancel every timer (the port itself is the caller's). */
-	detach(): void {
-		this.port.off("data", this.onData);
-		this.port.off("close", this.onClose);
-		this.cancelTimers();
-		this.mode = "dead";
-	}
-
-	/** The call in progress (between ATD and its end), if any. */
+	/** The call in progress (between ATD and ATH), if any. */
 	get currentCall(): CallRecord | undefined {
 		return this.call;
 	}
@@ -151,7 +74,7 @@ export class ModemSimulator extends EventEmitter {
 	/** Resolve with the record of call `index` (1-based) once it has ended; reject after `ms` real ms. */
 	waitForCallEnd(index: number, ms: number): Promise<CallRecord> {
 		const done = this.calls[index - 1];
-		if (done?.end !== undefined) return this.settled(done);
+		if (done?.end !== undefined) return this.finishing.get(done) ?? Promise.resolve(done);
 		return new Promise((resolve, reject) => {
 			const t = setTimeout(() => {
 				this.off("callEnd", on);
@@ -167,195 +90,26 @@ export class ModemSimulator extends EventEmitter {
 		});
 	}
 
-	private settled(c: CallRecord): Promise<CallRecord> {
-		return this.finishing.get(c) ?? Promise.resolve(c);
-	}
-	private finishing = new Map<CallRecord, Promise<CallRecord>>();
-
-	/** Resolve when a command matching `pred` is executed; reject after `ms` real ms. */
-	expectCommand(pred: (text: string) => boolean, ms: number): Promise<string> {
-		return new Promise((resolve, reject) => {
-			const t = setTimeout(() => {
-				this.off("command", on);
-				reject(new Error(`no matching command within ${ms} ms`));
-			}, ms);
-			const on = (text: string) => {
-				if (!pred(text)) return;
-				clearTimeout(t);
-				this.off("command", on);
-				resolve(text);
-			};
-			this.on("command", on);
-		});
-	}
-
-	// ------------------------------------------------------------------ output
-
-	private write(bytes: Uint8Array | string): void {
-		if (this.mode === "dead") return;
-		const buf = typeof bytes === "string" ? Buffer.from(bytes, "latin1") : Buffer.from(bytes);
-		this.transcript.push({ t: this.clock.now(), dir: "modem", data: buf });
-		this.writeChain = this.writeChain.then(() => this.port.write(buf)).catch(() => undefined);
-	}
-
-	/** Send a result code (verbose or numeric per ATV; nothing under ATQ1). */
-	result(code: string): void {
-		if (this.settings.quiet) return;
-		this.write(this.settings.verbose ? `\r\n${code}\r\n` : `${NUMERIC[code] ?? code}\r`);
-		this.emit("result", code);
-	}
-
-	/** Send an information text line. */
-	info(text: string): void {
-		this.write(this.settings.verbose ? `\r\n${text}\r\n` : `${text}\r\n`);
-	}
-
-	// ------------------------------------------------------------------ input
-
-	private input(chunk: Buffer): void {
-		if (this.mode === "dead") return;
-		this.transcript.push({ t: this.clock.now(), dir: "host", data: Buffer.from(chunk) });
-		this.feed(chunk);
-	}
-
-	private feed(chunk: Uint8Array): void {
-		for (let i = 0; i < chunk.length; i++) {
-			if (this.busy) {
-				for (let j = i; j < chunk.length; j++) this.pending.push(chunk[j]!);
-				return;
-			}
-			const b = chunk[i]!;
-			switch (this.mode) {
-				case "command":
-					this.commandByte(b);
-					break;
-				case "hdlcTx":
-					this.hdlcTxByte(b);
-					break;
-				case "imageTx":
-					this.imageTxByte(b);
-					break;
-				case "hdlcRx":
-				case "imageRx":
-				case "dialing":
-					if (b === DC1 || b === DC3) break; // T.31 §8.3.x: flow-control characters do not abort
-					this.abortReceive();
-					break;
-				default:
-					return; // silent or dead
-			}
-		}
-	}
-
-	/** Process bytes that arrived while a command was running. */
-	private release(): void {
-		this.busy = false;
-		if (this.pending.length === 0) return;
-		const p = Uint8Array.from(this.pending);
-		this.pending = [];
-		this.feed(p);
-	}
-
-	private commandByte(b: number): void {
-		if (b === DC1 || b === DC3) return; // XON/XOFF are not command characters
-		if (this.settings.echo) this.write(Uint8Array.of(b));
-		if (b === 0x0d) {
-			const line = this.line;
-			this.line = "";
-			this.processLine(line);
-		} else if (b === 0x08 || b === 0x7f) this.line = this.line.slice(0, -1);
-		else if (b === 0x0a) return;
-		else if (this.line.length < 256) this.line += String.fromCharCode(b);
-	}
-
-	private processLine(raw: string): void {
-		const text = raw.trim();
-		if (!/^AT/i.test(text)) return; // V.250: anything else is ignored
-		let cmds: AtCommand[];
-		try {
-			cmds = parseCommandLine(text.slice(2));
-		} catch {
-			this.result("ERROR");
-			return;
-		}
-		this.busy = true;
-		void this.runCommands(cmds);
-	}
-
-	private async runCommands(cmds: AtCommand[]): Promise<void> {
-		let final: "OK" | "ERROR" | undefined = "OK";
-		for (const cmd of cmds) {
-			const seq = ++this.commandSeq;
-			this.commands.push({ at: this.clock.now(), text: cmd.text });
-			this.emit("command", cmd.text);
-			const norm = cmd.text.toUpperCase();
-			const silent = this.faults.active("silent", this.callNo()).find((f) => norm.startsWith(f.command.toUpperCase()));
-			if (silent && this.countMatching(silent.command) >= (silent.nth ?? 1)) {
-				this.goSilent();
-				return;
-			}
-			void seq;
-			if (this.faults.take("error", this.callNo(), (f) => norm.startsWith(f.command.toUpperCase()))) {
-				final = "ERROR";
-				break;
-			}
-			const h = findHandler(this.handlers, cmd.name);
-			let r: HandlerResult;
-			try {
-				r = h ? await h(this, cmd) : "error";
-			} catch {
-				r = "error";
-			}
-			if (this.mode === "dead" || this.mode === "silent") return;
-			if (r === "error") {
-				final = "ERROR";
-				break;
-			}
-			if (r === "online") {
-				final = undefined;
-				break;
-			}
-		}
-		if (final) this.result(final);
-		if (this.hold) this.hold = false;
-		else this.release();
-	}
-
-	private countMatching(prefix: string): number {
-		const p = prefix.toUpperCase();
-		return this.commands.filter((c) => c.text.toUpperCase().startsWith(p)).length;
-	}
-
-	private goSilent(): void {
-		this.mode = "silent";
-		this.cancelTimers();
-		this.notes("modem went silent (fault)");
-		if (this.call) this.endCall("silent");
-	}
-
-	private callNo(): number {
+	protected callNumber(): number {
 		return this.call?.index ?? this.calls.length;
 	}
 
-	private notes(s: string): void {
+	private note(s: string): void {
 		this.call?.notes.push(s);
 	}
 
-	// ------------------------------------------------------------------ timers
-
-	private after(lineMs: number, fn: () => void): LineTimer {
-		const h = this.clock.timer(lineMs, () => {
-			this.timers.delete(h);
-			if (this.mode === "dead") return;
-			fn();
-		});
-		this.timers.add(h);
-		return h;
+	protected wentSilent(): void {
+		this.note("modem went silent (fault)");
+		if (this.call) this.endCall("silent");
 	}
 
-	private cancelTimers(): void {
-		for (const t of this.timers) t.cancel();
-		this.timers.clear();
+	protected dataByte(b: number): void {
+		if (this.mode === "hdlcTx") {
+			if (this.tx!.dec.push(b)) this.hdlcFrameDone();
+		} else if (this.data!.dec.push(b)) {
+			this.flushData();
+			this.imageTxEnd();
+		} else if (this.data!.dec.length >= 4096) this.flushData();
 	}
 
 	// ------------------------------------------------------------------ reset / hang-up
@@ -377,7 +131,7 @@ export class ModemSimulator extends EventEmitter {
 		this.endCall("hostHangup");
 	}
 
-	private portClosed(): void {
+	protected portClosed(): void {
 		if (this.call) this.endCall("portClosed");
 		this.cancelTimers();
 		this.mode = "dead";
@@ -411,7 +165,7 @@ export class ModemSimulator extends EventEmitter {
 		this.finishCall(end);
 		this.call = undefined;
 		this.farEnd = undefined;
-		this.farTxs = [];
+		this.far.clear();
 		this.rx?.timer?.cancel();
 		this.rx = undefined;
 		if (this.mode !== "silent" && this.mode !== "dead") this.mode = "command";
@@ -439,7 +193,7 @@ export class ModemSimulator extends EventEmitter {
 		};
 		this.calls.push(call);
 		this.call = call;
-		this.farTxs = [];
+		this.far.clear();
 		this.farHungUp = false;
 		this.hostLastEnd = undefined;
 		this.mode = "dialing";
@@ -496,23 +250,11 @@ export class ModemSimulator extends EventEmitter {
 	private farTransmit(frames: Uint8Array[], delayMs: number, hangupAfter: boolean): number {
 		const call = this.call;
 		if (!call) return this.clock.now();
-		const startAt = this.clock.now() + delayMs;
-		let t = startAt + V21_PREAMBLE_MS;
-		const fs = frames.map((bytes) => {
-			const name = fcfLabel(bytes[2] ?? 0);
-			const badFcs = this.faults.take("badFcs", call.index, (f) => f.frame === (name as FarFrameName)) !== undefined;
-			t += v21FrameMs(appendFcs(bytes));
-			return { bytes, name, endAt: t, badFcs, delivered: false };
-		});
-		const tx: FarTx = { startAt, endAt: t + V21_CLOSING_FLAG_MS, frames: fs, hangupAfter };
-		// the last frame is complete when its closing flag has been heard; then the carrier drops
-		if (fs.length) fs[fs.length - 1]!.endAt = tx.endAt;
-		this.farTxs.push(tx);
+		const tx = this.far.add(frames, this.clock.now() + delayMs, hangupAfter, (name) => this.faults.take("badFcs", call.index, (f) => f.frame === (name as FarFrameName)) !== undefined);
 		if (hangupAfter) {
 			// the far end goes on-hook after its DCN; the DCE notices the line is gone a little later
 			this.after(tx.endAt + FAR_HANGUP_MS - this.clock.now(), () => {
 				if (this.call !== call) return;
-				this.farHungUp = true;
 				for (const f of tx.frames) if (!f.delivered) call.frames.push({ at: f.endAt, dir: "far", name: f.name, bytes: f.bytes });
 				tx.frames.forEach((f) => (f.delivered = true));
 				this.finishCall("farDcn");
@@ -529,27 +271,14 @@ export class ModemSimulator extends EventEmitter {
 		return tx.endAt;
 	}
 
-	/** The end of the last transmission on the line before `now` (either side). */
-	private lastLineActivity(now: number): { end: number; who: "host" | "far"; what: string } | undefined {
-		let best: { end: number; who: "host" | "far"; what: string } | undefined = this.hostLastEnd ? { ...this.hostLastEnd, who: "host" } : undefined;
-		for (const tx of this.farTxs) {
-			if (tx.endAt <= now && (!best || tx.endAt > best.end)) best = { end: tx.endAt, who: "far", what: tx.frames.at(-1)?.name ?? "?" };
-		}
-		return best;
-	}
-
-	private farCarrierAt(t: number): FarTx | undefined {
-		return this.farTxs.find((tx) => tx.startAt <= t && t < tx.endAt);
-	}
-
 	/** Record the gap before a host transmission and tell the far end a carrier started. */
 	private hostCarrierOn(start: "v21" | number): number | undefined {
 		const call = this.call;
 		if (!call) return undefined;
 		const now = this.clock.now();
-		const last = this.lastLineActivity(now);
+		const last = this.far.lastActivity(now, this.hostLastEnd);
 		if (last) call.gaps.push({ at: now, ms: now - last.end, start, after: { who: last.who, what: last.what } });
-		if (this.farCarrierAt(now)) {
+		if (this.far.carrierAt(now)) {
 			call.collisions++;
 			call.notes.push(`host started transmitting at ${now.toFixed(0)} ms while the far end was transmitting`);
 		}
@@ -570,7 +299,7 @@ export class ModemSimulator extends EventEmitter {
 			});
 			return "online";
 		}
-		const next = this.nextFarFrame();
+		const next = this.far.nextFrame();
 		if (next && this.faults.take("fcError", call.index, (f) => f.before === next.name)) {
 			this.hold = true;
 			this.after(50, () => {
@@ -585,17 +314,12 @@ export class ModemSimulator extends EventEmitter {
 		return "online";
 	}
 
-	private nextFarFrame(): FarTx["frames"][number] | undefined {
-		for (const tx of this.farTxs) for (const f of tx.frames) if (!f.delivered) return f;
-		return undefined;
-	}
-
 	/** Drive the receive state: CONNECT on flags, then the next frame at its line time. */
 	private serviceRx(): void {
 		const rx = this.rx;
 		if (this.mode !== "hdlcRx" || !rx || rx.timer) return;
 		const call = this.call;
-		const tx = this.farTxs.find((t) => t.frames.some((f) => !f.delivered));
+		const tx = this.far.pending();
 		if (!tx || !call) return; // wait for the far end (T.31: +FRH never times out by itself)
 		const now = this.clock.now();
 		if (!rx.connected) {
@@ -626,7 +350,7 @@ export class ModemSimulator extends EventEmitter {
 		});
 	}
 
-	private abortReceive(): void {
+	protected abortByte(): void {
 		if (this.mode === "dialing") {
 			this.cancelTimers();
 			if (this.call) this.call.outcome = "aborted";
@@ -655,30 +379,16 @@ export class ModemSimulator extends EventEmitter {
 	startHdlcTransmit(): HandlerResult {
 		if (!this.call) return "error";
 		this.hostCarrierOn("v21");
-		this.tx = { frames: [], cursor: this.clock.now() + V21_PREAMBLE_MS, cur: [], dle: false };
+		this.tx = { frames: [], cursor: this.clock.now() + V21_PREAMBLE_MS, dec: new DleDecoder(512) };
 		this.mode = "hdlcTx";
 		this.result("CONNECT");
 		return "online";
 	}
 
-	private hdlcTxByte(b: number): void {
-		const tx = this.tx!;
-		if (tx.dle) {
-			tx.dle = false;
-			if (b === ETX) return this.hdlcFrameDone();
-			if (b === DLE) tx.cur.push(DLE);
-			else if (b === SUB) tx.cur.push(DLE, DLE);
-			return; // other DLE pairs: ignored
-		}
-		if (b === DLE) tx.dle = true;
-		else if (tx.cur.length < 512) tx.cur.push(b);
-	}
-
 	private hdlcFrameDone(): void {
 		const tx = this.tx!;
 		const call = this.call;
-		const frame = Uint8Array.from(tx.cur);
-		tx.cur = [];
+		const frame = tx.dec.take();
 		this.busy = true;
 		if (frame.length === 0) {
 			// empty frame: end of transmission (T.31 §8.3.4 treats DLE ETX alone as "no more frames")
@@ -724,22 +434,14 @@ export class ModemSimulator extends EventEmitter {
 		const page = this.farEnd?.nextDataIsPage();
 		const vanish = page !== undefined ? this.faults.take("vanish", call.index, (f) => f.page === page) : undefined;
 		this.data = {
-			code,
-			...(gapMs !== undefined ? { gapMs } : {}),
-			chunks: [],
-			bytes: 0,
-			cur: [],
-			dle: false,
-			readyAt: early ? now + (early.notReadyMs ?? 400) : trainedAt,
-			cursor: trainedAt,
-			underrunMs: 0,
-			lostBytes: 0,
+			hs: new HighSpeedTx(code, trainedAt, early ? now + (early.notReadyMs ?? 400) : trainedAt, gapMs),
+			dec: new DleDecoder(),
 			...(page !== undefined ? { page } : {}),
 			...(vanish ? { vanishAfter: vanish.afterBytes ?? 1024 } : {}),
 		};
 		this.mode = "imageTx";
 		if (early) {
-			this.result("CONNECT");
+			this.result("CONNECT"); // CONNECT before ready (T.31 §8.3.3; HylaFAX Class1TMConnectDelay)
 			return "online";
 		}
 		this.hold = true;
@@ -750,72 +452,30 @@ export class ModemSimulator extends EventEmitter {
 		return "online";
 	}
 
-	private imageTxByte(b: number): void {
-		const d = this.data!;
-		if (d.dle) {
-			d.dle = false;
-			if (b === ETX) {
-				this.flushData();
-				return this.imageTxEnd();
-			}
-			if (b === DLE) d.cur.push(DLE);
-			else if (b === SUB) d.cur.push(DLE, DLE);
-			return;
-		}
-		if (b === DLE) d.dle = true;
-		else d.cur.push(b);
-		if (d.cur.length >= 4096) this.flushData();
-	}
-
-	/** Account a batch of received data bytes against the line (buffer drain at the bit rate). */
+	/** Account the bytes decoded so far against the line (the DCE buffer drains at the bit rate). */
 	private flushData(): void {
 		const d = this.data!;
-		if (d.cur.length === 0) return;
-		const now = this.clock.now();
-		const bytes = Uint8Array.from(d.cur);
-		d.cur = [];
-		const rate = MODULATIONS.get(d.code)!.bitRate;
-		if (now < d.readyAt) {
-			// CONNECT before ready: the modem is still training and drops what the host sends (T.31 §8.3.3)
-			const lostMs = d.readyAt - now;
-			const lost = Math.min(bytes.length, Math.ceil((lostMs * rate) / 8000) || bytes.length);
-			d.lostBytes += lost;
-			if (lost < bytes.length) this.acceptData(bytes.subarray(lost), now, rate);
-			return;
-		}
-		this.acceptData(bytes, now, rate);
-	}
-
-	private acceptData(bytes: Uint8Array, now: number, rate: number): void {
-		const d = this.data!;
-		if (now > d.cursor && d.bytes > 0) d.underrunMs += now - d.cursor; // buffer ran dry: the modem sent fill
-		d.cursor = Math.max(d.cursor, now) + dataMs(bytes.length, rate);
-		d.chunks.push(bytes);
-		d.bytes += bytes.length;
-		if (d.vanishAfter !== undefined && d.bytes >= d.vanishAfter) {
-			this.notes(`port vanished after ${d.bytes} bytes of page ${d.page}`);
+		if (d.dec.length === 0) return;
+		d.hs.accept(d.dec.take(), this.clock.now());
+		if (d.vanishAfter !== undefined && d.hs.bytes >= d.vanishAfter) {
+			this.note(`port vanished after ${d.hs.bytes} bytes of page ${d.page}`);
 			this.port.vanish?.();
 			this.portClosed();
 		}
 	}
 
 	private imageTxEnd(): void {
-		const d = this.data!;
+		const d = this.data;
+		if (!d || this.mode === "dead") return;
 		this.busy = true;
-		const m = MODULATIONS.get(d.code)!;
-		const end = d.cursor + 10; // a few ms of tail bits before the carrier drops
+		const end = d.hs.cursor + 10; // a few ms of tail bits before the carrier drops
 		this.after(end - this.clock.now(), () => {
 			this.data = undefined;
 			this.mode = "command";
 			this.hostLastEnd = { end, what: "data" };
 			this.result("OK");
-			const all = new Uint8Array(d.bytes);
-			let o = 0;
-			for (const c of d.chunks) {
-				all.set(c, o);
-				o += c.length;
-			}
-			this.farEnd?.hostData(d.code, all, { durationMs: dataMs(d.bytes, m.bitRate), underrunMs: d.underrunMs, lostBytes: d.lostBytes, ...(d.gapMs !== undefined ? { gapMs: d.gapMs } : {}) });
+			const hs = d.hs;
+			this.farEnd?.hostData(hs.code, hs.data(), { durationMs: hs.durationMs, underrunMs: hs.underrunMs, lostBytes: hs.lostBytes, ...(hs.gapMs !== undefined ? { gapMs: hs.gapMs } : {}) });
 			this.release();
 		});
 	}
@@ -826,7 +486,7 @@ export class ModemSimulator extends EventEmitter {
 	startDataReceive(_code: number): HandlerResult {
 		if (!this.call) return "error";
 		this.mode = "imageRx";
-		const tx = this.farTxs.find((t) => t.frames.some((f) => !f.delivered));
+		const tx = this.far.pending();
 		if (tx) {
 			this.hold = true;
 			this.after(Math.max(0, tx.startAt - this.clock.now()) + 60, () => {
@@ -849,46 +509,13 @@ export class ModemSimulator extends EventEmitter {
 	async receiveSilence(ms: number): Promise<HandlerResult> {
 		for (;;) {
 			const now = this.clock.now();
-			const on = this.farCarrierAt(now);
+			const on = this.far.carrierAt(now) ?? this.far.startingWithin(now, now + ms);
 			if (on) {
 				await new Promise<void>((r) => this.after(on.endAt - now, r));
 				continue;
 			}
-			const starts = this.farTxs.find((tx) => tx.startAt > now && tx.startAt < now + ms);
-			if (starts) {
-				await new Promise<void>((r) => this.after(starts.endAt - now, r));
-				continue;
-			}
 			await new Promise<void>((r) => this.after(ms, r));
-			if (!this.farTxs.some((tx) => tx.startAt > now && tx.startAt < this.clock.now())) return "ok";
+			if (!this.far.startingWithin(now, this.clock.now())) return "ok";
 		}
 	}
-}
-
-/** V.250 §6.3.1 dial string: digits, * # A-D, modifiers T P , W @ ! ; (others ignored). */
-export function parseDialString(raw: string): DialRecord {
-	let digits = "";
-	let method: DialRecord["method"] = "";
-	const modifiers: string[] = [];
-	let ignored = "";
-	for (const ch of raw) {
-		const c = ch.toUpperCase();
-		if (/[0-9*#ABCD]/.test(c)) digits += c;
-		else if (c === "T" || c === "P") {
-			if (!digits && !method) method = c;
-			modifiers.push(c);
-		} else if (",W@!;".includes(c)) modifiers.push(c);
-		else if (c !== " " && c !== "-" && c !== "(" && c !== ")") ignored += ch;
-	}
-	return { raw, digits, method, modifiers, ignored };
-}
-
-/** Double every DLE (T.31 §8.3.2). */
-export function dleStuff(bytes: Uint8Array): Buffer {
-	const out: number[] = [];
-	for (const b of bytes) {
-		out.push(b);
-		if (b === DLE) out.push(DLE);
-	}
-	return Buffer.from(out);
 }
