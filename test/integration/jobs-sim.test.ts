@@ -18,6 +18,7 @@ import { tiffCodec } from "../../src/jobs/codec.js";
 import { FaxJobExtendedStatus as X, FaxJobStatus as S, FaxServerEventsType } from "../../src/jobs/enums.js";
 import { FaxDocument } from "../../src/jobs/FaxDocument.js";
 import { FaxServer } from "../../src/jobs/FaxServer.js";
+import type { DaemonOptions } from "../../src/jobs/FaxServer.js";
 import { openFaxModem } from "../../src/t30/openFaxModem.js";
 import { fixturePage } from "../helpers/fixtures.js";
 import { writePbm } from "../helpers/fixtures.js";
@@ -34,7 +35,7 @@ interface Rig {
 	exts: Map<string, number[]>;
 }
 
-async function rig(t: ExecutionContext, faults: Fault[][], queue: Record<string, unknown> = {}): Promise<Rig> {
+async function rig(t: ExecutionContext, faults: Fault[][], queue: Record<string, unknown> = {}, extra: Partial<DaemonOptions> = {}): Promise<Rig> {
 	const dir = mkdtempSync(join(tmpdir(), "faxline-jobsim-"));
 	const sims: ModemSimulator[] = [];
 	const paths: string[] = [];
@@ -65,6 +66,7 @@ async function rig(t: ExecutionContext, faults: Fault[][], queue: Record<string,
 		modemFactory: (cfg) => openFaxModem(cfg.path, { timers: { T4: 1500 } }),
 		pollMs: 0,
 		modemReopenMs: 300,
+		...extra,
 	});
 	server.listenToServerEvents(FaxServerEventsType.OUT_QUEUE);
 	const noline = new Set<string>();
@@ -230,4 +232,75 @@ test.serial.failing("over the simulator: after a mid-page cancel the same modem 
 	await r.server.outgoingQueue.getJob(a!).cancel();
 	await r.until(() => rec(b!).status === S.COMPLETED, "next job sent on the same modem", 10_000);
 	t.is((r.sims[0]!.calls as CallRecord[]).length, 2);
+});
+
+test.serial("over the simulator: priority order, pause/resume, copyTiff while queued, broadcast with mixed outcomes and a group receipt on a loopback SMTP server", async (t) => {
+	const { SMTPServer } = await import("smtp-server");
+	const { smtpReceiptSender } = await import("../../src/jobs/receipts.js");
+	const { FaxPriorityType, FaxReceiptType } = await import("../../src/jobs/enums.js");
+	const { execFileSync } = await import("node:child_process");
+	const mails: string[] = [];
+	const smtp = new SMTPServer({
+		authOptional: true,
+		disabledCommands: ["STARTTLS"],
+		logger: false,
+		onData(stream, _s, cb) {
+			let raw = "";
+			stream.on("data", (c: Buffer) => (raw += c.toString("utf8")));
+			stream.on("end", () => {
+				mails.push(raw.replace(/=\r\n/g, ""));
+				cb();
+			});
+		},
+	});
+	await new Promise<void>((res) => smtp.listen(0, "127.0.0.1", () => res()));
+	t.teardown(() => new Promise<void>((res) => smtp.close(() => res())));
+	const port = (smtp.server.address() as import("node:net").AddressInfo).port;
+	// ordering part: one clean modem, queue paused while the jobs are submitted
+	const r = await rig(t, [[]], { paused: true });
+	const one = async (n: string, p: number) => {
+		const d = new FaxDocument();
+		d.body = r.doc;
+		d.recipients.add(n);
+		d.priority = p;
+		return (await d.connectedSubmit(r.server))[0]!;
+	};
+	const low = await one("5550601", FaxPriorityType.LOW);
+	const high = await one("5550602", FaxPriorityType.HIGH);
+	const normal = await one("5550603", FaxPriorityType.NORMAL);
+	const copy = join(mkdtempSync(join(tmpdir(), "faxline-simcopy-")), "q.tif");
+	await r.server.outgoingQueue.getJob(low).copyTiff(copy);
+	t.is((execFileSync("tiffinfo", [copy], { encoding: "utf8" }).match(/TIFF Directory at offset/g) ?? []).length, 2);
+	await r.server.outgoingQueue.getJob(normal).pause();
+	r.server.outgoingQueue.paused = false;
+	await r.server.outgoingQueue.save();
+	const rec = (id: string) => r.server.store.getJob(id)!;
+	await r.until(() => rec(low).removedAt !== null && rec(high).removedAt !== null, "high and low sent").catch((e) => {
+		t.log([low, high, normal].map((id) => [rec(id).status, rec(id).extCode, rec(id).failure, r.exts.get(id)]), r.server.engine!.pool.slots.map((s) => s.state), r.server.engine!.settings.paused);
+		throw e;
+	});
+	t.is(rec(normal).status, S.PENDING | S.PAUSED);
+	await r.server.outgoingQueue.getJob(normal).resume();
+	await r.until(() => rec(normal).removedAt !== null, "normal sent after resume");
+	t.deepEqual((r.sims[0]!.calls as CallRecord[]).map((c) => c.dial.digits), ["5550602", "5550601", "5550603"]);
+	// broadcast of 3 with a group receipt over a clean modem and an always-busy one
+	const r2 = await rig(t, [[], [{ kind: "busy" }]], {}, { receipts: smtpReceiptSender({ host: "127.0.0.1", port, ignoreTLS: true }) });
+	const rec2 = (id: string) => r2.server.store.getJob(id)!;
+	const d = new FaxDocument();
+	d.body = r2.doc;
+	d.subject = "Price list";
+	d.receiptType = FaxReceiptType.MAIL;
+	d.receiptAddress = "ops@example.test";
+	d.groupBroadcastReceipts = true;
+	for (const n of ["5550701", "5550702", "5550703"]) d.recipients.add(n);
+	const ids = await d.connectedSubmit(r2.server);
+	await r2.until(() => ids.every((id) => rec2(id).status === S.COMPLETED || rec2(id).status === S.RETRIES_EXCEEDED), "broadcast final");
+	const sent = ids.filter((id) => rec2(id).status === S.COMPLETED).length;
+	t.true(sent >= 1 && sent < 3, `mixed outcome: ${sent} of 3 delivered`);
+	for (const id of ids) if (rec2(id).status === S.RETRIES_EXCEEDED) t.is(rec2(id).extCode, X.BUSY);
+	const deadline = Date.now() + 10_000;
+	while (mails.length < 1 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+	t.is(mails.length, 1);
+	t.regex(mails[0]!, new RegExp(`Subject: Broadcast fax Price list: ${sent} of 3 delivered`));
+	t.regex(mails[0]!, /To: ops@example\.test/);
 });
