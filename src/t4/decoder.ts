@@ -65,7 +65,10 @@ export class T4Decoder {
 	private nRef = 0;
 	private ref: Int32Array;
 	private cur: Int32Array;
+	/** the current row: `row` (stride bytes) is a view of the word buffer `row32` the painter writes */
 	private readonly row: Uint8Array;
+	private readonly row32: Int32Array;
+	private readonly words: number;
 	private readonly reader = new BitReader();
 	private inputBytes = 0;
 	private rowsOut = 0;
@@ -95,7 +98,9 @@ export class T4Decoder {
 		this.ref = changesArray(o.width);
 		this.cur = changesArray(o.width);
 		this.ref.fill(o.width);
-		this.row = new Uint8Array(this.stride);
+		this.words = (this.stride + 3) >>> 2;
+		this.row32 = new Int32Array(this.words);
+		this.row = new Uint8Array(this.row32.buffer, 0, this.stride);
 		if (!this.eolMode) this.state = S_ROW;
 	}
 
@@ -176,7 +181,7 @@ export class T4Decoder {
 
 	private emitGood(n: number, sink: T4RowSink, same: boolean): void {
 		// the row buffer still holds the previous row: repaint only when this row differs from it
-		if (!same && !(n === this.nRef && sameChanges(this.cur, this.ref, n))) paintRow(this.cur, n, this.width, this.row, this.stride);
+		if (!same && !(n === this.nRef && sameChanges(this.cur, this.ref, n))) paintRow(this.cur, n, this.row32, this.words);
 		const t = this.ref;
 		this.ref = this.cur;
 		this.cur = t;

@@ -72,23 +72,35 @@ export function rowChanges(row: Uint8Array, width: number, out: Int32Array, word
 	return n;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** A big-endian bit mask as it must be stored through an Int32Array on this machine. */
+const native = (x: number): number => (LITTLE_ENDIAN ? (x << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24) : x);
+/** Pixels x..31 of a 32-pixel word, and pixels 0..x-1 (0 = the whole word: a span ending on a boundary). */
+const START_MASK = new Int32Array(32);
+const END_MASK = new Int32Array(32);
+for (let i = 0; i < 32; i++) {
+	START_MASK[i] = native(-1 >>> i);
+	END_MASK[i] = native(i === 0 ? -1 : ~(-1 >>> i));
+}
+
 /**
- * Paint the row described by `n` changes in `ch` (followed by a `width` sentinel) into `row`
- * (stride bytes, cleared first). Black spans are [ch[0], ch[1]), [ch[2], ch[3]), ...
+ * Paint the row described by `n` changes in `ch` (followed by a `width` sentinel) into `row32`, a word
+ * view of a row buffer of `words` 32-bit words (cleared first; bytes in MSB-first pixel order).
+ * Black spans are [ch[0], ch[1]), [ch[2], ch[3]), ...
  */
-export function paintRow(ch: Int32Array, n: number, _width: number, row: Uint8Array, stride: number): void {
-	row.fill(0, 0, stride);
+export function paintRow(ch: Int32Array, n: number, row32: Int32Array, words: number): void {
+	row32.fill(0, 0, words);
 	for (let k = 0; k < n; k += 2) {
 		const x0 = ch[k]!;
 		const x1 = ch[k + 1]!; // the width sentinel closes an odd count
-		const b0 = x0 >>> 3;
-		const b1 = (x1 - 1) >>> 3;
-		if (b0 === b1) {
-			row[b0]! |= (0xff >>> (x0 & 7)) & (0xff00 >>> (((x1 - 1) & 7) + 1));
+		const w0 = x0 >>> 5;
+		const w1 = (x1 - 1) >>> 5;
+		if (w0 === w1) {
+			row32[w0]! |= START_MASK[x0 & 31]! & END_MASK[x1 & 31]!;
 		} else {
-			row[b0]! |= 0xff >>> (x0 & 7);
-			for (let b = b0 + 1; b < b1; b++) row[b] = 0xff;
-			row[b1] = (0xff00 >>> (((x1 - 1) & 7) + 1)) & 0xff;
+			row32[w0]! |= START_MASK[x0 & 31]!;
+			for (let w = w0 + 1; w < w1; w++) row32[w] = -1;
+			row32[w1] = END_MASK[x1 & 31]!;
 		}
 	}
 }
