@@ -20,7 +20,17 @@ export interface DaemonProcess {
 }
 
 export function startDaemon(t: ExecutionContext, config: string, env: Record<string, string> = {}): DaemonProcess {
-	const child = spawn(process.execPath, ["--import", "tsx", MAIN, "daemon", "--config", config], {
+	return startFaxline(t, ["daemon", "--config", config], env);
+}
+
+/** `faxline sim --link PATH ...` (the pty modem simulator) as a child process. */
+export function startSim(t: ExecutionContext, link: string, more: string[] = []): DaemonProcess {
+	return startFaxline(t, ["sim", "--link", link, ...more]);
+}
+
+/** Any long-running faxline command as a child process with line-wise stdout. */
+export function startFaxline(t: ExecutionContext, args: string[], env: Record<string, string> = {}): DaemonProcess {
+	const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
 		cwd: root,
 		env: { ...process.env, FAXLINE_TEST_MODEMS: "1", ...env },
 		stdio: ["ignore", "pipe", "pipe"],

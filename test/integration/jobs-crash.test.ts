@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JobStore } from "../../src/jobs/JobStore.js";
 import { SAMPLE_TIF } from "../helpers/jobHarness.js";
-import { faxline, startDaemon } from "../helpers/jobDaemon.js";
+import { faxline, startDaemon, startSim } from "../helpers/jobDaemon.js";
 import { prng } from "../helpers/fixtures.js";
 import { spawn } from "node:child_process";
 import { dirname } from "node:path";
@@ -118,4 +118,39 @@ test.serial("SIGKILL of faxline submit at random moments: each submission is all
 	}
 	// every file with a document's name is complete (temp files are hidden names)
 	for (const f of readdirSync(join(spool, "docs")).filter((x) => x.endsWith(".tif") && !x.startsWith("."))) t.is(tiffPages(join(spool, "docs", f)), 6);
+});
+
+test.serial("SIGKILL mid-call with pty-simulated modems (faxline sim): the restarted daemon resends, the far end gets every fax whole", async (t) => {
+	const dir = mkdtempSync(join(tmpdir(), "faxline-crash-sim-"));
+	const sims = [0, 1].map((i) => startSim(t, join(dir, `modem${i}`), ["--time-scale", "0.05", "--out", join(dir, `far${i}`), "--csi", `FAR ${i}`]));
+	for (const s of sims) await s.waitLine(/^faxline sim: Class 1 modem on/);
+	const cfg = join(dir, "faxline.json");
+	writeFileSync(cfg, JSON.stringify({ spoolDir: "spool", pollMs: 100, modemReopenMs: 500, modems: [0, 1].map((i) => ({ path: join(dir, `modem${i}`), deviceId: 21 + i })), queue: { retries: 3, retryDelay: 0 } }));
+	let d = startDaemon(t, cfg);
+	await d.waitLine(/^ready/);
+	const sub = await faxline(["submit", "--config", cfg, "--to", "5554001", "--to", "5554002", SAMPLE_TIF]);
+	t.is(sub.code, 0, sub.err);
+	const ids = sub.out.trim().split("\n");
+	const mid = await d.waitLine(/^changed [0-9a-f]{16} INPROGRESS TRANSMITTING page 2\/3/, 60_000);
+	const victim = mid.split(" ")[1]!;
+	d.child.kill("SIGKILL");
+	await d.exited;
+	d = startDaemon(t, cfg);
+	await d.waitLine(new RegExp(`^changed ${victim} RETRYING DISCONNECTED page 2/3 device 2[12] retries 1 CARRIER_LOST \\(interrupted by daemon restart\\)`));
+	for (const id of ids) await d.waitLine(new RegExp(`^removed ${id}`), 90_000);
+	d.child.kill("SIGTERM");
+	await d.exited;
+	// the far ends: each number got one complete 3-page fax (the interrupted call ended short)
+	const calls = sims.flatMap((s) => s.lines.filter((l) => l.startsWith("call ")));
+	for (const n of ["5554001", "5554002"]) {
+		const whole = calls.filter((c) => c.includes(`ATDT${n}`) && /pages kept 3 of 3/.test(c));
+		t.is(whole.length, 1, `${n}: ${calls.join(" | ")}`);
+		const tif = /TIFF (\S+\.tif)/.exec(whole[0]!)![1]!;
+		t.is(tiffPages(tif), 3);
+	}
+	t.true(calls.some((c) => /ended: hostHangup/.test(c)), "the killed call ended by the host's hang-up");
+	const s = new JobStore(join(dir, "spool"));
+	t.teardown(() => s.close());
+	for (const id of ids) t.is(s.getJob(id)!.status, 0x100);
+	t.is(s.getJob(victim)!.retries, 1);
 });
