@@ -12,10 +12,10 @@ import { yResOf, type Bitmap, type FaxResolution } from "../src/core/bitmap.js";
 import { buildFrame } from "../src/hdlc/frame.js";
 import { Fcf, fcfName, hasXBit, type FcfName } from "../src/t30/fcf.js";
 import { buildDis, dcsMinScanMs, dcsRate, dcsResolution, dcsWidth, decodeId, disMinScanMs, disRates, disResolutions, disWidths, emptyDis, encodeId, parseDis, type DisFields } from "../src/t30/dis.js";
-import { decodeToBitmap } from "../src/t4/index.js";
 import { ClassFWriter } from "../src/tiff/ClassFWriter.js";
 import type { FaultSet, PostPageName } from "./faults.js";
-import { judgeTcf, scanLines } from "./lineChecks.js";
+import { judgeTcf } from "./lineChecks.js";
+import { decodePage, samePage } from "./pageReceiver.js";
 import type { CallEnd, CallRecord, DcsRecord, PageRecord } from "./records.js";
 
 /** What the far end needs from the line (the DCE). */
@@ -75,18 +75,6 @@ export interface HostDataInfo {
 	lostBytes: number;
 	/** silence on the line before it began, ms (undefined when nothing was on the line before) */
 	gapMs?: number;
-}
-
-interface Decoded {
-	bitmap?: Bitmap;
-	rowBits: number[];
-	fields: Partial<Pick<PageRecord, "rtc" | "minRowBits" | "minRowMs" | "rows" | "badLines" | "decodeError">>;
-}
-
-/** Is a received page the same as the one rejected before (pixels, else coded bytes)? */
-function samePage(a: { bitmap?: Bitmap; data: Uint8Array }, b: Decoded, data: Uint8Array): boolean {
-	if (a.bitmap && b.bitmap) return a.bitmap.width === b.bitmap.width && a.bitmap.height === b.bitmap.height && Buffer.compare(a.bitmap.data, b.bitmap.data) === 0;
-	return Buffer.compare(a.data, data) === 0;
 }
 
 type State = "answering" | "awaitDcs" | "awaitTcf" | "awaitPage" | "awaitPpm" | "awaitDcn" | "done";
@@ -332,7 +320,7 @@ export class FarEndFax {
 	private onPage(dcs: DcsRecord, code: number, data: Uint8Array, info: HostDataInfo): void {
 		// the caller's page number: a resend of the page we last rejected (RTN/PIN) carries the same
 		// pixels; anything else means the caller gave up on that page and moved on
-		const decoded = this.decodePage(dcs, code, data);
+		const decoded = decodePage(dcs, code, data);
 		const rejected = this.lastRejected;
 		const resend = rejected !== undefined && samePage(rejected, decoded, data);
 		const page = resend ? rejected.page : this.lastPageNo + 1;
@@ -369,32 +357,6 @@ export class FarEndFax {
 		this.call.pages.push(rec);
 		this.lastPage = rec;
 		this.state = "awaitPpm";
-	}
-
-	private decodePage(dcs: DcsRecord, code: number, data: Uint8Array): Decoded {
-		const out: Decoded = { fields: {}, rowBits: [] };
-		if (!dcs.pageCodes.includes(code)) {
-			out.fields.decodeError = `+FTM=${code} does not match the DCS (${dcs.modulation} ${dcs.bitRate})`;
-			return out;
-		}
-		if (dcs.coding !== "mh" && dcs.coding !== "mr") {
-			out.fields.decodeError = `${dcs.coding} needs ECM`;
-			return out;
-		}
-		const scan = scanLines(data, dcs.coding);
-		out.rowBits = scan.rowBits;
-		out.fields.rtc = scan.rtc;
-		out.fields.minRowBits = scan.minRowBits;
-		out.fields.minRowMs = (scan.minRowBits * 1000) / dcs.bitRate;
-		try {
-			const r = decodeToBitmap(data, { coding: dcs.coding, width: dcs.width, bitOrder: "lsb" });
-			out.bitmap = r.bitmap;
-			out.fields.rows = r.bitmap.height;
-			out.fields.badLines = r.badLines;
-		} catch (e) {
-			out.fields.decodeError = e instanceof Error ? e.message : String(e);
-		}
-		return out;
 	}
 
 	// ------------------------------------------------------------------ post-page

@@ -35,6 +35,11 @@ export interface ModemSimulatorOptions extends AtDceOptions {
 	farEnd?: FarEndOptions;
 	/** line ms from the far end's first flags to CONNECT; default 60 */
 	flagDetectMs?: number;
+	/**
+	 * When +FTM says CONNECT: "afterTraining" (default: once the training sequence has gone out) or
+	 * "atOnce" (SpanDSP t31: CONNECT at once, data buffered and sent after the training; nothing lost).
+	 */
+	ftmConnect?: "afterTraining" | "atOnce";
 }
 
 /** Per-receive state (+FRH=3 or after ATD). */
@@ -434,13 +439,13 @@ export class ModemSimulator extends AtDce {
 		const page = this.farEnd?.nextDataIsPage();
 		const vanish = page !== undefined ? this.faults.take("vanish", call.index, (f) => f.page === page) : undefined;
 		this.data = {
-			hs: new HighSpeedTx(code, trainedAt, early ? now + (early.notReadyMs ?? 400) : trainedAt, gapMs),
+			hs: new HighSpeedTx(code, trainedAt, early ? now + (early.notReadyMs ?? 400) : this.opts.ftmConnect === "atOnce" ? now : trainedAt, gapMs),
 			dec: new DleDecoder(),
 			...(page !== undefined ? { page } : {}),
 			...(vanish ? { vanishAfter: vanish.afterBytes ?? 1024 } : {}),
 		};
 		this.mode = "imageTx";
-		if (early) {
+		if (early || this.opts.ftmConnect === "atOnce") {
 			this.result("CONNECT"); // CONNECT before ready (T.31 §8.3.3; HylaFAX Class1TMConnectDelay)
 			return "online";
 		}

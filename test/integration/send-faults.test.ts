@@ -254,3 +254,22 @@ test.serial("the port vanishes mid-page: PORT_CLOSED, the call is over", async (
 	t.is(result.pagesConfirmed, 1);
 	t.is(call.end, "portClosed");
 });
+
+test.serial("no reply to the first DCS+TCF: the sender repeats them after T4 and trains", async (t) => {
+	const rig = await sendRig(t, { faults: [{ kind: "noReply", to: "DCS", times: 1 }] }, { timers: { T4: 800 } });
+	const doc = await two();
+	const { result, call } = await send(rig, doc);
+	t.true(result.ok, result.error?.message);
+	t.is(call.dcs.length, 2, "DCS sent twice");
+	t.deepEqual(call.tcf.map((x) => x.verdict), ["CFR"], "the first TCF fell on deaf ears");
+	t.deepEqual(kept(call), doc.map((b) => b.data));
+});
+
+test.serial("+FCERROR before MCF, with an NSF in the far end's DIS set: the call completes", async (t) => {
+	const rig = await sendRig(t, { faults: [{ kind: "fcError", before: "MCF", times: 2 }], farEnd: { nsf: Uint8Array.of(0xad, 0x00, 0x10, 0x10, 0x03, 0x01) } });
+	const doc = await two();
+	const { result, call } = await send(rig, doc);
+	t.true(result.ok, result.error?.message);
+	t.true(call.frames.some((f) => f.dir === "far" && f.name === "NSF"));
+	t.deepEqual(kept(call), doc.map((b) => b.data));
+});

@@ -139,3 +139,24 @@ test("LineClock: modelled waits run 1/timeScale faster; host time stays real", a
 	await new Promise<void>((r) => clock.watchdog(1000, r, () => true));
 	t.pass("an idle watchdog runs fast");
 });
+
+test("+FTM CONNECT timing: after the training by default, at once (SpanDSP style) with ftmConnect 'atOnce'; no data lost either way", async (t) => {
+	for (const ftmConnect of ["afterTraining", "atOnce"] as const) {
+		const { sim, c } = rig({ ftmConnect });
+		await connect(c);
+		await c.final("AT+FTH=3");
+		await c.sendBlock(Uint8Array.of(0xff, 0x13, 0x83, 0x00, 0x42, 0x00)); // DCS: V.29 9600
+		await c.response();
+		const before = sim.transcript.filter((e) => e.dir === "modem" && e.data.includes("CONNECT")).length;
+		t.is(await c.final("AT+FTM=96"), "CONNECT");
+		const issued = sim.commands.at(-1)!.at;
+		const connected = sentAt(sim, "CONNECT", before + 1);
+		if (ftmConnect === "atOnce") t.true(connected - issued < 50, `${connected - issued}`);
+		else t.true(connected - issued >= 253 - 5, `V.29 training 253 ms: ${connected - issued}`);
+		await c.sendBlock(new Uint8Array(1800));
+		t.is((await c.response()).at(-1), "OK");
+		t.is(sim.calls[0]!.tcf[0]!.lostBytes, 0);
+		t.is(sim.calls[0]!.tcf[0]!.bytes, 1800);
+		sim.detach();
+	}
+});
