@@ -78,6 +78,8 @@ static int modem_control(t31_state_t *s, void *user, int op, const char *num)
         break;
     case AT_MODEM_CONTROL_CTS:
         p->holding = ((intptr_t) num) == 0;
+        if (p->cfg.verbose)
+            fprintf(stderr, "peer: CTS %s at %lld ms audio\n", p->holding ? "off (hold)" : "on", p->call_samples / 8);
         break;
     default:
         break;
