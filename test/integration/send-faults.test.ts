@@ -273,3 +273,12 @@ test.serial("+FCERROR before MCF, with an NSF in the far end's DIS set: the call
 	t.true(call.frames.some((f) => f.dir === "far" && f.name === "NSF"));
 	t.deepEqual(kept(call), doc.map((b) => b.data));
 });
+
+test.serial("no reply to MPS three times: NO_RESPONSE_POST_PAGE after three MPS", async (t) => {
+	const rig = await sendRig(t, { faults: [{ kind: "noReply", to: "MPS", times: 3 }] }, { timers: { T4: 800 } });
+	const { result, call } = await send(rig, await two());
+	t.false(result.ok);
+	t.is(result.error?.code, "NO_RESPONSE_POST_PAGE");
+	t.deepEqual(call.ppms.map((p) => `${p.name}:${p.response}`), ["MPS:", "MPS:", "MPS:"]);
+	t.is(result.pagesConfirmed, 0);
+});

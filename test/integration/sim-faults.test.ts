@@ -296,3 +296,15 @@ test.serial("frames from the caller without the X bit are noted", async (t) => {
 	const call = await sim.waitForCallEnd(1, 2000);
 	t.deepEqual(call.notes, ["DCS from the caller without the X bit"]);
 });
+
+test.serial("a page sent at a modulation the DCS did not select is not received: RTN", async (t) => {
+	const { client: c, sim } = await simRig(t);
+	t.is((await dialToDis(c)).code, "CONNECT");
+	t.deepEqual((await train(c, V17_14400)).names, ["CFR"]);
+	t.deepEqual(await sendPage(c, V29_9600, await page()), ["CONNECT", "OK"]); // V.29 after a V.17 DCS
+	t.deepEqual((await postPage(c, "EOP")).names, ["RTN"]);
+	await disconnect(c);
+	const p = (await sim.waitForCallEnd(1, 2000)).pages[0]!;
+	t.false(p.modulationOk);
+	t.regex(p.decodeError ?? "", /\+FTM=96 does not match the DCS \(V\.17 14400\)/);
+});
