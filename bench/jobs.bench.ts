@@ -4,6 +4,8 @@
  * spooled TIFF like a real call) — jobs per minute and CPU per line and per job, beside the line-bound
  * ceiling computed for the same timing; (2) store operations per second (submit = spool write + commit,
  * update, get, list) beside raw single-row SQLite transactions on the same database settings.
+ * (3) the same queue over the real Class 1 stack: 4 pty modem simulators (hw-mocks, in this process, 20x
+ * line speed) opened by openFaxModem — jobs/min and CPU per job (the simulator's share included).
  * Measures only; asserts nothing. JOBS_BENCH_JOBS (default 192) sets the job count.
  */
 import { DatabaseSync } from "@photostructure/sqlite";
@@ -154,7 +156,56 @@ async function storeOps(): Promise<void> {
 	rmSync(dir, { recursive: true, force: true });
 }
 
+async function realStack(): Promise<void> {
+	const { ModemSimulator } = await import("../hw-mocks/ModemSimulator.js");
+	const { openPtyPair } = await import("../hw-mocks/ptyPair.js");
+	const { openFaxModem } = await import("../src/t30/openFaxModem.js");
+	const dir = mkdtempSync(join(tmpdir(), "faxline-bench-real-"));
+	const N = 4;
+	const JOBS_REAL = 12;
+	const pairs = await Promise.all(Array.from({ length: N }, () => openPtyPair()));
+	const sims = pairs.map((p, i) => new ModemSimulator(p.master, { timeScale: 0.05, farEnd: { csi: `BENCH ${i}` } }));
+	const server = FaxServer.startDaemon({
+		spoolDir: dir,
+		codec: tiffCodec,
+		modems: pairs.map((p) => ({ path: p.path })),
+		modemFactory: (cfg) => openFaxModem(cfg.path, { timers: { T4: 1500 } }),
+		pollMs: 0,
+	});
+	const ready = Date.now() + 20_000;
+	while (!server.engine!.pool.slots.every((x) => x.state === "idle") && Date.now() < ready) await new Promise((r) => setTimeout(r, 20));
+	server.listenToServerEvents(FaxServerEventsType.OUT_QUEUE);
+	let removed = 0;
+	let done: () => void = () => undefined;
+	const finished = new Promise<void>((r) => (done = r));
+	server.on("outgoingJobRemoved", () => {
+		if (++removed === JOBS_REAL) done();
+	});
+	const cpu0 = process.cpuUsage();
+	const t0 = performance.now();
+	const d = new FaxDocument();
+	d.body = SAMPLE;
+	for (let i = 0; i < JOBS_REAL; i++) d.recipients.add(`556${String(i).padStart(4, "0")}`);
+	await d.connectedSubmit(server);
+	await finished;
+	const sec = (performance.now() - t0) / 1000;
+	const cpu = process.cpuUsage(cpu0);
+	const cpuMs = (cpu.user + cpu.system) / 1000;
+	const ok = server.store.submissionJobs(d.submissionId).filter((j) => j.status === S.COMPLETED).length;
+	await server.disconnect();
+	for (const [i, p] of pairs.entries()) {
+		sims[i]!.detach();
+		await p.close();
+	}
+	rmSync(dir, { recursive: true, force: true });
+	console.log(`real Class 1 stack: ${N} pty simulators (20x line speed, in this process), ${JOBS_REAL} jobs of 3 fine A4 pages, ${ok} delivered`);
+	console.log(`  jobs/min            ${((JOBS_REAL / sec) * 60).toFixed(0).padStart(8)}   (wall ${sec.toFixed(2)} s)`);
+	console.log(`  CPU per job         ${(cpuMs / JOBS_REAL).toFixed(0).padStart(8)} ms  (T.4 encode + AT/HDLC + the simulator's decode of the same pages)`);
+	console.log(`  CPU per line        ${(((cpuMs / 1000 / sec) * 100) / N).toFixed(1).padStart(8)} % of a core per busy line`);
+}
+
 export async function run(): Promise<void> {
 	await throughput();
 	await storeOps();
+	await realStack();
 }
