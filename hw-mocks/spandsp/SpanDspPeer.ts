@@ -159,6 +159,7 @@ export class SpanDspPeer {
 	private readonly ready: Promise<string>;
 	private readonly done: Promise<PeerResult>;
 	private exited = false;
+	private eventWaiters: { type: string; res: () => void }[] = [];
 
 	private constructor(
 		private readonly child: ChildProcess,
@@ -182,7 +183,11 @@ export class SpanDspPeer {
 				const line = out.slice(0, nl);
 				out = out.slice(nl + 1);
 				if (line.startsWith("PTY ")) onPty(line.slice(4));
-				else if (line.startsWith("EVENT ")) this.events.push(JSON.parse(line.slice(6)) as { type: string });
+				else if (line.startsWith("EVENT ")) {
+					const ev = JSON.parse(line.slice(6)) as { type: string };
+					this.events.push(ev);
+					this.eventWaiters = this.eventWaiters.filter((w) => (w.type === ev.type ? (w.res(), false) : true));
+				}
 				else if (line.startsWith("RESULT ")) {
 					sawResult = true;
 					onResult(JSON.parse(line.slice(7)) as PeerResult);
@@ -228,6 +233,15 @@ export class SpanDspPeer {
 		} finally {
 			clearTimeout(t);
 		}
+	}
+
+	/** Resolves when the peer has reported an `EVENT` of this type ("dial", "answer"); rejects after `ms`. */
+	event(type: string, ms = 10_000): Promise<void> {
+		if (this.events.some((e) => e.type === type)) return Promise.resolve();
+		return new Promise((res, rej) => {
+			const t = setTimeout(() => rej(new Error(`no ${type} event from spandsp-peer within ${ms} ms`)), ms);
+			this.eventWaiters.push({ type, res: () => (clearTimeout(t), res()) });
+		});
 	}
 
 	/** The peer's RESULT line; rejects if the process ends without one, or after `deadlineMs`. */
