@@ -101,9 +101,13 @@ export class JobOps {
 		const b = baseStatus(j.status);
 		const members = j.broadcastSize > 1 ? this.e.store.submissionJobs(j.submissionId) : [j];
 		const queued = members.filter((m) => m.removedAt === null);
-		if (b !== S.CANCELED && j.receiptType & FaxReceiptType.MAIL) {
-			if (!j.groupBroadcastReceipts || j.broadcastSize === 1) this.sendReceipt(j, () => jobReceipt(j));
-			else if (queued.every((m) => isFinalStatus(m.status))) this.sendReceipt(j, () => groupReceipt(members));
+		if (j.receiptType & FaxReceiptType.MAIL) {
+			if (!j.groupBroadcastReceipts || j.broadcastSize === 1) {
+				if (b !== S.CANCELED) this.sendReceipt(j, () => jobReceipt(j)); // none for CANCELED (§8)
+			} else if (queued.every((m) => isFinalStatus(m.status)) && members.some((m) => baseStatus(m.status) !== S.CANCELED)) {
+				// the summary goes once every member is final, even when the last one was canceled (§8)
+				this.sendReceipt(j, () => groupReceipt(members));
+			}
 		}
 		this.retention(j.submissionId, this.e.clock.now());
 	}

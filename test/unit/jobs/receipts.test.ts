@@ -127,3 +127,26 @@ test("attachFaxToReceipt: the MAIL receipt carries the fax as a TIFF that libtif
 	writeFileSync(join(dir, "a.tif"), tif);
 	t.is((execFileSync("tiffinfo", [join(dir, "a.tif")], { encoding: "utf8" }).match(/TIFF Directory at offset/g) ?? []).length, 3);
 });
+
+test("group receipt still goes when the last member to finish was canceled; none when all were canceled", async (t) => {
+	const smtp = await smtpSink(t);
+	const h = await jobHarness(t, { receipts: smtpReceiptSender({ host: "127.0.0.1", port: smtp.port, ignoreTLS: true }) });
+	h.bank.get("fake:1").script({}, { dialMs: 60_000 });
+	const ids = await h.submit(["5550841", "5550842"], (d) => {
+		mail(d, "grp@example.test");
+		d.groupBroadcastReceipts = true;
+	});
+	await h.until(() => h.rec(ids[0]!).status === S.COMPLETED && h.rec(ids[1]!).status === S.INPROGRESS, "first sent, second dialing");
+	await h.server.outgoingQueue.getJob(ids[1]!).cancel();
+	await h.until(() => smtp.mails.length === 1, "summary");
+	t.regex(smtp.mails[0]!.subject, /: 1 of 2 delivered$/);
+	const none = await h.submit(["5550843", "5550844"], (d) => {
+		mail(d, "none@example.test");
+		d.groupBroadcastReceipts = true;
+		d.scheduleType = 1;
+		d.scheduleTime = new Date(2099, 0, 1);
+	});
+	await h.server.outgoingQueue.cancelSubmission(h.rec(none[0]!).submissionId);
+	await new Promise((r) => setTimeout(r, 300));
+	t.is(smtp.mails.length, 1);
+});
