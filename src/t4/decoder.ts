@@ -358,7 +358,7 @@ export class T4Decoder {
 							break;
 						}
 					}
-					if (!final && r.pos > this.dataEnd) return; // looked past the data: wait for more
+					if (!final && r.peak > this.dataEnd) return; // looked past the data: wait for more
 					const q = r.bit();
 					if (q > endBit || (n < 0 && this.zeroTail(q))) {
 						this.truncated = true;

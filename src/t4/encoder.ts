@@ -245,7 +245,7 @@ function longRun(s: BitSink, color: number, run: number): void {
 		out[pos++] = acc >>> nb;
 	}
 	s.pos = pos;
-	s.acc = acc;
+	s.acc = acc & 0xff; // < 8 pending bits: keep the field a small integer
 	s.nb = nb;
 }
 
@@ -256,31 +256,44 @@ function encode1D(s: BitSink, ch: Int32Array, n: number): void {
 	let acc = s.acc;
 	let nb = s.nb;
 	let a0 = 0;
+	// the bit buffer holds up to 31 bits and is flushed two bytes at a time
 	for (let i = 0; i <= n; i++) {
 		const a1 = ch[i]!;
 		const run = a1 - a0;
 		a0 = a1;
 		const idx = (i & 1) * RUN_STRIDE + run;
 		const len = run <= MAX_MAKEUP ? RUN_LEN[idx]! : 0;
-		if (len === 0) {
-			s.pos = pos;
-			s.acc = acc;
-			s.nb = nb;
-			longRun(s, i & 1, run);
-			pos = s.pos;
-			acc = s.acc;
-			nb = s.nb;
-			continue;
+		if (len === 0 || nb + len > 31) {
+			while (nb >= 8) {
+				nb -= 8;
+				out[pos++] = acc >>> nb;
+			}
+			if (len === 0) {
+				s.pos = pos;
+				s.acc = acc & 0xff; // < 8 pending bits: keep the field a small integer
+				s.nb = nb;
+				longRun(s, i & 1, run);
+				pos = s.pos;
+				acc = s.acc;
+				nb = s.nb;
+				continue;
+			}
 		}
 		acc = (acc << len) | RUN_CODE[idx]!;
 		nb += len;
-		while (nb >= 8) {
-			nb -= 8;
-			out[pos++] = acc >>> nb;
+		if (nb >= 16) {
+			nb -= 16;
+			out[pos] = acc >>> (nb + 8);
+			out[pos + 1] = acc >>> nb;
+			pos += 2;
 		}
 	}
+	while (nb >= 8) {
+		nb -= 8;
+		out[pos++] = acc >>> nb;
+	}
 	s.pos = pos;
-	s.acc = acc;
+	s.acc = acc & 0xff; // < 8 pending bits: keep the field a small integer
 	s.nb = nb;
 }
 
@@ -361,7 +374,7 @@ function encode2D(s: BitSink, cur: Int32Array, ref: Int32Array, width: number): 
 					const len = run <= MAX_MAKEUP ? RUN_LEN[idx]! : 0;
 					if (len === 0) {
 						s.pos = pos;
-						s.acc = acc;
+						s.acc = acc & 0xff; // < 8 pending bits: keep the field a small integer
 						s.nb = nb;
 						longRun(s, col, run);
 						pos = s.pos;
@@ -387,6 +400,6 @@ function encode2D(s: BitSink, cur: Int32Array, ref: Int32Array, width: number): 
 		}
 	}
 	s.pos = pos;
-	s.acc = acc;
+	s.acc = acc & 0xff; // < 8 pending bits: keep the field a small integer
 	s.nb = nb;
 }

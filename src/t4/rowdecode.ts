@@ -21,6 +21,8 @@ export class BitReader {
 	pos = 0;
 	acc = 0;
 	nb = 0;
+	/** Index past the last byte a row decode loaded (it may have looked beyond the data). */
+	peak = 0;
 	/** Set by decode2D: the row was all V0 codes, i.e. identical to its reference row. */
 	same = false;
 
@@ -102,8 +104,14 @@ export function decode1D(r: BitReader, width: number, out: Int32Array): number {
 			break;
 		}
 	}
+	r.peak = pos;
+	// hand whole unread bytes back so the stored bit buffer stays a small integer (a V8 Smi field)
+	while (nb >= 8) {
+		nb -= 8;
+		pos--;
+	}
 	r.pos = pos;
-	r.acc = acc;
+	r.acc = acc & ((1 << nb) - 1);
 	r.nb = nb;
 	if (res >= 0) for (let k = 0; k < SENTINELS; k++) out[n + k] = width;
 	return res;
@@ -264,8 +272,14 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 			if ((j & 1) !== (n & 1)) j++;
 		}
 	}
+	r.peak = pos;
+	// hand whole unread bytes back so the stored bit buffer stays a small integer (a V8 Smi field)
+	while (nb >= 8) {
+		nb -= 8;
+		pos--;
+	}
 	r.pos = pos;
-	r.acc = acc;
+	r.acc = acc & ((1 << nb) - 1);
 	r.nb = nb;
 	r.same = same;
 	if (res >= 0) for (let k = 0; k < SENTINELS; k++) out[n + k] = width;
