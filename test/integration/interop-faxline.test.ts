@@ -149,6 +149,16 @@ ftest("far end never answers: the modem's NO ANSWER ends the call as DIAL_NO_ANS
 	t.is(s.result?.pagesSent, 0);
 });
 
+ftest("answered by something that never sends fax flags: the modem's NO CARRIER (S7) ends it as DIAL_NO_CARRIER", async (t) => {
+	t.timeout(90_000);
+	const doc = await makeDoc(["form"], "standard", 100);
+	const { r, s } = await call(doc, { silentAnswer: true });
+	t.true(r.dialed);
+	t.false(s.ok);
+	t.is(s.error, "DIAL_NO_CARRIER", s.traceTail.join("\n"));
+	t.is(s.result?.pagesSent, 0);
+});
+
 ftest("far end refuses every rate (FTT each time): TRAINING_FAILED after stepping down to 2400", async (t) => {
 	t.timeout(150_000);
 	const doc = await makeDoc(["form"], "standard", 100);
