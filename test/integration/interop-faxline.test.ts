@@ -39,10 +39,13 @@ async function makeDoc(names: FixtureName[], res: FixtureRes, rows: number): Pro
 	return { pages, path, yDpi };
 }
 
+let calls = 0;
 async function call(doc: Doc, peerOpts: PeerOptions, timeoutMs = 120_000): Promise<{ r: PeerResult; s: FaxlineSendOutcome }> {
 	const peer = await SpanDspPeer.start({ speed: 4, ...peerOpts });
 	try {
-		const s = await sendWithFaxline(peer.path, doc.path, { timeoutMs, tsid: "+1 555 0199" });
+		// a number per call: faxline remembers per destination (e.g. V.17 trouble), calls must not share it
+		const number = `555${String(1000 + ++calls)}`;
+		const s = await sendWithFaxline(peer.path, doc.path, { timeoutMs, number, tsid: "+1 555 0199" });
 		const r = await peer.result(30_000);
 		return { r, s };
 	} finally {
