@@ -351,6 +351,7 @@ export class OutgoingEngine {
 
 	/** Engine events -> job fields (§9.1); at most one Changed per event, one per page. */
 	private onSendEvent(a: Attempt, e: SendEvent): void {
+		if (e.type === "dialing") a.dialed = true; // even for a job canceled meanwhile: the modem did dial
 		const cur = this.store.getJob(a.jobId);
 		if (!cur || cur.removedAt !== null) return;
 		const b = baseStatus(cur.status);
@@ -358,7 +359,6 @@ export class OutgoingEngine {
 		let patch: Partial<JobRecord> | null = null;
 		switch (e.type) {
 			case "dialing":
-				a.dialed = true;
 				patch = { extCode: X.DIALING, transmissionStart: this.clock.now() };
 				break;
 			case "connected":
