@@ -500,13 +500,13 @@ test("child process: a hostile dial string fails with one stderr line and a non-
 /**
  * A child `faxline send --json` of two full fine pages against a simulator built directly (as
  * startSimulator does) so the test can watch page 1's bytes reach the modem, then SIGINT:
- * - "writing": once 20 KB of page 1's data arrived (the host is still writing it);
+ * - "writing": once page 1's first data arrived (the host is still writing it);
  * - "draining": once its closing DLE ETX arrived (the host wrote it all; the modem is still sending the
  *   page on the line — the pty has no flow control, so this is most of the page's line time).
  * `rows` cuts the pages short (for slower time scales).
  * Resolves with the child's exit, how long it took after SIGINT, and the call's record (10 s deadline).
  */
-async function interruptMidPage(t: ExecutionContext, when: "writing" | "draining", timeScale = TIME_SCALE, rows?: number): Promise<{ exit: { code: number | null; signal: NodeJS.Signals | null }; ms: number; child: Child; call: Promise<CallRecord>; sim: ModemSimulator }> {
+async function interruptMidPage(t: ExecutionContext, when: "writing" | "draining", timeScale = TIME_SCALE, rows?: number, sig: NodeJS.Signals = "SIGINT"): Promise<{ exit: { code: number | null; signal: NodeJS.Signals | null }; ms: number; child: Child; call: Promise<CallRecord>; sim: ModemSimulator }> {
 	const dir = tempDir(t);
 	const pair = await openPtyPair({ link: join(dir, "modem") });
 	const sim = new ModemSimulator(pair.master, { timeScale, farEnd: { outDir: join(dir, "rx"), csi: CSI } });
@@ -518,16 +518,18 @@ async function interruptMidPage(t: ExecutionContext, when: "writing" | "draining
 	const file = join(dir, "big.tif");
 	writeFileSync(file, writeClassF(big.map((bitmap) => ({ bitmap, xRes: 204, yRes: 196 }))));
 	let ftm = 0;
-	let pageBytes = -1;
+	let phase: "before" | "ftm" | "data" = "before";
 	let dle = false;
 	const moment = new Promise<void>((resolve) => {
 		sim.on("command", (text: string) => {
-			if (/^\+FTM=\d/.test(text) && ++ftm === 2) pageBytes = 0; // the 1st +FTM=n is the TCF, the 2nd page 1
+			if (/^\+FTM=\d/.test(text) && ++ftm === 2) phase = "ftm"; // the 1st +FTM=n is the TCF, the 2nd page 1
+		});
+		sim.on("result", (code: string) => {
+			if (phase === "ftm" && code === "CONNECT") phase = "data"; // no AT command in flight from here
 		});
 		pair.master.on("data", (b: Buffer) => {
-			if (pageBytes < 0) return;
-			pageBytes += b.length;
-			if (when === "writing" && pageBytes >= 20000) resolve();
+			if (phase !== "data") return;
+			if (when === "writing") resolve(); // page 1's first chunk: the host has ~100 ms of writing left
 			for (const x of b) {
 				if (dle && x === 0x03) resolve(); // DLE ETX (a doubled DLE is data)
 				dle = x === 0x10 && !dle;
@@ -536,31 +538,33 @@ async function interruptMidPage(t: ExecutionContext, when: "writing" | "draining
 	});
 	const child = spawnFaxline(t, ["send", "--device", pair.path, "--to", "5550100", "--json", file]);
 	await within(moment, 30000, `page 1 at the modem (${when}; stderr: ${child.stderr()})`);
-	child.kill("SIGINT");
+	child.kill(sig);
 	const sentAt = Date.now();
-	const exit = await within(child.exited, 20000, "the child's exit after SIGINT");
+	const exit = await within(child.exited, 20000, `the child's exit after ${sig}`);
 	return { exit, ms: Date.now() - sentAt, child, call: sim.waitForCallEnd(1, 10000), sim };
 }
 
-test("child process: SIGINT while page 1 is written -> CANCELED/CALL_ABORTED, non-zero exit in time, DCN and hang-up on the line", async (t) => {
-	const { exit, ms, child, call } = await interruptMidPage(t, "writing");
-	t.log(`exited ${ms} ms after SIGINT`);
-	t.is(exit.signal, null, "the process handled SIGINT and exited by itself");
-	t.truthy(exit.code, `non-zero exit, got ${exit.code}`);
-	const j = report([child.stdout()]);
-	t.is(j.Status, CANCELED);
-	t.is(j.ExtendedStatusCode, X.CALL_ABORTED);
-	t.is(j.failureDetail?.code, "CALL_ABORTED");
-	t.is(j.PagesConfirmed, 0);
-	t.is(j.CurrentPage, 1);
-	t.is(child.stderr(), "");
-	// §9.4 phase C: close the data block, DCN, ATH
-	const rec = await call;
-	const hostFrames = rec.frames.filter((f) => f.dir === "host").map((f) => f.name);
-	t.is(hostFrames.at(-1), "DCN", `host frames: ${hostFrames.join(" ")}`);
-	t.is(rec.end, "dcn", `call ended: ${rec.end}; notes: ${rec.notes.join("; ")}`);
-	t.true(rec.pages.every((p) => !p.accepted), "page 1 was cut short, not kept");
-});
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+	test(`child process: ${sig} while page 1 is written -> CANCELED/CALL_ABORTED, non-zero exit in time, DCN and hang-up on the line`, async (t) => {
+		const { exit, ms, child, call } = await interruptMidPage(t, "writing", TIME_SCALE, undefined, sig);
+		t.log(`exited ${ms} ms after ${sig}`);
+		t.is(exit.signal, null, `the process handled ${sig} and exited by itself`);
+		t.truthy(exit.code, `non-zero exit, got ${exit.code}`);
+		const j = report([child.stdout()]);
+		t.is(j.Status, CANCELED);
+		t.is(j.ExtendedStatusCode, X.CALL_ABORTED);
+		t.is(j.failureDetail?.code, "CALL_ABORTED");
+		t.is(j.PagesConfirmed, 0);
+		t.is(j.CurrentPage, 1);
+		t.is(child.stderr(), "");
+		// §9.4 phase C: close the data block, DCN, ATH
+		const rec = await call;
+		const hostFrames = rec.frames.filter((f) => f.dir === "host").map((f) => f.name);
+		t.is(hostFrames.at(-1), "DCN", `host frames: ${hostFrames.join(" ")}`);
+		t.is(rec.end, "dcn", `call ended: ${rec.end}; notes: ${rec.notes.join("; ")}`);
+		t.true(rec.pages.every((p) => !p.accepted), "page 1 was cut short, not kept");
+	});
+}
 
 // BUG (src/modem/Class1Modem.ts waitCommand + src/at/AtChannel.ts, reported): the abort is only seen after
 // the page's final OK; the engine then issues AT+FTS=7 (before MPS) with the signal already aborted, the

@@ -18,7 +18,7 @@ import type { CliIO } from "../io.js";
 import { SendProgress } from "../progress.js";
 import { fullyConfirmed, sendReport } from "../sendReport.js";
 
-const USAGE = "usage: faxline send --device PATH --to NUMBER [--tsid ID] [--json] [--trace FILE] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts] [--max-rate BPS] FILE...";
+const USAGE = "usage: faxline send --device PATH --to NUMBER [--tsid ID] [--json] [--quiet] [--trace FILE] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts] [--max-rate BPS] FILE...";
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
 	const { values: v, positionals: files } = parseArgs({
@@ -65,9 +65,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		if (e.type === "pageStart") currentPage = e.page;
 		progress.onEvent(e);
 	};
+	// Ctrl-C or a service manager's SIGTERM ends the call properly (DCN, ATH; spec §9.4); a second
+	// signal while that runs gets the default action (the handlers are `once`).
 	const ac = new AbortController();
 	const onSigint = () => ac.abort(new FaxError("CALL_ABORTED", "interrupted by the user"));
+	const onSigterm = () => ac.abort(new FaxError("CALL_ABORTED", "terminated (SIGTERM)"));
 	process.once("SIGINT", onSigint);
+	process.once("SIGTERM", onSigterm);
 	try {
 		const modem = await openFaxModem(v.device, {
 			clock,
@@ -93,6 +97,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		return ok ? 0 : result.error ? 1 : 3;
 	} finally {
 		process.off("SIGINT", onSigint);
+		process.off("SIGTERM", onSigterm);
 		await tracer?.close();
 		await doc.close();
 	}
