@@ -193,6 +193,7 @@ export class ModemSimulator extends AtDce {
 			frames: [],
 			gaps: [],
 			collisions: 0,
+			listens: [],
 			ppms: [],
 			notes: [],
 		};
@@ -334,6 +335,7 @@ export class ModemSimulator extends AtDce {
 				if (this.rx !== rx) return;
 				rx.connected = true;
 				if (rx.dial) call.outcome = "connected";
+				call.listens.push({ at: rx.issuedAt, carrierAt: tx.startAt, ms: tx.startAt - rx.issuedAt, firstFrame: !tx.frames.some((f) => f.delivered), dial: rx.dial });
 				if (now > tx.endAt) call.notes.push(`+FRH=3 issued ${(now - tx.endAt).toFixed(0)} ms after the far end's carrier ended (frames buffered)`);
 				this.result("CONNECT");
 				this.serviceRx();

@@ -134,6 +134,12 @@ export interface CallRecord {
 	gaps: GapRecord[];
 	/** the host started transmitting while the far end was still transmitting */
 	collisions: number;
+	/**
+	 * Each receive that got a CONNECT: when the host started listening (+FRH=3 or ATD) against when the
+	 * far end's carrier began; `ms` = carrierAt - at, negative when the host listened late (the DCE
+	 * buffers; a real one might have missed the frame). `firstFrame` false = re-issued within a carrier.
+	 */
+	listens: { at: number; carrierAt: number; ms: number; firstFrame: boolean; dial: boolean }[];
 	/** post-page messages heard from the host, in order, with our answer ("" = none) */
 	ppms: { at: number; name: string; page: number; response: string }[];
 	/** where the received pages were written (TIFF Class F) */

@@ -52,6 +52,11 @@ test.serial("clean call: 3 pages confirmed, pixels equal, TCF 1.5 s, 75 ms turna
 	t.true(call.gaps.length >= 8);
 	for (const g of call.gaps) t.true(g.ms >= 55 && g.ms <= 500, `gap ${g.ms.toFixed(1)} ms before ${g.start} after ${g.after.who} ${g.after.what}`);
 	t.is(call.collisions, 0);
+	// the host was listening (+FRH=3) before each answer's flags had run 800 ms of their 1 s preamble
+	const answers = call.listens.filter((l) => l.firstFrame && !l.dial);
+	t.true(answers.length >= 4, "CFR and three MCFs");
+	for (const l of answers) t.true(l.ms > -800, `+FRH=3 ${(-l.ms).toFixed(0)} ms into the far end's carrier`);
+	t.log("listen lead (ms):", answers.map((l) => l.ms.toFixed(0)).join(", "));
 	t.deepEqual(call.notes, []);
 	t.deepEqual(
 		events.filter((e) => e.type === "pageEnd").map((e) => e.type === "pageEnd" && [e.page, e.result, e.confirmed]),
