@@ -60,6 +60,7 @@ export class T4Decoder {
 	private sawOnes = false;
 	private eolCount = 0;
 	private afterEol = false;
+	private dst: Uint8Array = EMPTY;
 	private pendingN = 0;
 	private pendingSame = false;
 	private nRef = 0;
@@ -146,7 +147,7 @@ export class T4Decoder {
 	}
 
 	/** No-copy variant of end. Throws FaxError when the whole input produced no good row. */
-	finishRows(sink: T4RowSink): T4DecodeStats {
+	finishRows(sink: T4RowSink | null): T4DecodeStats {
 		if (!this.ended) {
 			this.ended = true;
 			if (this.state !== S_DONE) this.run(true, sink);
@@ -162,8 +163,25 @@ export class T4Decoder {
 		return this.stats();
 	}
 
-	/** Decode a whole buffer at once (no copy of `data` for MSB order). */
+	/** Decode a whole buffer at once, rows to `sink`. */
 	decodeAll(data: Uint8Array, sink: T4RowSink): T4DecodeStats {
+		this.load(data);
+		return this.finishRows(sink);
+	}
+
+	/**
+	 * Decode a whole buffer straight into a bitmap buffer (no per-row callback): rows are stored at
+	 * y × stride of `into` (reused, e.g. a page buffer; rows past the decoded height are left as they
+	 * were) or of a new buffer sized for `capacityRows`, grown (doubling, at most maxRows) when needed.
+	 */
+	decodePage(data: Uint8Array, capacityRows: number, into?: Uint8Array): { data: Uint8Array; height: number; stats: T4DecodeStats } {
+		this.dst = into ?? new Uint8Array(Math.max(1, Math.min(capacityRows, this.rowLimit)) * this.stride);
+		this.load(data);
+		const stats = this.finishRows(null);
+		return { data: this.dst, height: this.rowsOut, stats };
+	}
+
+	private load(data: Uint8Array): void {
 		this.inputBytes += data.length;
 		// a private copy with zero padding: the row decoders read up to PAD bytes past the data unchecked
 		const buf = new Uint8Array(data.length + PAD);
@@ -172,14 +190,24 @@ export class T4Decoder {
 		this.buf = buf;
 		this.dataEnd = data.length;
 		this.bit = 0;
-		return this.finishRows(sink);
+	}
+
+	/** Append the current row to `dst` (decodePage). */
+	private store(): void {
+		const off = (this.rowsOut - 1) * this.stride;
+		if (off + this.stride > this.dst.length) {
+			const next = new Uint8Array(Math.min(this.rowLimit * this.stride, Math.max(this.dst.length * 2, off + this.stride)));
+			next.set(this.dst);
+			this.dst = next;
+		}
+		this.dst.set(this.row, off);
 	}
 
 	stats(): T4DecodeStats {
 		return { rows: this.rowsOut, badLines: this.badLines, consecutiveBadLines: this.maxConsec, truncated: this.truncated, endMarker: this.endMarker };
 	}
 
-	private emitGood(n: number, sink: T4RowSink, same: boolean): void {
+	private emitGood(n: number, sink: T4RowSink | null, same: boolean): void {
 		// the row buffer still holds the previous row: repaint only when this row differs from it
 		if (!same && !(n === this.nRef && sameChanges(this.cur, this.ref, n))) paintRow(this.cur, n, this.row32, this.words);
 		const t = this.ref;
@@ -189,16 +217,18 @@ export class T4Decoder {
 		this.rowsOut++;
 		this.goodRows++;
 		this.consec = 0;
-		sink(this.row, false);
+		if (sink === null) this.store();
+		else sink(this.row, false);
 		if (this.rowsOut >= this.rowLimit) this.state = S_DONE;
 	}
 
-	private emitBad(sink: T4RowSink): void {
+	private emitBad(sink: T4RowSink | null): void {
 		// the row keeps the previous row's pixels (white before the first), the reference line stays
 		this.rowsOut++;
 		this.badLines++;
 		if (++this.consec > this.maxConsec) this.maxConsec = this.consec;
-		sink(this.row, true);
+		if (sink === null) this.store();
+		else sink(this.row, true);
 		if (this.rowsOut >= this.rowLimit) this.state = S_DONE;
 	}
 
@@ -275,7 +305,7 @@ export class T4Decoder {
 		return true;
 	}
 
-	private run(final: boolean, sink: T4RowSink): void {
+	private run(final: boolean, sink: T4RowSink | null): void {
 		const endBit = this.dataEnd * 8;
 		for (;;) {
 			switch (this.state) {

@@ -58,20 +58,12 @@ export function decodeToBitmap(data: Uint8Array, o: T4DecodeOptions): T4DecodeRe
 	const stride = (o.width + 7) >>> 3;
 	const maxRows = Math.max(1, Math.floor(o.maxRows ?? 65536));
 	const want = o.rows !== undefined && o.rows > 0 ? Math.min(Math.floor(o.rows), maxRows) : 0;
-	let cap = want > 0 ? want : Math.min(maxRows, Math.max(64, Math.ceil((data.length * 8) / (o.width * 0.25 + 16))));
-	let buf = new Uint8Array(cap * stride);
-	let h = 0;
-	const stats = dec.decodeAll(data, (row) => {
-		if (h === cap) {
-			cap = Math.min(maxRows, cap * 2);
-			const next = new Uint8Array(cap * stride);
-			next.set(buf);
-			buf = next;
-		}
-		buf.set(row, h * stride);
-		h++;
-	});
-	let { badLines, consecutiveBadLines, truncated } = stats;
+	// without a row count, guess from the data size (grown as needed)
+	const guess = want > 0 ? want : Math.max(64, Math.ceil((data.length * 8) / (o.width * 0.25 + 16)));
+	const page = dec.decodePage(data, guess);
+	let { badLines, consecutiveBadLines, truncated } = page.stats;
+	let h = page.height;
+	let buf = page.data;
 	if (want > h) {
 		const missing = want - h;
 		badLines += missing;
@@ -80,6 +72,11 @@ export function decodeToBitmap(data: Uint8Array, o: T4DecodeOptions): T4DecodeRe
 		h = want;
 	}
 	if (h === 0) throw new FaxError("T4_DECODE_ERROR", "T.4 decoder: no rows", { context: { bytes: data.length } });
+	if (buf.length < h * stride) {
+		const next = new Uint8Array(h * stride);
+		next.set(buf);
+		buf = next;
+	}
 	const bitmap: Bitmap = { width: o.width, height: h, stride, data: h * stride === buf.length ? buf : buf.slice(0, h * stride) };
-	return { bitmap, badLines, consecutiveBadLines, truncated, endMarker: stats.endMarker };
+	return { bitmap, badLines, consecutiveBadLines, truncated, endMarker: page.stats.endMarker };
 }
