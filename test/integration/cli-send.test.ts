@@ -19,8 +19,8 @@ import { writeClassF } from "../../src/tiff/index.js";
 import { ModemSimulator } from "../../hw-mocks/ModemSimulator.js";
 import { openPtyPair } from "../../hw-mocks/ptyPair.js";
 import type { CallRecord } from "../../hw-mocks/records.js";
-import { fixturePage, type FixtureName } from "../helpers/fixtures.js";
-import { firstRowDiff, libtiffDecodeTiff, topRows } from "../helpers/libtiff.js";
+import { fixturePage, writePbm, type FixtureName } from "../helpers/fixtures.js";
+import { firstRowDiff, libtiffDecodeTiff, libtiffEncode, parseTiff, topRows } from "../helpers/libtiff.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const TIME_SCALE = 0.02;
@@ -111,7 +111,7 @@ const report = (out: string[]): Report => JSON.parse(out.join("\n")) as Report;
 const COMPLETED = 0x100;
 const RETRIES_EXCEEDED = 0x80;
 const CANCELED = 0x200;
-const X = { DISCONNECTED: 1, BUSY: 8, FATAL_ERROR: 12, CALL_COMPLETED: 18, CALL_ABORTED: 19 } as const;
+const X = { DISCONNECTED: 1, BUSY: 8, NO_ANSWER: 9, NO_DIAL_TONE: 11, FATAL_ERROR: 12, CALL_COMPLETED: 18, CALL_ABORTED: 19 } as const;
 
 // ------------------------------------------------------------------ clean calls
 
@@ -197,23 +197,29 @@ test("--json prints the final job fields (outgoing-job.md §3) and --trace write
 	t.true(hdlc.some((x) => x.dir === "tx" && x.msg === "-> DCN"));
 });
 
-test("several files are sent in one call, pages in order (page count = sum)", async (t) => {
+test("several files (our MH TIFF, libtiff's G4 TIFF, a PBM) go out in one call, pages in order, resolution kept", async (t) => {
 	const dir = tempDir(t);
 	const sim = await simulator(t, dir);
-	const a = await pages(["form", "text"], 100);
-	const b = await pages(["halftone"], 100);
-	const c = await pages(["noise", "blank"], 100);
-	const files = [tiffFile(dir, "a.tif", a), tiffFile(dir, "b.tif", b), tiffFile(dir, "c.tif", c)];
+	const a = await pages(["form", "text"], 100); // standard, written by src/tiff
+	const b = [topRows(await fixturePage("halftone", "fine"), 160)]; // fine, G4 by libtiff's tiffcp
+	const c = [topRows(await fixturePage("noise", "fine"), 80)]; // PBM: no resolution, taken as 204x196
+	const bFile = join(dir, "b.tif");
+	writeFileSync(bFile, (await libtiffEncode(b, "g4", { yRes: 196 })).tiff);
+	const cFile = join(dir, "c.pbm");
+	writeFileSync(cFile, writePbm(c[0]!));
 	const call = sim.nextCall();
-	const r = await within(faxline(["send", "--device", sim.link, "--to", "5550100", "--json", ...files]), 45000, "send");
+	const r = await within(faxline(["send", "--device", sim.link, "--to", "5550100", "--json", tiffFile(dir, "a.tif", a), bFile, cFile]), 45000, "send");
 	t.is(r.code, 0, r.err.join("\n"));
 	const j = report(r.out);
-	t.is(j.Pages, 5);
-	t.is(j.PagesConfirmed, 5);
-	const rec = await within(call, 10000, "call record");
+	t.is(j.Pages, 4);
+	t.is(j.PagesConfirmed, 4);
+	t.is(j.CurrentPage, 4);
+	const rec = full(await within(call, 10000, "call record"));
 	t.is(rec.index, 1, "one call");
-	t.deepEqual(rec.pages.map((p) => p.page), [1, 2, 3, 4, 5]);
+	t.deepEqual(rec.pages.map((p) => `${p.page}:${p.resolution}:${p.response}`), ["1:standard:MCF", "2:standard:MCF", "3:fine:MCF", "4:fine:MCF"]);
+	t.deepEqual(rec.dcs.map((d) => d.resolution), ["standard", "fine"], "the format change went through EOM and a new DCS");
 	assertSamePixels(t, await receivedPages(rec), [...a, ...b, ...c]);
+	t.deepEqual(parseTiff(readFileSync(rec.tiffPath!)).map((p) => Math.round(p.yRes)), [98, 98, 196, 196]);
 });
 
 test("on a terminal: a redrawn bar per page instead of page lines, ending full", async (t) => {
@@ -250,26 +256,35 @@ test("a device that does not exist: one line on stderr, exit 1", async (t) => {
 
 // ------------------------------------------------------------------ faults
 
-test("BUSY: exit 1, ExtendedStatusCode BUSY 8, nothing confirmed", async (t) => {
-	const dir = tempDir(t);
-	const sim = await simulator(t, dir, ["busy"]);
-	const file = tiffFile(dir, "doc.tif", await pages(["text"], 60));
-	const call = sim.nextCall();
-	const r = await within(faxline(["send", "--device", sim.link, "--to", "5550100", "--json", file]), 30000, "send");
-	t.is(r.code, 1);
-	const j = report(r.out);
-	t.is(j.ExtendedStatusCode, X.BUSY);
-	t.is(j.ExtendedStatusName, "BUSY");
-	t.is(j.Status, RETRIES_EXCEEDED);
-	t.is(j.failureDetail?.code, "DIAL_BUSY");
-	t.is(j.PagesConfirmed, 0);
-	t.is(j.CurrentPage, 0);
-	t.is(j.TransmissionStart, null, "§9.5: cleared on failure");
-	t.is(j.TransmissionEnd, null);
-	const rec = await within(call, 10000, "call record");
-	t.is(rec.outcome, "busy");
-	t.deepEqual(rec.pages, []);
-});
+// outgoing-job.md §9.2: the modem's answer to ATD -> ExtendedStatusCode
+const dialFaults = [
+	{ fault: "busy", ext: X.BUSY, name: "BUSY", detail: "DIAL_BUSY", outcome: "busy" },
+	{ fault: "noDialtone", ext: X.NO_DIAL_TONE, name: "NO_DIAL_TONE", detail: "DIAL_NO_DIALTONE", outcome: "noDialtone" },
+	{ fault: "noAnswer", ext: X.NO_ANSWER, name: "NO_ANSWER", detail: "DIAL_NO_ANSWER", outcome: "noAnswer" },
+	{ fault: "noCarrier", ext: X.NO_ANSWER, name: "NO_ANSWER", detail: "DIAL_NO_CARRIER", outcome: "noCarrier" },
+] as const;
+for (const d of dialFaults) {
+	test(`ATD -> ${d.fault}: exit 1, ExtendedStatusCode ${d.name} ${d.ext}, nothing confirmed`, async (t) => {
+		const dir = tempDir(t);
+		const sim = await simulator(t, dir, [d.fault]);
+		const file = tiffFile(dir, "doc.tif", await pages(["text"], 60));
+		const call = sim.nextCall();
+		const r = await within(faxline(["send", "--device", sim.link, "--to", "5550100", "--json", file]), 30000, "send");
+		t.is(r.code, 1);
+		const j = report(r.out);
+		t.is(j.ExtendedStatusCode, d.ext);
+		t.is(j.ExtendedStatusName, d.name);
+		t.is(j.Status, RETRIES_EXCEEDED);
+		t.is(j.failureDetail?.code, d.detail);
+		t.is(j.PagesConfirmed, 0);
+		t.is(j.CurrentPage, 0);
+		t.is(j.TransmissionStart, null, "§9.5: cleared on failure");
+		t.is(j.TransmissionEnd, null);
+		const rec = await within(call, 10000, "call record");
+		t.is(rec.outcome, d.outcome);
+		t.deepEqual(rec.pages, []);
+	});
+}
 
 test("BUSY without --json: one failure line on stderr naming BUSY", async (t) => {
 	const dir = tempDir(t);
@@ -417,12 +432,20 @@ test("bad input fails before anything is dialled: one line on stderr, non-zero e
 	t.true(sim.commands.some((c) => /^D/i.test(c.text)), sim.commands.map((c) => c.text).join(" "));
 });
 
-test("missing --device or --to, or no file: usage on stderr, exit 2", async (t) => {
-	for (const args of [["--to", "5550100", "doc.tif"], ["--device", "/dev/null", "doc.tif"], ["--device", "/dev/null", "--to", "5550100"], ["--bogus"]]) {
+test("missing --device or --to, or no file, or a bad option: usage on stderr, exit 2", async (t) => {
+	const cases: [string[], RegExp][] = [
+		[["--to", "5550100", "doc.tif"], /^faxline send: --device is required\nusage: faxline send /],
+		[["--device", "/dev/null", "doc.tif"], /^faxline send: --to is required\nusage: faxline send /],
+		[["--device", "/dev/null", "--to", "5550100"], /^faxline send: no document given\nusage: faxline send /],
+		[["--device", "/dev/null", "--to", "5550100", "--tsid", "x".repeat(21), "doc.tif"], /--tsid must be at most 20 printable ASCII characters/],
+		[["--device", "/dev/null", "--to", "5550100", "--flow", "dtr", "doc.tif"], /--flow must be none, xonxoff or rtscts/],
+		[["--bogus"], /^faxline send: Unknown option '--bogus'/],
+	];
+	for (const [args, err] of cases) {
 		const r = await faxline(["send", ...args]);
 		t.is(r.code, 2, args.join(" "));
 		t.deepEqual(r.out, []);
-		t.regex(r.err.join("\n"), /usage: faxline send|--bogus/, args.join(" "));
+		t.regex(r.err.join("\n"), err, args.join(" "));
 	}
 });
 
