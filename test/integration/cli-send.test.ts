@@ -384,6 +384,20 @@ test("no reply to EOP three times: NO_RESPONSE_POST_PAGE, exit 1, EOP sent three
 	t.deepEqual(rec.ppms.map((p) => `${p.name}:${p.response}`), ["EOP:", "EOP:", "EOP:"]);
 });
 
+test("the modem vanishes mid-page (USB unplug): exit 1 in bounded time, LINE_UNAVAILABLE 7, PORT_CLOSED", async (t) => {
+	const dir = tempDir(t);
+	const sim = await simulator(t, dir, ["vanish:page=1,afterBytes=500"]);
+	const file = tiffFile(dir, "doc.tif", await pages(["form", "text"], 80));
+	const r = await within(faxline(["send", "--device", sim.link, "--to", "5550100", "--json", file]), 30000, "send");
+	t.is(r.code, 1);
+	const j = report(r.out);
+	t.is(j.ExtendedStatusCode, 7);
+	t.is(j.ExtendedStatusName, "LINE_UNAVAILABLE");
+	t.is(j.failureDetail?.code, "PORT_CLOSED");
+	t.is(j.CurrentPage, 1);
+	t.is(j.PagesConfirmed, 0);
+});
+
 // ------------------------------------------------------------------ bad input: nothing is dialled
 
 test("bad input fails before anything is dialled: one line on stderr, non-zero exit, no AT command reaches the modem", async (t) => {
