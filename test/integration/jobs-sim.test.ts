@@ -220,19 +220,6 @@ test.serial("over the simulator: cancel mid-page -> CANCELING -> CANCELED (CALL_
 	t.false(calls[0]!.pages.length === 2 && calls[0]!.pages.every((p) => p.accepted), "the canceled call did not deliver the whole fax");
 });
 
-// Known defect outside src/jobs (reported): aborting Class1Modem.sendData mid-page does not close the data
-// block with <DLE><ETX> (outgoing-job.md §9.4), so the simulated DCE stays in +FTM data mode and never
-// answers AT again; the engine's re-init after an aborted call (ModemPool.recycle) cannot help. This
-// test fails today and is kept as `failing` so it turns red (to be flipped) once that is fixed.
-test.serial.failing("over the simulator: after a mid-page cancel the same modem sends the next job", async (t) => {
-	const r = await rig(t, [[]]);
-	const [a, b] = await submit(r, ["5550511", "5550512"]);
-	const rec = (id: string) => r.server.store.getJob(id)!;
-	await r.until(() => rec(a!).currentPage === 1 && rec(a!).status === S.INPROGRESS, "on page 1");
-	await r.server.outgoingQueue.getJob(a!).cancel();
-	await r.until(() => rec(b!).status === S.COMPLETED, "next job sent on the same modem", 10_000);
-	t.is((r.sims[0]!.calls as CallRecord[]).length, 2);
-});
 
 test.serial("over the simulator: priority order, pause/resume, copyTiff while queued, broadcast with mixed outcomes and a group receipt on a loopback SMTP server", async (t) => {
 	const { SMTPServer } = await import("smtp-server");
@@ -304,3 +291,35 @@ test.serial("over the simulator: priority order, pause/resume, copyTiff while qu
 	t.regex(mails[0]!, new RegExp(`Subject: Broadcast fax Price list: ${sent} of 3 delivered`));
 	t.regex(mails[0]!, /To: ops@example\.test/);
 });
+
+async function cancelAt(t: ExecutionContext, where: "dialing" | "phase D"): Promise<{ r: Rig; b: string }> {
+	// call 1 never gets an answer (dialing) / gets no reply to EOP (phase D); call 2 is clean
+	const fault: Fault = where === "dialing" ? { kind: "noAnswer", call: 1 } : { kind: "noReply", to: "EOP", times: 3, call: 1 };
+	const r = await rig(t, [[fault]], { retries: 3 });
+	const [a, b] = await submit(r, ["5550801", "5550802"]);
+	const rec = (id: string) => r.server.store.getJob(id)!;
+	const reached = where === "dialing" ? () => rec(a!).extCode === X.DIALING : () => rec(a!).currentPage === 2 && (r.sims[0]!.calls as CallRecord[])[0]?.pages.length === 2;
+	// wait for the stage (re-checked every 10 ms: no queue event marks the far end's progress)
+	const deadline = Date.now() + 30_000;
+	while (!reached()) {
+		if (Date.now() > deadline) throw new Error(`never reached ${where}`);
+		await new Promise((res) => setTimeout(res, 10));
+	}
+	await r.server.outgoingQueue.getJob(a!).cancel();
+	t.is(rec(a!).status, S.CANCELING);
+	await r.until(() => rec(a!).status === S.CANCELED, "canceled", 30_000);
+	t.is(rec(a!).extCode, X.CALL_ABORTED);
+	t.is(rec(a!).retries, 0);
+	return { r, b: b! };
+}
+
+test.serial("over the simulator: cancel while dialing -> CANCELED (CALL_ABORTED); the re-initialised modem sends the next job", async (t) => {
+	const { r, b } = await cancelAt(t, "dialing");
+	await r.until(() => r.server.store.getJob(b)!.status === S.COMPLETED, "next job on the same modem", 30_000);
+	t.is((r.sims[0]!.calls as CallRecord[]).length, 2);
+});
+
+test.serial("over the simulator: cancel in phase D (waiting for MCF) -> CANCELING -> CANCELED (CALL_ABORTED)", async (t) => {
+	await cancelAt(t, "phase D");
+});
+
