@@ -2,19 +2,16 @@
  * The outgoing queue engine (the daemon's core): scheduler loop (outgoing-job.md §5), attempts over the
  * modem pool with the engine mapping of §9, retries (§2.2, §9.5), NOLINE, AgeLimit, crash recovery,
  * requests from other processes. Operations and retention live in jobOps.ts. The store is the source of
- * truth; the engine keeps only the running attempts in memory. Layer: jobs.
+ * truth; the engine keeps only the running attempts in memory; one call is attempt.ts. Layer: jobs.
  */
 import type { Clock, TimerHandle } from "../core/Clock.js";
 import { FaxError, isFaxError } from "../core/FaxError.js";
 import type { Tracer } from "../core/trace.js";
 import { nullTracer } from "../core/trace.js";
-import type { SendEvent, SendResult } from "../modem/FaxModem.js";
-import { brandDocument } from "./branding.js";
-import type { DocumentCodec, JobDocument } from "./codec.js";
-import type { FaxPageSource } from "../core/bitmap.js";
+import type { DocumentCodec } from "./codec.js";
+import { runAttempt } from "./attempt.js";
 import { FaxJobExtendedStatus as X, FaxJobStatus as S, baseStatus, isWaitingStatus } from "./enums.js";
 import type { FailureOutcome } from "./failureMap.js";
-import { mapFailure } from "./failureMap.js";
 import { JobOps } from "./jobOps.js";
 import type { JobStore, StoreRequest } from "./JobStore.js";
 import type { ModemConfig, ModemFactory, ModemSlot } from "./ModemPool.js";
@@ -89,7 +86,7 @@ export class OutgoingEngine {
 	private ticking = false;
 	private again = false;
 
-	constructor(private readonly o: EngineOptions) {
+	constructor(readonly o: EngineOptions) {
 		this.store = o.store;
 		this.spool = o.spool;
 		this.clock = o.clock;
@@ -318,92 +315,7 @@ export class OutgoingEngine {
 		this.trace(`start ${j.id} on device ${slot.deviceId}`);
 		const a: Attempt = { jobId: j.id, slot, ctrl: new AbortController(), prevBase: baseStatus(j.status), dialed: false, canceled: false, shutdown: false, done: Promise.resolve() };
 		this.active.set(j.id, a);
-		a.done = this.runAttempt(a, r, modem.send.bind(modem));
-	}
-
-	private async runAttempt(a: Attempt, j: JobRecord, send: (req: Parameters<import("../modem/FaxModem.js").FaxModem["send"]>[0]) => Promise<SendResult>): Promise<void> {
-		let result: SendResult | undefined;
-		let thrown: unknown;
-		let opened: JobDocument | undefined;
-		try {
-			const digits = j.recipient.faxNumber.replace(/[^0-9*#+]/g, "");
-			if ((this.o.blockedNumbers ?? ["911", "112"]).includes(digits)) throw new FaxError("BLACKLISTED", `${j.recipient.faxNumber} is on the block list`);
-			opened = await this.o.codec.open(this.spool.path(j.docFile));
-			let doc: FaxPageSource = opened;
-			if (this.settings.branding) doc = brandDocument(doc, { clock: this.clock, tsid: j.tsid, number: j.recipient.faxNumber });
-			if (a.ctrl.signal.aborted) throw new FaxError("CALL_ABORTED", "canceled before dialing");
-			result = await send({ document: doc, number: j.recipient.faxNumber, tsid: j.tsid, signal: a.ctrl.signal, onEvent: (e) => this.onSendEvent(a, e) });
-		} catch (e) {
-			thrown = e;
-		}
-		await opened?.close?.().catch(() => undefined);
-		this.active.delete(a.jobId);
-		try {
-			this.finish(a, result, thrown);
-		} catch (e) {
-			this.trace(`finish ${a.jobId} failed: ${(e as Error).message}`);
-		}
-		// an aborted call, or one that failed in the AT exchange, may leave the modem mid-command: re-init it
-		const code = result?.error?.code ?? (isFaxError(thrown) ? thrown.code : undefined);
-		const recycle = a.dialed && (a.ctrl.signal.aborted || (code !== undefined && /^(AT_|MODEM_)/.test(code)));
-		this.pool.release(a.slot, recycle); // triggers a tick
-	}
-
-	/** Engine events -> job fields (§9.1); at most one Changed per event, one per page. */
-	private onSendEvent(a: Attempt, e: SendEvent): void {
-		if (e.type === "dialing") a.dialed = true; // even for a job canceled meanwhile: the modem did dial
-		const cur = this.store.getJob(a.jobId);
-		if (!cur || cur.removedAt !== null) return;
-		const b = baseStatus(cur.status);
-		if (b !== S.INPROGRESS && b !== S.CANCELING) return;
-		let patch: Partial<JobRecord> | null = null;
-		switch (e.type) {
-			case "dialing":
-				patch = { extCode: X.DIALING, transmissionStart: this.clock.now() };
-				break;
-			case "connected":
-				patch = { extCode: X.TRANSMITTING };
-				break;
-			case "remoteId":
-				patch = { csid: e.csid.slice(0, 20) };
-				break;
-			case "pageStart":
-				if (e.page !== cur.currentPage) patch = { currentPage: e.page };
-				break;
-			default:
-				break;
-		}
-		if (patch) this.emitChanged(this.store.updateJob(a.jobId, patch, false)); // progress: no fsync (see JobStore)
-	}
-
-	private finish(a: Attempt, result: SendResult | undefined, thrown: unknown): void {
-		const cur = this.store.getJob(a.jobId);
-		if (!cur || cur.removedAt !== null) return;
-		const b = baseStatus(cur.status);
-		if (b !== S.INPROGRESS && b !== S.CANCELING) return; // canceled before ATD: already final
-		const now = this.clock.now();
-		if (result?.ok) {
-			// CANCELING + last page confirmed before the abort took effect -> COMPLETED (§2.2, §9.4)
-			const r = this.store.updateJob(a.jobId, { status: S.COMPLETED, extCode: X.CALL_COMPLETED, transmissionEnd: now, csid: result.csid ? result.csid.slice(0, 20) : cur.csid });
-			this.trace(`completed ${a.jobId}`);
-			this.emitChanged(r);
-			this.ops.afterFinal(r);
-			return;
-		}
-		const err = result?.error ?? (isFaxError(thrown) ? thrown : new FaxError("DIAL_ERROR", `modem failure: ${String((thrown as Error)?.message ?? thrown)}`, { cause: thrown }));
-		if (a.canceled) {
-			const r = this.store.updateJob(a.jobId, { status: S.CANCELED, extCode: X.CALL_ABORTED, transmissionStart: null, failure: { code: "CALL_ABORTED", text: "canceled by user" } });
-			this.trace(`canceled ${a.jobId} during the call`);
-			this.emitChanged(r);
-			this.ops.afterFinal(r);
-			return;
-		}
-		let outcome = mapFailure(err, a.dialed);
-		if (a.shutdown) outcome = { kind: "retry", ext: X.DISCONNECTED, detail: { code: "CARRIER_LOST", text: "interrupted by daemon shutdown" }, minDelayMs: 0 };
-		else if (outcome.kind === "abort") outcome = { kind: "retry", ext: X.DISCONNECTED, detail: outcome.detail, minDelayMs: 0 };
-		if (outcome.kind === "line") this.pool.markDown(a.slot, err);
-		this.trace(`attempt ${a.jobId} failed: ${err.code} -> ${outcome.kind}`);
-		this.applyFailure(cur, outcome, a.prevBase);
+		a.done = runAttempt(this, a, r, modem);
 	}
 
 	/** The failure rules of §2.2/§9.5 on a job that was INPROGRESS. */
