@@ -4,7 +4,8 @@
  *   straight to it and events (§7) are raised here.
  * - `FaxServer.connect()` opens the same store from another process (the CLI): submissions are committed
  *   directly, actions are written as requests that the running daemon acts on (within its poll period),
- *   and the call resolves once the daemon accepted (or rejects with its error).
+ *   and the call resolves once the daemon accepted (or rejects with its error). Its events are sampled
+ *   from the store every `watchMs` (intermediate states between two samples are coalesced).
  * Rights (§2.4) are checked here for the connected user. Layer: jobs.
  */
 import { EventEmitter } from "node:events";
@@ -45,6 +46,8 @@ export interface FaxServerOptions {
 	rights?: number;
 	/** name for FaxDocument.submit(serverName); default '' (local) */
 	name?: string;
+	/** client mode: how often the store is sampled for events, ms (default 250) */
+	watchMs?: number;
 }
 
 export interface DaemonOptions extends FaxServerOptions {
@@ -133,6 +136,47 @@ export class FaxServer {
 	/** FaxServerEventsType mask of the event groups to raise (§7). */
 	listenToServerEvents(types: number): void {
 		this.listening = types;
+		if (!this.engine && types && !this.watching) this.watch();
+	}
+
+	private watching: { cancel(): void } | null = null;
+
+	/** Client mode: sample the store and raise Added/Changed/Removed and queue events from the differences. */
+	private watch(): void {
+		const snap = () => new Map(this.store.queuedJobs().map((r) => [r.id, r] as const));
+		let seen = new Map([...snap()].map(([id, r]) => [id, JSON.stringify(statusInfo(r))]));
+		let settings = this.store.getSettings();
+		let version = this.store.dataVersion();
+		const loop = () => {
+			this.watching = this.clock.setTimer(this.o.watchMs ?? 250, () => {
+				if (!this.watching) return;
+				try {
+					const v = this.store.dataVersion();
+					if (v !== version) {
+						version = v;
+						const now = snap();
+						const next = new Map<string, string>();
+						for (const [id, r] of now) {
+							const info = statusInfo(r);
+							const key = JSON.stringify(info);
+							next.set(id, key);
+							if (!seen.has(id)) this.raise(FaxServerEventsType.OUT_QUEUE, "outgoingJobAdded", id);
+							else if (seen.get(id) !== key) this.raise(FaxServerEventsType.OUT_QUEUE, "outgoingJobChanged", id, info);
+						}
+						for (const id of seen.keys()) if (!next.has(id)) this.raise(FaxServerEventsType.OUT_QUEUE, "outgoingJobRemoved", id);
+						seen = next;
+						const s = this.store.getSettings();
+						if (s.blocked !== settings.blocked || s.paused !== settings.paused) this.raise(FaxServerEventsType.QUEUE_STATE, "queuesStatusChange", s.blocked, s.paused, false);
+						if (JSON.stringify(s) !== JSON.stringify(settings)) this.raise(FaxServerEventsType.CONFIG, "outgoingQueueConfigChange");
+						settings = s;
+					}
+				} catch {
+					/* the store is busy or closing: try again next time */
+				}
+				loop();
+			});
+		};
+		loop();
 	}
 
 	on<K extends keyof FaxServerEvents>(ev: K, fn: FaxServerEvents[K]): this {
@@ -280,6 +324,8 @@ export class FaxServer {
 	/** Stop the engine (daemon mode) and close the store. */
 	async disconnect(): Promise<void> {
 		registerServer(this.o.name ?? "", null);
+		this.watching?.cancel();
+		this.watching = null;
 		if (this.engine) {
 			await this.engine.stop();
 			this.raise(FaxServerEventsType.FXSSVC_ENDED, "serverShutDown");
