@@ -1,6 +1,7 @@
 /**
- * The outcome of a direct `faxline send`, expressed as the final job fields under outgoing-job.md's
- * names (§3, §9): a one-attempt job with no queue retries. Shares the failure mapping with the queue
+ * The outcome of a direct `faxline send`, expressed as the final job fields under outgoing-job.md's TS
+ * names (§3, §9; the same names `faxline job --json` prints from FaxOutgoingJob.toJSON): a one-attempt job
+ * on a one-modem pool (DeviceId 1), with no queue retries. Shares the failure mapping with the queue
  * (jobs/failureMap.ts) so the CLI and the daemon never disagree. Layer: cli.
  */
 import type { SendResult } from "../modem/FaxModem.js";
@@ -8,28 +9,37 @@ import { FaxJobExtendedStatus, FaxJobStatus } from "../jobs/enums.js";
 import { mapFailure } from "../jobs/failureMap.js";
 
 export interface SendReport {
-	Status: number;
-	StatusName: string;
-	ExtendedStatusCode: number;
-	ExtendedStatusName: string;
-	ExtendedStatus: string;
-	failureDetail?: { code: string; text: string };
-	Pages: number;
-	CurrentPage: number;
-	PagesConfirmed: number;
-	UnconfirmedPages: number[];
-	Retries: number;
-	DeviceId: string;
-	CSID: string;
-	TSID: string;
-	Recipient: string;
-	TransmissionStart: string | null;
-	TransmissionEnd: string | null;
-	Parameters?: SendResult["params"];
+	status: number;
+	statusName: string;
+	extendedStatusCode: number;
+	extendedStatusName: string;
+	/** '' for enum codes (spec §4: text only for provider codes) */
+	extendedStatus: string;
+	failureDetail: { code: string; text: string } | null;
+	recipient: { faxNumber: string; name: string };
+	pages: number;
+	/** bytes of the documents sent */
+	size: number;
+	currentPage: number;
+	/** the one modem of a direct send */
+	deviceId: number;
+	/** [ours] the modem's path */
+	device: string;
+	retries: number;
+	transmissionStart: string | null;
+	transmissionEnd: string | null;
+	csid: string;
+	tsid: string;
+	/** [ours] what the far end confirmed */
+	pagesConfirmed: number;
+	unconfirmedPages: number[];
+	/** [ours] the DCS parameters of the last page */
+	parameters: SendResult["params"] | null;
 }
 
 export interface AttemptFacts {
 	pages: number;
+	size: number;
 	currentPage: number;
 	dialed: boolean;
 	start: Date | null;
@@ -45,7 +55,7 @@ export const fullyConfirmed = (r: SendResult, pages: number): boolean => r.ok &&
 export function sendReport(r: SendResult, f: AttemptFacts): SendReport {
 	const ok = fullyConfirmed(r, f.pages);
 	let ext: number = FaxJobExtendedStatus.CALL_COMPLETED;
-	let detail: { code: string; text: string } | undefined;
+	let detail: { code: string; text: string } | null = null;
 	if (!ok) {
 		if (r.error) {
 			const m = mapFailure(r.error, f.dialed);
@@ -53,30 +63,31 @@ export function sendReport(r: SendResult, f: AttemptFacts): SendReport {
 			detail = m.detail;
 		} else {
 			ext = FaxJobExtendedStatus.FATAL_ERROR;
-			detail = { code: "PAGE_REJECTED", text: `pages not confirmed by the far end: ${r.unconfirmedPages.join(", ")}` };
+			detail = { code: "PAGE_REJECTED", text: `page(s) ${r.unconfirmedPages.join(", ")} not confirmed by the far end` };
 		}
 	}
 	const status = ok ? FaxJobStatus.COMPLETED : ext === FaxJobExtendedStatus.CALL_ABORTED ? FaxJobStatus.CANCELED : FaxJobStatus.RETRIES_EXCEEDED;
-	const rep: SendReport = {
-		Status: status,
-		StatusName: FaxJobStatus[status] ?? String(status),
-		ExtendedStatusCode: ext,
-		ExtendedStatusName: FaxJobExtendedStatus[ext] ?? String(ext),
-		ExtendedStatus: "",
-		Pages: f.pages,
-		CurrentPage: f.currentPage,
-		PagesConfirmed: r.pagesConfirmed,
-		UnconfirmedPages: r.unconfirmedPages,
-		Retries: 0,
-		DeviceId: f.device,
-		CSID: r.csid,
-		TSID: f.tsid,
-		Recipient: f.recipient,
-		// spec §9.5: TransmissionStart cleared on failure, TransmissionEnd only after success
-		TransmissionStart: ok && f.start ? f.start.toISOString() : null,
-		TransmissionEnd: ok ? f.end.toISOString() : null,
+	return {
+		status,
+		statusName: FaxJobStatus[status] ?? String(status),
+		extendedStatusCode: ext,
+		extendedStatusName: FaxJobExtendedStatus[ext] ?? String(ext),
+		extendedStatus: "",
+		failureDetail: detail,
+		recipient: { faxNumber: f.recipient, name: "" },
+		pages: f.pages,
+		size: f.size,
+		currentPage: f.currentPage,
+		deviceId: 1,
+		device: f.device,
+		retries: 0,
+		// spec §9.5: transmissionStart cleared on failure, transmissionEnd only after success
+		transmissionStart: ok && f.start ? f.start.toISOString() : null,
+		transmissionEnd: ok ? f.end.toISOString() : null,
+		csid: r.csid,
+		tsid: f.tsid,
+		pagesConfirmed: r.pagesConfirmed,
+		unconfirmedPages: r.unconfirmedPages,
+		parameters: r.params ?? null,
 	};
-	if (detail) rep.failureDetail = detail;
-	if (r.params) rep.Parameters = r.params;
-	return rep;
 }

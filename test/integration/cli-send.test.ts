@@ -90,20 +90,20 @@ function assertSamePixels(t: ExecutionContext, got: Bitmap[], sent: Bitmap[]): v
 
 /** The --json report on stdout. */
 interface Report {
-	Status: number;
-	StatusName: string;
-	ExtendedStatusCode: number;
-	ExtendedStatusName: string;
-	ExtendedStatus: string;
-	failureDetail?: { code: string; text: string };
-	Pages: number;
-	CurrentPage: number;
-	PagesConfirmed: number;
-	UnconfirmedPages: number[];
-	CSID: string;
-	TSID: string;
-	TransmissionStart: string | null;
-	TransmissionEnd: string | null;
+	status: number;
+	statusName: string;
+	extendedStatusCode: number;
+	extendedStatusName: string;
+	extendedStatus: string;
+	failureDetail: { code: string; text: string } | null;
+	pages: number;
+	currentPage: number;
+	pagesConfirmed: number;
+	unconfirmedPages: number[];
+	csid: string;
+	tsid: string;
+	transmissionStart: string | null;
+	transmissionEnd: string | null;
 }
 const report = (out: string[]): Report => JSON.parse(out.join("\n")) as Report;
 
@@ -152,23 +152,23 @@ test("--json prints the final job fields (outgoing-job.md §3) and --trace write
 	const after = Date.now();
 	t.is(r.code, 0, r.err.join("\n"));
 	const j = report(r.out); // stdout is the JSON document and nothing else
-	t.is(j.Status, COMPLETED);
-	t.is(j.StatusName, "COMPLETED");
-	t.is(j.ExtendedStatusCode, X.CALL_COMPLETED);
-	t.is(j.ExtendedStatusName, "CALL_COMPLETED");
-	t.is(j.ExtendedStatus, "");
-	t.is(j.failureDetail, undefined);
-	t.is(j.Pages, 2);
-	t.is(j.CurrentPage, 2);
-	t.is(j.PagesConfirmed, 2);
-	t.deepEqual(j.UnconfirmedPages, []);
-	t.is(j.CSID, CSI);
-	t.is(j.TSID, "JSON TSID");
-	t.truthy(j.TransmissionStart);
-	t.truthy(j.TransmissionEnd);
-	const start = Date.parse(j.TransmissionStart!);
-	const end = Date.parse(j.TransmissionEnd!);
-	t.true(before <= start && start < end && end <= after, `${j.TransmissionStart} .. ${j.TransmissionEnd} within the run`);
+	t.is(j.status, COMPLETED);
+	t.is(j.statusName, "COMPLETED");
+	t.is(j.extendedStatusCode, X.CALL_COMPLETED);
+	t.is(j.extendedStatusName, "CALL_COMPLETED");
+	t.is(j.extendedStatus, "");
+	t.is(j.failureDetail, null);
+	t.is(j.pages, 2);
+	t.is(j.currentPage, 2);
+	t.is(j.pagesConfirmed, 2);
+	t.deepEqual(j.unconfirmedPages, []);
+	t.is(j.csid, CSI);
+	t.is(j.tsid, "JSON TSID");
+	t.truthy(j.transmissionStart);
+	t.truthy(j.transmissionEnd);
+	const start = Date.parse(j.transmissionStart!);
+	const end = Date.parse(j.transmissionEnd!);
+	t.true(before <= start && start < end && end <= after, `${j.transmissionStart} .. ${j.transmissionEnd} within the run`);
 	const rec = await within(call, 10000, "call record");
 	t.is(rec.tsi, "JSON TSID");
 	assertSamePixels(t, await receivedPages(rec), sent);
@@ -211,9 +211,9 @@ test("several files (our MH TIFF, libtiff's G4 TIFF, a PBM) go out in one call, 
 	const r = await within(faxline(["send", "--device", sim.link, "--to", "5550100", "--json", tiffFile(dir, "a.tif", a), bFile, cFile]), 45000, "send");
 	t.is(r.code, 0, r.err.join("\n"));
 	const j = report(r.out);
-	t.is(j.Pages, 4);
-	t.is(j.PagesConfirmed, 4);
-	t.is(j.CurrentPage, 4);
+	t.is(j.pages, 4);
+	t.is(j.pagesConfirmed, 4);
+	t.is(j.currentPage, 4);
 	const rec = full(await within(call, 10000, "call record"));
 	t.is(rec.index, 1, "one call");
 	t.deepEqual(rec.pages.map((p) => `${p.page}:${p.resolution}:${p.response}`), ["1:standard:MCF", "2:standard:MCF", "3:fine:MCF", "4:fine:MCF"]);
@@ -272,14 +272,14 @@ for (const d of dialFaults) {
 		const r = await within(faxline(["send", "--device", sim.link, "--to", "5550100", "--json", file]), 30000, "send");
 		t.is(r.code, 1);
 		const j = report(r.out);
-		t.is(j.ExtendedStatusCode, d.ext);
-		t.is(j.ExtendedStatusName, d.name);
-		t.is(j.Status, RETRIES_EXCEEDED);
+		t.is(j.extendedStatusCode, d.ext);
+		t.is(j.extendedStatusName, d.name);
+		t.is(j.status, RETRIES_EXCEEDED);
 		t.is(j.failureDetail?.code, d.detail);
-		t.is(j.PagesConfirmed, 0);
-		t.is(j.CurrentPage, 0);
-		t.is(j.TransmissionStart, null, "§9.5: cleared on failure");
-		t.is(j.TransmissionEnd, null);
+		t.is(j.pagesConfirmed, 0);
+		t.is(j.currentPage, 0);
+		t.is(j.transmissionStart, null, "§9.5: cleared on failure");
+		t.is(j.transmissionEnd, null);
 		const rec = await within(call, 10000, "call record");
 		t.is(rec.outcome, d.outcome);
 		t.deepEqual(rec.pages, []);
@@ -305,13 +305,13 @@ test("RTN on page 2 every time: page 2 NOT confirmed -> exit 1, PAGE_REJECTED na
 	const r = await within(faxline(["send", "--device", sim.link, "--to", "5550100", "--json", file]), 45000, "send");
 	t.not(r.code, 0);
 	const j = report(r.out);
-	t.is(j.Status, RETRIES_EXCEEDED);
-	t.is(j.ExtendedStatusCode, X.FATAL_ERROR);
+	t.is(j.status, RETRIES_EXCEEDED);
+	t.is(j.extendedStatusCode, X.FATAL_ERROR);
 	t.is(j.failureDetail?.code, "PAGE_REJECTED");
 	t.regex(j.failureDetail!.text, /\bpage\(s\) 2\b/);
-	t.deepEqual(j.UnconfirmedPages, [2]);
-	t.is(j.PagesConfirmed, 2);
-	t.is(j.TransmissionEnd, null);
+	t.deepEqual(j.unconfirmedPages, [2]);
+	t.is(j.pagesConfirmed, 2);
+	t.is(j.transmissionEnd, null);
 	// and the plain message says which page
 	const rec = await within(call, 10000, "call record");
 	t.true(rec.pages.filter((p) => p.page === 2).every((p) => p.response === "RTN" && !p.accepted));
@@ -359,11 +359,11 @@ test("DCN from the far end mid-call (instead of MCF to page 1's MPS): DISCONNECT
 	const r = await within(faxline(["send", "--device", sim.link, "--to", "5550100", "--json", file]), 45000, "send");
 	t.is(r.code, 1);
 	const j = report(r.out);
-	t.is(j.ExtendedStatusCode, X.DISCONNECTED);
+	t.is(j.extendedStatusCode, X.DISCONNECTED);
 	t.is(j.failureDetail?.code, "REMOTE_DCN");
-	t.is(j.PagesConfirmed, 0);
-	t.is(j.CurrentPage, 1);
-	t.is(j.CSID, CSI, "the CSI heard before the failure is kept");
+	t.is(j.pagesConfirmed, 0);
+	t.is(j.currentPage, 1);
+	t.is(j.csid, CSI, "the CSI heard before the failure is kept");
 	const rec = full(await within(call, 10000, "call record"));
 	t.deepEqual(rec.frames.filter((f) => f.dir === "far").map((f) => f.name).slice(-1), ["DCN"], "the far end's DCN instead of MCF");
 	t.false(rec.frames.some((f) => f.dir === "far" && f.name === "MCF"));
@@ -377,9 +377,9 @@ test("no reply to EOP three times: NO_RESPONSE_POST_PAGE, exit 1, EOP sent three
 	const r = await within(faxline(["send", "--device", sim.link, "--to", "5550100", "--json", file]), 45000, "send");
 	t.is(r.code, 1);
 	const j = report(r.out);
-	t.is(j.ExtendedStatusCode, X.FATAL_ERROR);
+	t.is(j.extendedStatusCode, X.FATAL_ERROR);
 	t.is(j.failureDetail?.code, "NO_RESPONSE_POST_PAGE");
-	t.is(j.PagesConfirmed, 0);
+	t.is(j.pagesConfirmed, 0);
 	const rec = full(await within(call, 10000, "call record"));
 	t.deepEqual(rec.ppms.map((p) => `${p.name}:${p.response}`), ["EOP:", "EOP:", "EOP:"]);
 });
@@ -391,11 +391,11 @@ test("the modem vanishes mid-page (USB unplug): exit 1 in bounded time, LINE_UNA
 	const r = await within(faxline(["send", "--device", sim.link, "--to", "5550100", "--json", file]), 30000, "send");
 	t.is(r.code, 1);
 	const j = report(r.out);
-	t.is(j.ExtendedStatusCode, 7);
-	t.is(j.ExtendedStatusName, "LINE_UNAVAILABLE");
+	t.is(j.extendedStatusCode, 7);
+	t.is(j.extendedStatusName, "LINE_UNAVAILABLE");
 	t.is(j.failureDetail?.code, "PORT_CLOSED");
-	t.is(j.CurrentPage, 1);
-	t.is(j.PagesConfirmed, 0);
+	t.is(j.currentPage, 1);
+	t.is(j.pagesConfirmed, 0);
 });
 
 // ------------------------------------------------------------------ bad input: nothing is dialled
@@ -588,11 +588,11 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 		t.is(exit.signal, null, `the process handled ${sig} and exited by itself`);
 		t.truthy(exit.code, `non-zero exit, got ${exit.code}`);
 		const j = report([child.stdout()]);
-		t.is(j.Status, CANCELED);
-		t.is(j.ExtendedStatusCode, X.CALL_ABORTED);
+		t.is(j.status, CANCELED);
+		t.is(j.extendedStatusCode, X.CALL_ABORTED);
 		t.is(j.failureDetail?.code, "CALL_ABORTED");
-		t.is(j.PagesConfirmed, 0);
-		t.is(j.CurrentPage, 1);
+		t.is(j.pagesConfirmed, 0);
+		t.is(j.currentPage, 1);
 		t.is(child.stderr(), "");
 		// §9.4 phase C: close the data block, DCN, ATH
 		const rec = await call;
@@ -613,7 +613,7 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 test.failing("child process: SIGINT while page 1 is still on the line (all data at the modem) ends the call with DCN and hang-up (§9.4)", async (t) => {
 	const { exit, child, call, sim } = await interruptMidPage(t, "draining", 0.25, 120);
 	t.truthy(exit.code, `non-zero exit, got ${exit.code}`);
-	t.is(report([child.stdout()]).ExtendedStatusCode, X.CALL_ABORTED);
+	t.is(report([child.stdout()]).extendedStatusCode, X.CALL_ABORTED);
 	// the simulator keeps its own slave fd open (ptyPair.ts), so a host that exits without ATH leaves the
 	// call open there: look at the record as it stands
 	const rec = await call.catch(() => sim.calls[0]!);

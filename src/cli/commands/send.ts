@@ -5,7 +5,7 @@
  * page was confirmed (MCF/RTP/PIP); 3 when the call ended but pages were not confirmed; 1 on failure.
  * Layer: cli.
  */
-import { writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { SystemClock } from "../../core/Clock.js";
 import { FaxError } from "../../core/FaxError.js";
@@ -87,11 +87,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		} finally {
 			await modem.close();
 		}
-		const report = sendReport(result, { pages: doc.pageCount, currentPage, dialed, start, end: new Date(), device: v.device, tsid: v.tsid ?? "", recipient: number });
+		const size = files.reduce((n, f) => n + statSync(f).size, 0);
+		const report = sendReport(result, { pages: doc.pageCount, size, currentPage, dialed, start, end: new Date(), device: v.device, tsid: v.tsid ?? "", recipient: number });
 		const ok = fullyConfirmed(result, doc.pageCount);
 		if (v.json) io.out(JSON.stringify(report, null, 2));
 		else if (ok) io.out(`sent: all ${doc.pageCount} page(s) confirmed by ${result.csid ? `"${result.csid}"` : "the far end"}`);
-		else if (result.error) io.err(`failed: ${report.ExtendedStatusName}: ${result.error.message}; ${result.pagesConfirmed} of ${doc.pageCount} page(s) confirmed`);
+		else if (result.error) io.err(`failed: ${report.extendedStatusName}: ${result.error.message}; ${result.pagesConfirmed} of ${doc.pageCount} page(s) confirmed`);
 		else io.err(`incomplete: page(s) ${result.unconfirmedPages.join(", ")} NOT confirmed by the far end; ${result.pagesConfirmed} of ${doc.pageCount} confirmed`);
 		if (v.trace && !v.json) io.out(`trace: ${v.trace}`);
 		return ok ? 0 : result.error ? 1 : 3;
