@@ -26,10 +26,10 @@ export interface DocumentCodec {
 	/** Open a spooled job TIFF for sending. */
 	open(path: string): Promise<JobDocument>;
 	/**
-	 * Write `destPath` (atomically) = `cover` (rendered at the body's first page geometry by `makeCover`)
-	 * followed by every page of the TIFF at `bodyPath`.
+	 * Write `destPath` (atomically) = `cover` (rendered at the body's first page geometry by `makeCover`;
+	 * A4 fine without a body) followed by every page of the TIFF at `bodyPath` (null: cover page only).
 	 */
-	withCover(makeCover: (width: number, yRes: number) => FaxPage, bodyPath: string, destPath: string): Promise<RenderedDocument>;
+	withCover(makeCover: (width: number, yRes: number) => FaxPage, bodyPath: string | null, destPath: string): Promise<RenderedDocument>;
 }
 
 /** The production codec over src/tiff. */
@@ -57,12 +57,12 @@ export const tiffCodec: DocumentCodec = {
 		return openFaxDocument(path);
 	},
 	async withCover(makeCover, bodyPath, destPath) {
-		const body = await openFaxDocument(bodyPath);
+		const body = bodyPath === null ? null : await openFaxDocument(bodyPath);
 		const w = await ClassFWriter.create(destPath, { coding: "mr" });
 		try {
-			const first = body.pages[0]!;
-			await w.addPage(makeCover(first.width, first.yRes));
-			for (let i = 0; i < body.pageCount; i++) await w.addPage(await body.page(i));
+			const first = body?.pages[0];
+			await w.addPage(makeCover(first?.width ?? 1728, first?.yRes ?? 196));
+			if (body) for (let i = 0; i < body.pageCount; i++) await w.addPage(await body.page(i));
 			const pages = w.pageCount;
 			await w.close();
 			return { pages, size: statSync(destPath).size };
@@ -70,7 +70,7 @@ export const tiffCodec: DocumentCodec = {
 			await w.abort();
 			throw e;
 		} finally {
-			await body.close();
+			await body?.close();
 		}
 	},
 };

@@ -59,11 +59,12 @@ export async function submitDocument(doc: FaxDocument, c: SubmitContext): Promis
 	if (doc.scheduleType === FaxScheduleType.SPECIFIC_TIME && !(doc.scheduleTime instanceof Date && Number.isFinite(doc.scheduleTime.getTime()))) throw new FaxError("INVALID_ARG", "SPECIFIC_TIME needs a valid scheduleTime");
 	checkTsid(doc.sender.tsid ?? "");
 	const files = [doc.body, ...doc.moreBodies].filter((f) => f !== "");
-	if (files.length === 0) throw new FaxError("INVALID_ARG", cover ? "a cover page alone is not supported: give a body" : "no body and no cover page");
+	if (files.length === 0 && !cover) throw new FaxError("INVALID_ARG", "no body and no cover page");
+	if (files.length === 0 && doc.attachFaxToReceipt) throw new FaxError("INVALID_ARG", "attachFaxToReceipt needs a body (cover-page-only fax)");
 
 	const submissionId = newId();
 	const bodyFile = `${submissionId}.tif`;
-	const rendered = await c.codec.render(files, c.spool.path(bodyFile));
+	const rendered = files.length ? await c.codec.render(files, c.spool.path(bodyFile)) : { pages: 0, size: 0 };
 	const now = c.clock.now();
 	const ids = recipients.map(() => newId());
 	// with a cover page every recipient gets its own TIFF: its cover, then the body (§2.4 copyTiff)
@@ -76,7 +77,7 @@ export async function submitDocument(doc: FaxDocument, c: SubmitContext): Promis
 			}
 			const docFile = `${ids[i]}.tif`;
 			const info = { sender: doc.sender, recipient: r, subject: doc.subject, note: doc.note, pages: rendered.pages + 1, time: now };
-			const out = await c.codec.withCover((w, y) => renderCoverPage(info, w, y), c.spool.path(bodyFile), c.spool.path(docFile));
+			const out = await c.codec.withCover((w, y) => renderCoverPage(info, w, y), files.length ? c.spool.path(bodyFile) : null, c.spool.path(docFile));
 			perJob.push({ docFile, pages: out.pages, size: out.size });
 		}
 	} catch (e) {

@@ -55,7 +55,7 @@ test("SERVER cover page: per-recipient cover + body, Pages counts it, copyTiff h
 	}
 });
 
-test("cover page requests that are refused: LOCAL .cov, unknown server cover name, cover without body", async (t) => {
+test("cover page requests that are refused: LOCAL .cov, unknown server cover name, attaching a cover-only fax", async (t) => {
 	const h = await jobHarness(t, { settings: { paused: true } });
 	const code = async (f: Parameters<typeof h.submit>[1]) => {
 		const e = await h.submit(["1"], f).catch((x) => x);
@@ -69,6 +69,9 @@ test("cover page requests that are refused: LOCAL .cov, unknown server cover nam
 	t.is(await code((d) => {
 		d.coverPageType = FaxCoverPageType.SERVER;
 		d.body = "";
+		d.receiptType = 1;
+		d.receiptAddress = "a@b.test";
+		d.attachFaxToReceipt = true;
 	}), "INVALID_ARG");
 	t.is(h.server.store.queuedJobs().length, 0);
 });
@@ -77,4 +80,21 @@ test("note wrapping keeps words whole and splits over-long words", (t) => {
 	t.deepEqual(wrap("aaa bbb ccc", 7), ["aaa bbb", "ccc"]);
 	t.deepEqual(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
 	t.deepEqual(wrap("one\n\ntwo", 10), ["one", "", "two"]);
+});
+
+test("a cover page alone is a valid fax (§6: a body or a cover page)", async (t) => {
+	const h = await jobHarness(t);
+	const [id] = await h.submit(["5550999"], (d) => {
+		d.body = "";
+		d.coverPageType = FaxCoverPageType.SERVER;
+		d.note = "Short message only.";
+	});
+	const job = h.server.outgoingQueue.getJob(id!);
+	t.is(job.pages, 1);
+	t.true(job.hasCoverPage);
+	await h.until(() => h.rec(id!).removedAt !== null, "sent");
+	const call = h.bank.get("fake:1").calls[0]!;
+	t.is(call.pages.length, 1);
+	t.is(call.pages[0]!.bitmap.width, 1728);
+	t.true(call.pages[0]!.bitmap.data.some((x) => x !== 0));
 });
