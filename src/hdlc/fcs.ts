@@ -2,7 +2,7 @@
  * HDLC frame check sequence: CRC-16/ITU-T (ISO/IEC 13239 "FCS-16", T.30 §5.3.7) as carried by V.21 HDLC
  * frames. Computed over the octets in line order (LSB of each octet first on the wire), i.e. the
  * reflected polynomial 0x8408, initial value 0xFFFF, result inverted; transmitted low byte first.
- * A frame with its FCS appended leaves the "good" residue 0xF0B8. Layer: hdlc (pure).
+ * Layer: hdlc (pure).
  */
 
 /** CRC-16/ITU (X.25) of `data[start, end)`. Check value of "123456789" is 0x906E. */
@@ -14,9 +14,6 @@ export function crc16Itu(data: Uint8Array, start = 0, end = data.length): number
 	}
 	return ~crc & 0xffff;
 }
-
-/** The residue left by running the CRC (without final inversion) over a frame plus its good FCS. */
-export const FCS_GOOD_RESIDUE = 0xf0b8;
 
 /** `frame` followed by its two FCS octets (low byte first, as transmitted). */
 export function appendFcs(frame: Uint8Array): Uint8Array {

@@ -9,13 +9,16 @@ import { FaxError } from "../core/FaxError.js";
 import type { Tracer } from "../core/trace.js";
 import { buildFrame, hex, parseFrame, type HdlcFrame } from "../hdlc/frame.js";
 import type { SendEvent } from "../modem/FaxModem.js";
-import type { Class1Link, TurnaroundKind } from "./Class1Link.js";
+import type { Class1Link, ReceivedFrame, TurnaroundKind } from "./Class1Link.js";
 import type { Reply } from "./decisions.js";
 import { decodeId, describeDis, parseDis } from "./dis.js";
 import { fcfLabel, fcfName, withX } from "./fcf.js";
 import type { T30Timers } from "./timers.js";
 
 export type Phase = "A" | "B" | "C" | "D" | "E";
+
+/** What one receive gave, as the phase scripts see it: a parsed good frame, or why there is none. */
+export type Heard = { kind: "frame"; frame: HdlcFrame } | Exclude<Reply, { kind: "frames" }>;
 
 /** A frame to send: FCF from the table (X bit added by `send`) and its FIF. */
 export interface OutFrame {
@@ -56,14 +59,17 @@ export class T30Context {
 		}
 	}
 
-	/** Send frames as one V.21 burst: all but the last non-final, X bit set (we are the caller that received DIS). */
-	async send(frames: readonly OutFrame[]): Promise<void> {
+	/**
+	 * Send frames as one V.21 burst: all but the last non-final, X bit set (we are the caller that received
+	 * DIS). `uncancellable` ignores the call's signal (the DCN that ends a cancelled call, spec §9.4).
+	 */
+	async send(frames: readonly OutFrame[], uncancellable = false): Promise<void> {
 		const built = frames.map((f, i) => buildFrame(withX(f.fcf), f.fif, i === frames.length - 1));
 		for (const b of built) {
 			const p = parseFrame(b);
 			this.tracer.trace("hdlc", "tx", `-> ${describeFrame(p)}`, hex(b));
 		}
-		await this.link.sendFrames(built, this.signal);
+		await this.link.sendFrames(built, uncancellable ? undefined : this.signal);
 	}
 
 	/**
@@ -74,57 +80,54 @@ export class T30Context {
 		const frames: HdlcFrame[] = [];
 		this.tracer.trace("timer", "-", `${timer} start ${timeoutMs} ms`);
 		for (let i = 0; i < 16; i++) {
-			const r = await this.link.receiveFrame(timeoutMs, this.signal);
-			if (r.kind === "timeout") {
-				this.tracer.trace("timer", "-", `${timer} expired`);
-				return { kind: "timeout" };
-			}
-			if (r.kind === "noCarrier") {
-				this.tracer.trace("hdlc", "rx", "<- NO CARRIER");
-				return { kind: "noCarrier" };
-			}
-			if (r.kind === "fcError") {
-				this.tracer.trace("hdlc", "rx", "<- +FCERROR");
-				return { kind: "fcError" };
-			}
-			if (!r.fcsOk) {
-				this.tracer.trace("hdlc", "rx", "<- frame with bad FCS (ignored)", hex(r.frame));
-				return { kind: "badFrame" };
-			}
-			let f: HdlcFrame;
-			try {
-				f = parseFrame(r.frame);
-			} catch {
-				this.tracer.trace("hdlc", "rx", "<- malformed frame (ignored)", hex(r.frame));
-				return { kind: "badFrame" };
-			}
-			this.tracer.trace("hdlc", "rx", `<- ${safeDescribe(f)}${f.final ? "" : " (more)"}`, hex(r.frame));
-			frames.push(f);
-			if (f.final) return { kind: "frames", frames, final: f };
+			const h = this.hear(await this.link.receiveFrame(timeoutMs, this.signal));
+			if (h.kind === "timeout") this.tracer.trace("timer", "-", `${timer} expired`);
+			if (h.kind !== "frame") return h;
+			frames.push(h.frame);
+			if (h.frame.final) return { kind: "frames", frames, final: h.frame };
 		}
 		throw new FaxError("PROTOCOL_ERROR", "more than 16 frames without a final frame");
+	}
+
+	/** One receive result, parsed and traced on the hdlc channel (timeouts are the caller's to trace). */
+	hear(r: ReceivedFrame): Heard {
+		switch (r.kind) {
+			case "timeout":
+				return r;
+			case "noCarrier":
+				this.tracer.trace("hdlc", "rx", "<- NO CARRIER");
+				return r;
+			case "fcError":
+				this.tracer.trace("hdlc", "rx", "<- +FCERROR");
+				return r;
+		}
+		if (!r.fcsOk) {
+			this.tracer.trace("hdlc", "rx", "<- frame with bad FCS (ignored)", hex(r.frame));
+			return { kind: "badFrame" };
+		}
+		let frame: HdlcFrame;
+		try {
+			frame = parseFrame(r.frame);
+		} catch {
+			this.tracer.trace("hdlc", "rx", "<- malformed frame (ignored)", hex(r.frame));
+			return { kind: "badFrame" };
+		}
+		this.tracer.trace("hdlc", "rx", `<- ${safeDescribe(frame)}${frame.final ? "" : " (more)"}`, hex(r.frame));
+		return { kind: "frame", frame };
 	}
 
 	/**
 	 * The pause at a turnaround point: the link's profile-driven `turnaround` when it has one, else
 	 * +FRS (switching) / +FTS (tcf, ppm, eop) with the timers' values (T.30 §5.3.2.4: 75 ± 20 ms).
+	 * `uncancellable` as for `send`.
 	 */
-	async turn(kind: TurnaroundKind): Promise<void> {
-		if (this.link.turnaround) return this.link.turnaround(kind, this.signal);
+	async turn(kind: TurnaroundKind, uncancellable = false): Promise<void> {
+		const signal = uncancellable ? undefined : this.signal;
+		if (this.link.turnaround) return this.link.turnaround(kind, signal);
 		const t = this.timers;
-		if (kind === "switching") return this.receiveSilence(t.switchingMs);
+		if (kind === "switching") return this.link.receiveSilence(t.switchingMs, signal); // AT+FRS
 		if (kind === "response") return;
-		return this.transmitSilence(kind === "eop" ? t.eopTurnaroundMs : t.turnaroundMs);
-	}
-
-	/** Wait `ms` of line silence before talking (AT+FRS). */
-	receiveSilence(ms: number): Promise<void> {
-		return this.link.receiveSilence(ms, this.signal);
-	}
-
-	/** Stop sending and pause `ms` (AT+FTS). */
-	transmitSilence(ms: number): Promise<void> {
-		return this.link.transmitSilence(ms, this.signal);
+		return this.link.transmitSilence(kind === "eop" ? t.eopTurnaroundMs : t.turnaroundMs, signal); // AT+FTS
 	}
 }
 

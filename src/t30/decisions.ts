@@ -21,6 +21,14 @@ export type Reply =
 type Fail = { kind: "fail"; code: FaxErrorCode; reason: string };
 const fail = (code: FaxErrorCode, reason: string): Fail => ({ kind: "fail", code, reason });
 
+/** Replies that carry no answer, by why they count as none (T.30 §5.3.2: the command is repeated). */
+const NO_ANSWER = { timeout: "timeout", badFrame: "bad frame", fcError: "+FCERROR" } as const;
+
+/** Repeat an unanswered command (`again`), or fail with `code` once it went unanswered MAX_COMMAND_TRIES times. */
+function missed<R>(noReplies: number, code: FaxErrorCode, command: string, why: string, again: R): R | Fail {
+	return noReplies + 1 >= MAX_COMMAND_TRIES ? fail(code, `no response to ${command} after ${MAX_COMMAND_TRIES} tries (${why})`) : again;
+}
+
 // ---- DIS check (class1.md §2.1 "Check the DIS") ----
 
 export type DisCheck = { kind: "ok" } | Fail;
@@ -46,29 +54,17 @@ export type TrainingDecision =
  * @param disAfterDcs DIS frames already received in reply to DCS in this call
  */
 export function afterTraining(reply: Reply, noReplies: number, disAfterDcs: number): TrainingDecision {
-	const missed = (why: string): TrainingDecision =>
-		noReplies + 1 >= MAX_COMMAND_TRIES ? fail("NO_RESPONSE_DCS", `no response to DCS/TCF after ${MAX_COMMAND_TRIES} tries (${why})`) : { kind: "repeat", reason: why };
-	switch (reply.kind) {
-		case "timeout":
-			return missed("timeout");
-		case "badFrame":
-			return missed("bad frame");
-		case "fcError":
-			return missed("+FCERROR");
-		case "noCarrier":
-			return fail("CARRIER_LOST", "NO CARRIER waiting for CFR");
-		case "frames": {
-			const f = baseFcf(reply.final.fcf);
-			if (f === Fcf.CFR) return { kind: "trained" };
-			if (f === Fcf.FTT) return { kind: "fallback" };
-			if (f === Fcf.DIS)
-				return disAfterDcs + 1 >= MAX_COMMAND_TRIES ? fail("DIS_AFTER_DCS_LIMIT", `DIS received ${MAX_COMMAND_TRIES} times in reply to DCS`) : { kind: "renegotiate" };
-			if (f === Fcf.DCN) return fail("REMOTE_DCN", "DCN in reply to DCS");
-			if (f === Fcf.CRP) return missed("CRP");
-			if (f === Fcf.DTC) return fail("PROTOCOL_ERROR", "DTC in reply to DCS: polling unsupported");
-			return fail("PROTOCOL_ERROR", `unexpected frame 0x${reply.final.fcf.toString(16)} in reply to DCS`);
-		}
-	}
+	const repeat = (why: string): TrainingDecision => missed(noReplies, "NO_RESPONSE_DCS", "DCS/TCF", why, { kind: "repeat", reason: why });
+	if (reply.kind === "noCarrier") return fail("CARRIER_LOST", "NO CARRIER waiting for CFR");
+	if (reply.kind !== "frames") return repeat(NO_ANSWER[reply.kind]);
+	const f = baseFcf(reply.final.fcf);
+	if (f === Fcf.CFR) return { kind: "trained" };
+	if (f === Fcf.FTT) return { kind: "fallback" };
+	if (f === Fcf.DIS) return disAfterDcs + 1 >= MAX_COMMAND_TRIES ? fail("DIS_AFTER_DCS_LIMIT", `DIS received ${MAX_COMMAND_TRIES} times in reply to DCS`) : { kind: "renegotiate" };
+	if (f === Fcf.DCN) return fail("REMOTE_DCN", "DCN in reply to DCS");
+	if (f === Fcf.CRP) return repeat("CRP");
+	if (f === Fcf.DTC) return fail("PROTOCOL_ERROR", "DTC in reply to DCS: polling unsupported");
+	return fail("PROTOCOL_ERROR", `unexpected frame 0x${reply.final.fcf.toString(16)} in reply to DCS`);
 }
 
 // ---- after a post-page message (T.30 Figure 5-2c, class1.md §2.6) ----
@@ -102,20 +98,8 @@ export type PostPageDecision =
 	| (Fail & { result?: PageResult; confirmed?: boolean });
 
 export function afterPostPage(reply: Reply, s: PostPageState): PostPageDecision {
-	const missed = (why: string): PostPageDecision =>
-		s.noReplies + 1 >= MAX_COMMAND_TRIES ? fail("NO_RESPONSE_POST_PAGE", `no response to ${s.ppm} after ${MAX_COMMAND_TRIES} tries (${why})`) : { kind: "repeat", reason: "noReply" };
-	switch (reply.kind) {
-		case "timeout":
-			return missed("timeout");
-		case "badFrame":
-			return missed("bad frame");
-		case "fcError":
-			return missed("+FCERROR");
-		case "noCarrier":
-			return fail("CARRIER_LOST", `NO CARRIER waiting for the reply to ${s.ppm}`);
-		case "frames":
-			break;
-	}
+	if (reply.kind === "noCarrier") return fail("CARRIER_LOST", `NO CARRIER waiting for the reply to ${s.ppm}`);
+	if (reply.kind !== "frames") return missed(s.noReplies, "NO_RESPONSE_POST_PAGE", s.ppm, NO_ANSWER[reply.kind], { kind: "repeat", reason: "noReply" } as const);
 	const f = baseFcf(reply.final.fcf);
 	const last = s.ppm === "EOP";
 	switch (f) {

@@ -7,6 +7,7 @@
  * Keys are the dialled number reduced to its digits (and * #), so "+1 (555) 0100" and "1-555-0100" meet.
  * Layer: t30 (pure apart from the store the caller supplies).
  */
+import { dialDigits } from "./dialString.js";
 import type { Rate } from "./dis.js";
 
 /** What is remembered about one destination. */
@@ -46,7 +47,7 @@ export class MemoryDestinationStore implements DestinationStore {
  * dropped). Undefined when nothing is left (the call fails on the dial string anyway).
  */
 export function destinationKey(number: string): string | undefined {
-	const key = String(number).replace(/[^0-9*#]/g, "");
+	const key = dialDigits(String(number));
 	return key === "" ? undefined : key;
 }
 

@@ -38,11 +38,13 @@ export function sanitizeDialString(input: string, opts: DialStringOptions = {}):
 	return stripped;
 }
 
+/** The digits of a dial string (0-9 * #): separators, "+" and dial modifiers dropped. */
+export const dialDigits = (s: string): string => s.replace(/[^0-9*#]/g, "");
+
 /** Whole number, or any part after a pause/wait modifier (an outside-line prefix "9,911"), equals `entry`. */
 function isBlocked(dial: string, entry: string): boolean {
-	const digits = (s: string) => s.replace(/[^0-9*#]/g, "");
-	const want = digits(entry);
+	const want = dialDigits(entry);
 	if (want === "") return false;
-	if (digits(dial) === want) return true;
-	return dial.split(/[,W@!]/).some((part) => digits(part) === want);
+	if (dialDigits(dial) === want) return true;
+	return dial.split(/[,W@!]/).some((part) => dialDigits(part) === want);
 }

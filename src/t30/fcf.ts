@@ -66,7 +66,6 @@ export const Fcf = {
 } as const;
 
 export type FcfName = keyof typeof Fcf;
-export type FcfValue = (typeof Fcf)[FcfName];
 
 /** The X bit (T.30 §5.3.6.1) in DTE-link form. */
 export const X_BIT = 0x01;

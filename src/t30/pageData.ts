@@ -71,8 +71,9 @@ export async function* pageChunks(
 			yield out;
 		}
 	}
-	pending.push(enc.finish(), new Uint8Array(PAGE_TRAILER_ZEROS));
-	const out = concat(pending, pendingBytes + pending[pending.length - 2]!.length + PAGE_TRAILER_ZEROS);
+	const tail = enc.finish();
+	pending.push(tail, new Uint8Array(PAGE_TRAILER_ZEROS));
+	const out = concat(pending, pendingBytes + tail.length + PAGE_TRAILER_ZEROS);
 	total += out.length;
 	onBytes(total);
 	yield out;

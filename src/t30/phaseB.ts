@@ -5,15 +5,13 @@
  */
 import type { FaxPage } from "../core/bitmap.js";
 import { FaxError } from "../core/FaxError.js";
-import { hex, parseFrame } from "../hdlc/frame.js";
 import { fatal, type CallState, type TransmitOptions } from "./callState.js";
-import { describeFrame, type T30Context } from "./context.js";
+import type { T30Context } from "./context.js";
 import { afterTraining, checkDis, type Reply, type TrainingDecision } from "./decisions.js";
 import { noteV17Training } from "./destinations.js";
 import { buildDis, decodeId, describeDis, encodeId, parseDis, type DisFields } from "./dis.js";
 import { Fcf, fcfName } from "./fcf.js";
 import { dcsFields, negotiated, nextSlower, pageFormat, rateLadder, sessionParams, type LocalCaps } from "./params.js";
-
 
 export interface HeardDis {
 	fcf: number;
@@ -34,31 +32,18 @@ export async function waitForDis(ctx: T30Context, st: CallState, windowMs: numbe
 	for (let spins = 0; spins < 500; spins++) {
 		const left = deadline - ctx.clock.now();
 		if (left <= 0) break;
-		const r = await ctx.link.receiveFrame(left, ctx.signal);
-		if (r.kind === "timeout") continue;
-		if (r.kind === "noCarrier") {
+		const h = ctx.hear(await ctx.link.receiveFrame(left, ctx.signal));
+		if (h.kind === "timeout" || h.kind === "badFrame") continue;
+		if (h.kind === "noCarrier") {
 			// an immediate NO CARRIER can be the end of the last carrier (class1.md §2.8): re-issue, but not forever
-			ctx.tracer.trace("hdlc", "rx", "<- NO CARRIER");
 			if (++noCarrier >= 3) throw fatal("CARRIER_LOST", `NO CARRIER waiting for DIS`);
 			continue;
 		}
-		if (r.kind === "fcError") {
-			ctx.tracer.trace("hdlc", "rx", "<- +FCERROR");
+		if (h.kind === "fcError") {
 			await ctx.clock.sleep(ctx.timers.fcErrorPauseMs, ctx.signal);
 			continue;
 		}
-		if (!r.fcsOk) {
-			ctx.tracer.trace("hdlc", "rx", "<- frame with bad FCS (ignored)", hex(r.frame));
-			continue;
-		}
-		let f;
-		try {
-			f = parseFrame(r.frame);
-			ctx.tracer.trace("hdlc", "rx", `<- ${describeFrame(f)}${f.final ? "" : " (more)"}`, hex(r.frame));
-		} catch {
-			ctx.tracer.trace("hdlc", "rx", "<- malformed frame (ignored)", hex(r.frame));
-			continue;
-		}
+		const f = h.frame;
 		const name = fcfName(f.fcf);
 		if (name === "CSI") noteCsid(ctx, st, decodeId(f.fif));
 		else if (name === "DIS" || name === "DTC") pending = { fcf: f.fcf, dis: parseDis(f.fif) };

@@ -10,14 +10,13 @@
 import type { FaxPage, FaxPageSource } from "../core/bitmap.js";
 import { withTimeout } from "../core/Clock.js";
 import { FaxError, isFaxError } from "../core/FaxError.js";
-import { buildFrame, hex } from "../hdlc/frame.js";
-import type { SendResult } from "../modem/FaxModem.js";
+import type { PageResult, SendResult } from "../modem/FaxModem.js";
 import { fatal, type CallState, type TransmitOptions } from "./callState.js";
 import type { DialOutcome } from "./Class1Link.js";
 import type { T30Context } from "./context.js";
 import { afterPostPage, type PostPageDecision } from "./decisions.js";
 import { sanitizeDialString } from "./dialString.js";
-import { Fcf, withX } from "./fcf.js";
+import { Fcf } from "./fcf.js";
 import { fitPage, minBitsPerRow, pageChunks } from "./pageData.js";
 import { kFactor, negotiated, nextSlower, pageFormat, sameFormat, type SessionParams } from "./params.js";
 import { acceptDis, train, waitForDis } from "./phaseB.js";
@@ -90,7 +89,7 @@ function toFaxError(e: unknown, signal: AbortSignal): FaxError {
 // ---- phase A ----
 
 /** Dial results -> FaxError codes (outgoing-job.md §9.2). */
-export function dialError(o: Exclude<DialOutcome, { kind: "connect" }>): FaxError {
+function dialError(o: Exclude<DialOutcome, { kind: "connect" }>): FaxError {
 	switch (o.kind) {
 		case "busy":
 			return fatal("DIAL_BUSY", "Busy");
@@ -142,7 +141,7 @@ async function phasesBtoD(ctx: T30Context, st: CallState, doc: FaxPageSource, fi
 		const next = i + 1 < n ? await doc.page(i + 1) : undefined;
 		const ppm = !next ? "EOP" : sameFormat(pageFormat(next, st.dis!), p.format) ? "MPS" : "EOM";
 		const d = await postPage(ctx, st, ppm, rtnResends, o, i + 1, sent);
-		ctx.emit({ type: "pageEnd", page: i + 1, result: d.result, confirmed: d.kind === "next" && d.confirmed, ...sent });
+		settlePage(ctx, st, i + 1, d.result, d.kind === "next" && d.confirmed, sent);
 		if (d.kind === "resend") {
 			rtnResends++;
 			const slower = nextSlower(st.ladder, st.rateIdx);
@@ -150,10 +149,6 @@ async function phasesBtoD(ctx: T30Context, st: CallState, doc: FaxPageSource, fi
 			ctx.emit({ type: "retrain", reason: `RTN on page ${i + 1}: resend ${rtnResends} at ${st.ladder[st.rateIdx]!.bitRate}` });
 			needTraining = true;
 			continue;
-		}
-		if (d.confirmed) {
-			st.pagesConfirmed++;
-			st.unconfirmed.delete(i + 1);
 		}
 		if (ppm === "EOP") {
 			st.finished = true;
@@ -228,17 +223,19 @@ async function postPage(ctx: T30Context, st: CallState, ppm: "MPS" | "EOM" | "EO
 				transmit = false;
 				break;
 			case "fail":
-				if (d.result) {
-					ctx.emit({ type: "pageEnd", page: pageNo, result: d.result, confirmed: d.confirmed === true, ...sent });
-					if (d.confirmed) {
-						st.pagesConfirmed++;
-						st.unconfirmed.delete(pageNo);
-					}
-				}
+				if (d.result) settlePage(ctx, st, pageNo, d.result, d.confirmed === true, sent);
 				throw fatal(d.code, d.reason, { ppm, page: pageNo });
 		}
 	}
 	throw fatal("PROTOCOL_ERROR", `no settled reply to ${ppm}`);
+}
+
+/** The far end's verdict on a page: the pageEnd event, and the page counted as confirmed when it is. */
+function settlePage(ctx: T30Context, st: CallState, pageNo: number, result: PageResult, confirmed: boolean, sent: { bytes: number; ms: number }): void {
+	ctx.emit({ type: "pageEnd", page: pageNo, result, confirmed, ...sent });
+	if (!confirmed) return;
+	st.pagesConfirmed++;
+	st.unconfirmed.delete(pageNo);
 }
 
 // ---- phase E ----
@@ -251,11 +248,8 @@ async function phaseE(ctx: T30Context, st: CallState): Promise<void> {
 	if (st.connected && !st.remoteDcn && !st.lineDead) {
 		ctx.enter("E", "DCN");
 		try {
-			const pause = ctx.link.turnaround ? ctx.link.turnaround("switching") : ctx.link.receiveSilence(ctx.timers.switchingMs);
-			await bounded(pause, "silence before DCN");
-			const dcn = buildFrame(withX(Fcf.DCN));
-			ctx.tracer.trace("hdlc", "tx", "-> DCN", hex(dcn));
-			await bounded(ctx.link.sendFrames([dcn]), "DCN");
+			await bounded(ctx.turn("switching", true), "silence before DCN");
+			await bounded(ctx.send([{ fcf: Fcf.DCN }], true), "DCN");
 		} catch (e) {
 			ctx.tracer.trace("error", "-", `DCN failed: ${e instanceof Error ? e.message : String(e)}`);
 		}
