@@ -13,6 +13,7 @@ import type { FaxModem } from "../../src/modem/FaxModem.js";
 import { openFaxModem, type OpenFaxModemOptions } from "../../src/t30/openFaxModem.js";
 import { ModemSimulator, type ModemSimulatorOptions } from "../../hw-mocks/ModemSimulator.js";
 import { openPtyPair } from "../../hw-mocks/ptyPair.js";
+import { formatTranscript } from "../../hw-mocks/transcript.js";
 import type { CallRecord } from "../../hw-mocks/records.js";
 import { fixturePage, type FixtureName } from "../helpers/fixtures.js";
 import { libtiffDecodeTiff, topRows } from "../helpers/libtiff.js";
@@ -31,6 +32,8 @@ export async function sendRig(t: ExecutionContext, simOpts: ModemSimulatorOption
 	const sim = new ModemSimulator(pair.master, { timeScale: 0.02, ...simOpts, farEnd: { outDir: out, ...(simOpts.farEnd ?? {}) } });
 	const session = await openFaxModem(pair.path, { ...sessionOpts, timers: { T4: 1500, ...(sessionOpts.timers ?? {}) } });
 	t.teardown(async () => {
+		// a failed end-to-end test is hard to read without the wire: show the modem's side of it
+		if (!t.passed) t.log(`simulator transcript (last 80 lines, line ms):\n${formatTranscript(sim.transcript, { last: 80 })}`);
 		await session.close().catch(() => undefined);
 		sim.detach();
 		await pair.close();

@@ -56,3 +56,21 @@ test("CLI fault specs", (t) => {
 	t.throws(() => parseFaultSpec("explode"), { message: /unknown fault/ });
 	t.throws(() => parseFaultSpec("noReply:to"), { message: /key=value/ });
 });
+
+test("transcript formatting: text lines, binary blocks as size and hex", async (t) => {
+	const { formatTranscript } = await import("../../../hw-mocks/transcript.js");
+	const s = formatTranscript([
+		{ t: 1, dir: "host", data: Buffer.from("AT+FTH=3\r") },
+		{ t: 2.25, dir: "modem", data: Buffer.from("\r\nCONNECT\r\n") },
+		{ t: 3, dir: "host", data: Buffer.from([0xff, 0x13, 0x83, 0x10, 0x10, 0x10, 0x03]) },
+	]);
+	t.is(s, ["      1.0 host  AT+FTH=3", "      2.3 modem CONNECT", "      3.0 host  [7 B] ff 13 83 10 10 10 03"].join("\n"));
+	t.is(formatTranscript([{ t: 0, dir: "host", data: Buffer.from("AT\rATZ\r") }], { last: 1 }), "      0.0 host  ATZ");
+	const echoed = formatTranscript([
+		{ t: 1, dir: "modem", data: Buffer.from("A") },
+		{ t: 1.1, dir: "modem", data: Buffer.from("T") },
+		{ t: 1.2, dir: "modem", data: Buffer.from("Z\r") },
+		{ t: 1.5, dir: "modem", data: Buffer.from("\r\nOK\r\n") },
+	]);
+	t.is(echoed, "      1.0 modem ATZ\n      1.5 modem OK", "echo byte by byte joins into one line");
+});
