@@ -5,7 +5,7 @@
  * to tell a complete row from a truncated one. Rows with width+1 runs (a row starting black) and the
  * extended make-up codes are decoded; zero-length runs are merged so changes stay strictly increasing.
  */
-import { BLACK_LOOKUP, MODE_EXT, MODE_H, MODE_LOOKUP, MODE_P, WHITE_LOOKUP } from "./tables.js";
+import { BLACK_LOOKUP, MODE_EXT, MODE_H, MODE_LOOKUP, MODE_P, PAIR_LOOKUP, WHITE_LOOKUP } from "./tables.js";
 import { SENTINELS } from "./runs.js";
 
 /** Row decode failures (negative results of decode1D/decode2D). */
@@ -57,6 +57,30 @@ export function decode1D(r: BitReader, width: number, out: Int32Array): number {
 	let res = 0;
 	let t = 0;
 	rows: for (;;) {
+		if (nb < 16) {
+			acc = (acc << 16) | (data[pos]! << 8) | data[pos + 1]!;
+			pos += 2;
+			nb += 16;
+		}
+		// short white run + short black run in one look-up (only when the white run leaves the row open)
+		const pe = PAIR_LOOKUP[0][(acc >>> (nb - 12)) & 0xfff]!;
+		if (pe !== 0 && a0 + (pe & 63) < width) {
+			nb -= pe >>> 12;
+			a0 += pe & 63;
+			if (n > 0 && out[n - 1] === a0) n--;
+			else out[n++] = a0;
+			a0 += (pe >>> 6) & 63;
+			if (a0 >= width) {
+				res = a0 === width ? n : ERR_WIDTH;
+				break;
+			}
+			out[n++] = a0;
+			if (--budget < 0) {
+				res = ERR_LOOP;
+				break;
+			}
+			continue;
+		}
 		// white run: make-up codes, then a terminating code
 		do {
 			if (nb < 16) {
@@ -213,42 +237,61 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 			break;
 		}
 		const color = n & 1;
-		const t1 = color === 0 ? WHITE_LOOKUP : BLACK_LOOKUP;
-		const t2 = color === 0 ? BLACK_LOOKUP : WHITE_LOOKUP;
 		let x = a0 < 0 ? 0 : a0;
-		let t = 0;
-		do {
-			if (nb < 16) {
-				acc = (acc << 16) | (data[pos]! << 8) | data[pos + 1]!;
-				pos += 2;
-				nb += 16;
+		let x1: number;
+		if (nb < 16) {
+			acc = (acc << 16) | (data[pos]! << 8) | data[pos + 1]!;
+			pos += 2;
+			nb += 16;
+		}
+		const pe = PAIR_LOOKUP[color][(acc >>> (nb - 12)) & 0xfff]!;
+		if (pe !== 0) {
+			// both runs short: one look-up
+			nb -= pe >>> 12;
+			x1 = x + (pe & 63);
+			x = x1 + ((pe >>> 6) & 63);
+			if (x > width) {
+				res = ERR_WIDTH;
+				break;
 			}
-			t = t1[(acc >>> (nb - 13)) & 0x1fff]!;
-			if (t === 0) {
-				res = ERR_CODE;
-				break outer;
+		} else {
+			// general path: make-up codes or long codes
+			const t1 = color === 0 ? WHITE_LOOKUP : BLACK_LOOKUP;
+			const t2 = color === 0 ? BLACK_LOOKUP : WHITE_LOOKUP;
+			let t = 0;
+			do {
+				if (nb < 16) {
+					acc = (acc << 16) | (data[pos]! << 8) | data[pos + 1]!;
+					pos += 2;
+					nb += 16;
+				}
+				t = t1[(acc >>> (nb - 13)) & 0x1fff]!;
+				if (t === 0) {
+					res = ERR_CODE;
+					break outer;
+				}
+				nb -= t & 15;
+				x += t >>> 4;
+			} while (t >= MAKEUP_MIN && x <= width);
+			x1 = x;
+			do {
+				if (nb < 16) {
+					acc = (acc << 16) | (data[pos]! << 8) | data[pos + 1]!;
+					pos += 2;
+					nb += 16;
+				}
+				t = t2[(acc >>> (nb - 13)) & 0x1fff]!;
+				if (t === 0) {
+					res = ERR_CODE;
+					break outer;
+				}
+				nb -= t & 15;
+				x += t >>> 4;
+			} while (t >= MAKEUP_MIN && x <= width);
+			if (x > width || t >= MAKEUP_MIN) {
+				res = ERR_WIDTH;
+				break;
 			}
-			nb -= t & 15;
-			x += t >>> 4;
-		} while (t >= MAKEUP_MIN && x <= width);
-		const x1 = x;
-		do {
-			if (nb < 16) {
-				acc = (acc << 16) | (data[pos]! << 8) | data[pos + 1]!;
-				pos += 2;
-				nb += 16;
-			}
-			t = t2[(acc >>> (nb - 13)) & 0x1fff]!;
-			if (t === 0) {
-				res = ERR_CODE;
-				break outer;
-			}
-			nb -= t & 15;
-			x += t >>> 4;
-		} while (t >= MAKEUP_MIN && x <= width);
-		if (x > width || t >= MAKEUP_MIN) {
-			res = ERR_WIDTH;
-			break;
 		}
 		if (x1 < width) {
 			if (n > 0 && out[n - 1] === x1) n--;

@@ -144,6 +144,27 @@ for (let c = 0; c < 2; c++) {
 	}
 }
 
+/**
+ * Horizontal-mode shortcut: two terminating codes (runs < 64) that fit together in the next 12 bits,
+ * decoded by one look-up. PAIR_LOOKUP[c] has a0's colour c first; entry = run1 | run2 << 6 |
+ * (total length << 12); 0 = not such a pair (make-up codes, longer codes: take the general path).
+ */
+export const PAIR_LOOKUP = [new Uint16Array(1 << 12), new Uint16Array(1 << 12)] as const;
+for (let c = 0; c < 2; c++) {
+	const t = PAIR_LOOKUP[c]!;
+	for (let r1 = 0; r1 < 64; r1++) {
+		const l1 = termLen[c * 64 + r1]!;
+		for (let r2 = 0; r2 < 64; r2++) {
+			const l2 = termLen[(c ^ 1) * 64 + r2]!;
+			const len = l1 + l2;
+			if (len > 12) continue;
+			const code = (termCode[c * 64 + r1]! << l2) | termCode[(c ^ 1) * 64 + r2]!;
+			const base = code << (12 - len);
+			for (let k = 0; k < 1 << (12 - len); k++) t[base + k] = r1 | (r2 << 6) | (len << 12);
+		}
+	}
+}
+
 /** Bit-reversal of every byte value (FillOrder 2 / LSB-first line order). */
 export const REVERSE = new Uint8Array(256);
 for (let i = 0; i < 256; i++) {
