@@ -71,3 +71,23 @@ test.serial("faxline sim: a bad --fault is a usage error (exit 2, one line)", as
 	t.is(await sim.exited, 2);
 	t.regex(sim.stderr(), /^faxline sim: --fault explode: unknown fault 'explode'/);
 });
+
+test.serial("faxline sim --fault busy:call=1: the first call gets BUSY (reported), the second connects", async (t) => {
+	const dir = mkdtempSync(join(tmpdir(), "faxline-simcli-"));
+	t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+	const link = join(dir, "modem");
+	const sim = startSim(["--link", link, "--time-scale", "0.02", "--fault", "busy:call=1"]);
+	t.teardown(() => void sim.child.kill("SIGKILL"));
+	await sim.waitOut(/Class 1 modem on .*faults: busy:call=1\)\n/, 20000);
+	const port = await openPort(link);
+	t.teardown(() => closePort(port));
+	const c = new RawAtClient(fromEmitter(port));
+	t.is((await dialToDis(c, "5550001")).code, "BUSY");
+	t.regex(await sim.waitOut(/call 1: .*\n/, 10000), /call 1: ATDT5550001, busy, ended: dialFailed/);
+	t.is((await dialToDis(c, "5550002")).code, "CONNECT");
+	await c.final("ATH0");
+	t.regex(await sim.waitOut(/call 2: .*\n/, 10000), /call 2: ATDT5550002, connected, .*ended: hostHangup/);
+	await closePort(port);
+	sim.child.kill("SIGTERM");
+	t.is(await sim.exited, 0);
+});
