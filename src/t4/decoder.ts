@@ -391,6 +391,8 @@ export class T4Decoder {
 					if (!final && r.peak > this.dataEnd) return; // looked past the data: wait for more
 					const q = r.bit();
 					if (q > endBit || (n < 0 && this.zeroTail(q))) {
+						// the row runs into the end of the data: truncated, unless more data may come
+						if (!final) return;
 						this.truncated = true;
 						this.state = S_DONE;
 						return;

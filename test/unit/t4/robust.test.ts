@@ -178,6 +178,22 @@ test("streaming: any chunking gives the rows and statistics of a one-shot decode
 	}
 });
 
+test("streaming: a damaged row whose error runs into zero fill at a chunk boundary waits for the next chunk", async (t) => {
+	// found by fuzzing: the decoder took the zeros before the next EOL, at the end of a chunk, for the end of data
+	const src = await fixturePage("form", "standard");
+	const data = encodeBitmap(src, { coding: "mh", rtc: true }).slice();
+	for (const bit of [70033, 83156, 149012, 163017, 137637]) data[bit >>> 3]! ^= 1 << (bit & 7);
+	const whole = decodeToBitmap(data, { coding: "mh", width: 1728 });
+	const dec = new T4Decoder({ coding: "mh", width: 1728 });
+	let rows = dec.push(data.subarray(0, 17210)).length;
+	rows += dec.push(data.subarray(17210)).length;
+	const end = dec.end();
+	t.is(rows + end.rows.length, whole.bitmap.height);
+	t.is(end.badLines, whole.badLines);
+	t.is(end.endMarker, whole.endMarker);
+	t.is(whole.endMarker, "rtc");
+});
+
 test("streaming encoder: take() after each row concatenates to encodeBitmap's output", async (t) => {
 	const src = await fixturePage("halftone", "standard");
 	for (const o of [{ coding: "mh", rtc: true, bitOrder: "lsb" }, { coding: "mr", k: 4, alignEol: true, minBitsPerRow: 960 }, { coding: "mmr", rtc: true }] as Opts[]) {
