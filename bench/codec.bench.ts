@@ -2,9 +2,11 @@
  * T.4/T.6 codec benchmark: encode and decode pages/s and Mpixel/s per compression (MH, MR with libtiff's
  * K — 2 at standard, 4 at fine —, MMR) on a realistic 20-page document (invoice, dense text, halftone) at
  * standard and fine resolution, beside libtiff 4.5 measured in the same run on the same pages by
- * bench/c/t4bench.c (built with cc by bench/c/build.sh into bench/build/). Median of N rounds
- * (T4_BENCH_ROUNDS, default 5). Also: bytes/page for both, and peak memory of a 200-page encode+decode
- * pass streamed page by page. Measures only; asserts nothing except that our decode equals the source.
+ * bench/c/t4bench.c (built with cc by bench/c/build.sh into bench/build/). Rounds alternate ours/libtiff
+ * and are timed in main-thread CPU time; each side reports its best of N rounds (T4_BENCH_ROUNDS,
+ * default 7: the least disturbed round on a shared machine). Also: bytes/page for both, and peak memory
+ * of a 200-page encode+decode pass streamed row by row in a fresh process. Measures only; asserts
+ * nothing except that our decode equals the source.
  */
 import { execFileSync } from "node:child_process";
 import koffi from "koffi";
@@ -18,7 +20,7 @@ import { fixtureDocument, fixturePage } from "../test/helpers/fixtures.js";
 import type { FixtureRes } from "../test/helpers/fixtures.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ROUNDS = Math.max(1, Number(process.env.T4_BENCH_ROUNDS ?? 5));
+const ROUNDS = Math.max(1, Number(process.env.T4_BENCH_ROUNDS ?? 7));
 const PAGES = 20;
 
 interface CRes {
