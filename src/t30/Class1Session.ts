@@ -4,7 +4,7 @@
  * Consults and updates the per-destination memory (destinations.ts: V.17 trouble, class1.md §2.4).
  * Layer: t30.
  */
-import { SystemClock, type Clock } from "../core/Clock.js";
+import { SystemClock, withTimeout, type Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import { nullTracer, type Tracer } from "../core/trace.js";
 import type { FaxModem, SendRequest, SendResult } from "../modem/FaxModem.js";
@@ -49,6 +49,9 @@ export interface Class1SessionOptions {
 	/** what earlier calls taught about each destination (default: a MemoryDestinationStore per session) */
 	destinations?: DestinationStore;
 }
+
+/** Bound on one destination-store get/set, ms: a hung store must not hold the call (the store is the caller's code). */
+export const DESTINATION_STORE_TIMEOUT_MS = 2000;
 
 /** The link itself or a function that opens it for a call. */
 export type Class1LinkSource = Class1Link | (() => Class1Link | Promise<Class1Link>);
@@ -98,7 +101,7 @@ export class Class1Session implements FaxModem {
 		const policy = o.rtnPolicy ?? "retransmit-ignore";
 		const tsid = req.tsid ?? o.tsid;
 		const key = destinationKey(req.number);
-		const known = key === undefined ? undefined : await this.recall(key, tracer);
+		const known = key === undefined ? undefined : await this.recall(key, clock, tracer);
 		if (known?.v17Trouble) tracer.trace("info", "-", `destination ${key} has V.17 trouble (${known.v17TroubleReason ?? "remembered"}): V.17 left out`);
 		const local = {
 			transmitRates: link.transmitRates,
@@ -118,30 +121,38 @@ export class Class1Session implements FaxModem {
 			onV17Trouble: (reason) => (v17Trouble = reason),
 		});
 		if (key !== undefined && v17Trouble !== undefined) {
-			await this.remember(key, { ...known, v17Trouble: true, v17TroubleReason: v17Trouble, v17TroubleSince: Date.now() }, tracer);
+			await this.remember(key, { ...known, v17Trouble: true, v17TroubleReason: v17Trouble, v17TroubleSince: Date.now() }, clock, tracer);
 		}
 		if (o.afterCall) await o.afterCall(result, perCall ?? tracer);
 		return result;
 	}
 
-	/** The store's traits for `key`; a failing store is traced and treated as empty. */
-	private async recall(key: string, tracer: Tracer): Promise<DestinationTraits | undefined> {
+	/** The store's traits for `key`; a failing or hung store is traced and treated as empty. */
+	private async recall(key: string, clock: Clock, tracer: Tracer): Promise<DestinationTraits | undefined> {
 		try {
-			return await this.destinations.get(key);
+			return await this.bounded(() => this.destinations.get(key), clock, "get");
 		} catch (e) {
 			tracer.trace("error", "-", `destination store get failed: ${e instanceof Error ? e.message : String(e)}`);
 			return undefined;
 		}
 	}
 
-	/** Write `traits` for `key`; a failing store is traced, never fails the call. */
-	private async remember(key: string, traits: DestinationTraits, tracer: Tracer): Promise<void> {
+	/** Write `traits` for `key`; a failing or hung store is traced, never fails the call. */
+	private async remember(key: string, traits: DestinationTraits, clock: Clock, tracer: Tracer): Promise<void> {
 		try {
-			await this.destinations.set(key, traits);
+			await this.bounded(() => this.destinations.set(key, traits), clock, "set");
 			tracer.trace("info", "-", `destination ${key} remembered: V.17 trouble (${traits.v17TroubleReason})`);
 		} catch (e) {
 			tracer.trace("error", "-", `destination store set failed: ${e instanceof Error ? e.message : String(e)}`);
 		}
+	}
+
+	private bounded<T>(op: () => T | Promise<T>, clock: Clock, what: string): Promise<T> {
+		return withTimeout(
+			new Promise<T>((resolve) => resolve(op())),
+			DESTINATION_STORE_TIMEOUT_MS,
+			{ clock, onTimeout: () => new Error(`${what} did not answer within ${DESTINATION_STORE_TIMEOUT_MS} ms`) },
+		);
 	}
 
 	async close(): Promise<void> {

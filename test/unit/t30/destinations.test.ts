@@ -9,7 +9,7 @@ import test from "ava";
 import { ManualClock } from "../../../src/core/Clock.js";
 import { MemoryTracer } from "../../../src/core/trace.js";
 import type { ModulationCode } from "../../../src/t30/Class1Link.js";
-import { Class1Session } from "../../../src/t30/Class1Session.js";
+import { Class1Session, DESTINATION_STORE_TIMEOUT_MS } from "../../../src/t30/Class1Session.js";
 import { destinationKey, MemoryDestinationStore, noteV17Training, type DestinationStore, type DestinationTraits, type V17Tally } from "../../../src/t30/destinations.js";
 import { disRates } from "../../../src/t30/dis.js";
 import { rateLadder } from "../../../src/t30/params.js";
@@ -149,6 +149,17 @@ test("a store that throws is traced and the call goes on as if nothing were know
 	const errors = trace.channel("error").map((r) => r.msg);
 	t.true(errors.includes("destination store get failed: disk gone"));
 	t.true(errors.includes("destination store set failed: read-only"));
+});
+
+test("a store that never answers is given up after 2 s each way; the call still happens", async (t) => {
+	const store: DestinationStore = { get: () => new Promise(() => undefined), set: () => new Promise(() => undefined) };
+	const { r1, r2, far2, trace } = await twoCalls({ onTraining: (n) => (n === 1 ? [frame("DCN")] : [frame("CFR")]) }, ["5550100", "5550100"], store);
+	t.is(r1.error?.code, "REMOTE_DCN");
+	t.true(r2.ok);
+	t.deepEqual(far2.log.tcf.map((x) => x.mod), [145], "nothing could be remembered");
+	const errors = trace.channel("error").map((r) => r.msg);
+	t.true(errors.includes(`destination store get failed: get did not answer within ${DESTINATION_STORE_TIMEOUT_MS} ms`));
+	t.true(errors.includes(`destination store set failed: set did not answer within ${DESTINATION_STORE_TIMEOUT_MS} ms`));
 });
 
 test("the default store is in memory and per session", async (t) => {
