@@ -48,7 +48,7 @@ export class T4Encoder {
 	private wordsOf: ArrayBufferLike | undefined;
 	private words: Int32Array | undefined;
 	/** Rows encoded so far. */
-	rows = 0;
+	private nRows = 0;
 
 	constructor(o: T4EncodeOptions) {
 		if (!Number.isInteger(o.width) || o.width < 1 || o.width > MAX_WIDTH) {
@@ -150,8 +150,8 @@ export class T4Encoder {
 			twoD = this.kCount !== 0;
 			if (++this.kCount === this.k) this.kCount = 0;
 		}
-		if (this.eol && (this.rows > 0 || this.leadingEol)) {
-			if (this.rows > 0) this.padLine();
+		if (this.eol && (this.nRows > 0 || this.leadingEol)) {
+			if (this.nRows > 0) this.padLine();
 			this.writeEol(twoD ? 0 : 1);
 		}
 		if (twoD) encode2D(this, cur, this.ref, this.width);
@@ -160,7 +160,7 @@ export class T4Encoder {
 		this.cur = this.ref;
 		this.ref = cur;
 		this.nRef = n;
-		this.rows++;
+		this.nRows++;
 	}
 
 	/** Zero fill so the row just written, with the EOL that follows, has at least minBits bits. */
@@ -189,13 +189,18 @@ export class T4Encoder {
 					this.put(EOL_CODE, EOL_BITS);
 					this.put(EOL_CODE, EOL_BITS);
 				} else {
-					if (this.rows > 0) this.padLine();
+					if (this.nRows > 0) this.padLine();
 					for (let i = 0; i < 6; i++) this.writeEol(1);
 				}
 			}
 			if (this.nb > 0) this.put(0, 8 - this.nb);
 		}
 		return this.take();
+	}
+
+	/** Rows encoded so far. */
+	get rows(): number {
+		return this.nRows;
 	}
 
 	/** Number of changing elements of the last row (for statistics). */
