@@ -131,6 +131,7 @@ export function decode1D(r: BitReader, width: number, out: Int32Array): number {
 	r.peak = pos;
 	// hand whole unread bytes back so the stored bit buffer stays a small integer (a V8 Smi field)
 	while (nb >= 8) {
+		acc >>>= 8;
 		nb -= 8;
 		pos--;
 	}
@@ -318,6 +319,7 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 	r.peak = pos;
 	// hand whole unread bytes back so the stored bit buffer stays a small integer (a V8 Smi field)
 	while (nb >= 8) {
+		acc >>>= 8;
 		nb -= 8;
 		pos--;
 	}

@@ -8,6 +8,8 @@ import type { Bitmap } from "../../../src/core/bitmap.js";
 import { isFaxError } from "../../../src/core/FaxError.js";
 import { T4Decoder, T4Encoder, decodeToBitmap, encodeBitmap } from "../../../src/t4/index.js";
 import type { T4EncodeOptions } from "../../../src/t4/index.js";
+import { BitReader, decode1D, decode2D } from "../../../src/t4/rowdecode.js";
+import { changesArray, paintRow } from "../../../src/t4/runs.js";
 import { fixturePage, prng } from "../../helpers/fixtures.js";
 import { firstRowDiff } from "../../helpers/libtiff.js";
 
@@ -235,4 +237,30 @@ test("maxRows bounds the output of a stream that never ends", (t) => {
 	const dec = new T4Decoder({ coding: "mmr", width: 1728, maxRows: 500 });
 	t.is(dec.push(data).length, 500);
 	t.is(dec.push(data).length, 0);
+});
+
+test("the row decoders leave the bit reader exactly at the next row (no reload between rows)", async (t) => {
+	const src = await fixturePage("form", "standard");
+	for (const coding of ["mmr", "mh"] as const) {
+		const stream = encodeBitmap(src, { coding, eol: false });
+		const r = new BitReader();
+		r.load(stream, stream.length, 0);
+		let ref = changesArray(1728);
+		let cur = changesArray(1728);
+		ref.fill(1728);
+		const row32 = new Int32Array(54);
+		const row = new Uint8Array(row32.buffer);
+		let bad = 0;
+		for (let y = 0; y < src.height; y++) {
+			const n = coding === "mmr" ? decode2D(r, 1728, ref, cur) : decode1D(r, 1728, cur);
+			if (n < 0) {
+				bad++;
+				break;
+			}
+			paintRow(cur, n, row32, 54);
+			if (!rowEq({ ...src, data: row, height: 1 }, 0, src, y)) bad++;
+			[ref, cur] = [cur, ref];
+		}
+		t.is(bad, 0, coding);
+	}
 });
