@@ -155,6 +155,12 @@ export class JobStore {
 		return rows.map(fromRow);
 	}
 
+	/** Queued jobs whose Added event was not raised yet (submitted by another process). */
+	unannouncedJobs(): JobRecord[] {
+		const rows = this.db.prepare("SELECT data, seq, status, removed_at, announced FROM jobs WHERE removed_at IS NULL AND announced = 0 ORDER BY seq").all() as unknown as JobRow[];
+		return rows.map(fromRow);
+	}
+
 	/** Every job of a submission (queued or archived), in recipient order. */
 	submissionJobs(submissionId: string): JobRecord[] {
 		const rows = this.db

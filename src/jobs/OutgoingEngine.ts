@@ -124,7 +124,14 @@ export class OutgoingEngine {
 		if (pollMs > 0) {
 			const loop = () => {
 				this.poll = this.clock.setTimer(pollMs, () => {
-					this.tick();
+					// an idle poll costs one PRAGMA: the full scheduler pass runs only when another process
+					// committed (everything local or time-driven ticks by itself: wake timer, pool, actions)
+					try {
+						if (this.store.dataVersion() !== this.lastVersion) this.tick();
+						else this.beat();
+					} catch (e) {
+						this.trace(`poll failed: ${(e as Error).message}`);
+					}
 					if (this.running) loop();
 				});
 			};
@@ -183,19 +190,23 @@ export class OutgoingEngine {
 		}
 	}
 
+	/** The daemon heartbeat clients check (at most once a second). */
+	private beat(): void {
+		const now = this.clock.now();
+		if (now - this.lastBeat < 1000) return;
+		this.lastBeat = now;
+		this.store.setMeta("daemon", JSON.stringify({ pid: process.pid, at: Date.now() }));
+	}
+
 	private tickOnce(): void {
 		const now = this.clock.now();
-		if (now - this.lastBeat >= 1000) {
-			this.lastBeat = now;
-			this.store.setMeta("daemon", JSON.stringify({ pid: process.pid, at: Date.now() }));
-		}
+		this.beat();
 		const v = this.store.dataVersion();
 		if (v !== this.lastVersion) {
 			this.lastVersion = v;
 			this.syncFromStore();
 		}
-		this.ageSweep(now);
-		const queued = this.store.queuedJobs();
+		const queued = this.ageSweep(now, this.store.queuedJobs());
 		if (!this.settings.paused) {
 			for (const j of dueJobs(queued, now, this.settings)) {
 				if (this.active.has(j.id)) continue;
@@ -238,11 +249,9 @@ export class OutgoingEngine {
 	private syncFromStore(): void {
 		const s = this.store.getSettings();
 		if (JSON.stringify(s) !== JSON.stringify(this.settings)) this.applySettings(s);
-		for (const j of this.store.queuedJobs()) {
-			if (!j.announced) {
-				this.store.updateJob(j.id, { announced: true });
-				this.emit({ type: "added", jobId: j.id });
-			}
+		for (const j of this.store.unannouncedJobs()) {
+			this.store.updateJob(j.id, { announced: true });
+			this.emit({ type: "added", jobId: j.id });
 		}
 		for (const r of this.store.newRequests()) this.handleRequest(r);
 	}
@@ -285,16 +294,18 @@ export class OutgoingEngine {
 	}
 
 	/** AgeLimit (§5): undelivered jobs leave the queue `ageLimit` days after submission/restart. */
-	private ageSweep(now: number): void {
+	private ageSweep(now: number, queued: JobRecord[]): JobRecord[] {
 		const days = this.settings.ageLimit;
-		if (days <= 0) return;
-		for (const j of this.store.queuedJobs()) {
+		if (days <= 0) return queued;
+		return queued.filter((j) => {
 			const b = baseStatus(j.status);
-			if (b === S.INPROGRESS || b === S.CANCELING || now < j.ageStart + days * DAY_MS) continue;
+			if (b === S.INPROGRESS || b === S.CANCELING || now < j.ageStart + days * DAY_MS) return true;
 			this.trace(`AgeLimit: ${j.id} expired`);
 			this.ops.remove(j, now);
-		}
+			return false;
+		});
 	}
+
 
 	private startAttempt(j: JobRecord, slot: ModemSlot): void {
 		const modem = this.pool.claim(slot);

@@ -27,6 +27,20 @@ function setup(modems: string[], queue: Record<string, unknown>): { dir: string;
 	return { dir, cfg, spool: join(dir, "spool") };
 }
 
+/** Wait (polling the store, the cross-process source of truth) until every job left the queue. */
+async function allRemoved(spool: string, ids: string[], ms = 90_000): Promise<void> {
+	const s = new JobStore(spool);
+	try {
+		const deadline = Date.now() + ms;
+		while (!ids.every((id) => s.getJob(id)?.removedAt != null)) {
+			if (Date.now() > deadline) throw new Error(`not all jobs finished: ${ids.map((id) => s.getJob(id)?.status).join(",")}`);
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	} finally {
+		s.close();
+	}
+}
+
 const tiffPages = (f: string): number => (execFileSync("tiffinfo", [f], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).match(/TIFF Directory at offset/g) ?? []).length;
 
 test.serial("SIGKILL mid-call: the call comes back as RETRYING DISCONNECTED/CARRIER_LOST, every job is sent exactly once", async (t) => {
@@ -52,7 +66,7 @@ test.serial("SIGKILL mid-call: the call comes back as RETRYING DISCONNECTED/CARR
 	d = startDaemon(t, cfg);
 	const back = await d.waitLine(new RegExp(`^changed ${victim} RETRYING DISCONNECTED page 2/3 device \\d retries 1 CARRIER_LOST \\(interrupted by daemon restart\\)`));
 	t.truthy(back);
-	for (const id of ids) await d.waitLine(new RegExp(`^removed ${id}`), 30_000);
+	await allRemoved(spool, ids);
 	d.child.kill("SIGTERM");
 	await d.exited;
 	const s2 = new JobStore(spool);
@@ -79,11 +93,16 @@ test.serial("SIGKILL of the daemon at random moments: every job ends COMPLETED e
 		d = startDaemon(t, cfg);
 		await d.waitLine(/^ready/);
 	}
-	for (const id of ids) await d.waitLine(new RegExp(`^removed ${id}`), 60_000);
-	d.child.kill("SIGTERM");
-	await d.exited;
+	// any of the daemons may have finished a job: watch the store, not one daemon's output
 	const s = new JobStore(spool);
 	t.teardown(() => s.close());
+	const deadline = Date.now() + 60_000;
+	while (!ids.every((id) => s.getJob(id)?.removedAt !== null)) {
+		if (Date.now() > deadline) throw new Error(`not all jobs finished: ${ids.map((id) => s.getJob(id)?.status).join(",")}`);
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	d.child.kill("SIGTERM");
+	await d.exited;
 	const all = s.submissionJobs(s.getJob(ids[0]!)!.submissionId);
 	t.is(all.length, 8);
 	t.deepEqual(new Set(all.map((j) => j.id)), new Set(ids));
@@ -137,7 +156,7 @@ test.serial("SIGKILL mid-call with pty-simulated modems (faxline sim): the resta
 	await d.exited;
 	d = startDaemon(t, cfg);
 	await d.waitLine(new RegExp(`^changed ${victim} RETRYING DISCONNECTED page 2/3 device 2[12] retries 1 CARRIER_LOST \\(interrupted by daemon restart\\)`));
-	for (const id of ids) await d.waitLine(new RegExp(`^removed ${id}`), 90_000);
+	await allRemoved(join(dir, "spool"), ids);
 	d.child.kill("SIGTERM");
 	await d.exited;
 	// the far ends: each number got one complete 3-page fax (the interrupted call ended short)
