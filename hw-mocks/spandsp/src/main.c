@@ -129,6 +129,21 @@ static void audio_block(peer_t *p)
         p->call_samples += SAMPLES_PER_BLOCK;
 }
 
+/*
+ * Hand the host's bytes to the modem. SpanDSP's T.31 drops whatever follows DLE ETX in the same call
+ * (dle_unstuff returns there), where a real modem would take it as the next command; so a chunk that may
+ * hold an ETX goes in byte by byte.
+ */
+static void feed_modem(peer_t *p, const uint8_t *buf, int n)
+{
+    if (memchr(buf, 0x03, (size_t) n) == NULL) {
+        t31_at_rx(p->t31, (const char *) buf, n);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        t31_at_rx(p->t31, (const char *) buf + i, 1);
+}
+
 /* Move bytes between the pty and the modem until the wall-clock deadline. */
 static void serve_line(peer_t *p, double deadline)
 {
@@ -150,7 +165,7 @@ static void serve_line(peer_t *p, double deadline)
             uint8_t buf[256];
             int n = p->holding ? 0 : line_read(&p->line, buf, sizeof(buf));
             if (n > 0) {
-                t31_at_rx(p->t31, (const char *) buf, n);
+                feed_modem(p, buf, n);
             } else if (n < 0) {
                 /* No host on the slave (not yet open, or closed): nothing to read until the deadline. */
                 left = deadline - now_ms();
