@@ -25,12 +25,6 @@ const MAX_WIDTH = 65535;
 const PAD = 16;
 const EMPTY = new Uint8Array(PAD);
 
-/** Whether the first n changes of a and b are equal (rows with the same changes are the same row). */
-function sameChanges(a: Int32Array, b: Int32Array, n: number): boolean {
-	for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
-	return true;
-}
-
 /** Receives each decoded row; `row` is the decoder's own buffer, valid only during the call. */
 export type T4RowSink = (row: Uint8Array, bad: boolean) => void;
 
@@ -62,13 +56,15 @@ export class T4Decoder {
 	private afterEol = false;
 	private dst: Uint8Array = EMPTY;
 	private pendingN = 0;
-	private pendingSame = false;
-	private nRef = 0;
+	private pendingPainted = false;
 	private ref: Int32Array;
 	private cur: Int32Array;
 	/** the current row: `row` (stride bytes) is a view of the word buffer `row32` the painter writes */
-	private readonly row: Uint8Array;
-	private readonly row32: Int32Array;
+	private row: Uint8Array;
+	private row32: Int32Array;
+	/** the row being decoded (2-D rows are painted while decoding), swapped with `row` when good */
+	private next: Uint8Array;
+	private next32: Int32Array;
 	private readonly words: number;
 	private readonly reader = new BitReader();
 	private inputBytes = 0;
@@ -102,6 +98,8 @@ export class T4Decoder {
 		this.words = (this.stride + 3) >>> 2;
 		this.row32 = new Int32Array(this.words);
 		this.row = new Uint8Array(this.row32.buffer, 0, this.stride);
+		this.next32 = new Int32Array(this.words);
+		this.next = new Uint8Array(this.next32.buffer, 0, this.stride);
 		if (!this.eolMode) this.state = S_ROW;
 	}
 
@@ -207,13 +205,17 @@ export class T4Decoder {
 		return { rows: this.rowsOut, badLines: this.badLines, consecutiveBadLines: this.maxConsec, truncated: this.truncated, endMarker: this.endMarker };
 	}
 
-	private emitGood(n: number, sink: T4RowSink | null, same: boolean): void {
-		// the row buffer still holds the previous row: repaint only when this row differs from it
-		if (!same && !(n === this.nRef && sameChanges(this.cur, this.ref, n))) paintRow(this.cur, n, this.row32, this.words);
+	private emitGood(n: number, sink: T4RowSink | null, painted: boolean): void {
+		if (!painted) paintRow(this.cur, n, this.next32, this.words);
+		const r = this.row;
+		const r32 = this.row32;
+		this.row = this.next;
+		this.row32 = this.next32;
+		this.next = r;
+		this.next32 = r32;
 		const t = this.ref;
 		this.ref = this.cur;
 		this.cur = t;
-		this.nRef = n;
 		this.rowsOut++;
 		this.goodRows++;
 		this.consec = 0;
@@ -347,7 +349,7 @@ export class T4Decoder {
 					if (!found && !final) return;
 					if (this.state === S_TRAIL) {
 						if (this.sawOnes) this.emitBad(sink);
-						else this.emitGood(this.pendingN, sink, this.pendingSame);
+						else this.emitGood(this.pendingN, sink, this.pendingPainted);
 					}
 					this.sawOnes = false;
 					if (!found) {
@@ -373,7 +375,7 @@ export class T4Decoder {
 					}
 					const r = this.reader;
 					r.load(this.buf, this.dataEnd, p);
-					const n = twoD ? decode2D(r, this.width, this.ref, this.cur) : decode1D(r, this.width, this.cur);
+					const n = twoD ? decode2D(r, this.width, this.ref, this.cur, this.next32, this.words) : decode1D(r, this.width, this.cur);
 					if (n < 0 && r.bit() === p) {
 						// no code word at the row start: fill, an EOL (RTC/EOFB), the end of data, or garbage
 						const z = this.leadZeros(p);
@@ -412,7 +414,7 @@ export class T4Decoder {
 					}
 					if (this.eolMode) {
 						this.pendingN = n;
-						this.pendingSame = twoD && r.same;
+						this.pendingPainted = twoD;
 						this.bit = q;
 						this.zeros = 0;
 						this.sawOnes = false;
@@ -420,7 +422,7 @@ export class T4Decoder {
 						break;
 					}
 					this.bit = this.byteAlign ? (q + 7) & ~7 : q;
-					this.emitGood(n, sink, twoD && r.same);
+					this.emitGood(n, sink, twoD);
 					if (this.isDone()) return;
 					break;
 				}

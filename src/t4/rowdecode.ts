@@ -6,7 +6,7 @@
  * extended make-up codes are decoded; zero-length runs are merged so changes stay strictly increasing.
  */
 import { BLACK_LOOKUP, MODE_EXT, MODE_H, MODE_LOOKUP, MODE_P, PAIR_LOOKUP, WHITE_LOOKUP } from "./tables.js";
-import { SENTINELS } from "./runs.js";
+import { SENTINELS, paintRow, paintSpan } from "./runs.js";
 
 /** Row decode failures (negative results of decode1D/decode2D). */
 export const ERR_CODE = -1; // no valid code word (includes an EOL or zeros inside a row)
@@ -155,8 +155,12 @@ const MODES = MODE_LOOKUP.map((e) => {
 	return (mode === MODE_P ? 0x10 : mode === MODE_H ? 0x20 : mode === MODE_EXT ? 0x30 : 0) | len;
 });
 
-/** Decode one 2-D row against reference changes `ref` into `out`; returns the change count or an ERR_*. */
-export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int32Array): number {
+/**
+ * Decode one 2-D row against reference changes `ref` into `out` and paint it into `row32` (a word view
+ * of a row buffer of `words` words, cleared first; spans are painted as they close); returns the change
+ * count or an ERR_* (the row buffer is then partly painted).
+ */
+export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int32Array, row32: Int32Array, words: number): number {
 	const data = r.data;
 	let pos = r.pos;
 	let acc = r.acc;
@@ -168,6 +172,8 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 	let budget = width + 32; // horizontal modes (the only ones that can make no progress)
 	let res = 0;
 	let same = true;
+	let dirty = false;
+	row32.fill(0, 0, words);
 	outer: for (;;) {
 		if (nb < 16) {
 			acc = (acc << 16) | (data[pos]! << 8) | data[pos + 1]!;
@@ -186,6 +192,7 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 					break outer;
 				}
 				out[n++] = a1;
+				if ((n & 1) === 0) paintSpan(row32, out[n - 2]!, a1);
 			}
 			nb -= m;
 			a0 = ref[j - 1]!;
@@ -203,6 +210,7 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 				break;
 			}
 			out[n++] = a1;
+			if ((n & 1) === 0) paintSpan(row32, out[n - 2]!, a1);
 			a0 = a1;
 			if (d < 0 && j > 0 && ref[j - 1]! > a1) {
 				j--;
@@ -295,11 +303,21 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 			}
 		}
 		if (x1 < width) {
-			if (n > 0 && out[n - 1] === x1) n--;
-			else out[n++] = x1;
+			if (n > 0 && out[n - 1] === x1) {
+				n--; // zero-length run: the changes cancel (repaint the row at the end)
+				dirty = true;
+			} else {
+				out[n++] = x1;
+				if ((n & 1) === 0) paintSpan(row32, out[n - 2]!, x1);
+			}
 			if (x < width) {
-				if (n > 0 && out[n - 1] === x) n--;
-				else out[n++] = x;
+				if (n > 0 && out[n - 1] === x) {
+					n--;
+					dirty = true;
+				} else {
+					out[n++] = x;
+					if ((n & 1) === 0) paintSpan(row32, out[n - 2]!, x);
+				}
 			}
 		}
 		a0 = x;
@@ -327,6 +345,10 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 	r.acc = acc & ((1 << nb) - 1);
 	r.nb = nb;
 	r.same = same;
-	if (res >= 0) for (let k = 0; k < SENTINELS; k++) out[n + k] = width;
+	if (res >= 0) {
+		for (let k = 0; k < SENTINELS; k++) out[n + k] = width;
+		if (dirty) paintRow(out, res, row32, words);
+		else if (res & 1) paintSpan(row32, out[res - 1]!, width);
+	}
 	return res;
 }

@@ -104,3 +104,16 @@ export function paintRow(ch: Int32Array, n: number, row32: Int32Array, words: nu
 		}
 	}
 }
+
+/** Paint pixels [x0, x1) black in a word-view row (x0 < x1). */
+export function paintSpan(row32: Int32Array, x0: number, x1: number): void {
+	const w0 = x0 >>> 5;
+	const w1 = (x1 - 1) >>> 5;
+	if (w0 === w1) {
+		row32[w0]! |= START_MASK[x0 & 31]! & END_MASK[x1 & 31]!;
+	} else {
+		row32[w0]! |= START_MASK[x0 & 31]!;
+		for (let w = w0 + 1; w < w1; w++) row32[w] = -1;
+		row32[w1] = END_MASK[x1 & 31]!;
+	}
+}

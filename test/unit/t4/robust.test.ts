@@ -252,12 +252,12 @@ test("the row decoders leave the bit reader exactly at the next row (no reload b
 		const row = new Uint8Array(row32.buffer);
 		let bad = 0;
 		for (let y = 0; y < src.height; y++) {
-			const n = coding === "mmr" ? decode2D(r, 1728, ref, cur) : decode1D(r, 1728, cur);
+			const n = coding === "mmr" ? decode2D(r, 1728, ref, cur, row32, 54) : decode1D(r, 1728, cur);
 			if (n < 0) {
 				bad++;
 				break;
 			}
-			paintRow(cur, n, row32, 54);
+			if (coding === "mh") paintRow(cur, n, row32, 54);
 			if (!rowEq({ ...src, data: row, height: 1 }, 0, src, y)) bad++;
 			[ref, cur] = [cur, ref];
 		}
