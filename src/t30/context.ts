@@ -27,7 +27,7 @@ export interface OutFrame {
 }
 
 /** Human text for a frame on the hdlc channel: "DCS V.17 14400, fine, 2-D", "CSI +1 555 0100". */
-export function describeFrame(f: HdlcFrame): string {
+function describeFrame(f: HdlcFrame): string {
 	const name = fcfName(f.fcf);
 	const label = fcfLabel(f.fcf);
 	if (name === "DIS" || name === "DTC" || name === "DCS") return `${label} ${describeDis(parseDis(f.fif), name)}`;

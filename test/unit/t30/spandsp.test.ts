@@ -14,7 +14,8 @@ import { buildPeer, SpanDspPeer, type PeerOptions } from "../../../hw-mocks/span
 import { cropRows, diffRows, readTiffPages, writeG3Pages } from "../../../hw-mocks/spandsp/pages.js";
 import type { Bitmap } from "../../../src/core/bitmap.js";
 import type { SendEvent } from "../../../src/modem/FaxModem.js";
-import { openFaxModem } from "../../../src/t30/openFaxModem.js";
+import { MemoryDestinationStore } from "../../../src/t30/destinations.js";
+import { openFaxModem, type OpenFaxModemOptions } from "../../../src/t30/openFaxModem.js";
 import { openFaxDocument } from "../../../src/tiff/index.js";
 import { fixturePage } from "../../helpers/fixtures.js";
 
@@ -24,7 +25,7 @@ test.before(async () => {
 	await buildPeer();
 });
 
-async function run(peerOpts: PeerOptions, res: "standard" | "fine", rows: number) {
+async function run(peerOpts: PeerOptions, res: "standard" | "fine", rows: number, modemOpts: OpenFaxModemOptions = {}) {
 	const pages: Bitmap[] = [];
 	for (const n of ["form", "text"] as const) pages.push(cropRows(await fixturePage(n, res), rows));
 	const dir = mkdtempSync(join(tmpdir(), "t30-spandsp-"));
@@ -35,7 +36,7 @@ async function run(peerOpts: PeerOptions, res: "standard" | "fine", rows: number
 	const events: SendEvent[] = [];
 	try {
 		const doc = await openFaxDocument(path);
-		const modem = await openFaxModem(peer.path, {});
+		const modem = await openFaxModem(peer.path, modemOpts);
 		const ac = new AbortController();
 		const timer = setTimeout(() => ac.abort(), 120_000);
 		try {
@@ -71,16 +72,26 @@ test.serial("SpanDSP receives 2 fine pages at V.17 14400 MR, pixel-identical", a
 	});
 });
 
-test.serial("SpanDSP fails TCF at 14400 and 12000: FTT ladder lands on V.29 9600 (skipping V.17 9600)", async (t) => {
-	t.timeout(150_000);
-	const { result, r, events } = await run({ refuseRates: [14400, 12000] }, "standard", 200);
+const trainings = (events: SendEvent[]) => events.filter((e) => e.type === "training").map((e) => (e.type === "training" ? `${e.result}@${e.bitRate}` : ""));
+
+test.serial("SpanDSP fails TCF at 14400 and 12000: FTT ladder lands on V.29 9600 (skipping V.17 9600); the next call to the number starts at V.29", async (t) => {
+	t.timeout(300_000);
+	const destinations = new MemoryDestinationStore();
+	const { result, r, events } = await run({ refuseRates: [14400, 12000] }, "standard", 200, { destinations });
 	t.true(result.ok, result.error?.message);
-	const trainings = events.filter((e) => e.type === "training").map((e) => (e.type === "training" ? `${e.result}@${e.bitRate}` : ""));
-	t.deepEqual(trainings, ["FTT@14400", "FTT@12000", "CFR@9600"]);
+	t.deepEqual(trainings(events), ["FTT@14400", "FTT@12000", "CFR@9600"]);
 	t.like(result.params, { modulation: "V.29", bitRate: 9600 });
 	t.is(r.bit_rate, 9600);
 	t.is(r.pages, 2);
 	t.is(r.bad_rows, 0);
+	t.like(destinations.get("5550100"), { v17Trouble: true }, "class1.md §2.4: V.17 trouble remembered");
+	// a SpanDSP that would take V.17 14400 this time: the remembered trouble keeps us on V.29
+	const again = await run({}, "standard", 200, { destinations });
+	t.true(again.result.ok, again.result.error?.message);
+	t.deepEqual(trainings(again.events), ["CFR@9600"]);
+	t.is(again.r.bit_rate, 9600);
+	t.is(again.r.pages, 2);
+	t.is(again.r.bad_rows, 0);
 });
 
 test.serial("SpanDSP offering only V.27ter and MH: 4800, 1-D, pages intact", async (t) => {
