@@ -11,13 +11,19 @@
  *   readDleBlock() returns the block up to DLE ETX; what follows goes back to line parsing.
  * - abortReceive(): cancel a pending +FRH/+FRM (class1.md §2.1: send CAN, wait for OK up to
  *   Class1RecvAbortOK, else flush and resynchronise with "AT").
+ * - A written command is never abandoned on abort (outgoing-job.md §9.4): the channel stays busy and
+ *   winds it down first — waits (bounded by the command's own timeout) for its final result, stops a
+ *   receive (+FRH/+FRM/+FRS/ATD) with CAN, closes a transmit left in data mode (CONNECT to +FTH/+FTM or
+ *   to a frame) with DLE ETX and its OK — and only then rejects with the signal's reason, so the next
+ *   command (DCN, ATH) meets a DCE in command state. A caller already aborted writes nothing. A line
+ *   that had begun before a command was written is never taken as its reply.
  * Every line is traced on `at`, raw bytes on `io`. Layer: at (imports transport, core).
  */
 import type { Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import { nullTracer, type Tracer } from "../core/trace.js";
 import type { Transport } from "../transport/Transport.js";
-import { CAN, DleDecoder, type DleDecoderOptions, type DleEvent } from "./dle.js";
+import { CAN, DLE_ETX, DleDecoder, type DleDecoderOptions, type DleEvent } from "./dle.js";
 import { LineParser } from "./lineParser.js";
 import { finalCodeOf, isUnsolicited, numericFinalCodeOf, type FinalCode } from "./resultCodes.js";
 
@@ -40,7 +46,18 @@ export interface WaitOptions {
 	dataAfterConnect?: boolean;
 	/** Return true to treat this final as information and keep waiting (e.g. +FCERROR during ATD). */
 	ignoreFinal?: (code: FinalCode, line: string) => boolean;
+	/**
+	 * How an abort through `signal` winds a written command down (AtChannel class comment). Default from
+	 * the command: +FRH/+FRM/+FRS/ATD/ATA "cancel", +FTH/+FTM "transmit", anything else "final".
+	 */
+	abortStyle?: AbortStyle;
 }
+
+/**
+ * "final": wait for the command's own final result; "cancel": any byte stops it (CAN), then its final;
+ * "transmit": wait for the final, and if it is CONNECT close the data mode with DLE ETX and wait for OK.
+ */
+export type AbortStyle = "final" | "cancel" | "transmit";
 
 export interface AtChannelOptions {
 	clock: Clock;
@@ -51,6 +68,10 @@ export interface AtChannelOptions {
 	dle?: DleDecoderOptions;
 	/** Longest hex dump per `io` trace record, bytes. Default 64. */
 	ioTraceBytes?: number;
+	/** How long an aborted receive (+FRH/+FRM/+FRS/ATD) may take to answer CAN, ms (Class1RecvAbortOK). Default 200. */
+	abortOkMs?: number;
+	/** How long the OK may take after DLE ETX closes an aborted transmission, ms. Default 5000. */
+	closeDataOkMs?: number;
 }
 
 /** A decoded DLE block: data with DLEs unstuffed, plus Class 1.0 events seen inside it. */
@@ -70,6 +91,22 @@ interface Waiter {
 	info: string[];
 	resolve(r: AtResult): void;
 	reject(e: unknown): void;
+	/** Set once the final arrived. */
+	result?: AtResult;
+}
+
+type Outcome<T> = { kind: "value"; value: T } | { kind: "timeout" } | { kind: "abort" };
+
+const abortReason = (signal: AbortSignal | undefined): unknown =>
+	signal?.reason instanceof Error ? signal.reason : new FaxError("CALL_ABORTED", "Aborted");
+
+/** The abort style a command needs (T.31 §8.3: receive commands stop on any byte; transmit ones end with DLE ETX). */
+function abortStyleOf(cmd: string | undefined): AbortStyle {
+	if (cmd === undefined) return "final";
+	const c = cmd.replace(/\s+/g, "").toUpperCase();
+	if (/^AT\+F(RH|RM|RS)=/.test(c) || c.startsWith("ATD") || c === "ATA") return "cancel";
+	if (/^AT\+F(TH|TM)=/.test(c)) return "transmit";
+	return "final";
 }
 
 interface RawState {
@@ -96,6 +133,10 @@ export class AtChannel {
 	/** After a DLE block, keep following lines (OK/ERROR) for the next waitFinal instead of dropping them. */
 	private holdLines = false;
 	private closedError: FaxError | undefined;
+	/** A line had begun before the command in flight was written: it is not that command's reply. */
+	private staleLine = false;
+	private abortOkMs: number;
+	private readonly closeDataOkMs: number;
 	private readonly unsolicited = new Set<(line: string) => void>();
 
 	constructor(
@@ -106,6 +147,8 @@ export class AtChannel {
 		this.tracer = opts.tracer ?? nullTracer;
 		this.defaultTimeoutMs = opts.defaultTimeoutMs ?? 3000;
 		this.ioMax = opts.ioTraceBytes ?? 64;
+		this.abortOkMs = opts.abortOkMs ?? 200;
+		this.closeDataOkMs = opts.closeDataOkMs ?? 5000;
 		transport.on("data", (b) => this.onData(b));
 		transport.on("close", (err) => this.onClose(err));
 	}
@@ -115,7 +158,12 @@ export class AtChannel {
 		this.opts = { ...this.opts, dle };
 	}
 
-	/** True while a command, a wait or a raw receive is in progress. */
+	/** How long an aborted receive may take to answer CAN, ms (the profile's Class1RecvAbortOK). */
+	setAbortOkMs(ms: number): void {
+		this.abortOkMs = ms;
+	}
+
+	/** True while a command, a wait or a raw receive is in progress (an aborted one until wound down). */
 	get isBusy(): boolean {
 		return this.busy;
 	}
@@ -126,7 +174,7 @@ export class AtChannel {
 		return () => this.unsolicited.delete(fn);
 	}
 
-	/** Send `cmd` + CR and wait for its final result code. */
+	/** Send `cmd` + CR and wait for its final result code (see the class comment for what an abort does). */
 	async command(cmd: string, opts: WaitOptions = {}): Promise<AtResult> {
 		if (/[\r\n]/.test(cmd)) throw new FaxError("AT_UNEXPECTED_RESPONSE", "AT command contains CR/LF", { context: { cmd } });
 		return this.wait(cmd, opts, Buffer.from(cmd + "\r", "latin1"));
@@ -147,31 +195,33 @@ export class AtChannel {
 
 	/**
 	 * The DLE block following a CONNECT obtained with `dataAfterConnect` (or after enterRawReceive()).
-	 * Rejects AT_TIMEOUT after `timeoutMs` (the channel stays in raw mode: call abortReceive()).
+	 * Rejects AT_TIMEOUT after `timeoutMs` (the channel stays in raw mode: call abortReceive()). On abort
+	 * the receive is cancelled here (CAN, OK or resync) before the promise rejects with the reason.
 	 */
-	readDleBlock(timeoutMs: number, signal?: AbortSignal): Promise<DleBlock> {
+	async readDleBlock(timeoutMs: number, signal?: AbortSignal): Promise<DleBlock> {
 		const raw = this.raw;
-		if (!raw) return Promise.reject(new FaxError("AT_UNEXPECTED_RESPONSE", "No DLE data expected (not after CONNECT)"));
+		if (!raw) throw new FaxError("AT_UNEXPECTED_RESPONSE", "No DLE data expected (not after CONNECT)");
 		if (raw.done) {
 			this.raw = undefined;
-			return Promise.resolve(raw.done);
+			return raw.done;
 		}
-		if (this.closedError) return Promise.reject(this.closedError);
-		if (raw.waiter || this.busy) return Promise.reject(new FaxError("AT_BUSY_CHANNEL", "Channel busy"));
+		if (this.closedError) throw this.closedError;
+		if (raw.waiter || this.busy) throw new FaxError("AT_BUSY_CHANNEL", "Channel busy");
 		this.busy = true;
-		return this.timed(
-			new Promise<DleBlock>((resolve, reject) => (raw.waiter = { resolve, reject })),
-			timeoutMs,
-			signal,
-			() => {
-				raw.waiter = undefined;
-				this.busy = false;
-				return new FaxError("AT_TIMEOUT", `No DLE ETX within ${timeoutMs} ms`, { context: { received: raw.decoder.length } });
-			},
-		).finally(() => {
-			if (raw.waiter) raw.waiter = undefined;
+		try {
+			const p = new Promise<DleBlock>((resolve, reject) => (raw.waiter = { resolve, reject }));
+			const o = await this.race(p, timeoutMs, signal);
+			if (o.kind === "value") return o.value;
+			raw.waiter = undefined;
+			if (o.kind === "timeout") throw new FaxError("AT_TIMEOUT", `No DLE ETX within ${timeoutMs} ms`, { context: { received: raw.decoder.length } });
+			const reason = abortReason(signal);
+			this.tracer.trace("info", "-", "receive aborted: cancelling it");
+			await this.cancelReceive(this.abortOkMs, false).catch(() => false);
+			throw reason;
+		} finally {
+			raw.waiter = undefined;
 			this.busy = false;
-		});
+		}
 	}
 
 	/** Switch to raw DLE receive now (the DCE is known to be sending data, e.g. +FAR=1 "+FRH:3"). */
@@ -188,116 +238,205 @@ export class AtChannel {
 
 	/**
 	 * Abort a pending +FRH/+FRM (class1.md §2.1, HylaFAX Class1Modem::abortReceive): leave raw mode,
-	 * send CAN, wait up to `okWaitMs` for OK; if none (or okWaitMs is 0), pause 200 ms, drop the input
-	 * and resynchronise with "AT". Resolves true when the modem answered OK to either. Never throws
-	 * except PORT_CLOSED.
+	 * send CAN, wait up to `okWaitMs` for a final result (OK; NO CARRIER after an aborted dial); if none
+	 * (or okWaitMs is 0), pause 200 ms, drop the input and resynchronise with "AT". Resolves true when
+	 * the modem answered. Never throws except PORT_CLOSED.
 	 */
 	async abortReceive(okWaitMs: number): Promise<boolean> {
 		this.raw = undefined;
 		if (this.waiter) this.failWaiter(new FaxError("AT_ABORTED", "Receive aborted"));
-		this.tracer.trace("at", "tx", "<CAN> (abort receive)");
-		await this.writeBytes(Uint8Array.of(CAN));
-		if (okWaitMs > 0) {
-			try {
-				const r = await this.waitFinal({ timeoutMs: okWaitMs, ignoreFinal: (c) => c !== "OK" });
-				if (r.code === "OK") return true;
-			} catch (e) {
-				if (this.closedError) throw this.closedError;
-				if (!(e instanceof FaxError)) throw e;
-			}
-		} else {
-			await this.clock.sleep(200);
-		}
-		await this.resync();
-		try {
-			return (await this.command("AT", { timeoutMs: 1000 })).code === "OK";
-		} catch {
-			if (this.closedError) throw this.closedError;
-			return false;
-		}
+		return this.cancelReceive(okWaitMs, false);
 	}
 
 	/** Drop buffered input, in the OS and here, and leave raw mode. */
 	async resync(): Promise<void> {
 		this.raw = undefined;
 		this.parser.reset();
+		this.staleLine = false;
 		await this.transport.discardInput();
 	}
 
 	// --- internals ---------------------------------------------------------------------------------
 
-	private wait(cmd: string | undefined, opts: WaitOptions, payload?: Uint8Array): Promise<AtResult> {
-		if (this.closedError) return Promise.reject(this.closedError);
+	private async wait(cmd: string | undefined, opts: WaitOptions, payload?: Uint8Array): Promise<AtResult> {
+		if (this.closedError) throw this.closedError;
 		if (this.busy) {
-			return Promise.reject(new FaxError("AT_BUSY_CHANNEL", `Command ${cmd ?? "(wait)"} issued while another is in flight`, { context: { cmd } }));
+			throw new FaxError("AT_BUSY_CHANNEL", `Command ${cmd ?? "(wait)"} issued while another is in flight`, { context: { cmd } });
 		}
+		const signal = opts.signal;
+		// Nothing written yet: an aborted caller sends nothing, so the DCE owes nothing.
+		if (payload && signal?.aborted) throw abortReason(signal);
 		this.busy = true;
-		this.raw = undefined;
-		const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
-		if (payload) {
-			// Lines held since the last DLE block belong to no one once we send something new.
-			this.holdLines = false;
-			this.drainLines();
+		try {
+			this.raw = undefined;
+			const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
+			const deadline = this.clock.now() + timeoutMs;
+			if (payload) {
+				// Lines held since the last DLE block belong to no one once we send something new, nor does a
+				// line that had begun before the command was written.
+				this.holdLines = false;
+				this.drainLines();
+				this.staleLine = this.parser.partialLine;
+			}
+			const { promise, waiter } = this.expect(cmd, opts);
+			if (payload) this.send(cmd, payload, waiter);
+			const o = await this.race(promise, timeoutMs, signal);
+			if (o.kind === "value") return o.value;
+			if (o.kind === "timeout") {
+				this.dropWaiter(waiter);
+				this.tracer.trace("timer", "-", `AT timeout ${timeoutMs} ms`, { cmd });
+				throw new FaxError("AT_TIMEOUT", `No response to ${cmd ?? "wait"} within ${timeoutMs} ms`, { context: { cmd, timeoutMs } });
+			}
+			const reason = abortReason(signal);
+			const style = opts.abortStyle ?? abortStyleOf(cmd);
+			this.tracer.trace("info", "-", `${cmd ?? "wait"} aborted: winding it down (${style})`);
+			await this.windDown(style, promise, waiter, deadline);
+			throw reason;
+		} finally {
+			this.busy = false;
 		}
-		const p = new Promise<AtResult>((resolve, reject) => {
-			this.waiter = { cmd, opts, info: [], resolve, reject };
+	}
+
+	/**
+	 * Bring the DCE back to command state after an aborted command, before anyone may send the next one
+	 * (spec outgoing-job.md §9.4): "final" waits for the command's own final result (bounded by its own
+	 * timeout); "cancel" stops it with CAN (T.31 §8.3.4-8.3.5); "transmit" waits for the final and, if it
+	 * is CONNECT (the DCE now takes bytes as data), closes the data with DLE ETX and waits for OK.
+	 * Whatever does not answer in time is followed by a flush and an "AT". Errors are traced, not thrown.
+	 */
+	private async windDown(style: AbortStyle, pending: Promise<AtResult>, w: Waiter, deadline: number): Promise<void> {
+		try {
+			if (style === "cancel") {
+				if (w.result && w.result.code !== "CONNECT") return; // it had already finished
+				await this.cancelReceive(this.abortOkMs, false, w.result ? undefined : { pending, w });
+				return;
+			}
+			const o = w.result ? ({ kind: "value", value: w.result } as const) : await this.race(pending, Math.max(0, deadline - this.clock.now()));
+			if (o.kind !== "value") this.dropWaiter(w);
+			if (style === "transmit" && (o.kind !== "value" || o.value.code === "CONNECT")) await this.closeData();
+			else if (o.kind !== "value") await this.resyncWithAt();
+		} catch (e) {
+			this.tracer.trace("info", "-", `winding down: ${(e as Error).message}`);
+		}
+	}
+
+	/**
+	 * CAN (unless `canSent`), then the final result that ends the receive (anything but CONNECT), within
+	 * `okWaitMs`; else (or with okWaitMs 0 after 200 ms) flush and "AT". `pending` is the aborted
+	 * command's own wait, whose final may be the answer to the CAN. True when the DCE answered.
+	 */
+	private async cancelReceive(okWaitMs: number, canSent: boolean, pending?: { pending: Promise<AtResult>; w: Waiter }): Promise<boolean> {
+		this.raw = undefined;
+		if (!canSent) {
+			this.tracer.trace("at", "tx", "<CAN> (abort receive)");
+			await this.writeBytes(Uint8Array.of(CAN));
+		}
+		if (okWaitMs <= 0) {
+			if (pending) this.dropWaiter(pending.w);
+			await this.clock.sleep(200);
+			return this.resyncWithAt();
+		}
+		const end = this.clock.now() + okWaitMs;
+		if (pending) {
+			const o = await this.race(pending.pending, okWaitMs);
+			if (o.kind !== "value") {
+				this.dropWaiter(pending.w);
+				return this.resyncWithAt();
+			}
+			if (o.value.code !== "CONNECT") return true;
+			// CONNECT crossed the CAN: the DCE stops delivering data and says OK (or the frame's OK/ERROR).
+			this.raw = undefined;
+		}
+		const { promise, waiter } = this.expect(undefined, { ignoreFinal: (c) => c === "CONNECT" });
+		const o = await this.race(promise, Math.max(1, end - this.clock.now()));
+		if (o.kind === "value") return true;
+		this.dropWaiter(waiter);
+		return this.resyncWithAt();
+	}
+
+	/** A transmission left open (CONNECT to +FTH/+FTM or to a frame): DLE ETX, then its OK. */
+	private async closeData(): Promise<void> {
+		this.tracer.trace("at", "tx", "<DLE><ETX> (closing the aborted transmission)");
+		const { promise, waiter } = this.expect(undefined, {});
+		this.send(undefined, DLE_ETX, waiter);
+		const o = await this.race(promise, this.closeDataOkMs);
+		if (o.kind === "value") return;
+		this.dropWaiter(waiter);
+		await this.resyncWithAt();
+	}
+
+	/** Flush the input and check the DCE answers "AT" (1 s). True on OK. */
+	private async resyncWithAt(): Promise<boolean> {
+		await this.resync();
+		const { promise, waiter } = this.expect("AT", {});
+		this.send("AT", Buffer.from("AT\r", "latin1"), waiter);
+		const o = await this.race(promise, 1000);
+		if (o.kind === "value") return o.value.code === "OK";
+		this.dropWaiter(waiter);
+		return false;
+	}
+
+	/** Install the waiter for the next final result (held lines after a DLE block are for it). */
+	private expect(cmd: string | undefined, opts: WaitOptions): { promise: Promise<AtResult>; waiter: Waiter } {
+		let waiter!: Waiter;
+		const promise = new Promise<AtResult>((resolve, reject) => {
+			waiter = {
+				cmd,
+				opts,
+				info: [],
+				resolve: (r) => {
+					waiter.result = r;
+					resolve(r);
+				},
+				reject,
+			};
 		});
-		const me = this.waiter;
-		// Lines held after a DLE block (e.g. the OK that came with the frame data) are for this wait.
+		promise.catch(() => undefined); // consumed through race(); a late rejection is nobody's
+		this.waiter = waiter;
 		this.holdLines = false;
 		this.drainLines();
-		if (payload) {
-			if (cmd !== undefined) this.tracer.trace("at", "tx", cmd);
-			this.writeBytes(payload).catch((e: unknown) => {
-				if (this.waiter === me) this.failWaiter(e);
-			});
-		}
-		return this.timed(p, timeoutMs, opts.signal, () => {
-			if (this.waiter === me) this.waiter = undefined;
-			this.tracer.trace("timer", "-", `AT timeout ${timeoutMs} ms`, { cmd });
-			return new FaxError("AT_TIMEOUT", `No response to ${cmd ?? "wait"} within ${timeoutMs} ms`, { context: { cmd, timeoutMs } });
-		}).finally(() => {
-			if (this.waiter === me) this.waiter = undefined;
-			this.busy = false;
+		return { promise, waiter };
+	}
+
+	/** Write `payload` for waiter `w` (a write failure fails it). */
+	private send(cmd: string | undefined, payload: Uint8Array, w: Waiter): void {
+		if (cmd !== undefined) this.tracer.trace("at", "tx", cmd);
+		this.writeBytes(payload).catch((e: unknown) => {
+			if (this.waiter === w) this.failWaiter(e);
 		});
 	}
 
-	/** Race `p` against the clock and the signal; `onTimeout` builds the rejection. */
-	private timed<T>(p: Promise<T>, ms: number, signal: AbortSignal | undefined, onTimeout: () => unknown): Promise<T> {
-		return new Promise<T>((resolve, reject) => {
+	private dropWaiter(w: Waiter): void {
+		if (this.waiter === w) this.waiter = undefined;
+	}
+
+	/** Race `p` against the clock and the signal; rejections of `p` pass through. */
+	private race<T>(p: Promise<T>, ms: number, signal?: AbortSignal): Promise<Outcome<T>> {
+		return new Promise<Outcome<T>>((resolve, reject) => {
 			let done = false;
-			const finish = () => {
+			const finish = (): boolean => {
+				if (done) return false;
 				done = true;
 				h.cancel();
 				signal?.removeEventListener("abort", onAbort);
+				return true;
 			};
 			const onAbort = () => {
-				if (done) return;
-				finish();
-				if (this.waiter) this.waiter = undefined;
-				reject(signal?.reason instanceof Error ? signal.reason : new FaxError("CALL_ABORTED", "Aborted"));
+				if (finish()) resolve({ kind: "abort" });
 			};
 			const h = this.clock.setTimer(ms, () => {
-				if (done) return;
-				finish();
-				reject(onTimeout());
+				if (finish()) resolve({ kind: "timeout" });
 			});
-			if (signal?.aborted) return onAbort();
-			signal?.addEventListener("abort", onAbort, { once: true });
 			p.then(
-				(v) => {
-					if (!done) {
-						finish();
-						resolve(v);
-					}
+				(value) => {
+					if (finish()) resolve({ kind: "value", value });
 				},
 				(e: unknown) => {
-					if (!done) {
-						finish();
-						reject(e);
-					}
+					if (finish()) reject(e);
 				},
 			);
+			if (signal?.aborted) return onAbort();
+			signal?.addEventListener("abort", onAbort, { once: true });
 		});
 	}
 
@@ -389,7 +528,11 @@ export class AtChannel {
 
 	private onLine(line: string): void {
 		this.tracer.trace("at", "rx", line);
-		const w = this.waiter;
+		const w = this.staleLine ? undefined : this.waiter;
+		if (this.staleLine) {
+			this.staleLine = false;
+			this.tracer.trace("info", "-", `line begun before the command was written, not its reply: ${line}`);
+		}
 		if (!w) {
 			const code = finalCodeOf(line);
 			if (code !== undefined || isUnsolicited(line)) this.emitUnsolicited(line);

@@ -80,6 +80,12 @@ export class LineParser {
 		return this.buf.length - this.pos;
 	}
 
+	/** True when printable bytes of a line not yet terminated are held (a line has begun). */
+	get partialLine(): boolean {
+		for (let i = this.pos; i < this.buf.length; i++) if (this.buf[i]! > 0x20) return true;
+		return false;
+	}
+
 	/** Forget everything buffered. */
 	reset(): void {
 		this.buf = new Uint8Array(0);

@@ -9,6 +9,9 @@
  * and re-issue; timeout -> abort with CAN. Transmit: AT+FTH=3 -> CONNECT -> frame DLE ETX -> CONNECT
  * (non-final) / OK (final); AT+FTM=n -> CONNECT -> data DLE ETX -> OK, the OK timeout scaled with what
  * is still queued at line rate. The quirk knobs of the profile (drivers/_schema.ts) apply here.
+ * Cancel (outgoing-job.md §9.4): every primitive rejects with the signal's reason only once the DCE is
+ * back in command state (the AtChannel winds aborted commands down: CAN for receives, DLE ETX for an open
+ * transmission) — so the engine's DCN (+FTH=3) and ATH0 meet a DCE ready for commands.
  * Layer: modem (imports at, transport types, core, hdlc, drivers).
  */
 import type { ModemIdentity, ModemProfile } from "../../drivers/_schema.js";
@@ -86,6 +89,7 @@ export class Class1Modem implements Class1Link {
 		this.flow = opts.flowControl ?? opts.profile.flowControl;
 		this.chunkBytes = opts.chunkBytes ?? 1024;
 		this.info = opts.info;
+		channel.setAbortOkMs(opts.profile.class1.recvAbortOkMs);
 	}
 
 	/** Release the port (no hang-up: call hangup() first during a call). Idempotent. */
@@ -119,11 +123,8 @@ export class Class1Modem implements Class1Link {
 				await this.hangup();
 				return { kind: "noAnswer" };
 			}
-			if (signal?.aborted) {
-				// Cancelled while dialling: any character stops the dial, then hang up.
-				await this.channel.abortReceive(k.recvAbortOkMs).catch(() => false);
-				await this.hangup();
-			}
+			// Cancelled while dialling: the channel stopped the dial with a byte (CAN); now hang up (§9.4).
+			if (signal?.aborted) await this.hangup();
 			throw e;
 		}
 		switch (r.code) {
@@ -168,8 +169,8 @@ export class Class1Modem implements Class1Link {
 				try {
 					r = await this.channel.command("AT+FRH=3", { timeoutMs: left, signal, dataAfterConnect: true });
 				} catch (e) {
+					// (an abort was already wound down by the channel: CAN, OK)
 					if (e instanceof FaxError && e.code === "AT_TIMEOUT") return this.receiveTimeout();
-					if (signal?.aborted) await this.abortQuietly();
 					throw e;
 				}
 			}
@@ -195,7 +196,6 @@ export class Class1Modem implements Class1Link {
 				block = await this.channel.readDleBlock(Math.max(1, frameDeadline - this.clock.now()), signal);
 			} catch (e) {
 				if (e instanceof FaxError && e.code === "AT_TIMEOUT") return this.receiveTimeout();
-				if (signal?.aborted) await this.abortQuietly();
 				throw e;
 			}
 			if (block.final) {
@@ -243,6 +243,7 @@ export class Class1Modem implements Class1Link {
 		await this.enterBinary();
 		this.receiving = false;
 		const k = this.profile.class1;
+		// An abort is wound down by the channel: CONNECT is closed with DLE ETX and its OK awaited.
 		const r = await this.channel.command("AT+FTH=3", { timeoutMs: k.connectTimeoutMs, signal });
 		this.expectConnect(r, "AT+FTH=3");
 		this.txOpen = true;
@@ -250,7 +251,13 @@ export class Class1Modem implements Class1Link {
 			const last = i === frames.length - 1;
 			this.tracer.trace("at", "tx", `<${hexs(frames[i]!)}> <DLE><ETX>`);
 			// The DCE appends the FCS; a non-final frame is answered CONNECT, the final one OK (T.31 §8.3.6).
-			const a = await this.channel.sendAndWait(dleFrame(frames[i]!), { timeoutMs: k.frameSendTimeoutMs, signal });
+			let a: AtResult;
+			try {
+				a = await this.channel.sendAndWait(dleFrame(frames[i]!), { timeoutMs: k.frameSendTimeoutMs, signal, abortStyle: "transmit" });
+			} catch (e) {
+				if (signal?.aborted) this.txOpen = false; // wound down to command state by the channel
+				throw e;
+			}
 			if (last ? a.code !== "OK" : a.code !== "CONNECT") {
 				this.txOpen = false; // OK/ERROR/NO CARRIER: the DCE is back in command state
 				throw this.unexpected(a, last ? "OK after the final frame" : "CONNECT after a frame");
@@ -403,10 +410,6 @@ export class Class1Modem implements Class1Link {
 		this.tracer.trace("timer", "-", "no V.21 frame in time: aborting +FRH");
 		await this.channel.abortReceive(this.profile.class1.recvAbortOkMs);
 		return { kind: "timeout" };
-	}
-
-	private async abortQuietly(): Promise<void> {
-		await this.channel.abortReceive(this.profile.class1.recvAbortOkMs).catch(() => false);
 	}
 
 	/** Drop leading bytes before the 0xFF address (stray CR/LF) and the FCS bytes (Class1FrameOverhead). */

@@ -149,17 +149,90 @@ test("the port vanishing rejects the command in flight with PORT_CLOSED, and lat
 	t.true(e2 instanceof FaxError && e2.code === "PORT_CLOSED");
 });
 
-test("an abort signal ends the wait with the signal's reason", async (t) => {
+test("an aborted command keeps the channel until its own final arrives; that late OK is not the next command's", async (t) => {
 	const { dce, ch } = setup();
 	dce.once("AT+WAIT", () => undefined);
 	const ac = new AbortController();
 	const p = ch.command("AT+WAIT", { timeoutMs: 60000, signal: ac.signal });
-	ac.abort(new FaxError("CALL_ABORTED", "user cancel"));
-	const e = await p.catch((x: unknown) => x);
-	t.true(e instanceof FaxError && e.code === "CALL_ABORTED");
-	dce.send("\r\nOK\r\n"); // late answer is unsolicited, not the next command's
+	let err: unknown;
+	p.catch((e: unknown) => (err = e));
 	await settle();
-	t.is((await ch.command("AT")).code, "OK");
+	ac.abort(new FaxError("CALL_ABORTED", "user cancel"));
+	await settle();
+	t.is(err, undefined, "not reported while the DCE still owes the final");
+	t.true(ch.isBusy);
+	t.is(((await ch.command("AT").catch((e: unknown) => e)) as FaxError).code, "AT_BUSY_CHANNEL");
+	dce.send("\r\nOK\r\n"); // the late answer to AT+WAIT
+	await settle();
+	t.true(err instanceof FaxError && err.code === "CALL_ABORTED");
+	t.false(ch.isBusy);
+	dce.once("ATI", "\r\nmodem\r\n\r\nOK\r\n");
+	t.deepEqual((await ch.command("ATI")).info, ["modem"]);
+	t.deepEqual(dce.commands, ["AT+WAIT", "ATI"]);
+});
+
+test("an aborted command that never answers: rejected at its own timeout, then flush and AT", async (t) => {
+	const { dce, ch, clock } = setup();
+	dce.once("AT+WAIT", () => undefined);
+	const ac = new AbortController();
+	const p = ch.command("AT+WAIT", { timeoutMs: 4000, signal: ac.signal });
+	let err: unknown;
+	p.catch((e: unknown) => (err = e));
+	await settle();
+	await clock.advance(1000);
+	ac.abort(new FaxError("CALL_ABORTED", "user cancel"));
+	await clock.advance(2999);
+	await settle();
+	t.is(err, undefined);
+	await clock.advance(1);
+	await settle(10);
+	t.true(err instanceof FaxError && err.code === "CALL_ABORTED", String(err));
+	t.is(dce.discards, 1);
+	t.deepEqual(dce.commands, ["AT+WAIT", "AT"]);
+});
+
+test("a caller whose signal is already aborted writes nothing", async (t) => {
+	const { dce, ch } = setup();
+	const e = await ch.command("AT+FTS=7", { signal: AbortSignal.abort(new FaxError("CALL_ABORTED", "x")) }).catch((x: unknown) => x);
+	t.true(e instanceof FaxError && e.code === "CALL_ABORTED");
+	t.is(dce.rawWritten.length, 0);
+	t.false(ch.isBusy);
+});
+
+test("a line that had begun before the command was written is not taken as its reply", async (t) => {
+	const { dce, ch } = setup();
+	dce.send("\r\nO"); // a stale OK cut in the middle
+	await settle();
+	dce.once("AT+FTH=3", (_l, _m, d) => d.send("K\r\n\r\nCONNECT\r\n"));
+	t.is((await ch.command("AT+FTH=3")).code, "CONNECT");
+});
+
+test("aborting +FTH while it waits for CONNECT: the CONNECT is taken, the data mode closed with DLE ETX, its OK awaited", async (t) => {
+	const { dce, ch } = setup();
+	let connect: () => void = () => undefined;
+	dce.once("AT+FTH=3", (_l, _m, d) => {
+		connect = () => {
+			d.send("\r\nCONNECT\r\n");
+			d.expectData((f) => {
+				t.is(f.length, 0, "DLE ETX alone");
+				d.send("\r\nOK\r\n");
+			});
+		};
+	});
+	const ac = new AbortController();
+	const p = ch.command("AT+FTH=3", { timeoutMs: 5000, signal: ac.signal });
+	let err: unknown;
+	p.catch((e: unknown) => (err = e));
+	await settle();
+	ac.abort(new FaxError("CALL_ABORTED", "cancel"));
+	await settle();
+	t.is(err, undefined);
+	connect();
+	await settle(10);
+	t.true(err instanceof FaxError && err.code === "CALL_ABORTED");
+	t.deepEqual(dce.rawWritten.slice(-2), [0x10, 0x03]);
+	t.is((await ch.command("ATH0")).code, "OK");
+	t.deepEqual(dce.commands, ["AT+FTH=3", "ATH0"]);
 });
 
 test("commands containing CR or LF are refused", async (t) => {

@@ -361,7 +361,7 @@ test("Class 1.0 DLE codes inside a frame: DLE EOT is a hang-up (noCarrier)", asy
 });
 
 test("a sendFrames aborted between frames is closed with DLE ETX before the next command", async (t) => {
-	const { dce, modem } = setup();
+	const { dce, modem, clock } = setup();
 	// The DCE takes the first frame and then hangs (no CONNECT for the next one).
 	dce.once("AT+FTH=3", (_l, _m, d) => {
 		d.send("\r\nCONNECT\r\n");
@@ -377,7 +377,13 @@ test("a sendFrames aborted between frames is closed with DLE ETX before the next
 	const p = modem.sendFrames([Uint8Array.of(0xff, 0x03, 0x43, 0x41), Uint8Array.of(0xff, 0x13, 0x83, 0x00)], ac.signal);
 	await settle(10);
 	ac.abort(new FaxError("CALL_ABORTED", "cancel"));
-	t.is(((await p.catch((x: unknown) => x)) as FaxError).code, "CALL_ABORTED");
+	let err: unknown;
+	p.catch((x: unknown) => (err = x));
+	await settle(10);
+	t.is(err, undefined, "the frame's answer is still awaited (7550 ms, Class1 frame send timeout)");
+	await clock.advance(7550);
+	await settle(10);
+	t.is((err as FaxError).code, "CALL_ABORTED");
 	await modem.sendFrames([Uint8Array.of(0xff, 0x13, 0xfb)]); // DCN on a clean +FTH=3
 	t.deepEqual(dce.commands, ["AT+FTH=3", "AT+FTH=3"]);
 	t.deepEqual([...dce.framesReceived.at(-1)!], [0xff, 0x13, 0xfb]);

@@ -1,0 +1,151 @@
+/**
+ * Cancel while a call is in progress (outgoing-job.md §9.4) through Class1Modem + AtChannel against the
+ * scripted DCE on a ManualClock, one test per phase the abort can land in: +FRS, +FTS, waiting for CONNECT
+ * to +FTM, mid-data, waiting for the OK after DLE ETX, +FRH. Each checks that the abort is reported only
+ * once the DCE is back in command state, that no late result code is taken as the next command's reply,
+ * and that the engine's cleanup (turnaround "switching", DCN through +FTH=3, ATH0 — src/t30/transmit.ts
+ * phaseE) then runs cleanly: the DCE received the DCN frame and the ATH0.
+ */
+import test from "ava";
+import { genericClass1 } from "../../../drivers/index.js";
+import { AtChannel } from "../../../src/at/AtChannel.js";
+import { ManualClock } from "../../../src/core/Clock.js";
+import { FaxError } from "../../../src/core/FaxError.js";
+import { Class1Modem } from "../../../src/modem/Class1Modem.js";
+import { ScriptedDce, settle } from "../at/scriptedDce.js";
+
+const DCN = Uint8Array.of(0xff, 0x13, 0xfb);
+
+function setup() {
+	const clock = new ManualClock();
+	const dce = new ScriptedDce();
+	const ch = new AtChannel(dce, { clock });
+	const modem = new Class1Modem(ch, { profile: genericClass1, clock, transmitRates: [24, 48, 72, 96, 145, 146] });
+	const ac = new AbortController();
+	const cancel = () => ac.abort(new FaxError("CALL_ABORTED", "cancel"));
+	return { clock, dce, ch, modem, signal: ac.signal, cancel };
+}
+
+/** Watch a promise: `state()` is "pending" or the rejection (or "resolved"). */
+function watch(p: Promise<unknown>): () => unknown {
+	let s: unknown = "pending";
+	p.then(
+		() => (s = "resolved"),
+		(e: unknown) => (s = e),
+	);
+	return () => s;
+}
+
+const code = (e: unknown): string => (e instanceof FaxError ? e.code : String(e));
+
+/** What src/t30/transmit.ts phaseE does after an abort: switching turnaround, DCN, ATH0 (no signal). */
+async function engineCleanup(modem: Class1Modem): Promise<void> {
+	await modem.turnaround("switching");
+	await modem.sendFrames([DCN]);
+	await modem.hangup();
+}
+
+function assertCleanEnd(t: import("ava").ExecutionContext, dce: ScriptedDce, before: string[]): void {
+	t.deepEqual(dce.commands, [...before, "AT+FRS=7", "AT+FTH=3", "ATH0"]);
+	t.deepEqual([...dce.framesReceived.at(-1)!], [...DCN], "the DCN reached the DCE as a frame");
+}
+
+test("abort during +FRS: CAN stops it, its OK is awaited, then DCN and ATH0", async (t) => {
+	const { dce, modem, signal, cancel } = setup();
+	dce.answerCan = false;
+	let answer = () => undefined as void;
+	dce.once("AT+FRS=7", (_l, _m, d) => (answer = () => d.send("\r\nOK\r\n"))); // the line is not silent
+	const state = watch(modem.turnaround("switching", signal));
+	await settle();
+	cancel();
+	await settle();
+	t.is(dce.cancels, 1, "any byte (CAN) aborts +FRS (T.31 §8.3.4)");
+	t.is(state(), "pending", "not reported before the DCE answered");
+	answer(); // OK to the aborted +FRS
+	await settle();
+	t.is(code(state()), "CALL_ABORTED");
+	dce.answerCan = true;
+	await engineCleanup(modem);
+	assertCleanEnd(t, dce, ["AT+FRS=7"]);
+});
+
+test("abort during +FTS (before MPS): the late OK ends the +FTS, not the +FRS/+FTH that follow", async (t) => {
+	const { dce, modem, signal, cancel } = setup();
+	let answer = () => undefined as void;
+	dce.once("AT+FTS=7", (_l, _m, d) => (answer = () => d.send("\r\nOK\r\n")));
+	const state = watch(modem.transmitSilence(70, signal));
+	await settle();
+	cancel();
+	await settle();
+	t.is(state(), "pending");
+	t.is(dce.rawWritten.length, "AT+FTS=7\r".length, "nothing else written while +FTS runs");
+	answer();
+	await settle();
+	t.is(code(state()), "CALL_ABORTED");
+	// a later step of the engine with the aborted signal writes nothing at all
+	t.is(code(await modem.transmitSilence(70, signal).catch((e: unknown) => e)), "CALL_ABORTED");
+	t.is(dce.commands.length, 1);
+	await engineCleanup(modem);
+	assertCleanEnd(t, dce, ["AT+FTS=7"]);
+});
+
+test("abort while waiting for CONNECT to +FTM: the CONNECT is closed with DLE ETX and its OK, then DCN and ATH0", async (t) => {
+	const { dce, modem, signal, cancel } = setup();
+	let connect = () => undefined as void;
+	dce.once("AT+FTM=146", (_l, _m, d) => {
+		connect = () => {
+			d.send("\r\nCONNECT\r\n");
+			d.expectData((data) => {
+				d.dataReceived.push({ mod: 146, data });
+				d.send("\r\nOK\r\n");
+			});
+		};
+	});
+	const state = watch(modem.sendData(146, new Uint8Array(5000).fill(0x55), signal));
+	await settle();
+	cancel();
+	await settle();
+	t.is(state(), "pending");
+	connect();
+	await settle(10);
+	t.is(code(state()), "CALL_ABORTED");
+	t.is(dce.dataReceived.length, 1);
+	t.is(dce.dataReceived[0]!.data.length, 0, "no page data after the abort: DLE ETX alone");
+	await engineCleanup(modem);
+	assertCleanEnd(t, dce, ["AT+FTM=146"]);
+});
+
+test("abort during +FRH: CAN, its OK, then DCN and ATH0 (one CAN, no stale OK)", async (t) => {
+	const { dce, modem, signal, cancel } = setup();
+	dce.once("AT+FRH=3", () => undefined); // listening, nothing heard yet
+	const state = watch(modem.receiveFrame(30000, signal));
+	await settle();
+	cancel();
+	await settle(10);
+	t.is(code(state()), "CALL_ABORTED");
+	t.is(dce.cancels, 1);
+	await engineCleanup(modem);
+	assertCleanEnd(t, dce, ["AT+FRH=3"]);
+});
+
+test("abort while a received frame's data flows: CAN ends the receive, its OK is awaited before the rejection", async (t) => {
+	const { dce, modem, signal, cancel } = setup();
+	dce.answerCan = false;
+	let okToCan = () => undefined as void;
+	dce.once("AT+FRH=3", (_l, _m, d) => {
+		d.send(Buffer.from([0x0d, 0x0a, ...Buffer.from("CONNECT"), 0x0d, 0x0a, 0xff, 0x13, 0x80])); // frame begun
+		okToCan = () => d.send("\r\nOK\r\n");
+	});
+	const state = watch(modem.receiveFrame(30000, signal));
+	await settle(10);
+	cancel();
+	await settle(10);
+	t.is(dce.cancels, 1);
+	t.is(state(), "pending");
+	okToCan();
+	await settle();
+	t.is(code(state()), "CALL_ABORTED");
+	dce.answerCan = true;
+	await engineCleanup(modem);
+	assertCleanEnd(t, dce, ["AT+FRH=3"]);
+});
