@@ -11,7 +11,8 @@
  * is still queued at line rate. The quirk knobs of the profile (drivers/_schema.ts) apply here.
  * Cancel (outgoing-job.md §9.4): every primitive rejects with the signal's reason only once the DCE is
  * back in command state (the AtChannel winds aborted commands down: CAN for receives, DLE ETX for an open
- * transmission) — so the engine's DCN (+FTH=3) and ATH0 meet a DCE ready for commands.
+ * transmission); mid-data, feeding stops at once, DLE ETX closes the block and its OK is awaited for the
+ * line time still queued — so the engine's DCN (+FTH=3) and ATH0 meet a DCE ready for commands.
  * Layer: modem (imports at, transport types, core, hdlc, drivers).
  */
 import type { ModemIdentity, ModemProfile } from "../../drivers/_schema.js";
@@ -277,38 +278,54 @@ export class Class1Modem implements Class1Link {
 		const r = await this.channel.command(`AT+FTM=${mod}`, { timeoutMs: k.connectTimeoutMs, signal });
 		this.expectConnect(r, `AT+FTM=${mod}`);
 		this.txOpen = true;
-		// Class1TMConnectDelay: some DCEs say CONNECT before they start training (T.31 §8.3.3).
-		if (k.tmConnectDelayMs > 0) await this.clock.sleep(k.tmConnectDelayMs, signal);
-		const start = this.clock.now();
+		let start = this.clock.now();
 		let sent = 0;
-		let aborted: unknown;
+		let inFlight = 0;
 		// Each write resolves when the OS took the bytes: that is the back-pressure that keeps the modem fed
 		// without queueing a whole page in memory. PORT_CLOSED from a write ends the call at once.
 		// A write that does not complete means the DCE stopped taking data (flow control held, modem hung):
 		// bound it by a few times the chunk's line time so a dead modem cannot hang the call.
 		const stallMs = Math.max(5000, Math.ceil((3 * this.chunkBytes * 8000) / m.bitRate));
-		for await (const chunk of chunked(data, this.chunkBytes)) {
-			if (signal?.aborted) {
-				aborted = abortReason(signal);
-				break;
+		try {
+			// Class1TMConnectDelay: some DCEs say CONNECT before they start training (T.31 §8.3.3).
+			if (k.tmConnectDelayMs > 0) await this.clock.sleep(k.tmConnectDelayMs, signal);
+			start = this.clock.now();
+			for await (const chunk of chunked(data, this.chunkBytes)) {
+				if (signal?.aborted) break; // stop feeding at once (§9.4 phase C)
+				inFlight = chunk.length;
+				await withTimeout(this.channel.writeRaw(dleStuff(chunk)), stallMs, {
+					clock: this.clock,
+					...(signal ? { signal } : {}),
+					onTimeout: () => new FaxError("AT_TIMEOUT", `Modem stopped accepting data for ${stallMs} ms after ${sent} bytes`, { context: { bytes: sent, stallMs } }),
+				});
+				sent += chunk.length;
+				inFlight = 0;
 			}
-			await withTimeout(this.channel.writeRaw(dleStuff(chunk)), stallMs, {
-				clock: this.clock,
-				...(signal ? { signal } : {}),
-				onTimeout: () => new FaxError("AT_TIMEOUT", `Modem stopped accepting data for ${stallMs} ms after ${sent} bytes`, { context: { bytes: sent, stallMs } }),
-			});
-			sent += chunk.length;
+		} catch (e) {
+			if (!signal?.aborted) throw e; // the DCE is still in data mode: settleTx() closes it before the next command
 		}
-		// class1.md §2.3: an abort mid-data must still end with DLE ETX.
-		// The modem holds a few kB and the OS up to ~64 kB more: the OK comes when the last byte has
-		// been modulated, so allow the line time still ahead of us plus a margin (class1.md SpanDSP notes).
-		const lineMs = trainingMs(mod) + (sent * 8000) / m.bitRate;
+		const aborted = signal?.aborted ? abortReason(signal) : undefined;
+		// class1.md §2.3 / §9.4 phase C: an abort mid-data still ends the block with DLE ETX (queued after a
+		// write still in progress). The modem holds a few kB and the OS up to ~64 kB more: the OK comes when
+		// the last byte has been modulated, so allow the line time still ahead of us plus a margin (class1.md
+		// SpanDSP notes). The abort is reported once that OK is in: the DCE is then in command state, so
+		// DCN and ATH can follow.
+		const queued = sent + inFlight;
+		const lineMs = trainingMs(mod) + (queued * 8000) / m.bitRate;
 		const remaining = Math.max(0, start + lineMs - this.clock.now());
 		const timeoutMs = Math.ceil(remaining * 1.1 + k.dataOkMarginMs);
-		this.tracer.trace("at", "tx", `<${sent} data bytes${aborted ? ", aborted" : ""}> <DLE><ETX>`);
-		this.tracer.trace("timer", "-", `waiting OK after ${sent} data bytes: ${timeoutMs} ms`);
+		this.tracer.trace("at", "tx", `<${queued} data bytes${aborted ? ", aborted" : ""}> <DLE><ETX>`);
+		this.tracer.trace("timer", "-", `waiting OK after ${queued} data bytes: ${timeoutMs} ms`);
 		this.txOpen = false;
-		const fin = await this.channel.sendAndWait(DLE_ETX, { timeoutMs: aborted ? Math.min(timeoutMs, 10000) : timeoutMs });
+		let fin: AtResult;
+		try {
+			// Not aborted yet: an abort while the modem drains is wound down by the channel (it waits for this
+			// OK, bounded by timeoutMs) and then rejects with the reason.
+			fin = await this.channel.sendAndWait(DLE_ETX, aborted ? { timeoutMs } : { timeoutMs, ...(signal ? { signal } : {}) });
+		} catch (e) {
+			if (aborted) throw aborted;
+			throw e;
+		}
 		if (aborted) throw aborted;
 		if (fin.code === "NO CARRIER") throw new FaxError("CARRIER_LOST", "NO CARRIER after page data", { context: { bytes: sent } });
 		if (fin.code !== "OK") throw this.unexpected(fin, "OK after data");

@@ -603,14 +603,13 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 	});
 }
 
-// BUG (src/modem/Class1Modem.ts waitCommand + src/at/AtChannel.ts, reported): the abort is only seen after
-// the page's final OK; the engine then issues AT+FTS=7 (before MPS) with the signal already aborted, the
-// command is written but abandoned at once, and its OK arrives later. The DCN's AT+FRS=7/AT+FTH=3 take
-// that stale OK as their reply ("Modem said OK, wanted CONNECT to AT+FTH=3", FAX-203); the modem is then
-// in +FTH CONNECT, so ATH0 is swallowed as HDLC data and times out after 5 s: no DCN, the line stays up.
-// At x0.02 the +FTS=7/+FRS=7 waits are 1.4 real ms, so whether the stale OK lands before or after the next
-// command is a race (seen failing 5 runs in 6); at x0.25 (17.5 ms) the bug shows every time.
-test.failing("child process: SIGINT while page 1 is still on the line (all data at the modem) ends the call with DCN and hang-up (§9.4)", async (t) => {
+// Regression (fixed in src/at/AtChannel.ts + src/modem/Class1Modem.ts): the abort used to be seen only at the
+// page's final OK; AT+FTS=7 (before MPS) was then written with the signal already aborted and abandoned, and its
+// late OK was taken as the reply to the DCN's AT+FRS=7/AT+FTH=3 ("Modem said OK, wanted CONNECT to AT+FTH=3");
+// ATH0 then went out as HDLC data: no DCN, line up. Now the abort during the drain is reported once the page's
+// OK is in, nothing is written for an aborted step, and DCN + ATH follow. At x0.25 (+FTS=7 is 17.5 real ms)
+// the old bug showed every time.
+test("child process: SIGINT while page 1 is still on the line (all data at the modem) ends the call with DCN and hang-up (§9.4)", async (t) => {
 	const { exit, child, call, sim } = await interruptMidPage(t, "draining", 0.25, 120);
 	t.truthy(exit.code, `non-zero exit, got ${exit.code}`);
 	t.is(report([child.stdout()]).extendedStatusCode, X.CALL_ABORTED);

@@ -115,6 +115,105 @@ test("abort while waiting for CONNECT to +FTM: the CONNECT is closed with DLE ET
 	assertCleanEnd(t, dce, ["AT+FTM=146"]);
 });
 
+test("abort mid-data: feeding stops at once, DLE ETX closes the block, the abort is reported at its OK", async (t) => {
+	const { dce, modem, signal, cancel } = setup();
+	let ok = () => undefined as void;
+	dce.once("AT+FTM=146", (_l, _m, d) => {
+		d.send("\r\nCONNECT\r\n");
+		d.expectData((data) => {
+			d.dataReceived.push({ mod: 146, data });
+			ok = () => d.send("\r\nOK\r\n"); // the modem still has queued data to modulate
+		});
+	});
+	let pulled = 0;
+	async function* page() {
+		for (let i = 0; i < 100; i++) {
+			pulled++;
+			if (pulled === 4) cancel();
+			yield new Uint8Array(1024).fill(i);
+		}
+	}
+	const state = watch(modem.sendData(146, page(), signal));
+	await settle(20);
+	t.is(pulled, 4, "no chunk pulled after the abort");
+	t.is(dce.dataReceived.length, 1, "the block was closed with DLE ETX");
+	t.is(dce.dataReceived[0]!.data.length, 3 * 1024, "the three chunks fed before the abort, byte-exact");
+	t.is(state(), "pending", "reported only once the DCE is back in command state");
+	ok();
+	await settle();
+	t.is(code(state()), "CALL_ABORTED");
+	await engineCleanup(modem);
+	assertCleanEnd(t, dce, ["AT+FTM=146"]);
+});
+
+test("abort while a data write is held (flow control): DLE ETX follows at once, the abort is reported at its OK", async (t) => {
+	const { dce, modem, signal, cancel } = setup();
+	const realWrite = dce.write.bind(dce);
+	let writes = 0;
+	dce.write = async (bytes: Uint8Array) => {
+		await realWrite(bytes); // the bytes reach the DCE...
+		if (++writes === 4) await new Promise<void>(() => undefined); // ...but this write never completes (CTS held)
+	};
+	let ok = () => undefined as void;
+	dce.once("AT+FTM=146", (_l, _m, d) => {
+		d.send("\r\nCONNECT\r\n");
+		d.expectData((data) => {
+			d.dataReceived.push({ mod: 146, data });
+			ok = () => d.send("\r\nOK\r\n");
+		});
+	});
+	const state = watch(modem.sendData(146, new Uint8Array(10 * 1024).fill(0x22), signal));
+	await settle(20);
+	t.is(writes, 4, "AT+FTM=146 and three chunks, the third held");
+	cancel();
+	await settle(10);
+	t.is(dce.dataReceived[0]?.data.length, 3 * 1024, "block closed right after the held chunk");
+	t.is(state(), "pending");
+	ok();
+	await settle();
+	t.is(code(state()), "CALL_ABORTED");
+	dce.write = realWrite;
+	await engineCleanup(modem);
+	assertCleanEnd(t, dce, ["AT+FTM=146"]);
+});
+
+test("abort while the modem drains the page (waiting for the OK after DLE ETX): reported at that OK, bounded by the queued line time", async (t) => {
+	// 18000 bytes at 14400 bit/s = 10 s of line time (+ short train): the OK may take that long.
+	for (const answers of [true, false]) {
+		const { dce, modem, clock, signal, cancel } = setup();
+		let ok = () => undefined as void;
+		dce.once("AT+FTM=146", (_l, _m, d) => {
+			d.send("\r\nCONNECT\r\n");
+			d.expectData((data) => {
+				d.dataReceived.push({ mod: 146, data });
+				ok = () => d.send("\r\nOK\r\n");
+			});
+		});
+		const state = watch(modem.sendData(146, new Uint8Array(18000), signal));
+		await settle(30);
+		t.is(dce.dataReceived[0]?.data.length, 18000);
+		await clock.advance(1000);
+		cancel();
+		await settle();
+		t.is(state(), "pending");
+		if (answers) {
+			await clock.advance(8000);
+			ok();
+			await settle();
+			t.is(code(state()), "CALL_ABORTED", "reported as soon as the OK is in");
+			await engineCleanup(modem);
+			assertCleanEnd(t, dce, ["AT+FTM=146"]);
+		} else {
+			await clock.advance(9000); // still within the modelled line time
+			await settle();
+			t.is(state(), "pending");
+			await clock.advance(20000);
+			await settle(10);
+			t.is(code(state()), "CALL_ABORTED", "given up at the bound, still reported as the abort");
+		}
+	}
+});
+
 test("abort during +FRH: CAN, its OK, then DCN and ATH0 (one CAN, no stale OK)", async (t) => {
 	const { dce, modem, signal, cancel } = setup();
 	dce.once("AT+FRH=3", () => undefined); // listening, nothing heard yet
