@@ -39,6 +39,23 @@ function longRun(s: BitSink, color: number, run: number): void {
 	s.nb = nb;
 }
 
+/**
+ * Two short runs as one code: PAIR_CODE white r1 then black r2, PAIR_CODE_BW black r1 then white r2
+ * (runs < 64, terminating codes only); index r1 << 6 | r2, entry = code | length << 24 (length <= 20).
+ */
+const PAIR_CODE = new Uint32Array(64 * 64);
+const PAIR_CODE_BW = new Uint32Array(64 * 64);
+for (let r1 = 0; r1 < 64; r1++) {
+	for (let r2 = 0; r2 < 64; r2++) {
+		for (let c = 0; c < 2; c++) {
+			const t1 = c * 64 + r1;
+			const t2 = (c ^ 1) * 64 + r2;
+			const l2 = termLen[t2]!;
+			(c === 0 ? PAIR_CODE : PAIR_CODE_BW)[(r1 << 6) | r2] = ((termCode[t1]! << l2) | termCode[t2]!) | ((termLen[t1]! + l2) << 24);
+		}
+	}
+}
+
 /** T.4 §4.1 1-D coding of a row given its n changes (ch[n] is the width sentinel). */
 export function encode1D(s: BitSink, ch: Int32Array, n: number): void {
 	const out = s.out;
@@ -49,6 +66,33 @@ export function encode1D(s: BitSink, ch: Int32Array, n: number): void {
 	// the bit buffer holds up to 31 bits and is flushed two bytes at a time
 	for (let i = 0; i <= n; i++) {
 		const a1 = ch[i]!;
+		if ((i & 1) === 0 && i < n) {
+			// a short white run and a short black run: one code of at most 20 bits
+			const r1 = a1 - a0;
+			const a2 = ch[i + 1]!;
+			const r2 = a2 - a1;
+			if ((r1 | r2) < 64) {
+				const pc = PAIR_CODE[(r1 << 6) | r2]!;
+				const pl = pc >>> 24;
+				if (nb + pl > 31) {
+					while (nb >= 8) {
+						nb -= 8;
+						out[pos++] = acc >>> nb;
+					}
+				}
+				acc = (acc << pl) | (pc & 0xffffff);
+				nb += pl;
+				if (nb >= 16) {
+					nb -= 16;
+					out[pos] = acc >>> (nb + 8);
+					out[pos + 1] = acc >>> nb;
+					pos += 2;
+				}
+				a0 = a2;
+				i++;
+				continue;
+			}
+		}
 		const run = a1 - a0;
 		a0 = a1;
 		const idx = (i & 1) * RUN_STRIDE + run;
@@ -157,6 +201,20 @@ export function encode2D(s: BitSink, cur: Int32Array, ref: Int32Array, width: nu
 				const c = i & 1;
 				const r1 = a1 - (a0 < 0 ? 0 : a0);
 				const r2 = a2 - a1;
+				if ((r1 | r2) < 64) {
+					// both runs short: one code of at most 20 bits
+					const pc = (c === 0 ? PAIR_CODE : PAIR_CODE_BW)[(r1 << 6) | r2]!;
+					const pl = pc >>> 24;
+					acc = (acc << pl) | (pc & 0xffffff);
+					nb += pl;
+					while (nb >= 8) {
+						nb -= 8;
+						out[pos++] = acc >>> nb;
+					}
+					a0 = a2;
+					i += 2;
+					continue;
+				}
 				for (let k = 0; k < 2; k++) {
 					const run = k === 0 ? r1 : r2;
 					const col = c ^ k;
