@@ -7,10 +7,10 @@
  * The sender runs as `faxline send` does, in its own process: src compiled by tsc (tsconfig.build.json)
  * into a temporary directory and run by plain node; it reads the document as a G4 TIFF (written by
  * libtiff) with openFaxDocument and sends it with openFaxModem (probe, Class1Modem, Class1Session) over the
- * real serialport binding on the pty's slave, so process.cpuUsage() of that child is our code alone. The simulator runs here; call times are read from its own
- * line clock (LineClock: real time, stretched 1/timeScale only while modelled line time passes, so host
- * latency shows up 1:1 at any time scale). Our state records (T30Context.enter: "B:D", "C:I", ...) are
- * forwarded over IPC and stamped with that clock on arrival.
+ * real serialport binding on the pty's slave, so process.cpuUsage() of that child is our code alone.
+ * The simulator runs here; call times are read from its own line clock (LineClock: real time, stretched
+ * 1/timeScale only while modelled line time passes, so host latency shows up 1:1 at any time scale). Our
+ * state records (T30Context.enter: "B:D", "C:I", ...) come over IPC, stamped with that clock on arrival.
  *
  * Minimum (all ms; V.21 at 300 bit/s; every T.30 turnaround the nominal 75 ms of T.30 §5.3.2.4; the far
  * end is set to answer after 75 ms too):
@@ -32,8 +32,9 @@
  * records against the same terms (stamped on IPC arrival, so a few tens of ms can move between adjacent
  * phases; the total is the simulator's own record). CPU = child process.cpuUsage() over send() / line
  * seconds, beside the reference measured in the same run: the CPU per second of the same sender process
- * with the modem open and no call (the fixed cost of an open port, e.g. its device-node watchdog). CALL_BENCH_QUICK=1 runs only the 2-page call at time scale 0.1;
- * CALL_BENCH_TIMELINE=1 prints each call's line timeline (commands, our states, gaps, frames) to dig into a gap.
+ * with the modem open and no call (the fixed cost of an open port, e.g. its device-node watchdog).
+ * CALL_BENCH_QUICK=1 runs only the 2-page call at time scale 0.1; CALL_BENCH_TIMELINE=1 prints each call's
+ * line timeline (commands, our states, gaps, frames) to dig into a gap.
  */
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -188,18 +189,10 @@ function minimum(call: CallRecord, pageBits: number[]): Record<Phase, number> {
 	};
 }
 
+/** Our state records (transmit.ts / phaseB.ts vocabulary) by the phase of the minimum they belong to. */
 const PHASE_OF: Record<string, Phase> = {
-	"A:dial": "answer+DIS",
-	"B:T": "answer+DIS",
-	"B:D": "TSI/DCS",
-	"B:D_TCF": "TCF",
-	"B:D_POST_TCF": "CFR",
-	"C:I": "page data",
-	"D:MPS": "PPM",
-	"D:EOM": "PPM",
-	"D:EOP": "PPM",
-	"D:II_Q": "MCF",
-	"E:DCN": "DCN",
+	...{ "A:dial": "answer+DIS", "B:T": "answer+DIS", "B:D": "TSI/DCS", "B:D_TCF": "TCF", "B:D_POST_TCF": "CFR", "C:I": "page data" },
+	...{ "D:MPS": "PPM", "D:EOM": "PPM", "D:EOP": "PPM", "D:II_Q": "MCF", "E:DCN": "DCN" },
 };
 
 /** Line ms spent in each phase, from the stamped state records, clipped to [ATD, end of DCN]. */
@@ -234,21 +227,14 @@ FarEndFax.prototype.hostData = function (this: FarEndFax, ...a: Parameters<typeo
 	}
 };
 
+/** One measured call: times in line ms (wallMs real), CPU in s, page data in bytes. */
 interface CallResult {
 	label: string;
 	timeScale: number;
-	lineMs: number;
-	minMs: number;
-	wallMs: number;
-	cpuS: number;
-	simCpuS: number;
+	lineMs: number; minMs: number; wallMs: number; cpuS: number; simCpuS: number;
 	phases: Record<Phase, number>;
 	mins: Record<Phase, number>;
-	intact: number;
-	pages: number;
-	sentBytes: number;
-	refBytes: number;
-	underrunMs: number;
+	intact: number; pages: number; sentBytes: number; refBytes: number; underrunMs: number;
 	/** line ms the simulator spent decoding pages while the line waited for its OK */
 	simDecodeMs: number;
 	error?: string;
