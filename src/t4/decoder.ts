@@ -5,7 +5,8 @@
  * replaced by the previous one, as T.4 receivers do) and resynchronised at the next EOL, trailing
  * garbage after a row marks that row bad, truncated data, ≥2 consecutive EOLs end the page (RTC).
  * MMR and EOL-less MH cannot resynchronise: decoding stops at the first error.
- * Bounded: every step consumes input or ends, rows never exceed maxRows, buffers hold at most one row.
+ * Bounded: every step consumes input or ends, rows never exceed maxRows, and only the unconsumed tail of
+ * the input (about one row) is kept between pushes.
  */
 import { FaxError } from "../core/FaxError.js";
 import { BitReader, decode1D, decode2D } from "./rowdecode.js";
@@ -37,6 +38,11 @@ export interface T4DecodeStats {
 	endMarker: T4EndMarker;
 }
 
+/**
+ * Decodes one page. Streaming: `push(chunk)` any number of times, then `end()`; rows come back as they
+ * complete. Whole pages: `decodePage` (into a reusable buffer) or decodeToBitmap in index.ts.
+ * No-copy streaming: `pushRows` / `finishRows` hand the decoder's own row buffer to a callback.
+ */
 export class T4Decoder {
 	private readonly width: number;
 	private readonly stride: number;
