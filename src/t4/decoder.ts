@@ -61,6 +61,8 @@ export class T4Decoder {
 	private eolCount = 0;
 	private afterEol = false;
 	private dst: Uint8Array = EMPTY;
+	/** the streaming input buffer, reused across pushes */
+	private own: Uint8Array = EMPTY;
 	private pendingN = 0;
 	private pendingPainted = false;
 	private ref: Int32Array;
@@ -128,26 +130,27 @@ export class T4Decoder {
 		if (this.ended) throw new FaxError("T4_UNSUPPORTED", "T.4 decoder: push after end");
 		this.inputBytes += chunk.length;
 		if (this.state === S_DONE || chunk.length === 0) return;
-		// our own copy of the unconsumed tail plus the chunk, zero padded (the caller may reuse its chunk)
+		// the unconsumed tail plus the chunk, zero padded, in our own reused buffer (the caller may reuse its chunk)
 		const keep = Math.min(this.bit >>> 3, this.dataEnd);
 		const left = this.dataEnd - keep;
-		const data = new Uint8Array(left + chunk.length + PAD);
-		data.set(this.buf.subarray(keep, this.dataEnd));
+		const end = left + chunk.length;
+		if (this.own.length < end + PAD) {
+			const grown = new Uint8Array(Math.max(end + PAD, this.own.length * 2, 4096));
+			grown.set(this.buf.subarray(keep, this.dataEnd));
+			this.own = grown;
+		} else if (this.buf === this.own) {
+			this.own.copyWithin(0, keep, this.dataEnd);
+		} else {
+			this.own.set(this.buf.subarray(keep, this.dataEnd));
+		}
+		const data = this.own;
 		if (this.lsb) for (let i = 0; i < chunk.length; i++) data[left + i] = REVERSE[chunk[i]!]!;
 		else data.set(chunk, left);
+		data.fill(0, end, end + PAD);
 		this.bit -= keep * 8;
 		this.buf = data;
-		this.dataEnd = left + chunk.length;
+		this.dataEnd = end;
 		this.run(false, sink);
-		// keep only the unconsumed tail
-		const k = Math.min(this.bit >>> 3, this.dataEnd);
-		if (k > 0) {
-			const tail = new Uint8Array(this.dataEnd - k + PAD);
-			tail.set(this.buf.subarray(k, this.dataEnd));
-			this.buf = tail;
-			this.bit -= k * 8;
-			this.dataEnd -= k;
-		}
 	}
 
 	/** No-copy variant of end. Throws FaxError when the whole input produced no good row. */
