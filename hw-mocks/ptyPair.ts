@@ -7,17 +7,23 @@
  * (`cfmakeraw`: no echo, no canonical mode, IXON/IXOFF off; `stty -F ... raw` if that fails) so binary
  * data incl. 0x10/0x11/0x13 passes.
  *
- * - Reading the master uses a `tty.ReadStream` (libuv epoll, never a threadpool thread parked in read()).
+ * - Reading the master uses a `tty.ReadStream` on a dup of the master fd (libuv epoll, never a threadpool
+ *   thread parked in read()) while the host has the port open.
+ * - Host close = DTR drop: the pair holds no slave fd of its own, so when the host closes its last fd
+ *   on the slave (or exits), the master read fails with EIO. That ReadStream is dropped (it closes only
+ *   its dup), `hostClose` is emitted, and the master fd (non-blocking) is polled every `pollMs` until a
+ *   read says EAGAIN (a slave fd is open again: `hostOpen`, back to the ReadStream). Bytes the host wrote
+ *   before closing are still delivered (as `data`, before `hostClose`). Before the first open the pair is
+ *   in the polling state too (a host open is reported as `hostOpen`).
  * - Writing uses `fs.write`, one write outstanding at a time, retrying EAGAIN (a `tty.WriteStream` would
- *   switch the fd to blocking mode and could stall the event loop).
- * - The pair keeps its own fd on the slave open, so the master never sees EIO when the driver closes
- *   and reopens the port.
- * - `vanish()` closes the master (and our slave fd): the driver's fd is hung up, as on a USB unplug.
+ *   switch the fd to blocking mode and could stall the event loop). Bytes written while no host has the
+ *   port open wait in the slave's input queue for the next opener (as on a real line).
+ * - `vanish()` closes the master: the driver's fd is hung up, as on a USB unplug.
  *
  * Layer: hw-mocks (test/simulator side only; src never imports it).
  */
 import { EventEmitter } from "node:events";
-import { closeSync, constants as fsc, openSync, symlinkSync, unlinkSync, lstatSync, write as fsWrite } from "node:fs";
+import { closeSync, constants as fsc, openSync, readSync, symlinkSync, unlinkSync, lstatSync, write as fsWrite } from "node:fs";
 import { ReadStream } from "node:tty";
 import { execFileSync } from "node:child_process";
 import koffi from "koffi";
@@ -30,6 +36,7 @@ interface Libc {
 	tcgetattr(fd: number, termios: Buffer): number;
 	tcsetattr(fd: number, action: number, termios: Buffer): number;
 	cfmakeraw(termios: Buffer): void;
+	dup(fd: number): number;
 }
 
 let libc: Libc | undefined;
@@ -44,6 +51,7 @@ function loadLibc(): Libc {
 		tcgetattr: lib.func("int tcgetattr(int fd, void *termios)") as Libc["tcgetattr"],
 		tcsetattr: lib.func("int tcsetattr(int fd, int action, void *termios)") as Libc["tcsetattr"],
 		cfmakeraw: lib.func("void cfmakeraw(void *termios)") as Libc["cfmakeraw"],
+		dup: lib.func("int dup(int fd)") as Libc["dup"],
 	};
 	return libc;
 }
@@ -58,12 +66,22 @@ export interface PtyMaster {
 	on(event: "data", fn: (chunk: Buffer) => void): this;
 	/** The master is gone (after close() or vanish()). */
 	on(event: "close", fn: () => void): this;
+	/**
+	 * The host closed the port (its last fd on the slave; also when the host process exits or is killed) —
+	 * what a modem sees as DTR dropping: hang up. Emitted once per host session, after the `data` of every
+	 * byte the host wrote before closing; the pair stays usable and reports the next open as `hostOpen`.
+	 */
+	on(event: "hostClose", fn: () => void): this;
+	/** A host opened the port (first open, or again after `hostClose`); seen within `pollMs`. */
+	on(event: "hostOpen", fn: () => void): this;
 	on(event: "error", fn: (e: Error) => void): this;
 	off(event: "data", fn: (chunk: Buffer) => void): this;
 	off(event: "close", fn: () => void): this;
+	off(event: "hostClose" | "hostOpen", fn: () => void): this;
 	off(event: "error", fn: (e: Error) => void): this;
 	once(event: "data", fn: (chunk: Buffer) => void): this;
 	once(event: "close", fn: () => void): this;
+	once(event: "hostClose" | "hostOpen", fn: () => void): this;
 	/**
 	 * Queue bytes to the driver; resolves when the kernel accepted all of them. Writes are serialised
 	 * (one `fs.write` outstanding). Rejects after vanish()/close().
@@ -73,6 +91,8 @@ export interface PtyMaster {
 	vanish(): void;
 	/** True until close()/vanish(). */
 	readonly alive: boolean;
+	/** True while a host has the slave open (between `hostOpen` and `hostClose`). */
+	readonly hostOpen: boolean;
 }
 
 export interface PtyPair {
@@ -88,26 +108,89 @@ export interface PtyPair {
 export interface PtyPairOptions {
 	/** Create (replace) a symlink at this path pointing to the slave, e.g. "/tmp/faxline-sim0". */
 	link?: string;
+	/** How often the master is polled for a host (re)open while none has the port open, ms. Default 5. */
+	pollMs?: number;
 }
 
 class Master extends EventEmitter implements PtyMaster {
-	private readonly rs: ReadStream;
+	private rs: ReadStream | undefined;
+	private poller: NodeJS.Timeout | undefined;
 	private chain: Promise<void> = Promise.resolve();
 	private closed = false;
+	private host = false;
+	private readonly buf = Buffer.alloc(4096);
 
 	constructor(
 		private readonly fd: number,
 		private readonly onGone: () => void,
+		private readonly pollMs: number,
 	) {
 		super();
-		this.rs = new ReadStream(fd);
-		this.rs.on("data", (b: Buffer) => this.emit("data", b));
-		this.rs.on("error", (e: NodeJS.ErrnoException) => {
-			// EIO: every slave fd closed (we keep one, so only after vanish/close); not worth surfacing.
-			if (e.code === "EIO" || this.closed) return;
-			this.emit("error", e);
+		this.poll(); // no host yet
+	}
+
+	get hostOpen(): boolean {
+		return this.host;
+	}
+
+	/** A host has the slave open: read through libuv on a dup (the ReadStream closes only that). */
+	private startReading(): void {
+		const rfd = loadLibc().dup(this.fd);
+		if (rfd < 0) {
+			this.emit("error", new Error("dup of the pty master failed"));
+			return this.shutdown();
+		}
+		const rs = new ReadStream(rfd);
+		this.rs = rs;
+		rs.on("data", (b: Buffer) => this.emit("data", b));
+		rs.on("error", (e: NodeJS.ErrnoException) => {
+			// EIO: no slave fd open any more, the host closed the port.
+			if (e.code === "EIO") return this.hostClosed(rs);
+			if (!this.closed) this.emit("error", e);
 		});
-		this.rs.on("close", () => this.shutdown());
+		rs.on("end", () => this.hostClosed(rs));
+		rs.on("close", () => this.hostClosed(rs));
+	}
+
+	private hostClosed(rs: ReadStream): void {
+		if (this.rs !== rs || this.closed) return;
+		this.rs = undefined;
+		rs.destroy();
+		this.host = false;
+		this.emit("hostClose");
+		this.poll();
+	}
+
+	/**
+	 * No host: read the (non-blocking) master directly. Data left from the last host is delivered; EIO =
+	 * still no slave fd open (try again in pollMs); EAGAIN = a slave fd is open: a host is there.
+	 */
+	private poll(): void {
+		this.poller = undefined;
+		if (this.closed) return;
+		for (;;) {
+			let n: number;
+			try {
+				n = readSync(this.fd, this.buf, 0, this.buf.length, null);
+			} catch (e) {
+				const code = (e as NodeJS.ErrnoException).code;
+				if (code === "EAGAIN" || code === "EWOULDBLOCK") {
+					this.host = true;
+					this.emit("hostOpen");
+					if (!this.closed) this.startReading();
+					return;
+				}
+				if (code !== "EIO" && code !== "EINTR") {
+					this.emit("error", e as Error);
+					return this.shutdown();
+				}
+				break;
+			}
+			if (n <= 0) break;
+			this.emit("data", Buffer.from(this.buf.subarray(0, n)));
+			if (this.closed) return;
+		}
+		this.poller = setTimeout(() => this.poll(), this.pollMs);
 	}
 
 	get alive(): boolean {
@@ -146,23 +229,34 @@ class Master extends EventEmitter implements PtyMaster {
 		this.shutdown();
 	}
 
-	/** Close the master fd (via the ReadStream, which owns it) exactly once. */
+	/** Close the master fd (and the ReadStream's dup) exactly once. */
 	shutdown(): void {
 		if (this.closed) return;
 		this.closed = true;
-		this.rs.destroy(); // closes the fd through libuv
+		if (this.poller) clearTimeout(this.poller);
+		this.poller = undefined;
+		const rs = this.rs;
+		this.rs = undefined;
+		rs?.destroy(); // closes the dup through libuv
+		try {
+			closeSync(this.fd);
+		} catch {
+			/* already closed */
+		}
+		this.host = false;
 		this.onGone();
 		queueMicrotask(() => this.emit("close"));
 	}
 }
 
 /**
- * Open a pty pair. The slave is raw with IXON off; a slave fd stays open on our side until close().
+ * Open a pty pair. The slave is made raw with IXON off (through a slave fd closed again at once: the
+ * settings stay with the pty while the master is open).
  * @throws Error when the kernel refuses a pty (no /dev/ptmx) or libc lacks the calls.
  */
 export async function openPtyPair(opts: PtyPairOptions = {}): Promise<PtyPair> {
 	const c = loadLibc();
-	const mfd = c.posix_openpt(fsc.O_RDWR | fsc.O_NOCTTY);
+	const mfd = c.posix_openpt(fsc.O_RDWR | fsc.O_NOCTTY | fsc.O_NONBLOCK);
 	if (mfd < 0) throw new Error("posix_openpt failed");
 	if (c.grantpt(mfd) !== 0 || c.unlockpt(mfd) !== 0) {
 		closeSync(mfd);
@@ -190,6 +284,8 @@ export async function openPtyPair(opts: PtyPairOptions = {}): Promise<PtyPair> {
 			throw new Error(`cannot make the pty slave raw: ${(e as Error).message}`);
 		}
 	}
+	// Hold no slave fd: the host's close must reach the master as EIO (hostClose).
+	closeSync(sfd);
 
 	let link: string | undefined;
 	if (opts.link) {
@@ -202,16 +298,7 @@ export async function openPtyPair(opts: PtyPairOptions = {}): Promise<PtyPair> {
 		link = opts.link;
 	}
 
-	let slaveOpen = true;
 	const releaseSide = () => {
-		if (slaveOpen) {
-			slaveOpen = false;
-			try {
-				closeSync(sfd);
-			} catch {
-				/* already closed */
-			}
-		}
 		if (link) {
 			try {
 				unlinkSync(link);
@@ -221,7 +308,7 @@ export async function openPtyPair(opts: PtyPairOptions = {}): Promise<PtyPair> {
 			link = undefined;
 		}
 	};
-	const master = new Master(mfd, releaseSide);
+	const master = new Master(mfd, releaseSide, opts.pollMs ?? 5);
 	const path = link ?? slavePath;
 
 	return {

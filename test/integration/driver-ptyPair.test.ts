@@ -1,8 +1,10 @@
 /**
  * hw-mocks/ptyPair.ts against the real serialport binding: byte-exact round trips both ways (incl. the
- * XON/XOFF/DLE bytes a cooked tty would eat), reopen without EIO, the symlink, and vanish() as an unplug.
+ * XON/XOFF/DLE bytes a cooked tty would eat), reopen without EIO, the symlink, vanish() as an unplug, and
+ * host-close detection (hostClose/hostOpen: serialport close, a shell holding the port killed with SIGKILL).
  */
 import test from "ava";
+import { spawn, execFileSync } from "node:child_process";
 import { existsSync, readlinkSync } from "node:fs";
 import { SerialPort } from "serialport";
 import { openPtyPair } from "../../hw-mocks/ptyPair.js";
@@ -125,4 +127,66 @@ test.serial("vanish() removes the device node and makes writes fail (what a driv
 	t.false(existsSync(pair.path), "symlink gone");
 	const err = await new Promise<Error | null | undefined>((res) => port.write(Buffer.from("AT\r"), (e) => res(e)));
 	t.truthy(err, "write to a vanished port fails");
+});
+
+/** The next `event` from the master, or reject at the deadline. */
+function next(master: { once(e: "hostClose" | "hostOpen", f: () => void): unknown }, event: "hostClose" | "hostOpen", ms: number): Promise<void> {
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
+		master.once(event, () => {
+			clearTimeout(timer);
+			resolve();
+		});
+	});
+}
+
+test.serial("the host closing the port is reported as hostClose after its last bytes; a reopen as hostOpen, and the pair still works", async (t) => {
+	const pair = await openPtyPair();
+	t.teardown(() => pair.close());
+	const log: string[] = [];
+	pair.master.on("data", (b: Buffer) => log.push(`data ${JSON.stringify(b.toString("latin1"))}`));
+	pair.master.on("hostOpen", () => log.push("hostOpen"));
+	pair.master.on("hostClose", () => log.push("hostClose"));
+	t.false(pair.master.hostOpen);
+	for (const round of [1, 2]) {
+		const opened = next(pair.master, "hostOpen", 2000);
+		const port = await openPort(pair.path);
+		await opened;
+		t.true(pair.master.hostOpen);
+		const reply = collect(port, 4, 2000);
+		await pair.master.write("OK\r\n");
+		t.is((await reply).toString(), "OK\r\n", `round ${round}: master -> host`);
+		const closed = next(pair.master, "hostClose", 2000);
+		await new Promise<void>((res, rej) => port.write(Buffer.from(`ATH${round}\r`), (e) => (e ? rej(e) : res())));
+		await new Promise<void>((res) => port.drain(() => res()));
+		await closePort(port);
+		await closed;
+		t.false(pair.master.hostOpen);
+		t.true(pair.master.alive, "the pair survives the host's close");
+	}
+	const text = log.join(" | ");
+	t.is(text.replace(/" \| data "/g, ""), `hostOpen | data "ATH1\\r" | hostClose | hostOpen | data "ATH2\\r" | hostClose`, text);
+});
+
+test.serial("a host process killed (SIGKILL) while holding the port: hostClose", async (t) => {
+	const pair = await openPtyPair();
+	t.teardown(() => pair.close());
+	const opened = next(pair.master, "hostOpen", 5000);
+	const got = collect(pair.master, 3, 5000);
+	// a shell that opens the slave read-write, writes AT CR and sleeps (nothing of ours in the host)
+	const child = spawn("sh", ["-c", `exec 3<>"$0"; printf 'AT\\r' >&3; exec sleep 30 <&3 >&3`, pair.path], { stdio: "ignore" });
+	t.teardown(() => void child.kill("SIGKILL"));
+	await opened;
+	t.is((await got).toString("latin1"), "AT\r");
+	const closed = next(pair.master, "hostClose", 5000);
+	child.kill("SIGKILL");
+	await closed;
+	t.true(pair.master.alive);
+});
+
+test.serial("the slave stays raw after the pair's own setup fd is closed (stty reads it back)", async (t) => {
+	const pair = await openPtyPair();
+	t.teardown(() => pair.close());
+	const flags = execFileSync("stty", ["-F", pair.slavePath, "-a"], { encoding: "utf8" }).split(/[\s;]+/);
+	for (const f of ["-icanon", "-echo", "-ixon", "-ixoff", "-opost", "-icrnl", "-isig"]) t.true(flags.includes(f), `${f} in stty -a`);
 });
