@@ -130,6 +130,7 @@ const fmt = (x: number, d = 0) => x.toFixed(d).padStart(8);
 async function memoryPass(): Promise<void> {
 	const pages = [await fixturePage("form", "fine"), await fixturePage("text", "fine"), await fixturePage("halftone", "fine")];
 	const before = process.memoryUsage().rss;
+	const maxRssBefore = process.resourceUsage().maxRSS * 1024;
 	let peak = before;
 	let rows = 0;
 	let bytes = 0;
@@ -158,7 +159,7 @@ async function memoryPass(): Promise<void> {
 	const mb = (x: number) => (x / 2 ** 20).toFixed(1);
 	console.log(
 		`\nstreamed 200-page fine MMR encode+decode (row by row, 64-row chunks): ${rows} rows, ${(bytes / 200 / 1024).toFixed(1)} kB/page, ${(200 / (ms / 1000)).toFixed(0)} pages/s (wall)` +
-			`\n  RSS before ${mb(before)} MB (node + tsx + 3 fixture pages), peak ${mb(peak)} MB (+${mb(peak - before)} MB), process maxRSS ${mb(maxRss)} MB`,
+			`\n  RSS before ${mb(before)} MB (node + tsx + 3 fixture pages; maxRSS so far ${mb(maxRssBefore)} MB), peak sampled every 8 pages ${mb(peak)} MB (+${mb(peak - before)} MB), process maxRSS after ${mb(maxRss)} MB`,
 	);
 }
 
