@@ -137,6 +137,8 @@ test.serial("3 simulated modems, broadcast to 5: NOLINE while all are busy, ever
 	t.deepEqual(new Set(ids.map((id) => rec(id).deviceId)), new Set([100, 101, 102]));
 	for (const id of ids) t.regex(rec(id).csid, /^FAR END [123]$/);
 	// the far ends: every number got the fax (TSI ours), pages decoded by libtiff equal the submitted pages
+	// (a far end closes its call record, and writes its TIFF, after our side has hung up)
+	for (const sim of r.sims) for (let k = 1; k <= sim.calls.length; k++) await sim.waitForCallEnd(k, 10_000);
 	const calls: CallRecord[] = r.sims.flatMap((s) => s.calls as CallRecord[]).filter((c) => c.tiffPath && c.pages.length === 2 && c.pages.every((p) => p.accepted));
 	t.deepEqual([...new Set(calls.map((c) => c.dial.digits))].sort(), ["5550101", "5550102", "5550103", "5550104", "5550105"]);
 	const src = await tiffCodec.open(r.doc);
