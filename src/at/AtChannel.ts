@@ -23,9 +23,14 @@ import type { Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import { nullTracer, type Tracer } from "../core/trace.js";
 import type { Transport } from "../transport/Transport.js";
-import { CAN, DLE_ETX, DleDecoder, type DleDecoderOptions, type DleEvent } from "./dle.js";
+import { CAN, DLE_ETX, type DleDecoderOptions } from "./dle.js";
 import { LineParser } from "./lineParser.js";
+import { RawBlockReader, type DleBlock } from "./rawBlock.js";
+import { abortReason, abortStyleOf, race, type AbortStyle } from "./abortWait.js";
 import { finalCodeOf, isUnsolicited, numericFinalCodeOf, type FinalCode } from "./resultCodes.js";
+
+export type { DleBlock } from "./rawBlock.js";
+export type { AbortStyle } from "./abortWait.js";
 
 /** Outcome of a command: the final code, its full line, and the information lines before it. */
 export interface AtResult {
@@ -53,12 +58,6 @@ export interface WaitOptions {
 	abortStyle?: AbortStyle;
 }
 
-/**
- * "final": wait for the command's own final result; "cancel": any byte stops it (CAN), then its final;
- * "transmit": wait for the final, and if it is CONNECT close the data mode with DLE ETX and wait for OK.
- */
-export type AbortStyle = "final" | "cancel" | "transmit";
-
 export interface AtChannelOptions {
 	clock: Clock;
 	tracer?: Tracer;
@@ -74,15 +73,10 @@ export interface AtChannelOptions {
 	closeDataOkMs?: number;
 }
 
-/** A decoded DLE block: data with DLEs unstuffed, plus Class 1.0 events seen inside it. */
-export interface DleBlock {
-	data: Uint8Array;
-	events: DleEvent[];
-	/**
-	 * Set when, instead of data, the DCE sent a result line after CONNECT (e.g. "NO CARRIER": the carrier
-	 * dropped before a frame completed; T.31 §8.3.5). `data` is then empty.
-	 */
-	final?: { code: FinalCode; line: string };
+interface RawState {
+	reader: RawBlockReader;
+	done?: DleBlock;
+	waiter?: { resolve(b: DleBlock): void; reject(e: unknown): void };
 }
 
 interface Waiter {
@@ -93,29 +87,6 @@ interface Waiter {
 	reject(e: unknown): void;
 	/** Set once the final arrived. */
 	result?: AtResult;
-}
-
-type Outcome<T> = { kind: "value"; value: T } | { kind: "timeout" } | { kind: "abort" };
-
-const abortReason = (signal: AbortSignal | undefined): unknown =>
-	signal?.reason instanceof Error ? signal.reason : new FaxError("CALL_ABORTED", "Aborted");
-
-/** The abort style a command needs (T.31 §8.3: receive commands stop on any byte; transmit ones end with DLE ETX). */
-function abortStyleOf(cmd: string | undefined): AbortStyle {
-	if (cmd === undefined) return "final";
-	const c = cmd.replace(/\s+/g, "").toUpperCase();
-	if (/^AT\+F(RH|RM|RS)=/.test(c) || c.startsWith("ATD") || c === "ATA") return "cancel";
-	if (/^AT\+F(TH|TM)=/.test(c)) return "transmit";
-	return "final";
-}
-
-interface RawState {
-	decoder: DleDecoder;
-	skipLf: boolean;
-	/** Leading printable bytes held back until we know whether they are data or a result line. */
-	probe: number[] | null;
-	done?: DleBlock;
-	waiter?: { resolve(b: DleBlock): void; reject(e: unknown): void };
 }
 
 const hex = (b: Uint8Array, max: number): string =>
@@ -210,10 +181,10 @@ export class AtChannel {
 		this.busy = true;
 		try {
 			const p = new Promise<DleBlock>((resolve, reject) => (raw.waiter = { resolve, reject }));
-			const o = await this.race(p, timeoutMs, signal);
+			const o = await race(this.clock, p, timeoutMs, signal);
 			if (o.kind === "value") return o.value;
 			raw.waiter = undefined;
-			if (o.kind === "timeout") throw new FaxError("AT_TIMEOUT", `No DLE ETX within ${timeoutMs} ms`, { context: { received: raw.decoder.length } });
+			if (o.kind === "timeout") throw new FaxError("AT_TIMEOUT", `No DLE ETX within ${timeoutMs} ms`, { context: { received: raw.reader.length } });
 			const reason = abortReason(signal);
 			this.tracer.trace("info", "-", "receive aborted: cancelling it");
 			await this.cancelReceive(this.abortOkMs, false).catch(() => false);
@@ -226,7 +197,7 @@ export class AtChannel {
 
 	/** Switch to raw DLE receive now (the DCE is known to be sending data, e.g. +FAR=1 "+FRH:3"). */
 	enterRawReceive(): void {
-		this.raw = { decoder: new DleDecoder(this.opts.dle), skipLf: false, probe: [] };
+		this.raw = { reader: new RawBlockReader(this.opts.dle, false) };
 		const rest = this.parser.takeRest();
 		if (rest.length) this.feedRaw(rest);
 	}
@@ -280,7 +251,7 @@ export class AtChannel {
 			}
 			const { promise, waiter } = this.expect(cmd, opts);
 			if (payload) this.send(cmd, payload, waiter);
-			const o = await this.race(promise, timeoutMs, signal);
+			const o = await race(this.clock, promise, timeoutMs, signal);
 			if (o.kind === "value") return o.value;
 			if (o.kind === "timeout") {
 				this.dropWaiter(waiter);
@@ -311,7 +282,7 @@ export class AtChannel {
 				await this.cancelReceive(this.abortOkMs, false, w.result ? undefined : { pending, w });
 				return;
 			}
-			const o = w.result ? ({ kind: "value", value: w.result } as const) : await this.race(pending, Math.max(0, deadline - this.clock.now()));
+			const o = w.result ? ({ kind: "value", value: w.result } as const) : await race(this.clock, pending, Math.max(0, deadline - this.clock.now()));
 			if (o.kind !== "value") this.dropWaiter(w);
 			if (style === "transmit" && (o.kind !== "value" || o.value.code === "CONNECT")) await this.closeData();
 			else if (o.kind !== "value") await this.resyncWithAt();
@@ -338,7 +309,7 @@ export class AtChannel {
 		}
 		const end = this.clock.now() + okWaitMs;
 		if (pending) {
-			const o = await this.race(pending.pending, okWaitMs);
+			const o = await race(this.clock, pending.pending, okWaitMs);
 			if (o.kind !== "value") {
 				this.dropWaiter(pending.w);
 				return this.resyncWithAt();
@@ -348,7 +319,7 @@ export class AtChannel {
 			this.raw = undefined;
 		}
 		const { promise, waiter } = this.expect(undefined, { ignoreFinal: (c) => c === "CONNECT" });
-		const o = await this.race(promise, Math.max(1, end - this.clock.now()));
+		const o = await race(this.clock, promise, Math.max(1, end - this.clock.now()));
 		if (o.kind === "value") return true;
 		this.dropWaiter(waiter);
 		return this.resyncWithAt();
@@ -359,7 +330,7 @@ export class AtChannel {
 		this.tracer.trace("at", "tx", "<DLE><ETX> (closing the aborted transmission)");
 		const { promise, waiter } = this.expect(undefined, {});
 		this.send(undefined, DLE_ETX, waiter);
-		const o = await this.race(promise, this.closeDataOkMs);
+		const o = await race(this.clock, promise, this.closeDataOkMs);
 		if (o.kind === "value") return;
 		this.dropWaiter(waiter);
 		await this.resyncWithAt();
@@ -370,7 +341,7 @@ export class AtChannel {
 		await this.resync();
 		const { promise, waiter } = this.expect("AT", {});
 		this.send("AT", Buffer.from("AT\r", "latin1"), waiter);
-		const o = await this.race(promise, 1000);
+		const o = await race(this.clock, promise, 1000);
 		if (o.kind === "value") return o.value.code === "OK";
 		this.dropWaiter(waiter);
 		return false;
@@ -410,36 +381,6 @@ export class AtChannel {
 		if (this.waiter === w) this.waiter = undefined;
 	}
 
-	/** Race `p` against the clock and the signal; rejections of `p` pass through. */
-	private race<T>(p: Promise<T>, ms: number, signal?: AbortSignal): Promise<Outcome<T>> {
-		return new Promise<Outcome<T>>((resolve, reject) => {
-			let done = false;
-			const finish = (): boolean => {
-				if (done) return false;
-				done = true;
-				h.cancel();
-				signal?.removeEventListener("abort", onAbort);
-				return true;
-			};
-			const onAbort = () => {
-				if (finish()) resolve({ kind: "abort" });
-			};
-			const h = this.clock.setTimer(ms, () => {
-				if (finish()) resolve({ kind: "timeout" });
-			});
-			p.then(
-				(value) => {
-					if (finish()) resolve({ kind: "value", value });
-				},
-				(e: unknown) => {
-					if (finish()) reject(e);
-				},
-			);
-			if (signal?.aborted) return onAbort();
-			signal?.addEventListener("abort", onAbort, { once: true });
-		});
-	}
-
 	private async writeBytes(bytes: Uint8Array): Promise<void> {
 		if (this.closedError) throw this.closedError;
 		this.tracer.trace("io", "tx", `${bytes.length} bytes`, hex(bytes, this.ioMax));
@@ -455,51 +396,18 @@ export class AtChannel {
 
 	private feedRaw(bytes: Uint8Array): void {
 		const raw = this.raw!;
-		let chunk = bytes;
-		if (raw.skipLf) {
-			raw.skipLf = false;
-			if (chunk[0] === 0x0a) chunk = chunk.subarray(1);
-		}
-		if (raw.probe) {
-			// A DCE may answer CONNECT and then, with no frame, a result line (carrier lost): watch the
-			// leading printable bytes; the first binary byte (HDLC frames start with 0xFF) commits to data.
-			let i = 0;
-			for (; i < chunk.length; i++) {
-				const b = chunk[i]!;
-				if (b === 0x0d || b === 0x0a) {
-					if (raw.probe.length === 0) continue;
-					const line = String.fromCharCode(...raw.probe).trim();
-					const code = finalCodeOf(line);
-					if (code !== undefined) {
-						this.tracer.trace("at", "rx", line);
-						return this.finishRaw(raw, { data: new Uint8Array(0), events: [], final: { code, line } }, chunk.subarray(i + 1));
-					}
-					break;
-				}
-				if (b < 0x20 || b > 0x7e) break;
-				raw.probe.push(b);
-			}
-			if (i >= chunk.length && raw.probe.length < 64) return; // still undecided
-			const held = Uint8Array.from(raw.probe);
-			raw.probe = null;
-			const merged = new Uint8Array(held.length + chunk.length - i);
-			merged.set(held);
-			merged.set(chunk.subarray(i), held.length);
-			chunk = merged;
-		}
-		let used: number;
-		try {
-			used = raw.decoder.push(chunk);
-		} catch (e) {
+		const r = raw.reader.push(bytes);
+		if (r.kind === "more") return;
+		if (r.kind === "error") {
 			// Runaway data without DLE ETX: give up on the block.
 			this.raw = undefined;
-			raw.waiter?.reject(new FaxError("AT_UNEXPECTED_RESPONSE", (e as Error).message));
+			raw.waiter?.reject(new FaxError("AT_UNEXPECTED_RESPONSE", r.message));
 			return;
 		}
-		if (!raw.decoder.done) return;
-		const block: DleBlock = { data: raw.decoder.data(), events: raw.decoder.events.map((e) => e.event) };
-		this.tracer.trace("at", "rx", `<${hex(block.data, this.ioMax)}> <DLE><ETX>`, { bytes: block.data.length, events: block.events });
-		this.finishRaw(raw, block, chunk.subarray(used));
+		const { block, rest } = r;
+		if (block.final) this.tracer.trace("at", "rx", block.final.line);
+		else this.tracer.trace("at", "rx", `<${hex(block.data, this.ioMax)}> <DLE><ETX>`, { bytes: block.data.length, events: block.events });
+		this.finishRaw(raw, block, rest);
 	}
 
 	private finishRaw(raw: RawState, block: DleBlock, rest: Uint8Array): void {
@@ -553,7 +461,7 @@ export class AtChannel {
 		this.waiter = undefined;
 		if (code === "CONNECT" && w.opts.dataAfterConnect) {
 			const skipLf = this.parser.pendingLf;
-			this.raw = { decoder: new DleDecoder(this.opts.dle), skipLf, probe: [] };
+			this.raw = { reader: new RawBlockReader(this.opts.dle, skipLf) };
 			const rest = this.parser.takeRest();
 			w.resolve({ code, line, info: w.info });
 			if (rest.length) this.feedRaw(rest);
