@@ -15,7 +15,8 @@
  *   winds it down first — waits (bounded by the command's own timeout) for its final result, stops a
  *   receive (+FRH/+FRM/+FRS/ATD) with CAN, closes a transmit left in data mode (CONNECT to +FTH/+FTM or
  *   to a frame) with DLE ETX and its OK — and only then rejects with the signal's reason, so the next
- *   command (DCN, ATH) meets a DCE in command state. A caller already aborted writes nothing. A line
+ *   command (DCN, ATH) meets a DCE in command state. A transmit command that times out is closed the
+ *   same way (DLE ETX, OK or resync) before AT_TIMEOUT. A caller already aborted writes nothing. A line
  *   that had begun before a command was written is never taken as its reply.
  * Every line is traced on `at`, raw bytes on `io`. Layer: at (imports transport, core).
  */
@@ -253,13 +254,16 @@ export class AtChannel {
 			if (payload) this.send(cmd, payload, waiter);
 			const o = await race(this.clock, promise, timeoutMs, signal);
 			if (o.kind === "value") return o.value;
+			const style = opts.abortStyle ?? abortStyleOf(cmd);
 			if (o.kind === "timeout") {
 				this.dropWaiter(waiter);
 				this.tracer.trace("timer", "-", `AT timeout ${timeoutMs} ms`, { cmd });
+				// A transmit command may yet say CONNECT (or be waiting after a frame): make sure the DCE
+				// is not left taking our next command as data.
+				if (payload && style === "transmit") await this.closeData().catch(() => undefined);
 				throw new FaxError("AT_TIMEOUT", `No response to ${cmd ?? "wait"} within ${timeoutMs} ms`, { context: { cmd, timeoutMs } });
 			}
 			const reason = abortReason(signal);
-			const style = opts.abortStyle ?? abortStyleOf(cmd);
 			this.tracer.trace("info", "-", `${cmd ?? "wait"} aborted: winding it down (${style})`);
 			await this.windDown(style, promise, waiter, deadline);
 			throw reason;
@@ -327,8 +331,9 @@ export class AtChannel {
 
 	/** A transmission left open (CONNECT to +FTH/+FTM or to a frame): DLE ETX, then its OK. */
 	private async closeData(): Promise<void> {
-		this.tracer.trace("at", "tx", "<DLE><ETX> (closing the aborted transmission)");
-		const { promise, waiter } = this.expect(undefined, {});
+		this.tracer.trace("at", "tx", "<DLE><ETX> (closing the interrupted transmission)");
+		// a CONNECT still on its way (late answer to +FTH/+FTM) is not the end: its OK is
+		const { promise, waiter } = this.expect(undefined, { ignoreFinal: (c) => c === "CONNECT" });
 		this.send(undefined, DLE_ETX, waiter);
 		const o = await race(this.clock, promise, this.closeDataOkMs);
 		if (o.kind === "value") return;

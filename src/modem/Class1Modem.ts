@@ -256,7 +256,8 @@ export class Class1Modem implements Class1Link {
 			try {
 				a = await this.channel.sendAndWait(dleFrame(frames[i]!), { timeoutMs: k.frameSendTimeoutMs, signal, abortStyle: "transmit" });
 			} catch (e) {
-				if (signal?.aborted) this.txOpen = false; // wound down to command state by the channel
+				// an abort or a timeout was wound down to command state by the channel (DLE ETX, OK)
+				if (signal?.aborted || (e instanceof FaxError && e.code === "AT_TIMEOUT")) this.txOpen = false;
 				throw e;
 			}
 			if (last ? a.code !== "OK" : a.code !== "CONNECT") {

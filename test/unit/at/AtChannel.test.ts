@@ -235,6 +235,28 @@ test("aborting +FTH while it waits for CONNECT: the CONNECT is taken, the data m
 	t.deepEqual(dce.commands, ["AT+FTH=3", "ATH0"]);
 });
 
+test("+FTH that times out with the DCE in data mode (CONNECT lost or late): closed with DLE ETX, so ATH0 is a command again", async (t) => {
+	for (const reply of ["\r\nOK\r\n", "\r\nCONNECT\r\n\r\nOK\r\n"]) {
+		const { dce, ch, clock } = setup();
+		dce.once("AT+FTH=3", (_l, _m, d) =>
+			d.expectData((f) => {
+				t.is(f.length, 0, "DLE ETX alone");
+				d.send(reply);
+			}),
+		);
+		const p = ch.command("AT+FTH=3", { timeoutMs: 5000 });
+		let err: unknown;
+		p.catch((e: unknown) => (err = e));
+		await settle();
+		await clock.advance(5000);
+		await settle(10);
+		t.true(err instanceof FaxError && err.code === "AT_TIMEOUT", String(err));
+		t.deepEqual(dce.rawWritten.slice(-2), [0x10, 0x03]);
+		t.is((await ch.command("ATH0")).code, "OK");
+		t.deepEqual(dce.commands, ["AT+FTH=3", "ATH0"]);
+	}
+});
+
 test("commands containing CR or LF are refused", async (t) => {
 	const { ch, dce } = setup();
 	await t.throwsAsync(ch.command("ATD5551234\rATZ"), { instanceOf: FaxError });
