@@ -110,6 +110,7 @@ export class AtChannel {
 	private abortOkMs: number;
 	private readonly closeDataOkMs: number;
 	private readonly unsolicited = new Set<(line: string) => void>();
+	private idleWaiters: (() => void)[] = [];
 
 	constructor(
 		readonly transport: Transport,
@@ -133,6 +134,18 @@ export class AtChannel {
 	/** How long an aborted receive may take to answer CAN, ms (the profile's Class1RecvAbortOK). */
 	setAbortOkMs(ms: number): void {
 		this.abortOkMs = ms;
+	}
+
+	/**
+	 * Resolves true once no command, wait or raw receive is in progress (an aborted one wound down), or
+	 * false after `timeoutMs` on the channel's clock.
+	 */
+	idle(timeoutMs: number): Promise<boolean> {
+		if (!this.busy) return Promise.resolve(true);
+		let ready!: () => void;
+		const p = new Promise<void>((r) => (ready = r));
+		this.idleWaiters.push(ready);
+		return race(this.clock, p, timeoutMs).then((o) => o.kind === "value");
 	}
 
 	/** True while a command, a wait or a raw receive is in progress (an aborted one until wound down). */
@@ -192,7 +205,7 @@ export class AtChannel {
 			throw reason;
 		} finally {
 			raw.waiter = undefined;
-			this.busy = false;
+			this.setIdle();
 		}
 	}
 
@@ -268,7 +281,7 @@ export class AtChannel {
 			await this.windDown(style, promise, waiter, deadline);
 			throw reason;
 		} finally {
-			this.busy = false;
+			this.setIdle();
 		}
 	}
 
@@ -380,6 +393,13 @@ export class AtChannel {
 		this.writeBytes(payload).catch((e: unknown) => {
 			if (this.waiter === w) this.failWaiter(e);
 		});
+	}
+
+	private setIdle(): void {
+		this.busy = false;
+		const ws = this.idleWaiters;
+		this.idleWaiters = [];
+		for (const w of ws) w();
 	}
 
 	private dropWaiter(w: Waiter): void {

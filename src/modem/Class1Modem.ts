@@ -57,6 +57,8 @@ export interface Class1ModemInfo {
 const MAX_QUICK_NO_CARRIER = 30;
 /** Class1HasRHConnectBug re-issues (HylaFAX rhcnt < 30). */
 const MAX_RH_CONNECT_BUG = 30;
+/** hangup() waits this long for a command still in flight to finish before forcing it with CAN, ms. */
+const HANGUP_IDLE_MS = 4000;
 /** A frame that has begun gets this long to finish even past the caller's deadline: 3 s +15% (T.30 §5.3.1). */
 const FRAME_COMPLETION_MS = 3450;
 
@@ -368,8 +370,10 @@ export class Class1Modem implements Class1Link {
 	async hangup(): Promise<void> {
 		this.receiving = false;
 		try {
+			// A command still in flight (the caller gave up waiting for it) is wound down by the channel in
+			// bounded time: let it finish (the DCE then is in command state); only then force it with CAN.
+			if (this.channel.isBusy && !(await this.channel.idle(HANGUP_IDLE_MS))) await this.channel.abortReceive(this.profile.class1.recvAbortOkMs);
 			await this.settleTx();
-			if (this.channel.isBusy) await this.channel.abortReceive(this.profile.class1.recvAbortOkMs);
 			await this.channel.command("ATH0", { timeoutMs: 5000 });
 		} catch (e) {
 			this.tracer.trace("info", "-", `hangup: ${(e as Error).message}`);

@@ -248,3 +248,44 @@ test("abort while a received frame's data flows: CAN ends the receive, its OK is
 	await engineCleanup(modem);
 	assertCleanEnd(t, dce, ["AT+FRH=3"]);
 });
+
+test("hangup while the DCN is still going out (the engine stopped waiting): its OK first, then ATH0, no CAN into the frame", async (t) => {
+	const { dce, modem } = setup();
+	let ok = () => undefined as void;
+	dce.once("AT+FTH=3", (_l, _m, d) => {
+		d.send("\r\nCONNECT\r\n");
+		d.expectData((f) => {
+			d.framesReceived.push(f);
+			ok = () => d.send("\r\nOK\r\n");
+		});
+	});
+	const dcn = watch(modem.sendFrames([DCN]));
+	await settle();
+	const hung = watch(modem.hangup());
+	await settle();
+	t.deepEqual(dce.commands, ["AT+FTH=3"], "ATH0 not written while the DCE sends the frame");
+	t.is(hung(), "pending");
+	ok();
+	await settle(10);
+	t.is(dcn(), "resolved");
+	t.is(hung(), "resolved");
+	t.is(dce.cancels, 0);
+	t.deepEqual(dce.commands, ["AT+FTH=3", "ATH0"]);
+});
+
+test("hangup while a receive nobody waits for any more is in flight: after 4 s it is cancelled (CAN), then ATH0", async (t) => {
+	const { dce, modem, clock } = setup();
+	dce.once("AT+FRH=3", () => undefined);
+	const rx = watch(modem.receiveFrame(60000));
+	await settle();
+	const hung = watch(modem.hangup());
+	await clock.advance(3999);
+	await settle();
+	t.is(dce.cancels, 0);
+	await clock.advance(1);
+	await settle(20);
+	t.is(dce.cancels, 1);
+	t.is(hung(), "resolved");
+	t.is(code(rx()), "AT_ABORTED");
+	t.deepEqual(dce.commands, ["AT+FRH=3", "ATH0"]);
+});
