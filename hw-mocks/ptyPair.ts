@@ -16,8 +16,9 @@
  *   before closing are still delivered (as `data`, before `hostClose`). Before the first open the pair is
  *   in the polling state too (a host open is reported as `hostOpen`).
  * - Writing uses `fs.write`, one write outstanding at a time, retrying EAGAIN (a `tty.WriteStream` would
- *   switch the fd to blocking mode and could stall the event loop). Bytes written while no host has the
- *   port open wait in the slave's input queue for the next opener (as on a real line).
+ *   switch the fd to blocking mode and could stall the event loop). What the host had not read when it
+ *   closed is dropped at `hostClose`; bytes written while no host has the port open wait in the slave's
+ *   input queue for the next opener (so a simulator should go quiet on `hostClose`).
  * - `vanish()` closes the master: the driver's fd is hung up, as on a USB unplug.
  *
  * Layer: hw-mocks (test/simulator side only; src never imports it).
@@ -37,6 +38,7 @@ interface Libc {
 	tcsetattr(fd: number, action: number, termios: Buffer): number;
 	cfmakeraw(termios: Buffer): void;
 	dup(fd: number): number;
+	tcflush(fd: number, queue: number): number;
 }
 
 let libc: Libc | undefined;
@@ -52,6 +54,7 @@ function loadLibc(): Libc {
 		tcsetattr: lib.func("int tcsetattr(int fd, int action, void *termios)") as Libc["tcsetattr"],
 		cfmakeraw: lib.func("void cfmakeraw(void *termios)") as Libc["cfmakeraw"],
 		dup: lib.func("int dup(int fd)") as Libc["dup"],
+		tcflush: lib.func("int tcflush(int fd, int queue)") as Libc["tcflush"],
 	};
 	return libc;
 }
@@ -59,6 +62,9 @@ function loadLibc(): Libc {
 /** glibc `struct termios` is 60 bytes on Linux; 128 leaves headroom. */
 const TERMIOS_SIZE = 128;
 const TCSANOW = 0;
+/** tcflush() selectors (Linux): TCIFLUSH drops received input, TCOFLUSH output not yet sent. */
+const TCIFLUSH = 0;
+const TCOFLUSH = 1;
 
 /** Simulator-side end of the pair. */
 export interface PtyMaster {
@@ -122,6 +128,7 @@ class Master extends EventEmitter implements PtyMaster {
 
 	constructor(
 		private readonly fd: number,
+		private readonly slavePath: string,
 		private readonly onGone: () => void,
 		private readonly pollMs: number,
 	) {
@@ -157,8 +164,26 @@ class Master extends EventEmitter implements PtyMaster {
 		this.rs = undefined;
 		rs.destroy();
 		this.host = false;
+		this.dropStaleInput();
 		this.emit("hostClose");
 		this.poll();
+	}
+
+	/**
+	 * What was written for the departed host is not for the next one (a closed UART drops its input):
+	 * flush the queue towards the slave (TCOFLUSH on the master: the flip buffers) and what the slave's
+	 * line discipline already holds (TCIFLUSH through a slave fd opened and closed at once).
+	 */
+	private dropStaleInput(): void {
+		const c = loadLibc();
+		c.tcflush(this.fd, TCOFLUSH);
+		try {
+			const sfd = openSync(this.slavePath, fsc.O_RDWR | fsc.O_NOCTTY | fsc.O_NONBLOCK);
+			c.tcflush(sfd, TCIFLUSH);
+			closeSync(sfd);
+		} catch {
+			/* node gone (vanish) */
+		}
 	}
 
 	/**
@@ -308,7 +333,7 @@ export async function openPtyPair(opts: PtyPairOptions = {}): Promise<PtyPair> {
 			link = undefined;
 		}
 	};
-	const master = new Master(mfd, releaseSide, opts.pollMs ?? 5);
+	const master = new Master(mfd, slavePath, releaseSide, opts.pollMs ?? 5);
 	const path = link ?? slavePath;
 
 	return {

@@ -190,3 +190,28 @@ test.serial("the slave stays raw after the pair's own setup fd is closed (stty r
 	const flags = execFileSync("stty", ["-F", pair.slavePath, "-a"], { encoding: "utf8" }).split(/[\s;]+/);
 	for (const f of ["-icanon", "-echo", "-ixon", "-ixoff", "-opost", "-icrnl", "-isig"]) t.true(flags.includes(f), `${f} in stty -a`);
 });
+
+test.serial("bytes the departed host never read are dropped at hostClose; the next host reads only what follows", async (t) => {
+	const pair = await openPtyPair();
+	t.teardown(() => pair.close());
+	const opened = next(pair.master, "hostOpen", 5000);
+	// a host that holds the port and never reads it
+	const child = spawn("sh", ["-c", `exec 3<>"$0"; exec sleep 30 <&3 >&3`, pair.path], { stdio: "ignore" });
+	t.teardown(() => void child.kill("SIGKILL"));
+	await opened;
+	await pair.master.write("STALE REPLY\r\n");
+	const closed = next(pair.master, "hostClose", 5000);
+	child.kill("SIGKILL");
+	await closed;
+	// the next host reads 4 bytes with head(1) (serialport would flush its input on open anyway)
+	const reopened = next(pair.master, "hostOpen", 5000);
+	const reader = spawn("sh", ["-c", `exec head -c 4 < "$0"`, pair.path], { stdio: ["ignore", "pipe", "ignore"] });
+	t.teardown(() => void reader.kill("SIGKILL"));
+	const out: Buffer[] = [];
+	reader.stdout.on("data", (b: Buffer) => out.push(b));
+	const exited = new Promise<void>((res) => reader.on("exit", () => res()));
+	await Promise.race([reopened, exited]); // (a reader fed stale bytes would exit at once)
+	await pair.master.write("OK\r\n");
+	await Promise.race([exited, new Promise((_, rej) => setTimeout(() => rej(new Error("head did not exit within 5 s")), 5000))]);
+	t.is(Buffer.concat(out).toString("latin1"), "OK\r\n");
+});
