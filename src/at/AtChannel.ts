@@ -201,7 +201,7 @@ export class AtChannel {
 			if (o.kind === "timeout") throw new FaxError("AT_TIMEOUT", `No DLE ETX within ${timeoutMs} ms`, { context: { received: raw.reader.length } });
 			const reason = abortReason(signal);
 			this.tracer.trace("info", "-", "receive aborted: cancelling it");
-			await this.cancelReceive(this.abortOkMs, false).catch(() => false);
+			await this.cancelReceive(this.abortOkMs).catch(() => false);
 			throw reason;
 		} finally {
 			raw.waiter = undefined;
@@ -230,7 +230,7 @@ export class AtChannel {
 	async abortReceive(okWaitMs: number): Promise<boolean> {
 		this.raw = undefined;
 		if (this.waiter) this.failWaiter(new FaxError("AT_ABORTED", "Receive aborted"));
-		return this.cancelReceive(okWaitMs, false);
+		return this.cancelReceive(okWaitMs);
 	}
 
 	/** Drop buffered input, in the OS and here, and leave raw mode. */
@@ -296,7 +296,7 @@ export class AtChannel {
 		try {
 			if (style === "cancel") {
 				if (w.result && w.result.code !== "CONNECT") return; // it had already finished
-				await this.cancelReceive(this.abortOkMs, false, w.result ? undefined : { pending, w });
+				await this.cancelReceive(this.abortOkMs, w.result ? undefined : { pending, w });
 				return;
 			}
 			const o = w.result ? ({ kind: "value", value: w.result } as const) : await race(this.clock, pending, Math.max(0, deadline - this.clock.now()));
@@ -309,16 +309,14 @@ export class AtChannel {
 	}
 
 	/**
-	 * CAN (unless `canSent`), then the final result that ends the receive (anything but CONNECT), within
+	 * CAN, then the final result that ends the receive (anything but CONNECT), within
 	 * `okWaitMs`; else (or with okWaitMs 0 after 200 ms) flush and "AT". `pending` is the aborted
 	 * command's own wait, whose final may be the answer to the CAN. True when the DCE answered.
 	 */
-	private async cancelReceive(okWaitMs: number, canSent: boolean, pending?: { pending: Promise<AtResult>; w: Waiter }): Promise<boolean> {
+	private async cancelReceive(okWaitMs: number, pending?: { pending: Promise<AtResult>; w: Waiter }): Promise<boolean> {
 		this.raw = undefined;
-		if (!canSent) {
-			this.tracer.trace("at", "tx", "<CAN> (abort receive)");
-			await this.writeBytes(Uint8Array.of(CAN));
-		}
+		this.tracer.trace("at", "tx", "<CAN> (abort receive)");
+		await this.writeBytes(Uint8Array.of(CAN));
 		if (okWaitMs <= 0) {
 			if (pending) this.dropWaiter(pending.w);
 			await this.clock.sleep(200);
