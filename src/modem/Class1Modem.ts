@@ -57,6 +57,11 @@ export interface Class1ModemInfo {
 const MAX_QUICK_NO_CARRIER = 30;
 /** Class1HasRHConnectBug re-issues (HylaFAX rhcnt < 30). */
 const MAX_RH_CONNECT_BUG = 30;
+/**
+ * Bytes the OS may hold between us and the DCE: a Linux pty queues about 22 kB and wakes a blocked writer
+ * only when the reader has drained it to <= 128 bytes (n_tty; measured in hw-mocks/spandsp/README.md).
+ */
+const OS_QUEUE_BYTES = 24 * 1024;
 /** hangup() waits this long for a command still in flight to finish before forcing it with CAN, ms. */
 const HANGUP_IDLE_MS = 4000;
 /** A frame that has begun gets this long to finish even past the caller's deadline: 3 s +15% (T.30 §5.3.1). */
@@ -287,8 +292,10 @@ export class Class1Modem implements Class1Link {
 		// Each write resolves when the OS took the bytes: that is the back-pressure that keeps the modem fed
 		// without queueing a whole page in memory. PORT_CLOSED from a write ends the call at once.
 		// A write that does not complete means the DCE stopped taking data (flow control held, modem hung):
-		// bound it by a few times the chunk's line time so a dead modem cannot hang the call.
-		const stallMs = Math.max(5000, Math.ceil((3 * this.chunkBytes * 8000) / m.bitRate));
+		// bound it (1.25 x the line time of the OS queue plus a chunk) so a dead modem cannot hang the call.
+		// On a pty (iaxmodem, t38modem, the SpanDSP peer) a blocked write is woken only once the reader has
+		// drained nearly all the kernel queue, so one write may wait for OS_QUEUE_BYTES at line rate.
+		const stallMs = Math.max(5000, Math.ceil((((OS_QUEUE_BYTES + this.chunkBytes) * 8000) / m.bitRate) * 1.25));
 		try {
 			// Class1TMConnectDelay: some DCEs say CONNECT before they start training (T.31 §8.3.3).
 			if (k.tmConnectDelayMs > 0) await this.clock.sleep(k.tmConnectDelayMs, signal);

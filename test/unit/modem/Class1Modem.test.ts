@@ -402,10 +402,11 @@ test("a DCE that stops taking data mid-page (write never completes) fails with A
 	let err: unknown;
 	p.catch((e: unknown) => (err = e));
 	await settle(50);
-	await clock.advance(4999);
+	// a pty wakes a blocked writer only when ~22 kB are drained: at 14400 bit/s that alone is 12.2 s of line
+	await clock.advance(17000);
 	await settle();
-	t.is(err, undefined);
-	await clock.advance(1);
+	t.is(err, undefined, "not given up before (24 kB + 1 kB) at line rate x 1.25 = 17.8 s");
+	await clock.advance(1000);
 	await settle();
 	t.true(err instanceof FaxError && err.code === "AT_TIMEOUT", String(err));
 });
