@@ -66,6 +66,7 @@ export abstract class AtDce extends EventEmitter {
 	private writeChain: Promise<void> = Promise.resolve();
 	private readonly onData = (b: Buffer) => this.input(b);
 	private readonly onClose = () => this.portClosed();
+	private readonly onHostClose = () => this.hostClosed();
 
 	constructor(
 		readonly port: ByteDuplex,
@@ -86,6 +87,7 @@ export abstract class AtDce extends EventEmitter {
 		this.handlers = { ...defaultHandlers, ...(opts.handlers ?? {}) };
 		port.on("data", this.onData);
 		port.on("close", this.onClose);
+		port.on("hostClose", this.onHostClose);
 	}
 
 	// ------------------------------------------------------------------ what the fax half provides
@@ -98,6 +100,8 @@ export abstract class AtDce extends EventEmitter {
 	protected abstract wentSilent(): void;
 	/** The port closed under us. */
 	protected abstract portClosed(): void;
+	/** The host closed the port (DTR drop): V.250 &D2 behaviour, hang up and return to command state. */
+	protected abstract hostClosed(): void;
 	/** Current call number for fault filters (1-based; 0 before the first ATD). */
 	protected abstract callNumber(): number;
 
@@ -105,6 +109,7 @@ export abstract class AtDce extends EventEmitter {
 	detach(): void {
 		this.port.off("data", this.onData);
 		this.port.off("close", this.onClose);
+		this.port.off("hostClose", this.onHostClose);
 		this.cancelTimers();
 		this.mode = "dead";
 	}
@@ -254,6 +259,13 @@ export abstract class AtDce extends EventEmitter {
 		if (final) this.result(final);
 		if (this.hold) this.hold = false;
 		else this.release();
+	}
+
+	/** Forget a half-typed command line and held input (the host that sent them has gone). */
+	protected resetInput(): void {
+		this.line = "";
+		this.pending = [];
+		this.hold = false;
 	}
 
 	private countMatching(prefix: string): number {

@@ -10,8 +10,11 @@ import { EventEmitter } from "node:events";
 export interface ByteDuplex {
 	on(event: "data", fn: (chunk: Buffer) => void): unknown;
 	on(event: "close", fn: () => void): unknown;
+	/** The host closed the port (DTR drop), e.g. ptyPair's master; optional for other pipes. */
+	on(event: "hostClose", fn: () => void): unknown;
 	off(event: "data", fn: (chunk: Buffer) => void): unknown;
 	off(event: "close", fn: () => void): unknown;
+	off(event: "hostClose", fn: () => void): unknown;
 	/** Resolves when the bytes are handed on; rejects when the pipe is gone. */
 	write(bytes: Uint8Array | string): Promise<void>;
 	/** Fault injection: the device disappears (optional). */

@@ -136,6 +136,19 @@ export class ModemSimulator extends AtDce {
 		this.endCall("hostHangup");
 	}
 
+	/**
+	 * The host closed the port mid-call (a process that exits without ATH): a real modem sees DTR drop and,
+	 * with the usual AT&D2, hangs up and returns to command state (V.250 §6.2.9). Pending input and timers
+	 * of the old call are dropped so the next opener finds a modem answering AT.
+	 */
+	protected hostClosed(): void {
+		if (this.mode === "dead" || this.mode === "silent") return;
+		this.cancelTimers();
+		this.resetInput();
+		if (this.call) this.endCall("hostHangup");
+		this.mode = "command";
+	}
+
 	protected portClosed(): void {
 		if (this.call) this.endCall("portClosed");
 		this.cancelTimers();
