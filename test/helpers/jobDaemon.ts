@@ -14,7 +14,7 @@ const MAIN = join(root, "src", "cli", "main.ts");
 export interface DaemonProcess {
 	child: ChildProcess;
 	lines: string[];
-	/** resolves with the first line (seen so far or later) matching `re`; rejects after `ms` */
+	/** resolves with the first line (seen so far or later) matching `re`; rejects after `ms` (default 60 s: a cold tsx start on a loaded 2-core machine is slow) */
 	waitLine(re: RegExp, ms?: number): Promise<string>;
 	exited: Promise<number | null>;
 }
@@ -61,7 +61,7 @@ export function startFaxline(t: ExecutionContext, args: string[], env: Record<st
 		child,
 		lines,
 		exited,
-		waitLine(re, ms = 20_000) {
+		waitLine(re, ms = 60_000) {
 			const hit = lines.find((l) => re.test(l));
 			if (hit) return Promise.resolve(hit);
 			return new Promise((res, rej) => {
