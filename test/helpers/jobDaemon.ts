@@ -14,8 +14,11 @@ const MAIN = join(root, "src", "cli", "main.ts");
 export interface DaemonProcess {
 	child: ChildProcess;
 	lines: string[];
-	/** resolves with the first line (seen so far or later) matching `re`; rejects after `ms` (default 60 s: a cold tsx start on a loaded 2-core machine is slow) */
-	waitLine(re: RegExp, ms?: number): Promise<string>;
+	/**
+	 * Resolves with the first line (seen so far, from index `from` of `lines`, or later) matching `re`;
+	 * rejects after `ms` (default 60 s: a cold tsx start on a loaded 2-core machine is slow).
+	 */
+	waitLine(re: RegExp, ms?: number, from?: number): Promise<string>;
 	exited: Promise<number | null>;
 }
 
@@ -61,8 +64,8 @@ export function startFaxline(t: ExecutionContext, args: string[], env: Record<st
 		child,
 		lines,
 		exited,
-		waitLine(re, ms = 60_000) {
-			const hit = lines.find((l) => re.test(l));
+		waitLine(re, ms = 60_000, from = 0) {
+			const hit = lines.slice(from).find((l) => re.test(l));
 			if (hit) return Promise.resolve(hit);
 			return new Promise((res, rej) => {
 				const w = { re, res: (l: string) => (clearTimeout(timer), res(l)) };

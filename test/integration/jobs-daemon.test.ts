@@ -69,8 +69,9 @@ test.serial("CLI against a running daemon: submit, jobs, job --json, pause/resum
 	t.is(jok.csid, "FAKE REMOTE");
 	// restart the failed member: it may land on either line (a call on line one lasts 4.7 s); cancel it
 	// during that call, or after line two failed it again: either way it ends CANCELED
+	const seen = d.lines.length; // the job's earlier PENDING/INPROGRESS lines do not count
 	t.is((await faxline(["restart", failed, "--config", cfg])).code, 0);
-	await d.waitLine(new RegExp(`^changed ${failed} (PENDING|INPROGRESS)`));
+	await d.waitLine(new RegExp(`^changed ${failed} (PENDING|INPROGRESS)`), undefined, seen);
 	const c = await faxline(["cancel", failed, "--config", cfg]);
 	t.is(c.code, 0, c.err);
 	await d.waitLine(new RegExp(`^removed ${failed}`));
