@@ -258,10 +258,11 @@ export class AtChannel {
 			const deadline = this.clock.now() + timeoutMs;
 			if (payload) {
 				// Lines held since the last DLE block belong to no one once we send something new, nor does a
-				// line that had begun before the command was written.
+				// line that had begun before a command was written (raw bytes — DLE ETX, a frame — continue
+				// the exchange in progress: a result line already under way is theirs).
 				this.holdLines = false;
 				this.drainLines();
-				this.staleLine = this.parser.partialLine;
+				this.staleLine = cmd !== undefined && this.parser.partialLine;
 			}
 			const { promise, waiter } = this.expect(cmd, opts);
 			if (payload) this.send(cmd, payload, waiter);

@@ -22,7 +22,7 @@ import { nullTracer, type Tracer } from "../core/trace.js";
 import { checkFcs } from "../hdlc/fcs.js";
 import type { AtChannel, AtResult, DleBlock } from "../at/AtChannel.js";
 import { DLE_ETX, dleFrame, dleStuff } from "../at/dle.js";
-import { delayedSeconds } from "../at/resultCodes.js";
+import { delayedSeconds, finalCodeOf } from "../at/resultCodes.js";
 import type { Class1Link, DialOutcome, ModulationCode, ReceivedFrame, TurnaroundKind } from "../t30/Class1Link.js";
 import type { FlowControl } from "../transport/Transport.js";
 import { assertSafeDialString } from "./dialGuard.js";
@@ -296,25 +296,52 @@ export class Class1Modem implements Class1Link {
 		// On a pty (iaxmodem, t38modem, the SpanDSP peer) a blocked write is woken only once the reader has
 		// drained nearly all the kernel queue, so one write may wait for OS_QUEUE_BYTES at line rate.
 		const stallMs = Math.max(5000, Math.ceil((((OS_QUEUE_BYTES + this.chunkBytes) * 8000) / m.bitRate) * 1.25));
+		// A result code while we feed (NO CARRIER: the far end dropped the line) means the DCE has left data
+		// mode (T.31 §8.3.3): stop feeding at once — what follows would go to its command parser.
+		let lost: string | undefined;
+		let onLost!: () => void;
+		const lostP = new Promise<void>((res) => (onLost = res));
+		const unlisten = this.channel.onUnsolicited((line) => {
+			if (lost !== undefined || finalCodeOf(line) === undefined) return;
+			lost = line;
+			this.tracer.trace("info", "-", `the modem left data mode during the data: ${line}`);
+			onLost();
+		});
 		try {
 			// Class1TMConnectDelay: some DCEs say CONNECT before they start training (T.31 §8.3.3).
 			if (k.tmConnectDelayMs > 0) await this.clock.sleep(k.tmConnectDelayMs, signal);
 			start = this.clock.now();
 			for await (const chunk of chunked(data, this.chunkBytes)) {
-				if (signal?.aborted) break; // stop feeding at once (§9.4 phase C)
+				if (signal?.aborted || lost !== undefined) break; // stop feeding at once (§9.4 phase C)
 				inFlight = chunk.length;
-				await withTimeout(this.channel.writeRaw(dleStuff(chunk)), stallMs, {
+				const written = withTimeout(this.channel.writeRaw(dleStuff(chunk)), stallMs, {
 					clock: this.clock,
 					...(signal ? { signal } : {}),
 					onTimeout: () => new FaxError("AT_TIMEOUT", `Modem stopped accepting data for ${stallMs} ms after ${sent} bytes`, { context: { bytes: sent, stallMs } }),
 				});
+				written.catch(() => undefined); // (when the modem's result code wins the race below)
+				await Promise.race([written, lostP]);
+				if (lost !== undefined) break;
 				sent += chunk.length;
 				inFlight = 0;
 			}
 		} catch (e) {
-			if (!signal?.aborted) throw e; // the DCE is still in data mode: settleTx() closes it before the next command
+			if (!signal?.aborted && lost === undefined) {
+				unlisten();
+				throw e; // the DCE is still in data mode: settleTx() closes it before the next command
+			}
 		}
+		unlisten();
 		const aborted = signal?.aborted ? abortReason(signal) : undefined;
+		if (lost !== undefined) {
+			// Back in command state already: no DLE ETX (nor its OK) to wait for. Drop what it may have said
+			// to the bytes that reached its command parser.
+			this.txOpen = false;
+			await this.channel.resync();
+			if (aborted) throw aborted;
+			if (lost === "NO CARRIER") throw new FaxError("CARRIER_LOST", "NO CARRIER during page data", { context: { bytes: sent } });
+			throw this.unexpected({ code: finalCodeOf(lost)!, line: lost, info: [] }, "data mode until DLE ETX");
+		}
 		// class1.md §2.3 / §9.4 phase C: an abort mid-data still ends the block with DLE ETX (queued after a
 		// write still in progress). The modem holds a few kB and the OS up to ~64 kB more: the OK comes when
 		// the last byte has been modulated, so allow the line time still ahead of us plus a margin (class1.md

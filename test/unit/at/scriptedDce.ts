@@ -98,6 +98,11 @@ export class ScriptedDce extends TransportEvents implements Transport {
 		this.data = { bytes: [], dle: false, done };
 	}
 
+	/** Leave data mode without a DLE ETX (the DCE's own NO CARRIER): later bytes are commands again. */
+	leaveDataMode(): void {
+		this.data = undefined;
+	}
+
 	/** Behave like AT+FTH=3: CONNECT, then per frame CONNECT (control 0x03) or OK (0x13). */
 	hdlcTx(): void {
 		this.send("\r\nCONNECT\r\n");
