@@ -16,17 +16,18 @@
  * Layer: modem (imports at, transport types, core, hdlc, drivers).
  */
 import type { ModemIdentity, ModemProfile } from "../../drivers/_schema.js";
-import { withTimeout, type Clock } from "../core/Clock.js";
+import type { Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import { nullTracer, type Tracer } from "../core/trace.js";
 import { checkFcs } from "../hdlc/fcs.js";
 import type { AtChannel, AtResult, DleBlock } from "../at/AtChannel.js";
-import { DLE_ETX, dleFrame, dleStuff } from "../at/dle.js";
-import { delayedSeconds, finalCodeOf } from "../at/resultCodes.js";
+import { DLE_ETX, dleFrame } from "../at/dle.js";
+import { delayedSeconds } from "../at/resultCodes.js";
 import type { Class1Link, DialOutcome, ModulationCode, ReceivedFrame, TurnaroundKind } from "../t30/Class1Link.js";
 import type { FlowControl } from "../transport/Transport.js";
 import { assertSafeDialString } from "./dialGuard.js";
-import { MODULATIONS, trainingMs } from "./rates.js";
+import { feedData } from "./feedData.js";
+import { MODULATIONS } from "./rates.js";
 
 export interface Class1ModemOptions {
 	profile: ModemProfile;
@@ -57,18 +58,10 @@ export interface Class1ModemInfo {
 const MAX_QUICK_NO_CARRIER = 30;
 /** Class1HasRHConnectBug re-issues (HylaFAX rhcnt < 30). */
 const MAX_RH_CONNECT_BUG = 30;
-/**
- * Bytes the OS may hold between us and the DCE: a Linux pty queues about 22 kB and wakes a blocked writer
- * only when the reader has drained it to <= 128 bytes (n_tty; measured in hw-mocks/spandsp/README.md).
- */
-const OS_QUEUE_BYTES = 24 * 1024;
 /** hangup() waits this long for a command still in flight to finish before forcing it with CAN, ms. */
 const HANGUP_IDLE_MS = 4000;
 /** A frame that has begun gets this long to finish even past the caller's deadline: 3 s +15% (T.30 §5.3.1). */
 const FRAME_COMPLETION_MS = 3450;
-
-const abortReason = (signal: AbortSignal): unknown =>
-	signal.reason instanceof Error ? signal.reason : new FaxError("CALL_ABORTED", "Aborted");
 
 export class Class1Modem implements Class1Link {
 	readonly transmitRates: readonly ModulationCode[];
@@ -286,86 +279,12 @@ export class Class1Modem implements Class1Link {
 		const r = await this.channel.command(`AT+FTM=${mod}`, { timeoutMs: k.connectTimeoutMs, signal });
 		this.expectConnect(r, `AT+FTM=${mod}`);
 		this.txOpen = true;
-		let start = this.clock.now();
-		let sent = 0;
-		let inFlight = 0;
-		// Each write resolves when the OS took the bytes: that is the back-pressure that keeps the modem fed
-		// without queueing a whole page in memory. PORT_CLOSED from a write ends the call at once.
-		// A write that does not complete means the DCE stopped taking data (flow control held, modem hung):
-		// bound it (1.25 x the line time of the OS queue plus a chunk) so a dead modem cannot hang the call.
-		// On a pty (iaxmodem, t38modem, the SpanDSP peer) a blocked write is woken only once the reader has
-		// drained nearly all the kernel queue, so one write may wait for OS_QUEUE_BYTES at line rate.
-		const stallMs = Math.max(5000, Math.ceil((((OS_QUEUE_BYTES + this.chunkBytes) * 8000) / m.bitRate) * 1.25));
-		// A result code while we feed (NO CARRIER: the far end dropped the line) means the DCE has left data
-		// mode (T.31 §8.3.3): stop feeding at once — what follows would go to its command parser.
-		let lost: string | undefined;
-		let onLost!: () => void;
-		const lostP = new Promise<void>((res) => (onLost = res));
-		const unlisten = this.channel.onUnsolicited((line) => {
-			if (lost !== undefined || finalCodeOf(line) === undefined) return;
-			lost = line;
-			this.tracer.trace("info", "-", `the modem left data mode during the data: ${line}`);
-			onLost();
-		});
-		try {
-			// Class1TMConnectDelay: some DCEs say CONNECT before they start training (T.31 §8.3.3).
-			if (k.tmConnectDelayMs > 0) await this.clock.sleep(k.tmConnectDelayMs, signal);
-			start = this.clock.now();
-			for await (const chunk of chunked(data, this.chunkBytes)) {
-				if (signal?.aborted || lost !== undefined) break; // stop feeding at once (§9.4 phase C)
-				inFlight = chunk.length;
-				const written = withTimeout(this.channel.writeRaw(dleStuff(chunk)), stallMs, {
-					clock: this.clock,
-					...(signal ? { signal } : {}),
-					onTimeout: () => new FaxError("AT_TIMEOUT", `Modem stopped accepting data for ${stallMs} ms after ${sent} bytes`, { context: { bytes: sent, stallMs } }),
-				});
-				written.catch(() => undefined); // (when the modem's result code wins the race below)
-				await Promise.race([written, lostP]);
-				if (lost !== undefined) break;
-				sent += chunk.length;
-				inFlight = 0;
-			}
-		} catch (e) {
-			if (!signal?.aborted && lost === undefined) {
-				unlisten();
-				throw e; // the DCE is still in data mode: settleTx() closes it before the next command
-			}
-		}
-		unlisten();
-		const aborted = signal?.aborted ? abortReason(signal) : undefined;
-		if (lost !== undefined) {
-			// Back in command state already: no DLE ETX (nor its OK) to wait for. Drop what it may have said
-			// to the bytes that reached its command parser.
-			this.txOpen = false;
-			await this.channel.resync();
-			if (aborted) throw aborted;
-			if (lost === "NO CARRIER") throw new FaxError("CARRIER_LOST", "NO CARRIER during page data", { context: { bytes: sent } });
-			throw this.unexpected({ code: finalCodeOf(lost)!, line: lost, info: [] }, "data mode until DLE ETX");
-		}
-		// class1.md §2.3 / §9.4 phase C: an abort mid-data still ends the block with DLE ETX (queued after a
-		// write still in progress). The modem holds a few kB and the OS up to ~64 kB more: the OK comes when
-		// the last byte has been modulated, so allow the line time still ahead of us plus a margin (class1.md
-		// SpanDSP notes). The abort is reported once that OK is in: the DCE is then in command state, so
-		// DCN and ATH can follow.
-		const queued = sent + inFlight;
-		const lineMs = trainingMs(mod) + (queued * 8000) / m.bitRate;
-		const remaining = Math.max(0, start + lineMs - this.clock.now());
-		const timeoutMs = Math.ceil(remaining * 1.1 + k.dataOkMarginMs);
-		this.tracer.trace("at", "tx", `<${queued} data bytes${aborted ? ", aborted" : ""}> <DLE><ETX>`);
-		this.tracer.trace("timer", "-", `waiting OK after ${queued} data bytes: ${timeoutMs} ms`);
-		this.txOpen = false;
-		let fin: AtResult;
-		try {
-			// Not aborted yet: an abort while the modem drains is wound down by the channel (it waits for this
-			// OK, bounded by timeoutMs) and then rejects with the reason.
-			fin = await this.channel.sendAndWait(DLE_ETX, aborted ? { timeoutMs } : { timeoutMs, ...(signal ? { signal } : {}) });
-		} catch (e) {
-			if (aborted) throw aborted;
-			throw e;
-		}
-		if (aborted) throw aborted;
-		if (fin.code === "NO CARRIER") throw new FaxError("CARRIER_LOST", "NO CARRIER after page data", { context: { bytes: sent } });
-		if (fin.code !== "OK") throw this.unexpected(fin, "OK after data");
+		await feedData(
+			{ channel: this.channel, clock: this.clock, tracer: this.tracer, chunkBytes: this.chunkBytes, class1: k, closed: () => (this.txOpen = false), unexpected: (res: AtResult, wanted: string) => this.unexpected(res, wanted) },
+			mod,
+			data,
+			signal,
+		);
 	}
 
 	async transmitSilence(ms: number, signal?: AbortSignal): Promise<void> {
@@ -499,14 +418,3 @@ export class Class1Modem implements Class1Link {
 const tens = (ms: number): number => Math.min(255, Math.max(1, Math.round(ms / 10)));
 
 const hexs = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");
-
-/** Split a buffer or a stream of buffers into pieces of at most `size` bytes. */
-async function* chunked(data: Uint8Array | AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
-	if (data instanceof Uint8Array) {
-		for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
-		return;
-	}
-	for await (const part of data) {
-		for (let i = 0; i < part.length; i += size) yield part.subarray(i, i + size);
-	}
-}
