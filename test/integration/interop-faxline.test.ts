@@ -136,11 +136,7 @@ ftest("far end hangs up mid-page and the line goes quiet: NO_RESPONSE_POST_PAGE,
 	t.is(s.result?.pagesConfirmed, 1);
 });
 
-// Known faxline bug (found by this test, 2026-11-24): the modem's NO CARRIER arrives while faxline is still
-// writing the page (the data sits in the pty buffer), faxline ignores it, then waits 19 s for an OK after
-// DLE ETX and ends with AT_TIMEOUT instead of CARRIER_LOST (outgoing-job.md 9.3). `failing` until fixed:
-// ava reports it as soon as it passes, then make it a plain test.
-test.failing("far end hangs up mid-page and the modem reports NO CARRIER: CARRIER_LOST", async (t) => {
+ftest("far end hangs up mid-page and the modem reports NO CARRIER: CARRIER_LOST", async (t) => {
 	t.timeout(150_000);
 	const doc = await makeDoc(["form", "text"], "standard", 400);
 	const { r, s } = await call(doc, { hangupAfterPage: 1, hangupDelayMs: 500, hangupMode: "drop" });
