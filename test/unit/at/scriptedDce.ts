@@ -93,6 +93,12 @@ export class ScriptedDce extends TransportEvents implements Transport {
 		});
 	}
 
+	/** Send bytes to the DTE now, synchronously (a line that begins while the DTE is still writing). */
+	sendNow(s: string | Uint8Array): void {
+		const b = typeof s === "string" ? Buffer.from(s, "latin1") : Buffer.from(s);
+		if (this.isOpen) this.emit("data", new Uint8Array(b));
+	}
+
 	/** Collect the next DLE-framed block from the DTE (unstuffed here) and pass it to `done`. */
 	expectData(done: (data: Uint8Array) => void): void {
 		this.data = { bytes: [], dle: false, done };

@@ -97,7 +97,7 @@ test("NO CARRIER already arriving as DLE ETX goes out is the final of the data, 
 		await realWrite(bytes);
 		if (bytes.length === 1024 && ++chunks === 2) {
 			sentHead = true;
-			dce.emit("data", new Uint8Array(Buffer.from("\r\nNO CA"))); // the line begins before DLE ETX is written
+			dce.sendNow("\r\nNO CA"); // the line begins before DLE ETX is written
 		}
 	};
 	const state = watch(modem.sendData(146, new Uint8Array(2048)));
