@@ -1,18 +1,23 @@
 /**
  * The daemon's JSON config (issue 4 "Daemon and CLI") and the modem factory it implies:
  * `{ spoolDir, modems: [{path, profile?, deviceId?, tsid?, name?}], queue: {...QueueSettings},
- *    smtp?: {host, port, ...}, testModems?, pollMs?, modemReopenMs?, blockedNumbers? }`.
+ *    smtp?: {host, port, ...}, testModems?, pollMs?, modemReopenMs?, blockedNumbers?, traceDir? }`.
+ * Every call on a real modem leaves a JSONL protocol trace (AT lines, frames both ways, states, timers) in
+ * `traceDir` (default `<spoolDir>/traces`), named `<UTC time>-<job id>-try<n>.jsonl`; the modems of one daemon
+ * share one per-destination memory (e.g. "this number has V.17 trouble", t30/destinations.ts).
  * Real paths open a Class 1 modem (src/t30 openFaxModem); `fake:` paths are
  * simulated lines (lineModem.ts), accepted only when `testModems` is true or FAXLINE_TEST_MODEMS=1.
  * Relative paths resolve against the config file's directory. Layer: jobs.
  */
-import { readFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { Clock } from "../core/Clock.js";
 import { SystemClock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import type { FaxModem } from "../modem/FaxModem.js";
-import { openFaxModem } from "../t30/openFaxModem.js";
+import { JsonlTracer, nullTracer } from "../core/trace.js";
+import { MemoryDestinationStore } from "../t30/destinations.js";
+import { openFaxModem, type OpenFaxModemOptions } from "../t30/openFaxModem.js";
 import { LineModem, parseLinePath } from "./lineModem.js";
 import type { ModemConfig, ModemFactory } from "./ModemPool.js";
 import type { SmtpConfig } from "./receipts.js";
@@ -31,6 +36,8 @@ export interface DaemonConfig {
 	modemReopenMs?: number;
 	/** numbers never dialed (default 911, 112) */
 	blockedNumbers?: string[];
+	/** where per-call JSONL traces go (default `<spoolDir>/traces`); "" = no traces */
+	traceDir?: string;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -80,11 +87,14 @@ export function parseDaemonConfig(raw: unknown, baseDir: string, what = "config"
 	if (typeof r.pollMs === "number") cfg.pollMs = r.pollMs;
 	if (typeof r.modemReopenMs === "number") cfg.modemReopenMs = r.modemReopenMs;
 	if (Array.isArray(r.blockedNumbers)) cfg.blockedNumbers = r.blockedNumbers.map(String);
+	if (typeof r.traceDir === "string") cfg.traceDir = r.traceDir === "" ? "" : resolve(baseDir, r.traceDir);
 	return cfg;
 }
 
 /** The modem factory for a config: real Class 1 modems, or simulated lines for `fake:` paths. */
 export function daemonModemFactory(cfg: DaemonConfig, clock: Clock = new SystemClock()): ModemFactory {
+	const destinations = new MemoryDestinationStore();
+	const traceDir = cfg.traceDir ?? join(cfg.spoolDir, "traces");
 	return async (m: ModemConfig): Promise<FaxModem> => {
 		if (m.path.startsWith("fake:")) {
 			if (!cfg.testModems) throw new FaxError("CONFIG_INVALID", "test modems are disabled");
@@ -98,6 +108,32 @@ export function daemonModemFactory(cfg: DaemonConfig, clock: Clock = new SystemC
 			...(m.profile ? { profile: m.profile } : {}),
 			...(m.tsid ? { tsid: m.tsid } : {}),
 			...(cfg.blockedNumbers ? { blockList: cfg.blockedNumbers } : {}),
+			destinations,
+			...(traceDir === "" ? {} : callTraceOptions(traceDir, clock)),
 		});
+	};
+}
+
+/**
+ * Session options that write one JSONL trace file per call into `dir`. The modem is long-lived and traces
+ * its AT lines to the `tracer` it was opened with, so that tracer is switched to the current call's file
+ * (one call at a time per modem) and the engine's own per-call tracer stays empty (no record twice).
+ */
+function callTraceOptions(dir: string, clock: Clock): Pick<OpenFaxModemOptions, "tracer" | "tracerForCall" | "afterCall"> {
+	let current: JsonlTracer | undefined;
+	return {
+		tracer: { trace: (ch, d, msg, data) => current?.trace(ch, d, msg, data) },
+		tracerForCall: (req) => {
+			mkdirSync(dir, { recursive: true });
+			const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+			const label = (req.callId ?? req.number).replace(/[^A-Za-z0-9_-]/g, "_");
+			current = new JsonlTracer(join(dir, `${stamp}-${label}.jsonl`), clock);
+			return nullTracer;
+		},
+		afterCall: async () => {
+			const t = current;
+			current = undefined;
+			await t?.close();
+		},
 	};
 }

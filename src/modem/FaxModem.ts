@@ -50,6 +50,8 @@ export interface SendRequest {
 	tsid?: string;
 	signal?: AbortSignal;
 	onEvent?: (e: SendEvent) => void;
+	/** The caller's label for this call (e.g. job id and attempt); names per-call trace files. */
+	callId?: string;
 }
 
 export interface SendResult {
