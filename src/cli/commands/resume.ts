@@ -1,22 +1,5 @@
-/**
- * `faxline resume ID (--spool DIR | --config FILE)`: asks the running daemon to resume a job (outgoing-job.md
- * §2.4); returns once the daemon accepted it, or prints its error (INVALID_OPERATION, MESSAGE_NOT_FOUND...).
- * Layer: cli.
- */
-import { parseArgs } from "node:util";
-import { FaxError } from "../../core/FaxError.js";
-import { connectQueue, spoolOptions } from "../../jobs/cliSupport.js";
+/** `faxline resume ID (--spool DIR | --config FILE)`: see src/cli/jobAction.ts (outgoing-job.md §2.4). Layer: cli. */
 import type { CliIO } from "../io.js";
+import { runJobAction } from "../jobAction.js";
 
-export async function run(argv: string[], io: CliIO): Promise<number> {
-	const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: spoolOptions });
-	if (positionals.length !== 1) throw new FaxError("USAGE", "usage: faxline resume ID (--spool DIR | --config FILE)");
-	const server = connectQueue(values);
-	try {
-		await server.outgoingQueue.getJob(positionals[0]!).resume();
-		io.out(`resumed ${positionals[0]}`);
-	} finally {
-		await server.disconnect();
-	}
-	return 0;
-}
+export const run = (argv: string[], io: CliIO): Promise<number> => runJobAction("resume", argv, io);
