@@ -32,15 +32,22 @@ function load(): TermiosCalls | null {
 	return calls;
 }
 
+/** The termios bytes of `fd` with the calls to write them back; null when unavailable (not Linux, not a tty). */
+function getattr(fd: number): { c: TermiosCalls; t: Buffer } | null {
+	const c = load();
+	if (!c) return null;
+	const t = Buffer.alloc(128);
+	return c.tcgetattr(fd, t) === 0 ? { c, t } : null;
+}
+
 /**
  * Set the host side of flow control on `fd`. Returns false when it could not be applied (not Linux,
  * or not a tty), true otherwise. On a pty CRTSCTS is accepted but has no effect (node-notes.md).
  */
 export function applyFlowControl(fd: number, mode: FlowControl): boolean {
-	const c = load();
-	if (!c) return false;
-	const t = Buffer.alloc(128);
-	if (c.tcgetattr(fd, t) !== 0) return false;
+	const got = getattr(fd);
+	if (!got) return false;
+	const { c, t } = got;
 	let iflag = t.readUInt32LE(0);
 	let cflag = t.readUInt32LE(8);
 	iflag = mode === "xonxoff" ? iflag | IXON | IXOFF : iflag & ~(IXON | IXOFF);
@@ -52,10 +59,8 @@ export function applyFlowControl(fd: number, mode: FlowControl): boolean {
 
 /** Read back the flow control mode of `fd` (tests, traces); undefined when unknown. */
 export function readFlowControl(fd: number): FlowControl | undefined {
-	const c = load();
-	if (!c) return undefined;
-	const t = Buffer.alloc(128);
-	if (c.tcgetattr(fd, t) !== 0) return undefined;
+	const t = getattr(fd)?.t;
+	if (!t) return undefined;
 	const iflag = t.readUInt32LE(0);
 	const cflag = t.readUInt32LE(8);
 	if (cflag & CRTSCTS) return "rtscts";
