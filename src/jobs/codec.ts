@@ -35,8 +35,7 @@ export interface DocumentCodec {
 /** The production codec over src/tiff. */
 export const tiffCodec: DocumentCodec = {
 	async render(files, destPath) {
-		const w = await ClassFWriter.create(destPath, { coding: "mr" });
-		try {
+		return writeClassF(destPath, async (w) => {
 			for (const f of files) {
 				const doc = await openFaxDocument(f, { normalize: {} });
 				try {
@@ -45,32 +44,35 @@ export const tiffCodec: DocumentCodec = {
 					await doc.close();
 				}
 			}
-			const pages = w.pageCount;
-			await w.close();
-			return { pages, size: statSync(destPath).size };
-		} catch (e) {
-			await w.abort();
-			throw e;
-		}
+		});
 	},
 	open(path) {
 		return openFaxDocument(path);
 	},
 	async withCover(makeCover, bodyPath, destPath) {
 		const body = bodyPath === null ? null : await openFaxDocument(bodyPath);
-		const w = await ClassFWriter.create(destPath, { coding: "mr" });
 		try {
-			const first = body?.pages[0];
-			await w.addPage(makeCover(first?.width ?? 1728, first?.yRes ?? 196));
-			if (body) for (let i = 0; i < body.pageCount; i++) await w.addPage(await body.page(i));
-			const pages = w.pageCount;
-			await w.close();
-			return { pages, size: statSync(destPath).size };
-		} catch (e) {
-			await w.abort();
-			throw e;
+			return await writeClassF(destPath, async (w) => {
+				const first = body?.pages[0];
+				await w.addPage(makeCover(first?.width ?? 1728, first?.yRes ?? 196));
+				if (body) for (let i = 0; i < body.pageCount; i++) await w.addPage(await body.page(i));
+			});
 		} finally {
 			await body?.close();
 		}
 	},
 };
+
+/** Create a G3 2-D TIFF Class F at `destPath`, let `fill` add its pages, then close it (or abort it on error). */
+async function writeClassF(destPath: string, fill: (w: ClassFWriter) => Promise<void>): Promise<RenderedDocument> {
+	const w = await ClassFWriter.create(destPath, { coding: "mr" });
+	try {
+		await fill(w);
+		const pages = w.pageCount;
+		await w.close();
+		return { pages, size: statSync(destPath).size };
+	} catch (e) {
+		await w.abort();
+		throw e;
+	}
+}
