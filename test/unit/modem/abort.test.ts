@@ -7,36 +7,18 @@
  * phaseE) then runs cleanly: the DCE received the DCN frame and the ATH0.
  */
 import test from "ava";
-import { genericClass1 } from "../../../drivers/index.js";
-import { AtChannel } from "../../../src/at/AtChannel.js";
-import { ManualClock } from "../../../src/core/Clock.js";
 import { FaxError } from "../../../src/core/FaxError.js";
-import { Class1Modem } from "../../../src/modem/Class1Modem.js";
-import { ScriptedDce, settle } from "../at/scriptedDce.js";
+import type { Class1Modem } from "../../../src/modem/Class1Modem.js";
+import { type ScriptedDce, settle } from "../at/scriptedDce.js";
+import { code, modemRig, watch } from "./modemRig.js";
 
 const DCN = Uint8Array.of(0xff, 0x13, 0xfb);
 
 function setup() {
-	const clock = new ManualClock();
-	const dce = new ScriptedDce();
-	const ch = new AtChannel(dce, { clock });
-	const modem = new Class1Modem(ch, { profile: genericClass1, clock, transmitRates: [24, 48, 72, 96, 145, 146] });
 	const ac = new AbortController();
 	const cancel = () => ac.abort(new FaxError("CALL_ABORTED", "cancel"));
-	return { clock, dce, ch, modem, signal: ac.signal, cancel };
+	return { ...modemRig(), signal: ac.signal, cancel };
 }
-
-/** Watch a promise: `state()` is "pending" or the rejection (or "resolved"). */
-function watch(p: Promise<unknown>): () => unknown {
-	let s: unknown = "pending";
-	p.then(
-		() => (s = "resolved"),
-		(e: unknown) => (s = e),
-	);
-	return () => s;
-}
-
-const code = (e: unknown): string => (e instanceof FaxError ? e.code : String(e));
 
 /** What src/t30/transmit.ts phaseE does after an abort: switching turnaround, DCN, ATH0 (no signal). */
 async function engineCleanup(modem: Class1Modem): Promise<void> {

@@ -5,31 +5,8 @@
  * is held by flow control, and when the result line was already arriving as DLE ETX went out.
  */
 import test from "ava";
-import { genericClass1 } from "../../../drivers/index.js";
-import { AtChannel } from "../../../src/at/AtChannel.js";
-import { ManualClock } from "../../../src/core/Clock.js";
-import { FaxError } from "../../../src/core/FaxError.js";
-import { Class1Modem } from "../../../src/modem/Class1Modem.js";
-import { ScriptedDce, settle } from "../at/scriptedDce.js";
-
-function setup() {
-	const clock = new ManualClock();
-	const dce = new ScriptedDce();
-	const ch = new AtChannel(dce, { clock });
-	const modem = new Class1Modem(ch, { profile: genericClass1, clock, transmitRates: [24, 48, 72, 96, 145, 146] });
-	return { clock, dce, ch, modem };
-}
-
-function watch(p: Promise<unknown>): () => unknown {
-	let s: unknown = "pending";
-	p.then(
-		() => (s = "resolved"),
-		(e: unknown) => (s = e),
-	);
-	return () => s;
-}
-
-const code = (e: unknown): string => (e instanceof FaxError ? e.code : String(e));
+import { settle } from "../at/scriptedDce.js";
+import { code, modemRig as setup, watch } from "./modemRig.js";
 
 test("NO CARRIER while the page is fed: feeding stops, no DLE ETX, CARRIER_LOST at once", async (t) => {
 	const { dce, modem } = setup();
