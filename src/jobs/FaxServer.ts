@@ -14,7 +14,6 @@ import { userInfo } from "node:os";
 import { isAbsolute } from "node:path";
 import type { Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
-import type { Tracer } from "../core/trace.js";
 import type { DocumentCodec } from "./codec.js";
 import { ALL_RIGHTS, FaxAccessRight, FaxJobOperations, FaxServerEventsType, availableOperations } from "./enums.js";
 import { EpochClock } from "./EpochClock.js";
@@ -25,10 +24,8 @@ import type { FaxJobStatusInfo, JobBackend } from "./FaxOutgoingJob.js";
 import { FaxOutgoingJob, statusInfo } from "./FaxOutgoingJob.js";
 import { JobStore } from "./JobStore.js";
 import type { RequestOp } from "./JobStore.js";
-import type { ModemConfig, ModemFactory } from "./ModemPool.js";
-import type { EngineEvent } from "./OutgoingEngine.js";
+import type { EngineEvent, EngineOptions } from "./OutgoingEngine.js";
 import { OutgoingEngine } from "./OutgoingEngine.js";
-import type { ReceiptSender } from "./receipts.js";
 import { Spool } from "./spool.js";
 import { submitDocument } from "./submit.js";
 import type { JobRecord } from "./types.js";
@@ -50,17 +47,10 @@ export interface FaxServerOptions {
 	watchMs?: number;
 }
 
-export interface DaemonOptions extends FaxServerOptions {
-	modems: readonly ModemConfig[];
-	modemFactory: ModemFactory;
-	receipts?: ReceiptSender;
-	tracer?: Tracer;
-	/** store poll period for other processes' requests, ms (default 250; 0 = none) */
-	pollMs?: number;
-	/** wait before reopening a failed modem, ms (default 30000) */
-	modemReopenMs?: number;
-	/** numbers never dialed (CALL_BLACKLISTED); default 911, 112 */
-	blockedNumbers?: readonly string[];
+/** The server's options plus the engine's own (documented on EngineOptions: pollMs default 250, modemReopenMs 30000, blockedNumbers 911/112). */
+export interface DaemonOptions
+	extends FaxServerOptions,
+		Pick<EngineOptions, "modems" | "modemFactory" | "receipts" | "tracer" | "pollMs" | "modemReopenMs" | "blockedNumbers"> {
 	/** called before the engine starts, so listeners also see the crash-recovery events */
 	beforeStart?: (server: FaxServer) => void;
 }
