@@ -68,13 +68,9 @@ export const makeupLen = new Uint8Array(82);
 /** 2-D mode codes (T.4 table 4), index = mode: 0 P, 1 H, 2..8 V(L3..R3). */
 export const MODE_P = 0;
 export const MODE_H = 1;
-/** V(delta) has mode index delta + 5 (delta = a1 - b1 in -3..3). */
-export const MODE_V0 = 5;
+/** V(delta) has mode index delta + 5 (delta = a1 - b1 in -3..3); 9 is the 2-D extension. */
 export const MODE_EXT = 9;
-export const MODE_EOL = 10;
 const MODE_BITS: readonly string[] = ["0001", "001", "0000010", "000010", "010", "1", "011", "000011", "0000011", "0000001"];
-export const modeCode = new Uint8Array(10);
-export const modeLen = new Uint8Array(10);
 
 // ---------------------------------------------------------------- decoder tables
 
@@ -114,8 +110,6 @@ function build(): void {
 	}
 	for (let m = 0; m < MODE_BITS.length; m++) {
 		const bits = MODE_BITS[m]!;
-		modeCode[m] = parseInt(bits, 2);
-		modeLen[m] = bits.length;
 		fill(MODE_LOOKUP, 7, bits, (m << 4) | bits.length);
 	}
 }
