@@ -20,7 +20,6 @@ export const generatedDir = join(here, "..", "fixtures", "generated");
 
 export type FixtureName = "text" | "form" | "halftone" | "blank" | "noise" | "checker";
 export type FixtureRes = "standard" | "fine";
-export const fixtureNames: readonly FixtureName[] = ["text", "form", "halftone", "blank", "noise", "checker"];
 
 /** Rows of an A4 page (297 mm) at 3.85 l/mm (standard) or 7.7 l/mm (fine). */
 export const pageRows = (res: FixtureRes): number => (res === "standard" ? 1143 : 2286);

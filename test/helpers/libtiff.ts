@@ -154,12 +154,7 @@ export function writeTiff(images: TiffImageIn[]): Uint8Array {
 		parts.push(ifd);
 		size += ifd.length;
 	}
-	const out = new Uint8Array(size);
-	let o = 0;
-	for (const p of parts) {
-		out.set(p, o);
-		o += p.length;
-	}
+	const out = joinStrips(parts);
 	const dv = new DataView(out.buffer);
 	out[0] = 0x49;
 	out[1] = 0x49;
