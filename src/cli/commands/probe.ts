@@ -7,13 +7,12 @@
 import { parseArgs } from "node:util";
 import { SystemClock } from "../../core/Clock.js";
 import { FaxError } from "../../core/FaxError.js";
-import { JsonlTracer } from "../../core/trace.js";
 import { openClass1Modem } from "../../modem/probe.js";
 import { MODULATIONS } from "../../modem/rates.js";
 import type { ModulationCode } from "../../t30/Class1Link.js";
 import { listPorts } from "../../transport/listPorts.js";
-import type { FlowControl } from "../../transport/Transport.js";
 import type { CliIO } from "../io.js";
+import { openTrace, portOptions, portSettings } from "../portOptions.js";
 
 const USAGE = "usage: faxline probe --device PATH [--json] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts] [--trace FILE] | faxline probe --list [--json]";
 
@@ -25,12 +24,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		args: argv,
 		allowPositionals: true,
 		options: {
-			device: { type: "string", short: "d" },
+			...portOptions,
 			json: { type: "boolean" },
-			profile: { type: "string" },
-			baud: { type: "string" },
-			flow: { type: "string" },
-			trace: { type: "string" },
 			list: { type: "boolean" },
 		},
 	});
@@ -43,20 +38,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	}
 	const device = v.device ?? positionals[0];
 	if (!device) throw new FaxError("USAGE", `--device is required\n${USAGE}`);
-	const flow = v.flow;
-	if (flow !== undefined && !["none", "xonxoff", "rtscts"].includes(flow)) throw new FaxError("USAGE", `--flow must be none, xonxoff or rtscts\n${USAGE}`);
-	const baud = v.baud === undefined ? undefined : Number(v.baud);
-	if (baud !== undefined && !(Number.isInteger(baud) && baud > 0)) throw new FaxError("USAGE", `--baud must be a positive integer\n${USAGE}`);
+	const port = portSettings(v, USAGE);
 
 	const clock = new SystemClock();
-	const tracer = v.trace ? new JsonlTracer(v.trace, clock) : undefined;
+	const tracer = openTrace(v.trace, clock);
 	try {
 		const modem = await openClass1Modem(device, {
 			clock,
 			...(tracer ? { tracer } : {}),
-			...(v.profile !== undefined ? { profile: v.profile } : {}),
-			...(baud !== undefined ? { baud } : {}),
-			...(flow !== undefined ? { flowControl: flow as FlowControl } : {}),
+			...port,
 		});
 		await modem.close();
 		const info = modem.info;

@@ -5,16 +5,16 @@
  * page was confirmed (MCF/RTP/PIP); 3 when the call ended but pages were not confirmed; 1 on failure.
  * Layer: cli.
  */
-import { statSync, writeFileSync } from "node:fs";
+import { statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { SystemClock } from "../../core/Clock.js";
 import { FaxError } from "../../core/FaxError.js";
-import { JsonlTracer } from "../../core/trace.js";
 import type { SendEvent } from "../../modem/FaxModem.js";
 import { sanitizeDialString } from "../../t30/dialString.js";
 import { openFaxModem } from "../../t30/openFaxModem.js";
 import { openDocuments } from "../documents.js";
 import type { CliIO } from "../io.js";
+import { openTrace, portOptions, portSettings } from "../portOptions.js";
 import { SendProgress } from "../progress.js";
 import { fullyConfirmed, sendReport } from "../sendReport.js";
 
@@ -25,14 +25,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		args: argv,
 		allowPositionals: true,
 		options: {
-			device: { type: "string", short: "d" },
+			...portOptions,
 			to: { type: "string", short: "t" },
 			tsid: { type: "string" },
 			json: { type: "boolean" },
-			trace: { type: "string" },
-			profile: { type: "string" },
-			baud: { type: "string" },
-			flow: { type: "string" },
 			"max-rate": { type: "string" },
 			quiet: { type: "boolean", short: "q" },
 		},
@@ -42,17 +38,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	if (files.length === 0) throw new FaxError("USAGE", `no document given\n${USAGE}`);
 	const number = sanitizeDialString(v.to); // BAD_DIAL_STRING before anything is opened
 	if (v.tsid !== undefined && !/^[\x20-\x7e]{0,20}$/.test(v.tsid)) throw new FaxError("USAGE", "--tsid must be at most 20 printable ASCII characters");
-	const flow = v.flow ?? undefined;
-	if (flow !== undefined && !["none", "xonxoff", "rtscts"].includes(flow)) throw new FaxError("USAGE", `--flow must be none, xonxoff or rtscts`);
-	const baud = v.baud === undefined ? undefined : Number(v.baud);
-	if (baud !== undefined && !(Number.isInteger(baud) && baud > 0)) throw new FaxError("USAGE", `--baud must be a positive integer`);
+	const port = portSettings(v);
 	const maxRate = v["max-rate"] === undefined ? undefined : Number(v["max-rate"]);
 	if (maxRate !== undefined && !(Number.isInteger(maxRate) && maxRate >= 2400 && maxRate <= 14400)) throw new FaxError("USAGE", `--max-rate must be a bit rate from 2400 to 14400`);
 
 	const doc = await openDocuments(files);
 	const clock = new SystemClock();
-	if (v.trace) writeFileSync(v.trace, ""); // one trace per call: a rerun replaces the old one (JsonlTracer appends)
-	const tracer = v.trace ? new JsonlTracer(v.trace, clock) : undefined;
+	const tracer = openTrace(v.trace, clock);
 	const progress = new SendProgress(io, v.json === true || v.quiet === true);
 	let currentPage = 0;
 	let dialed = false;
@@ -76,9 +68,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		const modem = await openFaxModem(v.device, {
 			clock,
 			...(tracer ? { tracer } : {}),
-			...(v.profile ? { profile: v.profile } : {}),
-			...(baud ? { baud } : {}),
-			...(flow ? { flowControl: flow as "none" | "xonxoff" | "rtscts" } : {}),
+			...port,
 			...(maxRate ? { maxRate } : {}),
 		});
 		let result;
