@@ -32,6 +32,22 @@ function assertCleanEnd(t: import("ava").ExecutionContext, dce: ScriptedDce, bef
 	t.deepEqual([...dce.framesReceived.at(-1)!], [...DCN], "the DCN reached the DCE as a frame");
 }
 
+/**
+ * AT+FTM=146 answered with CONNECT; the data block is recorded at its DLE ETX but the OK is held (the modem
+ * still has queued data to modulate) until the returned function is called.
+ */
+function ftmHoldingOk(dce: ScriptedDce): () => void {
+	let ok = () => undefined as void;
+	dce.once("AT+FTM=146", (_l, _m, d) => {
+		d.send("\r\nCONNECT\r\n");
+		d.expectData((data) => {
+			d.dataReceived.push({ mod: 146, data });
+			ok = () => d.send("\r\nOK\r\n");
+		});
+	});
+	return () => ok();
+}
+
 test("abort during +FRS: CAN stops it, its OK is awaited, then DCN and ATH0", async (t) => {
 	const { dce, modem, signal, cancel } = setup();
 	dce.answerCan = false;
@@ -99,14 +115,7 @@ test("abort while waiting for CONNECT to +FTM: the CONNECT is closed with DLE ET
 
 test("abort mid-data: feeding stops at once, DLE ETX closes the block, the abort is reported at its OK", async (t) => {
 	const { dce, modem, signal, cancel } = setup();
-	let ok = () => undefined as void;
-	dce.once("AT+FTM=146", (_l, _m, d) => {
-		d.send("\r\nCONNECT\r\n");
-		d.expectData((data) => {
-			d.dataReceived.push({ mod: 146, data });
-			ok = () => d.send("\r\nOK\r\n"); // the modem still has queued data to modulate
-		});
-	});
+	const ok = ftmHoldingOk(dce);
 	let pulled = 0;
 	async function* page() {
 		for (let i = 0; i < 100; i++) {
@@ -136,14 +145,7 @@ test("abort while a data write is held (flow control): DLE ETX follows at once, 
 		await realWrite(bytes); // the bytes reach the DCE...
 		if (++writes === 4) await new Promise<void>(() => undefined); // ...but this write never completes (CTS held)
 	};
-	let ok = () => undefined as void;
-	dce.once("AT+FTM=146", (_l, _m, d) => {
-		d.send("\r\nCONNECT\r\n");
-		d.expectData((data) => {
-			d.dataReceived.push({ mod: 146, data });
-			ok = () => d.send("\r\nOK\r\n");
-		});
-	});
+	const ok = ftmHoldingOk(dce);
 	const state = watch(modem.sendData(146, new Uint8Array(10 * 1024).fill(0x22), signal));
 	await settle(20);
 	t.is(writes, 4, "AT+FTM=146 and three chunks, the third held");
@@ -163,14 +165,7 @@ test("abort while the modem drains the page (waiting for the OK after DLE ETX): 
 	// 18000 bytes at 14400 bit/s = 10 s of line time (+ short train): the OK may take that long.
 	for (const answers of [true, false]) {
 		const { dce, modem, clock, signal, cancel } = setup();
-		let ok = () => undefined as void;
-		dce.once("AT+FTM=146", (_l, _m, d) => {
-			d.send("\r\nCONNECT\r\n");
-			d.expectData((data) => {
-				d.dataReceived.push({ mod: 146, data });
-				ok = () => d.send("\r\nOK\r\n");
-			});
-		});
+		const ok = ftmHoldingOk(dce);
 		const state = watch(modem.sendData(146, new Uint8Array(18000), signal));
 		await settle(30);
 		t.is(dce.dataReceived[0]?.data.length, 18000);
