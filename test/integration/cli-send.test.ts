@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { Bitmap } from "../../src/core/bitmap.js";
 import { startSimulator, type RunningSimulator, type SimCall } from "../../src/cli/commands/sim.js";
 import { memoryIO } from "../../src/cli/io.js";
+import type { SendReport as Report } from "../../src/cli/sendReport.js";
 import { main } from "../../src/cli/main.js";
 import { writeClassF } from "../../src/tiff/index.js";
 import { ModemSimulator } from "../../hw-mocks/ModemSimulator.js";
@@ -89,22 +90,6 @@ function assertSamePixels(t: ExecutionContext, got: Bitmap[], sent: Bitmap[]): v
 }
 
 /** The --json report on stdout. */
-interface Report {
-	status: number;
-	statusName: string;
-	extendedStatusCode: number;
-	extendedStatusName: string;
-	extendedStatus: string;
-	failureDetail: { code: string; text: string } | null;
-	pages: number;
-	currentPage: number;
-	pagesConfirmed: number;
-	unconfirmedPages: number[];
-	csid: string;
-	tsid: string;
-	transmissionStart: string | null;
-	transmissionEnd: string | null;
-}
 const report = (out: string[]): Report => JSON.parse(out.join("\n")) as Report;
 
 // outgoing-job.md §4
