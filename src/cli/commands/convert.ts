@@ -54,12 +54,11 @@ function outKind(path: string): OutKind {
 }
 
 /** Fits a page for Class F: normalise if asked or needed; exact fax geometry gets exact tag values. */
-function fitPage(page: FaxPage, width: FaxWidth | undefined, resolution: FaxResolution | undefined, force: boolean): FaxPage {
+function fitPage(page: FaxPage, width: FaxWidth | undefined, resolution: FaxResolution | undefined): FaxPage {
 	const w = page.bitmap.width;
 	const cls = faxResolutionOf(page.yRes);
 	const isFax = (w === 1728 || w === 2048 || w === 2432) && Math.abs(page.xRes - FAX_XRES) <= FAX_XRES * WIDTH_TOLERANCE && cls !== undefined;
 	if (isFax && (width === undefined || width === w) && (resolution === undefined || resolution === cls)) return { bitmap: page.bitmap, xRes: FAX_XRES, yRes: yResOf(cls) };
-	if (!force && width === undefined && resolution === undefined) return page;
 	return normalizePage(page, { width: width ?? chooseWidth(page), resolution: resolution ?? defaultResolution(page.yRes) });
 }
 
@@ -112,7 +111,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		const indices = kind === "pbm" || pageNo !== undefined ? [(pageNo ?? 1) - 1] : doc.pages.map((p) => p.index);
 		if (kind === "pbm") {
 			const { page } = await doc.decodePage(indices[0]);
-			const fitted = width !== undefined || resolution !== undefined ? fitPage(page, width, resolution, true) : page;
+			const fitted = width !== undefined || resolution !== undefined ? fitPage(page, width, resolution) : page;
 			await writeFileAtomic(output, writePbm(fitted.bitmap));
 			io.out(`${output}: PBM ${fitted.bitmap.width}x${fitted.bitmap.height} (page ${indices[0] + 1} of ${input})`);
 			return 0;
@@ -122,7 +121,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		try {
 			for (const i of indices) {
 				const d = await doc.decodePage(i);
-				last = fitPage(d.page, width, resolution, true);
+				last = fitPage(d.page, width, resolution);
 				const p: ClassFPage = d.badLines > 0 ? { ...last, badLines: d.badLines, consecutiveBadLines: d.consecutiveBadLines } : last;
 				await writer.addPage(p);
 			}
