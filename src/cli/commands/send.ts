@@ -2,7 +2,7 @@
  * `faxline send --device PATH --to NUMBER [--tsid ID] [--json] [--trace FILE] FILE...`
  * Sends the files' pages in one call through a Class 1 modem (issue 3 "CLI and the main job"), shows
  * progress per page and ends with the truth about what the far end confirmed. Exit 0 only when every
- * page was confirmed (MCF/RTP/PIP); 3 when the call ended but pages were not confirmed; 1 on failure.
+ * page was confirmed (MCF/RTP/PIP), 1 otherwise (the engine reports unconfirmed pages as PAGE_REJECTED), 2 usage.
  * Layer: cli.
  */
 import { statSync } from "node:fs";
@@ -85,7 +85,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		else if (result.error) io.err(`failed: ${report.extendedStatusName}: ${result.error.message}; ${result.pagesConfirmed} of ${doc.pageCount} page(s) confirmed`);
 		else io.err(`incomplete: page(s) ${result.unconfirmedPages.join(", ")} NOT confirmed by the far end; ${result.pagesConfirmed} of ${doc.pageCount} confirmed`);
 		if (v.trace && !v.json) io.out(`trace: ${v.trace}`);
-		return ok ? 0 : result.error ? 1 : 3;
+		return ok ? 0 : 1;
 	} finally {
 		process.off("SIGINT", onSigint);
 		process.off("SIGTERM", onSigterm);
