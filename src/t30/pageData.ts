@@ -29,8 +29,8 @@ export interface RowEncoderOptions {
 /** Makes a row encoder with EOLs, a leading EOL, RTC and LSB-first output. */
 export type RowEncoderFactory = (o: RowEncoderOptions) => RowEncoder;
 
-/** Bits a row must last for a scan-line time: ceil(bitRate · ms / 1000) (class1.md §2.5 minLen). */
-export const minBitsPerRow = (bitRate: number, scanMs: number): number => Math.ceil((bitRate * scanMs) / 1000);
+/** Bits a row must last for a scan-line time (class1.md §2.5 minLen): src/t4's rule, re-exported for the engine. */
+export { minBitsPerRow } from "../t4/index.js";
 
 /** Zero octets after RTC (HylaFAX Class1Send: "to push it out of the modem"). */
 export const PAGE_TRAILER_ZEROS = 20;
