@@ -1,10 +1,10 @@
 /**
- * Spool directory for job documents (issue 4 "persistent store"): `<dir>/docs/<name>.tif` written
- * atomically (temp file in `<dir>/tmp`, fsync, rename, fsync of the directory) so a crash leaves either the
- * whole document or nothing; the job row is committed only after `write()` resolved. Layer: jobs (node:fs).
+ * Spool directory for job documents (issue 4 "persistent store"): `<dir>/docs/<name>.tif`, written
+ * atomically by the codec (src/tiff ClassFWriter: temp file, fsync, rename) and made durable with
+ * `syncDocs()` (fsync of the directory) before the job row is committed, so a crash leaves either the
+ * whole document or nothing; `sweep()` clears leftovers. Layer: jobs (node:fs).
  */
-import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { FaxError } from "../core/FaxError.js";
 
@@ -28,28 +28,6 @@ export class Spool {
 	path(name: string): string {
 		if (!/^[0-9a-f]{16}\.tif$/.test(name)) throw new FaxError("STORE_ERROR", `bad spool file name ${JSON.stringify(name)}`);
 		return join(this.docDir, name);
-	}
-
-	/** Write `bytes` as `<name>` atomically and durably; returns the name. */
-	write(name: string, bytes: Uint8Array): string {
-		const final = this.path(name);
-		const tmp = join(this.tmpDir, `${name}.${randomBytes(4).toString("hex")}.tmp`);
-		try {
-			const fd = openSync(tmp, "wx", 0o640);
-			try {
-				let off = 0;
-				while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-				fsyncSync(fd);
-			} finally {
-				closeSync(fd);
-			}
-			renameSync(tmp, final);
-			syncDir(this.docDir);
-			return name;
-		} catch (e) {
-			rmSync(tmp, { force: true });
-			throw new FaxError("STORE_ERROR", `cannot spool document: ${(e as Error).message}`, { cause: e });
-		}
 	}
 
 	/** Make renames into the doc directory durable (after a codec rendered straight into `path(name)`). */
