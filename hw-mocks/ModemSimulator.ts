@@ -29,7 +29,6 @@ import type { CallEnd, CallRecord } from "./records.js";
 
 export type { ModemIdentity } from "./AtDce.js";
 export { parseDialString } from "./dialString.js";
-export { dleStuff } from "./dle.js";
 
 export interface ModemSimulatorOptions extends AtDceOptions {
 	farEnd?: FarEndOptions;
