@@ -7,10 +7,14 @@
 import type { FaxPageSource } from "../core/bitmap.js";
 import { FaxError, isFaxError } from "../core/FaxError.js";
 import type { FaxModem, SendEvent, SendResult } from "../modem/FaxModem.js";
+import { sanitizeDialString } from "../t30/dialString.js";
 import { brandDocument } from "./branding.js";
 import type { JobDocument } from "./codec.js";
 import { FaxJobExtendedStatus as X, FaxJobStatus as S, baseStatus } from "./enums.js";
 import { mapFailure } from "./failureMap.js";
+
+/** Numbers the queue never dials unless configured otherwise (emergency services). */
+export const DEFAULT_BLOCKED_NUMBERS: readonly string[] = ["911", "112"];
 import type { Attempt, OutgoingEngine } from "./OutgoingEngine.js";
 import type { JobRecord } from "./types.js";
 
@@ -20,8 +24,8 @@ export async function runAttempt(e: OutgoingEngine, a: Attempt, j: JobRecord, mo
 	let thrown: unknown;
 	let opened: JobDocument | undefined;
 	try {
-		const digits = j.recipient.faxNumber.replace(/[^0-9*#+]/g, "");
-		if ((e.o.blockedNumbers ?? ["911", "112"]).includes(digits)) throw new FaxError("BLACKLISTED", `${j.recipient.faxNumber} is on the block list`);
+		// the one dial-string rule (t30/dialString.ts): also catches "+911" and an outside-line prefix "9,911"
+		sanitizeDialString(j.recipient.faxNumber, { blockList: e.o.blockedNumbers ?? DEFAULT_BLOCKED_NUMBERS });
 		opened = await e.o.codec.open(e.spool.path(j.docFile));
 		let doc: FaxPageSource = opened;
 		if (e.settings.branding) doc = brandDocument(doc, { clock: e.clock, tsid: j.tsid, number: j.recipient.faxNumber });

@@ -83,6 +83,16 @@ test("our block list: 911 is never dialed -> CALL_BLACKLISTED, no retry", async 
 	t.is(h.bank.get("fake:1").calls.length, 0);
 });
 
+test("the block list is not evaded by a + prefix or an outside-line prefix: '+911', '9,911' -> CALL_BLACKLISTED, nothing dialed", async (t) => {
+	const h = await jobHarness(t);
+	const ids = await h.submit(["+911", "9,911", "9W112"]);
+	for (const id of ids) {
+		await h.until(() => h.rec(id).status === S.RETRIES_EXCEEDED, `blacklisted ${id}`);
+		t.is(h.rec(id).extCode, X.CALL_BLACKLISTED);
+	}
+	t.is(h.bank.get("fake:1").calls.length, 0);
+});
+
 test("modem fails init (MODEM_NO_RESPONSE): LINE_UNAVAILABLE, retries not bumped, modem marked down and reopened later", async (t) => {
 	const h = await jobHarness(t, { settings: { retries: 1, retryDelay: 1 }, modemReopenMs: 30_000 });
 	h.bank.get("fake:1").script({ fail: "MODEM_NO_RESPONSE" });
