@@ -389,12 +389,12 @@ export class Class1Modem implements Class1Link {
 
 	/** Drop leading bytes before the 0xFF address (stray CR/LF) and the FCS bytes (Class1FrameOverhead). */
 	private trimFrame(raw: Uint8Array): Uint8Array {
-		const start = raw.indexOf(0xff);
-		const body = start < 0 ? new Uint8Array(0) : raw.subarray(start);
+		const body = this.withFcs(raw);
 		const fcsBytes = Math.max(0, this.profile.class1.frameOverhead - 2);
 		return body.slice(0, Math.max(0, body.length - fcsBytes));
 	}
 
+	/** The frame from its 0xFF address on, FCS kept (stray leading bytes dropped; empty when no 0xFF). */
 	private withFcs(raw: Uint8Array): Uint8Array {
 		const start = raw.indexOf(0xff);
 		return start < 0 ? new Uint8Array(0) : raw.subarray(start);
