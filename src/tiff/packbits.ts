@@ -1,6 +1,6 @@
 /**
- * PackBits run-length decoding (TIFF 6.0 §9, Apple Macintosh Technical Note TN1023) for bilevel strips,
- * plus small bit helpers the TIFF reader needs. Decoding stops at the expected size, so a hostile strip
+ * PackBits run-length decoding (TIFF 6.0 §9, Apple Macintosh Technical Note TN1023) for bilevel strips.
+ * (FillOrder 2 reversal is the codec's `reverseBits`.) Decoding stops at the expected size, so a hostile strip
  * can never make it allocate more than one strip's worth of rows. Layer: tiff (pure).
  */
 
@@ -29,22 +29,4 @@ export function unpackBits(src: Uint8Array, size: number): { data: Uint8Array; s
 		} // 128: no-op
 	}
 	return { data: out, short: o < size };
-}
-
-/** Bit-reversal table: FillOrder 2 (LSB first) <-> 1 (MSB first). */
-export const REVERSE = /* @__PURE__ */ (() => {
-	const t = new Uint8Array(256);
-	for (let i = 0; i < 256; i++) {
-		let r = 0;
-		for (let b = 0; b < 8; b++) if (i & (1 << b)) r |= 0x80 >> b;
-		t[i] = r;
-	}
-	return t;
-})();
-
-/** A bit-reversed copy of `src`. */
-export function reversedBits(src: Uint8Array): Uint8Array {
-	const out = new Uint8Array(src.length);
-	for (let i = 0; i < src.length; i++) out[i] = REVERSE[src[i]];
-	return out;
 }

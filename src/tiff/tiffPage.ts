@@ -9,7 +9,8 @@ import type { Bitmap } from "../core/bitmap.js";
 import { createBitmap } from "../core/bitmap.js";
 import { decodeCcittStrip } from "./ccitt.js";
 import { clearPadding } from "./pbm.js";
-import { reversedBits, unpackBits } from "./packbits.js";
+import { reverseBits } from "../t4/index.js";
+import { unpackBits } from "./packbits.js";
 import type { TiffPageInfo } from "./tiffDirectory.js";
 
 /** A decoded TIFF page plus what the decoder found. */
@@ -44,13 +45,13 @@ export function decodeTiffPage(info: TiffPageInfo, readStrip: (s: number) => Uin
 		const dest = out.data.subarray(y0 * stride, (y0 + rows) * stride);
 		switch (info.compression) {
 			case 1: {
-				if (info.fillOrder === 2) raw = reversedBits(raw.subarray(0, dest.length));
+				if (info.fillOrder === 2) raw = reverseBits(raw.subarray(0, dest.length), new Uint8Array(Math.min(raw.length, dest.length)));
 				dest.set(raw.subarray(0, dest.length));
 				if (raw.length < dest.length) truncated = true;
 				break;
 			}
 			case 32773: {
-				if (info.fillOrder === 2) raw = reversedBits(raw);
+				if (info.fillOrder === 2) raw = reverseBits(raw, new Uint8Array(raw.length));
 				const r = unpackBits(raw, dest.length);
 				dest.set(r.data);
 				if (r.short) truncated = true;

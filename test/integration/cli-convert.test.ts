@@ -12,7 +12,7 @@ import { main } from "../../src/cli/main.js";
 import { memoryIO } from "../../src/cli/io.js";
 import { setBits } from "../../src/tiff/normalize.js";
 import { readPbm, writePbm } from "../../src/tiff/pbm.js";
-import { REVERSE } from "../../src/tiff/packbits.js";
+import { REVERSE } from "../../src/t4/tables.js";
 import { fixturePage } from "../helpers/fixtures.js";
 import { bitmapDiff, libtiffPages, must, px, tiffinfo, tmp } from "../unit/tiff/oracle.js";
 
