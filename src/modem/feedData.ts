@@ -7,6 +7,7 @@
  * its CONNECT. Layer: modem.
  */
 import type { Class1Knobs } from "../../drivers/_schema.js";
+import { abortReason } from "../at/abortWait.js";
 import type { AtChannel, AtResult } from "../at/AtChannel.js";
 import { DLE_ETX, dleStuff } from "../at/dle.js";
 import { finalCodeOf } from "../at/resultCodes.js";
@@ -34,8 +35,6 @@ export interface FeedContext {
 	closed(): void;
 	unexpected(r: AtResult, wanted: string): FaxError;
 }
-
-const abortReason = (signal: AbortSignal): unknown => (signal.reason instanceof Error ? signal.reason : new FaxError("CALL_ABORTED", "Aborted"));
 
 /** Feed `data` after CONNECT to AT+FTM=`mod`, close it with DLE ETX and take the OK (see the file comment). */
 export async function feedData(o: FeedContext, mod: ModulationCode, data: Uint8Array | AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void> {
