@@ -7,7 +7,7 @@
 import type { FaxPageSource } from "../core/bitmap.js";
 import { FaxError, isFaxError } from "../core/FaxError.js";
 import type { FaxModem, SendEvent, SendResult } from "../modem/FaxModem.js";
-import { sanitizeDialString } from "../t30/dialString.js";
+import { sanitizeDialString } from "../core/dialString.js";
 import { brandDocument } from "./branding.js";
 import type { JobDocument } from "./codec.js";
 import { FaxJobExtendedStatus as X, FaxJobStatus as S, baseStatus } from "./enums.js";

@@ -17,7 +17,7 @@ import { FaxError } from "../core/FaxError.js";
 import type { FaxModem } from "../modem/FaxModem.js";
 import { JsonlTracer, nullTracer } from "../core/trace.js";
 import { MemoryDestinationStore } from "../t30/destinations.js";
-import { openFaxModem, type OpenFaxModemOptions } from "../t30/openFaxModem.js";
+import { openFaxModem, type OpenFaxModemOptions } from "../session/openFaxModem.js";
 import { LineModem, parseLinePath } from "./lineModem.js";
 import type { ModemConfig, ModemFactory } from "./ModemPool.js";
 import type { SmtpConfig } from "./receipts.js";

@@ -23,7 +23,7 @@ import { checkFcs } from "../hdlc/fcs.js";
 import type { AtChannel, AtResult, DleBlock } from "../at/AtChannel.js";
 import { DLE_ETX, dleFrame } from "../at/dle.js";
 import { delayedSeconds } from "../at/resultCodes.js";
-import type { Class1Link, DialOutcome, ModulationCode, ReceivedFrame, TurnaroundKind } from "../t30/Class1Link.js";
+import type { Class1Link, DialOutcome, ModulationCode, ReceivedFrame, TurnaroundKind } from "./Class1Link.js";
 import type { FlowControl } from "../transport/Transport.js";
 import { assertSafeDialString } from "./dialGuard.js";
 import { feedData } from "./feedData.js";

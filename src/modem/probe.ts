@@ -11,7 +11,7 @@ import { SystemClock, type Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import { nullTracer, type Tracer } from "../core/trace.js";
 import { AtChannel, type AtResult } from "../at/AtChannel.js";
-import type { ModulationCode } from "../t30/Class1Link.js";
+import type { ModulationCode } from "./Class1Link.js";
 import { SerialPortTransport } from "../transport/SerialPortTransport.js";
 import type { FlowControl, Transport } from "../transport/Transport.js";
 import { Class1Modem } from "./Class1Modem.js";

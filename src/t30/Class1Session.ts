@@ -8,12 +8,12 @@ import { SystemClock, withTimeout, type Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import { nullTracer, type Tracer } from "../core/trace.js";
 import type { FaxModem, SendRequest, SendResult } from "../modem/FaxModem.js";
-import type { Class1Link } from "./Class1Link.js";
+import type { Class1Link } from "../modem/Class1Link.js";
 import { T30Context } from "./context.js";
 import { defaultRtnResends, type RtnPolicy } from "./decisions.js";
 import { destinationKey, MemoryDestinationStore, type DestinationStore, type DestinationTraits } from "./destinations.js";
-import type { RowEncoderFactory } from "./pageData.js";
-import { t4EncoderFactory } from "./t4Encoder.js";
+import type { RowEncoderFactory } from "../page/pageData.js";
+import { t4EncoderFactory } from "../page/t4Encoder.js";
 import { resolveTimers, type T30Timers } from "./timers.js";
 import { transmit } from "./transmit.js";
 

@@ -6,7 +6,7 @@ import { FaxError, type FaxErrorCode } from "../core/FaxError.js";
 import type { RtnPolicy } from "./decisions.js";
 import type { V17Tally } from "./destinations.js";
 import type { DisFields, Rate } from "./dis.js";
-import type { RowEncoderFactory } from "./pageData.js";
+import type { RowEncoderFactory } from "../page/pageData.js";
 import type { LocalCaps, SessionParams } from "./params.js";
 
 export interface TransmitOptions {

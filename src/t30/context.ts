@@ -9,7 +9,7 @@ import { FaxError } from "../core/FaxError.js";
 import type { Tracer } from "../core/trace.js";
 import { buildFrame, hex, parseFrame, type HdlcFrame } from "../hdlc/frame.js";
 import type { SendEvent } from "../modem/FaxModem.js";
-import type { Class1Link, ReceivedFrame, TurnaroundKind } from "./Class1Link.js";
+import type { Class1Link, ReceivedFrame, TurnaroundKind } from "../modem/Class1Link.js";
 import type { Reply } from "./decisions.js";
 import { decodeId, describeDis, parseDis } from "./dis.js";
 import { fcfLabel, fcfName, withX } from "./fcf.js";

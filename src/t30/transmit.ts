@@ -12,12 +12,12 @@ import { withTimeout } from "../core/Clock.js";
 import { FaxError, isFaxError } from "../core/FaxError.js";
 import type { PageResult, SendResult } from "../modem/FaxModem.js";
 import { fatal, type CallState, type TransmitOptions } from "./callState.js";
-import type { DialOutcome } from "./Class1Link.js";
+import type { DialOutcome } from "../modem/Class1Link.js";
 import type { T30Context } from "./context.js";
 import { afterPostPage, type PostPageDecision } from "./decisions.js";
-import { sanitizeDialString } from "./dialString.js";
+import { sanitizeDialString } from "../core/dialString.js";
 import { Fcf } from "./fcf.js";
-import { fitPage, minBitsPerRow, pageChunks } from "./pageData.js";
+import { fitPage, minBitsPerRow, pageChunks } from "../page/pageData.js";
 import { kFactor, negotiated, nextSlower, pageFormat, sameFormat, type SessionParams } from "./params.js";
 import { acceptDis, train, waitForDis } from "./phaseB.js";
 

@@ -6,7 +6,7 @@
  */
 import { rowOf, type FaxPage } from "../core/bitmap.js";
 import { isFaxGeometry, normalizePage } from "../tiff/normalize.js";
-import type { PageFormat } from "./params.js";
+import type { PageFormat } from "../t30/params.js";
 
 /** The slice of the T.4 encoder the engine needs (src/t4 T4Encoder). */
 export interface RowEncoder {

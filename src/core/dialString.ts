@@ -4,7 +4,7 @@
  * nothing a user types can end the ATD command or start another. Optional block list (e.g. 911/112).
  * Layer: t30 (pure).
  */
-import { FaxError } from "../core/FaxError.js";
+import { FaxError } from "./FaxError.js";
 
 /** Characters kept: digits, * #, + (international), and the modifiers , W P T ! @ (V.250 §6.3.1). DTMF A-D are refused. */
 const ALLOWED = /^[0-9*#+,WPT!@]$/;

@@ -6,7 +6,7 @@
  */
 import type { FaxModem } from "../modem/FaxModem.js";
 import { openClass1Modem, type OpenClass1ModemOptions } from "../modem/probe.js";
-import { Class1Session, type Class1SessionOptions } from "./Class1Session.js";
+import { Class1Session, type Class1SessionOptions } from "../t30/Class1Session.js";
 
 export type OpenFaxModemOptions = Class1SessionOptions & Omit<OpenClass1ModemOptions, "clock" | "tracer">;
 

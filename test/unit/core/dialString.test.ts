@@ -2,7 +2,7 @@
 import test from "ava";
 import { fc, testProp } from "@fast-check/ava";
 import { isFaxError } from "../../../src/core/FaxError.js";
-import { MAX_DIAL_LENGTH, sanitizeDialString } from "../../../src/t30/dialString.js";
+import { MAX_DIAL_LENGTH, sanitizeDialString } from "../../../src/core/dialString.js";
 
 test("keeps digits and modifiers, strips separators", (t) => {
 	t.is(sanitizeDialString("+1 (555) 010-0199"), "+15550100199");
