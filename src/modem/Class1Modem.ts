@@ -25,7 +25,7 @@ import { DLE_ETX, dleFrame } from "../at/dle.js";
 import { delayedSeconds } from "../at/resultCodes.js";
 import type { Class1Link, DialOutcome, ModulationCode, ReceivedFrame, TurnaroundKind } from "./Class1Link.js";
 import type { FlowControl } from "../transport/Transport.js";
-import { assertSafeDialString } from "./dialGuard.js";
+import { assertSafeDialString } from "../core/dialString.js";
 import { feedData } from "./feedData.js";
 import { MODULATIONS } from "./rates.js";
 

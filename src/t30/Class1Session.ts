@@ -42,8 +42,12 @@ export interface Class1SessionOptions {
 	minRate?: number;
 	/** send T.4 2-D (MR) when offered (default true) */
 	allowMr?: boolean;
-	/** numbers never dialled (digits, e.g. ["911", "112"]) -> BLACKLISTED */
+	/** numbers never dialled besides the emergency numbers (digits) -> BLACKLISTED; rule in core/dialString.ts */
 	blockList?: readonly string[];
+	/** numbers dialled although blocked (an entry such as "911" or a whole number such as "9911"); default none */
+	allowNumbers?: readonly string[];
+	/** replaces the default emergency list (core/dialString.ts EMERGENCY_NUMBERS: 911 112 999 000 110 119) */
+	emergencyNumbers?: readonly string[];
 	/** page encoder (default src/t4 T4Encoder) */
 	encoderFactory?: RowEncoderFactory;
 	/** what earlier calls taught about each destination (default: a MemoryDestinationStore per session) */
@@ -116,7 +120,11 @@ export class Class1Session implements FaxModem {
 			rtnPolicy: policy,
 			maxRtnResends: o.maxRtnResends ?? defaultRtnResends(policy),
 			local,
-			blockList: o.blockList ?? [],
+			dialPolicy: {
+				blockList: o.blockList ?? [],
+				allowNumbers: o.allowNumbers ?? [],
+				...(o.emergencyNumbers ? { emergencyNumbers: o.emergencyNumbers } : {}),
+			},
 			encoderFactory: o.encoderFactory ?? t4EncoderFactory,
 			onV17Trouble: (reason) => (v17Trouble = reason),
 		});

@@ -15,7 +15,7 @@ import { fatal, type CallState, type TransmitOptions } from "./callState.js";
 import type { DialOutcome } from "../modem/Class1Link.js";
 import type { T30Context } from "./context.js";
 import { afterPostPage, type PostPageDecision } from "./decisions.js";
-import { sanitizeDialString } from "../core/dialString.js";
+import { checkDialString } from "../core/dialString.js";
 import { Fcf } from "./fcf.js";
 import { fitPage, minBitsPerRow, pageChunks } from "../page/pageData.js";
 import { kFactor, negotiated, nextSlower, pageFormat, sameFormat, type SessionParams } from "./params.js";
@@ -48,7 +48,7 @@ export async function transmit(ctx: T30Context, req: TransmitRequest, o: Transmi
 	};
 	let error: FaxError | undefined;
 	try {
-		const number = sanitizeDialString(req.number, { blockList: o.blockList ?? [] });
+		const number = checkDialString(req.number, o.dialPolicy ?? {});
 		if (!(req.document.pageCount >= 1)) throw new FaxError("INVALID_ARG", "document has no pages", { disposition: "fail" });
 		const first = await req.document.page(0); // a bad document fails before the line is seized
 		await phaseA(ctx, st, number);
