@@ -5,7 +5,7 @@
  * Every call on a real modem leaves a JSONL protocol trace (AT lines, frames both ways, states, timers) in
  * `traceDir` (default `<spoolDir>/traces`), named `<UTC time>-<job id>-try<n>.jsonl`; the modems of one daemon
  * share one per-destination memory (e.g. "this number has V.17 trouble", t30/destinations.ts).
- * Real paths open a Class 1 modem (src/t30 openFaxModem); `fake:` paths are
+ * Real paths open a fax modem (src/session openFaxModem); `fake:` paths are
  * simulated lines (lineModem.ts), accepted only when `testModems` is true or FAXLINE_TEST_MODEMS=1.
  * Relative paths resolve against the config file's directory. Layer: jobs.
  */
@@ -16,8 +16,7 @@ import { SystemClock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import type { FaxModem } from "../modem/FaxModem.js";
 import { JsonlTracer, nullTracer } from "../core/trace.js";
-import { MemoryDestinationStore } from "../t30/destinations.js";
-import { openFaxModem, type OpenFaxModemOptions } from "../session/openFaxModem.js";
+import { MemoryDestinationStore, openFaxModem, type OpenFaxModemOptions } from "../session/openFaxModem.js";
 import { LineModem, parseLinePath } from "./lineModem.js";
 import type { ModemConfig, ModemFactory } from "./ModemPool.js";
 import type { SmtpConfig } from "./receipts.js";

@@ -7,7 +7,7 @@
 import { SystemClock, withTimeout, type Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import { nullTracer, type Tracer } from "../core/trace.js";
-import type { FaxModem, SendRequest, SendResult } from "../modem/FaxModem.js";
+import type { FaxModem, ReceiveRequest, ReceiveResult, SendRequest, SendResult } from "../modem/FaxModem.js";
 import type { Class1Link } from "../modem/Class1Link.js";
 import { T30Context } from "./context.js";
 import { defaultRtnResends, type RtnPolicy } from "./decisions.js";
@@ -85,6 +85,16 @@ export class Class1Session implements FaxModem {
 		} finally {
 			this.busy = false;
 		}
+	}
+
+	/**
+	 * Receiving with the host T.30 engine is issue 10 (t30/receive.ts over Class1Link.answer/receiveData).
+	 * Until then: NOT_IMPLEMENTED (disposition "fail"), after the same closed/busy checks as send.
+	 */
+	async receive(_req: ReceiveRequest): Promise<ReceiveResult> {
+		if (this.closed) throw new FaxError("PORT_CLOSED", "session is closed");
+		if (this.busy) throw new FaxError("AT_BUSY_CHANNEL", "a call is already in progress on this modem");
+		throw new FaxError("NOT_IMPLEMENTED", "receiving with a Class 1 modem is not available yet");
 	}
 
 	private async run(req: SendRequest): Promise<SendResult> {
