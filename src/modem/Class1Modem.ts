@@ -17,6 +17,7 @@
  */
 import type { ModemIdentity, ModemProfile } from "../../drivers/_schema.js";
 import type { Clock } from "../core/Clock.js";
+import { hex } from "../core/bytes.js";
 import { FaxError } from "../core/FaxError.js";
 import { nullTracer, type Tracer } from "../core/trace.js";
 import { checkFcs } from "../hdlc/fcs.js";
@@ -250,7 +251,7 @@ export class Class1Modem implements Class1Link {
 			}
 			let fcsOk = fin.code === "OK" && !block.events.includes("fcsError");
 			if (fcsOk && k.validateV21Frames && k.frameOverhead === 4) fcsOk = checkFcs(this.withFcs(block.data));
-			if (!fcsOk) this.tracer.trace("info", "-", `bad FCS on received frame ${hexs(frame)}`);
+			if (!fcsOk) this.tracer.trace("info", "-", `bad FCS on received frame ${hex(frame)}`);
 			return { kind: "frame", frame, fcsOk };
 		}
 	}
@@ -260,7 +261,7 @@ export class Class1Modem implements Class1Link {
 		frames.forEach((f, i) => {
 			const want = i === frames.length - 1 ? 0x13 : 0x03;
 			if (f.length < 3 || f[0] !== 0xff || f[1] !== want) {
-				throw new FaxError("PROTOCOL_ERROR", `sendFrames: frame ${i} must start ff ${want.toString(16).padStart(2, "0")}`, { context: { frame: hexs(f) } });
+				throw new FaxError("PROTOCOL_ERROR", `sendFrames: frame ${i} must start ff ${want.toString(16).padStart(2, "0")}`, { context: { frame: hex(f) } });
 			}
 		});
 		signal?.throwIfAborted();
@@ -278,7 +279,7 @@ export class Class1Modem implements Class1Link {
 		const k = this.profile.class1;
 		for (let i = 0; i < frames.length; i++) {
 			const last = i === frames.length - 1;
-			this.tracer.trace("at", "tx", `<${hexs(frames[i]!)}> <DLE><ETX>`);
+			this.tracer.trace("at", "tx", `<${hex(frames[i]!)}> <DLE><ETX>`);
 			// The DCE appends the FCS; a non-final frame is answered CONNECT, the final one OK (T.31 §8.3.6).
 			let a: AtResult;
 			try {
@@ -446,5 +447,3 @@ export class Class1Modem implements Class1Link {
 
 /** n×10 ms for +FTS/+FRS, at least 1, at most 255 (T.31 §8.3.3-8.3.4). */
 const tens = (ms: number): number => Math.min(255, Math.max(1, Math.round(ms / 10)));
-
-const hexs = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");

@@ -128,7 +128,7 @@ export async function initClass1(ch: AtChannel, found: ModemIdentification, serv
 	const { profile, flowControl: flow } = found;
 	await required(ch, `AT+FCLASS=${serviceClass}`, "enter Class 1");
 	ch.setDleOptions({ dleBug: profile.class1.hasDleBug, class10: serviceClass === "1.0" });
-	const reflow = profile.class1FlowControlCmds[flow];
+	const reflow = profile.class1.flowControlCmds[flow];
 	if (reflow) await required(ch, reflow, "flow control after +FCLASS");
 	if (profile.class1.adaptRecvCmd) await required(ch, profile.class1.adaptRecvCmd, "adaptive receive");
 

@@ -28,7 +28,7 @@ export const MODULATIONS: Readonly<Record<ModulationCode, Modulation>> = {
 	146: { code: 146, bitRate: 14400, name: "V.17", train: "short" },
 };
 
-export const isModulationCode = (n: number): n is ModulationCode => Object.prototype.hasOwnProperty.call(MODULATIONS, n);
+const isModulationCode = (n: number): n is ModulationCode => Object.prototype.hasOwnProperty.call(MODULATIONS, n);
 
 /**
  * Training time before data flows, ms: V.27ter 4800 ~ 708 ms / 2400 ~ 943 ms, V.29 ~ 253 ms,

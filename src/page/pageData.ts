@@ -6,6 +6,7 @@
  * Layer: page (imports core, t4, tiff; imported by t30 and modem).
  */
 import { rowOf, type FaxPage } from "../core/bitmap.js";
+import { concatBytes } from "../core/bytes.js";
 import { isFaxGeometry, normalizePage, type NormalizeTarget } from "../tiff/normalize.js";
 
 /** The slice of the T.4 encoder the engine needs (src/t4 T4Encoder). */
@@ -63,7 +64,7 @@ export async function* pageChunks(
 		pending.push(b);
 		pendingBytes += b.length;
 		if (pendingBytes >= chunkBytes) {
-			const out = concat(pending, pendingBytes);
+			const out = concatBytes(pending, pendingBytes);
 			pending = [];
 			pendingBytes = 0;
 			total += out.length;
@@ -73,19 +74,8 @@ export async function* pageChunks(
 	}
 	const tail = enc.finish();
 	pending.push(tail, new Uint8Array(PAGE_TRAILER_ZEROS));
-	const out = concat(pending, pendingBytes + tail.length + PAGE_TRAILER_ZEROS);
+	const out = concatBytes(pending, pendingBytes + tail.length + PAGE_TRAILER_ZEROS);
 	total += out.length;
 	onBytes(total);
 	yield out;
-}
-
-function concat(parts: Uint8Array[], n: number): Uint8Array {
-	if (parts.length === 1) return parts[0]!;
-	const out = new Uint8Array(n);
-	let o = 0;
-	for (const p of parts) {
-		out.set(p, o);
-		o += p.length;
-	}
-	return out;
 }

@@ -28,5 +28,7 @@ export async function class1Session(input: SessionFactoryInput): Promise<Class1S
 	const fromProfile: Partial<T30Timers> = {};
 	for (const k of ["T1", "T2", "T3", "T4", "T5"] as const) if (t[k] !== undefined) fromProfile[k] = t[k];
 	const timers = { ...fromProfile, ...(options.timers ?? {}) };
-	return new Class1Session(modem, { id: input.path, ...options, timers }, () => modem.close());
+	const k = found.profile.class1;
+	const ecm = { enabled: k.ecmSupport, frameSize: k.ecmFrameSize, persistent: k.persistentEcm };
+	return new Class1Session(modem, { id: input.path, ecm, ...options, timers }, () => modem.close());
 }

@@ -6,9 +6,10 @@
  */
 import { SystemClock, withTimeout, type Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
-import { nullTracer, type Tracer } from "../core/trace.js";
+import { nullTracer, teeTracer, type Tracer } from "../core/trace.js";
 import type { FaxModem, ReceiveRequest, ReceiveResult, SendRequest, SendResult } from "../modem/FaxModem.js";
 import type { Class1Link } from "../modem/Class1Link.js";
+import type { EcmSettings } from "./callState.js";
 import { T30Context } from "./context.js";
 import { defaultRtnResends, type RtnPolicy } from "./decisions.js";
 import { destinationKey, MemoryDestinationStore, type DestinationStore, type DestinationTraits } from "./destinations.js";
@@ -48,6 +49,8 @@ export interface Class1SessionOptions {
 	allowNumbers?: readonly string[];
 	/** replaces the default emergency list (core/dialString.ts EMERGENCY_NUMBERS: 911 112 999 000 110 119) */
 	emergencyNumbers?: readonly string[];
+	/** ECM as the modem profile allows it (session/class1.ts fills it from drivers class1.ecm*); read by the ECM transfer (issue 9) */
+	ecm?: EcmSettings;
 	/** page encoder (default src/t4 T4Encoder) */
 	encoderFactory?: RowEncoderFactory;
 	/** what earlier calls taught about each destination (default: a MemoryDestinationStore per session) */
@@ -102,7 +105,7 @@ export class Class1Session implements FaxModem {
 		const clock = o.clock ?? new SystemClock();
 		const perCall = o.tracerForCall?.(req);
 		const base = o.tracer ?? nullTracer;
-		const tracer: Tracer = perCall ? { trace: (...a) => (base.trace(...a), perCall.trace(...a)) } : base;
+		const tracer: Tracer = perCall ? teeTracer(base, perCall) : base;
 		let link: Class1Link;
 		try {
 			link = typeof this.link === "function" ? await this.link() : this.link;
@@ -136,6 +139,7 @@ export class Class1Session implements FaxModem {
 				...(o.emergencyNumbers ? { emergencyNumbers: o.emergencyNumbers } : {}),
 			},
 			encoderFactory: o.encoderFactory ?? t4EncoderFactory,
+			...(o.ecm ? { ecm: o.ecm } : {}),
 			onV17Trouble: (reason) => (v17Trouble = reason),
 		});
 		if (key !== undefined && v17Trouble !== undefined) {

@@ -7,7 +7,8 @@
 import type { Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import type { Tracer } from "../core/trace.js";
-import { buildFrame, hex, parseFrame, type HdlcFrame } from "../hdlc/frame.js";
+import { hex } from "../core/bytes.js";
+import { buildFrame, parseFrame, type HdlcFrame } from "../hdlc/frame.js";
 import type { Class1Link, ReceivedFrame, TurnaroundKind } from "../modem/Class1Link.js";
 import type { FaxEvent, ReceiveEvent, SendEvent } from "../modem/FaxModem.js";
 import type { Reply } from "./decisions.js";

@@ -60,7 +60,7 @@ export interface V17Tally {
 }
 
 /** FTTs at V.17 in one call that mark the destination (the ladder's two V.17 rates both failed). */
-export const V17_FTT_LIMIT = 2;
+const V17_FTT_LIMIT = 2;
 
 /**
  * After one training exchange: count it in `tally` and say whether it marks the destination as having

@@ -1,5 +1,5 @@
 /**
- * Phase C page streaming (src/t30/pageData.ts): the chunks `pageChunks` yields, joined, are exactly the
+ * Phase C page streaming (src/page/pageData.ts): the chunks `pageChunks` yields, joined, are exactly the
  * whole page coded at once by the same encoder plus the 20 zero octets after RTC, whatever the chunk size;
  * the running byte count ends at their total; the scan-line fill rule `minBitsPerRow` (class1.md §2.5).
  */
