@@ -28,6 +28,7 @@ import type { AnswerOutcome, Class1Link, DataOutcome, DataSink, DialOutcome, Mod
 import type { FlowControl } from "../transport/Transport.js";
 import { assertSafeDialString } from "../core/dialString.js";
 import { feedData } from "./feedData.js";
+import { receiveData } from "./receiveData.js";
 import { MODULATIONS } from "./rates.js";
 
 export interface Class1ModemOptions {
@@ -171,9 +172,19 @@ export class Class1Modem implements Class1Link {
 		return { kind: "error", line: r.line };
 	}
 
-	/** Streaming +FRM with DLE decoding is issue 10's (AtChannel needs a streaming DLE reader); refused until then. */
-	async receiveData(mod: ModulationCode, _sink: DataSink, _timeoutMs: number, _signal?: AbortSignal): Promise<DataOutcome> {
-		throw new FaxError("NOT_IMPLEMENTED", `AT+FRM=${mod}: receiving high-speed data is not available yet`);
+	/** AT+FRM=mod: high-speed data streamed to `sink`, DLE-decoded (receiveData.ts). */
+	async receiveData(mod: ModulationCode, sink: DataSink, timeoutMs: number, signal?: AbortSignal): Promise<DataOutcome> {
+		signal?.throwIfAborted();
+		await this.settleTx();
+		await this.enterBinary();
+		this.receiving = false;
+		return receiveData(
+			{ channel: this.channel, tracer: this.tracer, class1: this.profile.class1, unexpected: (r: AtResult, wanted: string) => this.unexpected(r, wanted) },
+			mod,
+			sink,
+			timeoutMs,
+			signal,
+		);
 	}
 
 	async receiveFrame(timeoutMs: number, signal?: AbortSignal): Promise<ReceivedFrame> {

@@ -1,10 +1,9 @@
 /**
  * Class1Modem.answer (T.31 §8.2: ATA in +FCLASS=1 answers with CED and leaves the DCE in V.21 HDLC
  * transmit): CONNECT lets the answerer's first frames (CSI, DIS) go out without +FTH=3; later frames
- * issue +FTH=3 again; NO CARRIER and ERROR map to AnswerOutcome; receiveData is NOT_IMPLEMENTED (issue 10).
+ * issue +FTH=3 again; NO CARRIER and ERROR map to AnswerOutcome.
  */
 import test from "ava";
-import { isFaxError } from "../../../src/core/FaxError.js";
 import { modemRig } from "./modemRig.js";
 
 const CSI = Uint8Array.of(0xff, 0x03, 0x40, 0x31, 0x32);
@@ -41,9 +40,4 @@ test("hang-up after ATA CONNECT closes the open HDLC transmission before ATH", a
 	await modem.answer();
 	await modem.hangup();
 	t.deepEqual(dce.commands, ["ATA", "ATH0"]);
-});
-
-test("receiveData is a typed NOT_IMPLEMENTED until the receive issue", async (t) => {
-	const { modem } = modemRig();
-	t.true(isFaxError(await modem.receiveData(146, () => undefined, 1000).catch((e: unknown) => e), "NOT_IMPLEMENTED"));
 });
