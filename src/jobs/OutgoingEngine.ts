@@ -12,7 +12,7 @@ import type { DocumentCodec } from "./codec.js";
 import type { CallContext } from "./attempt.js";
 import { DEFAULT_BLOCKED_NUMBERS, runAttempt } from "./attempt.js";
 import type { Attempt, OutgoingLedger } from "./engineContext.js";
-import { FaxJobStatus as S, baseStatus } from "./enums.js";
+import { FaxJobExtendedStatus as X, FaxJobStatus as S, baseStatus } from "./enums.js";
 import { FinalWork } from "./finalWork.js";
 import type { JobEvent } from "./jobLedger.js";
 import { JobLedger } from "./jobLedger.js";
@@ -23,7 +23,7 @@ import { ModemPool } from "./ModemPool.js";
 import type { ReceiptSender } from "./receipts.js";
 import { dueJobs, nextDueTime } from "./schedule.js";
 import type { Spool } from "./spool.js";
-import { claimed, expired, noDevice, noLine, recovered } from "./transitions.js";
+import { allDelivered, claimed, expired, noDevice, noLine, pagesToSend, recovered } from "./transitions.js";
 import type { JobRecord, QueueSettings } from "./types.js";
 
 /** What the engine tells the facade (mapped to §7 events). */
@@ -275,9 +275,15 @@ export class OutgoingEngine implements CallContext {
 	}
 
 	private startAttempt(j: JobRecord, slot: ModemSlot): void {
+		if (allDelivered(j)) {
+			// nothing left to send (every page confirmed before the job could be settled): no call
+			this.jobs.commit(j.id, { status: S.COMPLETED, extCode: X.CALL_COMPLETED });
+			return;
+		}
 		const modem = this.pool.claim(slot);
 		const tsid = (this.settings.useDeviceTsid ? slot.cfg.tsid : j.sender.tsid) ?? "";
-		const pages = Array.from({ length: j.pages }, (_, i) => i + 1);
+		// a retry sends only what the far end has not confirmed (issue 14)
+		const pages = pagesToSend(j);
 		const r = this.jobs.commit(j.id, (cur) => claimed(cur, { deviceId: slot.deviceId, tsid, now: this.clock.now(), pages }));
 		this.trace(`start ${j.id} on device ${slot.deviceId}`);
 		const a: Attempt = { jobId: j.id, slot, ctrl: new AbortController(), prevBase: baseStatus(j.status), dialed: false, canceled: false, shutdown: false, done: Promise.resolve() };

@@ -1,6 +1,7 @@
 /**
  * One call of the outgoing queue (outgoing-job.md §9.1-§9.5): open the spooled document (with the
- * branding banner if on), enforce our block list, run FaxModem.send with the job's AbortSignal, commit its
+ * branding banner if on) and present the attempt's pages only (issue 14: a retry sends the pages the far
+ * end has not confirmed), enforce our block list, run FaxModem.send with the job's AbortSignal, commit its
  * SendEvents as job fields (transitions.ts `progressed`), and settle the job from the result (COMPLETED,
  * CANCELED, or the failure rules, transitions.ts `settled`); re-initialise the modem after an aborted
  * call. Layer: jobs.
@@ -15,6 +16,7 @@ import type { Attempt, EngineContext } from "./engineContext.js";
 import { FaxJobExtendedStatus as X } from "./enums.js";
 import type { FailureOutcome } from "./failureMap.js";
 import { mapFailure } from "./failureMap.js";
+import { pageSubset } from "./pageSubset.js";
 import type { ModemPool } from "./ModemPool.js";
 import type { CallEnd } from "./transitions.js";
 import { inCall, progressed, settled } from "./transitions.js";
@@ -41,6 +43,8 @@ export async function runAttempt(e: CallContext, a: Attempt, j: JobRecord, modem
 		opened = await e.codec.open(e.spool.path(j.docFile));
 		let doc: FaxPageSource = opened;
 		if (e.settings.branding) doc = brandDocument(doc, { clock: e.clock, tsid: j.tsid, number: j.recipient.faxNumber });
+		// only the attempt's pages (a retry resumes after the confirmed ones); the banner keeps "P. 3/5"
+		doc = pageSubset(doc, j.attempts.at(-1)?.pages ?? []);
 		if (a.ctrl.signal.aborted) throw new FaxError("CALL_ABORTED", "canceled before dialing");
 		result = await modem.send({ document: doc, number: j.recipient.faxNumber, tsid: j.tsid, signal: a.ctrl.signal, onEvent: (ev) => onSendEvent(e, a, ev), callId: `${j.id}-try${j.retries}` });
 	} catch (err) {

@@ -57,5 +57,24 @@ export function describeJob(j: FaxOutgoingJob, queued: boolean): string[] {
 		`scheduled:       ${iso(j.scheduledTime)} (first ${iso(j.originalScheduledTime)}, submitted ${iso(j.submissionTime)})`,
 		`transmission:    ${iso(j.transmissionStart)} .. ${iso(j.transmissionEnd)}`,
 		`operations:      0x${j.availableOperations.toString(16)}`,
+		`delivered pages: ${pageList(j.pagesDelivered)}`,
+		...(j.possiblyDuplicatedPages.length ? [`possibly twice:  ${pageList(j.possiblyDuplicatedPages)} (the daemon died while sending; a retry sent it again)`] : []),
+		...j.attempts.map((a) => {
+			const f = a.failureDetail ? ` ${a.failureDetail.code}: ${a.failureDetail.text}` : "";
+			const doubt = a.pageInDoubt !== null ? `, page ${a.pageInDoubt} in doubt` : "";
+			return `attempt ${String(a.attempt).padEnd(8)} ${iso(a.startTime)} device ${a.deviceId}: sent ${pageList(a.pages)}, delivered ${pageList(a.pagesDelivered)}${doubt} - ${a.result}${f}`;
+		}),
 	];
+}
+
+/** "1-3, 5" for [1, 2, 3, 5]; "-" for none. */
+export function pageList(pages: readonly number[]): string {
+	const out: string[] = [];
+	for (let i = 0; i < pages.length; ) {
+		let k = i;
+		while (k + 1 < pages.length && pages[k + 1] === pages[k]! + 1) k++;
+		out.push(k === i ? `${pages[i]}` : `${pages[i]}-${pages[k]}`);
+		i = k + 1;
+	}
+	return out.length ? out.join(", ") : "-";
 }

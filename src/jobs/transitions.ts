@@ -32,6 +32,9 @@ export function pagesToSend(j: JobRecord): number[] {
 	return out;
 }
 
+/** Every page of the document is confirmed: the fax is delivered whatever happened after the last MCF. */
+export const allDelivered = (j: JobRecord): boolean => j.pages > 0 && j.confirmedPages.length >= j.pages;
+
 /** The last attempt with a new value (attempts are never edited in place: records stay immutable). */
 function withLast(j: JobRecord, change: Partial<AttemptRecord>): AttemptRecord[] {
 	const last = j.attempts.at(-1);
@@ -125,6 +128,10 @@ export function settled(cur: JobRecord, end: CallEnd, s: QueueSettings, now: num
 		const failure = { code: "CALL_ABORTED", text: "canceled by user" };
 		return { status: S.CANCELED, extCode: X.CALL_ABORTED, transmissionStart: null, failure, attempts: endAttempt(cur, "canceled", now, failure) };
 	}
+	if (allDelivered(cur)) {
+		// the far end confirmed the last page and the call failed only afterwards (DCN lost, ...): delivered
+		return { status: S.COMPLETED, extCode: X.CALL_COMPLETED, transmissionEnd: now, attempts: endAttempt(cur, "completed", now, null) };
+	}
 	return failed(cur, end.outcome, end.prevBase, s, now, endAttempt(cur, "failed", now, end.outcome.detail));
 }
 
@@ -144,13 +151,16 @@ function failed(cur: JobRecord, outcome: FailureOutcome, prevBase: number, s: Qu
 
 /**
  * Start-up recovery of a job left by a dead daemon: a call left INPROGRESS was interrupted and becomes a
- * retry (DISCONNECTED, CARRIER_LOST "interrupted by daemon restart"); the page it had on the wire is in
- * doubt (its MCF may have come and not been committed). CANCELING becomes CANCELED; a stale NOLINE goes.
+ * retry (DISCONNECTED, CARRIER_LOST "interrupted by daemon restart"), or COMPLETED when every page's
+ * confirmation was committed; the page it had on the wire is in doubt (its MCF may have come and not
+ * been committed), and is counted as possibly delivered twice once a later call gets it confirmed. CANCELING becomes CANCELED; a stale NOLINE goes.
  */
 export function recovered(j: JobRecord, s: QueueSettings, now: number): Patch | null {
 	const b = baseStatus(j.status);
 	if (b === S.INPROGRESS) {
 		const detail = { code: "CARRIER_LOST", text: "interrupted by daemon restart" };
+		// the last page's confirmation was committed before the crash: delivered (end time unknown)
+		if (allDelivered(j)) return { status: S.COMPLETED, extCode: X.CALL_COMPLETED, attempts: endAttempt(j, "interrupted", null, detail) };
 		const doubt = j.currentPage > 0 && !j.confirmedPages.includes(j.currentPage) ? j.currentPage : null;
 		return failed(j, { kind: "retry", ext: X.DISCONNECTED, detail, minDelayMs: 0 }, b, s, now, endAttempt(j, "interrupted", null, detail, doubt));
 	}
