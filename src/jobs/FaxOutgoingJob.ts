@@ -21,6 +21,8 @@ export interface FaxJobAttempt {
 	endTime: Date | null;
 	/** document pages (1-based) it set out to send: a retry sends only the pages not confirmed before */
 	pages: number[];
+	/** a continuation cover page went before them (queue setting continuationCover) */
+	continuationCover: boolean;
 	/** document pages the far end confirmed during it */
 	pagesDelivered: number[];
 	/** the page on the wire when the daemon died (its confirmation may have been lost), else null */
@@ -37,6 +39,7 @@ const attemptOf = (a: AttemptRecord): FaxJobAttempt => ({
 	startTime: new Date(a.startTime),
 	endTime: date(a.endTime),
 	pages: [...a.pages],
+	continuationCover: a.continuationCover ?? false,
 	pagesDelivered: [...a.pagesDelivered],
 	pageInDoubt: a.pageInDoubt,
 	result: a.result,

@@ -43,6 +43,7 @@ export class FaxOutgoingQueue implements QueueSettings {
 	allowPersonalCoverPages = true;
 	recipientsLimit = 0;
 	allowedReceipts = 1;
+	continuationCover = false;
 
 	/** @internal */
 	constructor(
@@ -81,6 +82,7 @@ export class FaxOutgoingQueue implements QueueSettings {
 			allowPersonalCoverPages: Boolean(this.allowPersonalCoverPages),
 			recipientsLimit: int(this.recipientsLimit, 0, 0x7fffffff, "recipientsLimit"),
 			allowedReceipts: int(this.allowedReceipts, 0, 5, "allowedReceipts"),
+			continuationCover: Boolean(this.continuationCover),
 		};
 		this.server.store.putSettings(s);
 		this.server.saved(s);

@@ -6,7 +6,7 @@
  * CANCELED, or the failure rules, transitions.ts `settled`); re-initialise the modem after an aborted
  * call. Layer: jobs.
  */
-import type { FaxPageSource } from "../core/bitmap.js";
+import type { FaxPage, FaxPageSource } from "../core/bitmap.js";
 import { FaxError, isFaxError } from "../core/FaxError.js";
 import type { FaxModem, SendEvent, SendResult } from "../modem/FaxModem.js";
 import { sanitizeDialString } from "../t30/dialString.js";
@@ -16,7 +16,8 @@ import type { Attempt, EngineContext } from "./engineContext.js";
 import { FaxJobExtendedStatus as X } from "./enums.js";
 import type { FailureOutcome } from "./failureMap.js";
 import { mapFailure } from "./failureMap.js";
-import { pageSubset } from "./pageSubset.js";
+import { pageSubset, withLeadingPage } from "./pageSubset.js";
+import { renderContinuationPage } from "./coverPage.js";
 import type { ModemPool } from "./ModemPool.js";
 import type { CallEnd } from "./transitions.js";
 import { inCall, progressed, settled } from "./transitions.js";
@@ -44,7 +45,9 @@ export async function runAttempt(e: CallContext, a: Attempt, j: JobRecord, modem
 		let doc: FaxPageSource = opened;
 		if (e.settings.branding) doc = brandDocument(doc, { clock: e.clock, tsid: j.tsid, number: j.recipient.faxNumber });
 		// only the attempt's pages (a retry resumes after the confirmed ones); the banner keeps "P. 3/5"
-		doc = pageSubset(doc, j.attempts.at(-1)?.pages ?? []);
+		const att = j.attempts.at(-1);
+		doc = pageSubset(doc, att?.pages ?? []);
+		if (att?.continuationCover) doc = withLeadingPage(await continuationPage(e, j, doc), doc);
 		if (a.ctrl.signal.aborted) throw new FaxError("CALL_ABORTED", "canceled before dialing");
 		result = await modem.send({ document: doc, number: j.recipient.faxNumber, tsid: j.tsid, signal: a.ctrl.signal, onEvent: (ev) => onSendEvent(e, a, ev), callId: `${j.id}-try${j.retries}` });
 	} catch (err) {
@@ -61,6 +64,14 @@ export async function runAttempt(e: CallContext, a: Attempt, j: JobRecord, modem
 	const code = result?.error?.code ?? (isFaxError(thrown) ? thrown.code : undefined);
 	const recycle = a.dialed && (a.ctrl.signal.aborted || (code !== undefined && /^(AT_|MODEM_)/.test(code)));
 	e.pool.release(a.slot, recycle); // triggers a tick
+}
+
+/** The continuation cover page of a resumed retry, at the geometry of the first page it precedes. */
+async function continuationPage(e: CallContext, j: JobRecord, pages: FaxPageSource): Promise<FaxPage> {
+	const first = await pages.page(0);
+	const att = j.attempts.at(-1)!;
+	const info = { sender: j.sender, recipient: j.recipient, subject: j.subject, pages: att.pages, total: j.pages, delivered: j.confirmedPages, time: e.clock.now(), submitted: j.submissionTime };
+	return renderContinuationPage(info, first.bitmap.width, first.yRes);
 }
 
 /** Engine events -> job fields (§9.1); at most one Changed per event, one per page. */

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { FaxError } from "../core/FaxError.js";
 import { tiffCodec } from "./codec.js";
+import { pageRanges } from "./coverPage.js";
 import { loadDaemonConfig } from "./daemonConfig.js";
 import { extendedStatusName, statusName } from "./enums.js";
 import type { FaxOutgoingJob } from "./FaxOutgoingJob.js";
@@ -34,6 +35,7 @@ export function connectQueue(v: { spool?: string; config?: string }, mustExist =
 }
 
 const iso = (d: Date | null): string => (d ? d.toISOString() : "-");
+const pageList = (pages: readonly number[]): string => pageRanges(pages) || "-";
 
 /** One line for `faxline jobs`. */
 export function jobLine(j: FaxOutgoingJob): string {
@@ -62,19 +64,7 @@ export function describeJob(j: FaxOutgoingJob, queued: boolean): string[] {
 		...j.attempts.map((a) => {
 			const f = a.failureDetail ? ` ${a.failureDetail.code}: ${a.failureDetail.text}` : "";
 			const doubt = a.pageInDoubt !== null ? `, page ${a.pageInDoubt} in doubt` : "";
-			return `attempt ${String(a.attempt).padEnd(8)} ${iso(a.startTime)} device ${a.deviceId}: sent ${pageList(a.pages)}, delivered ${pageList(a.pagesDelivered)}${doubt} - ${a.result}${f}`;
+			return `attempt ${String(a.attempt).padEnd(8)} ${iso(a.startTime)} device ${a.deviceId}: sent ${a.continuationCover ? "continuation cover + " : ""}${pageList(a.pages)}, delivered ${pageList(a.pagesDelivered)}${doubt} - ${a.result}${f}`;
 		}),
 	];
-}
-
-/** "1-3, 5" for [1, 2, 3, 5]; "-" for none. */
-export function pageList(pages: readonly number[]): string {
-	const out: string[] = [];
-	for (let i = 0; i < pages.length; ) {
-		let k = i;
-		while (k + 1 < pages.length && pages[k + 1] === pages[k]! + 1) k++;
-		out.push(k === i ? `${pages[i]}` : `${pages[i]}-${pages[k]}`);
-		i = k + 1;
-	}
-	return out.length ? out.join(", ") : "-";
 }

@@ -3,7 +3,8 @@
  * HylaFAX does): a FaxPageSource presenting only the listed pages of the job's document, in order, to the
  * T.30 engine, which then numbers them 1..n of n for its own protocol bookkeeping. Wrap it around the
  * branded document so the banner keeps the document's numbering ("P. 3/5"); the job maps the engine's
- * page numbers back through the attempt's page list (transitions.ts `progressed`). Layer: jobs (pure).
+ * page numbers back through the attempt's page list (transitions.ts `progressed`). `withLeadingPage` puts a
+ * continuation cover page in front. Layer: jobs (pure).
  */
 import type { FaxPage, FaxPageSource } from "../core/bitmap.js";
 import { FaxError } from "../core/FaxError.js";
@@ -21,5 +22,13 @@ export function pageSubset(src: FaxPageSource, pages: readonly number[]): FaxPag
 			if (p === undefined) return Promise.reject(new FaxError("INVALID_ARG", `page index ${i} out of 0..${pages.length - 1}`));
 			return src.page(p - 1);
 		},
+	};
+}
+
+/** `first` followed by every page of `src` (a continuation cover page before a resumed retry). */
+export function withLeadingPage(first: FaxPage, src: FaxPageSource): FaxPageSource {
+	return {
+		pageCount: src.pageCount + 1,
+		page: (i: number): Promise<FaxPage> => (i === 0 ? Promise.resolve(first) : src.page(i - 1)),
 	};
 }

@@ -49,9 +49,13 @@ function endAttempt(j: JobRecord, result: AttemptResult, endTime: number | null,
 	return withLast(j, { result, endTime, failure, pageInDoubt });
 }
 
-/** A modem was claimed for the job (§9.1 INITIALIZING): a new attempt that sends `pages`. */
-export function claimed(j: JobRecord, c: { deviceId: number; tsid: string; now: number; pages: number[] }): Patch {
-	const attempt: AttemptRecord = { attempt: j.attempts.length + 1, deviceId: c.deviceId, startTime: c.now, endTime: null, pages: c.pages, pagesDelivered: [], pageInDoubt: null, result: "inProgress", failure: null };
+/**
+ * A modem was claimed for the job (§9.1 INITIALIZING): a new attempt that sends `pages`, after a
+ * continuation cover page when `continuationCover` is on and earlier calls delivered pages.
+ */
+export function claimed(j: JobRecord, c: { deviceId: number; tsid: string; now: number; pages: number[]; continuationCover: boolean }): Patch {
+	const cover = c.continuationCover && j.confirmedPages.length > 0;
+	const attempt: AttemptRecord = { attempt: j.attempts.length + 1, deviceId: c.deviceId, startTime: c.now, endTime: null, pages: c.pages, continuationCover: cover, pagesDelivered: [], pageInDoubt: null, result: "inProgress", failure: null };
 	return {
 		status: S.INPROGRESS,
 		extCode: X.INITIALIZING,
@@ -76,7 +80,10 @@ export function claimed(j: JobRecord, c: { deviceId: number; tsid: string; now: 
  */
 export function progressed(cur: JobRecord, ev: SendEvent, now: number): Patch | null {
 	if (cur.removedAt !== null || !inCall(cur.status)) return null;
-	const docPage = (p: number): number => cur.attempts.at(-1)?.pages[p - 1] ?? p;
+	const last = cur.attempts.at(-1);
+	const lead = last?.continuationCover ? 1 : 0;
+	// the engine's page p -> document page (0: the continuation cover, not a document page)
+	const docPage = (p: number): number => (p <= lead ? 0 : (last?.pages[p - 1 - lead] ?? p));
 	switch (ev.type) {
 		case "dialing":
 			return { extCode: X.DIALING, transmissionStart: now };
@@ -86,12 +93,11 @@ export function progressed(cur: JobRecord, ev: SendEvent, now: number): Patch | 
 			return { csid: ev.csid.slice(0, 20) };
 		case "pageStart": {
 			const p = docPage(ev.page);
-			return p === cur.currentPage ? null : { currentPage: p };
+			return p === 0 || p === cur.currentPage ? null : { currentPage: p };
 		}
 		case "pageEnd": {
 			const p = docPage(ev.page);
-			if (!ev.confirmed || cur.confirmedPages.includes(p)) return null;
-			const last = cur.attempts.at(-1);
+			if (p === 0 || !ev.confirmed || cur.confirmedPages.includes(p)) return null;
 			const doubted = cur.attempts.some((a) => a.pageInDoubt === p) && !cur.possiblyDuplicatedPages.includes(p);
 			return {
 				confirmedPages: [...cur.confirmedPages, p].sort((a, b) => a - b),

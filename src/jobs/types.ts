@@ -80,6 +80,11 @@ export interface QueueSettings {
 	recipientsLimit: number;
 	/** FaxReceiptType mask the server allows; default MAIL [ours] */
 	allowedReceipts: number;
+	/**
+	 * a retry that resumes after pages the far end confirmed starts with a continuation cover page naming
+	 * the pages that follow (HylaFAX's continuation cover); default false [ours]
+	 */
+	continuationCover: boolean;
 }
 
 export const defaultQueueSettings = (): QueueSettings => ({
@@ -95,6 +100,7 @@ export const defaultQueueSettings = (): QueueSettings => ({
 	allowPersonalCoverPages: true,
 	recipientsLimit: 0,
 	allowedReceipts: 0x1,
+	continuationCover: false,
 });
 
 /** How an attempt (one call) ended; "inProgress" while it runs. */
@@ -114,6 +120,8 @@ export interface AttemptRecord {
 	endTime: number | null;
 	/** document pages (1-based) this attempt set out to send, in order */
 	pages: number[];
+	/** a continuation cover page went first (QueueSettings.continuationCover); not a document page */
+	continuationCover: boolean;
 	/** document pages the far end confirmed during this attempt (MCF, RTP, PIP) */
 	pagesDelivered: number[];
 	/** the page on the wire when the daemon died: its confirmation may have been lost; null otherwise */

@@ -7,11 +7,17 @@
  * possibly delivered twice; a restart keeps what was delivered.
  */
 import test from "ava";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { brandPage, bannerText } from "../../../src/jobs/branding.js";
 import { tiffCodec } from "../../../src/jobs/codec.js";
+import { renderContinuationPage } from "../../../src/jobs/coverPage.js";
 import { FaxJobExtendedStatus as X, FaxJobStatus as S } from "../../../src/jobs/enums.js";
 import { FaxOutgoingJob } from "../../../src/jobs/FaxOutgoingJob.js";
 import { JobStore } from "../../../src/jobs/JobStore.js";
+import { writePbm } from "../../helpers/fixtures.js";
 import { jobHarness, T0 } from "../../helpers/jobHarness.js";
 
 const samePixels = (a: { data: Uint8Array }, b: { data: Uint8Array }): boolean => Buffer.from(a.data).equals(Buffer.from(b.data));
@@ -66,7 +72,7 @@ test("daemon died with page 2 on the wire: the retry sends pages 2-3 and the job
 			deviceId: 1,
 			transmissionStart: t1,
 			confirmedPages: [1],
-			attempts: [{ attempt: 1, deviceId: 1, startTime: t1, endTime: null, pages: [1, 2, 3], pagesDelivered: [1], pageInDoubt: null, result: "inProgress", failure: null }],
+			attempts: [{ attempt: 1, deviceId: 1, startTime: t1, endTime: null, pages: [1, 2, 3], continuationCover: false, pagesDelivered: [1], pageInDoubt: null, result: "inProgress", failure: null }],
 		});
 		s.close();
 	});
@@ -103,4 +109,38 @@ test("retries exhausted after page 1; restart sends pages 2-3 only (delivered pa
 	t.is(m.calls[1]!.pages.length, 2);
 	t.deepEqual(h.rec(id!).attempts.map((a) => a.pages), [[1, 2, 3], [2, 3]]);
 	t.is(h.rec(id!).retries, 0);
+});
+
+test("continuationCover: a resumed retry starts with a continuation cover naming the pages that follow", async (t) => {
+	const h = await jobHarness(t, { settings: { continuationCover: true, retryDelay: 0 } });
+	const m = h.bank.get("fake:1");
+	m.script({ fail: "CARRIER_LOST", at: "page", failPage: 3 });
+	const [id] = await h.submit(["5550126"], (d) => (d.subject = "Quarterly"));
+	const doc = await tiffCodec.open(h.server.spool.path(h.rec(id!).docFile));
+	const page3 = await doc.page(2);
+	await doc.close?.();
+	await h.until(() => h.rec(id!).removedAt !== null, "sent");
+	t.is(m.calls[0]!.pages.length, 3, "the first call has no continuation cover");
+	const retry = m.calls[1]!.pages;
+	t.is(retry.length, 2, "cover + page 3");
+	const r = h.rec(id!);
+	const retryStart = r.attempts[1]!.startTime;
+	const want = renderContinuationPage({ sender: r.sender, recipient: r.recipient, subject: "Quarterly", pages: [3], total: 3, delivered: [1, 2], time: retryStart, submitted: r.submissionTime }, page3.bitmap.width, page3.yRes);
+	t.true(samePixels(retry[0]!.bitmap, want.bitmap), "the continuation cover as rendered for pages 3 of 3");
+	// and it reads as such (tesseract OCR of its top part)
+	const b = retry[0]!.bitmap;
+	const rows = Math.round(b.height * 0.3);
+	const dir = mkdtempSync(join(tmpdir(), "faxline-contcover-"));
+	t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+	const f = join(dir, "cover.pbm");
+	writeFileSync(f, writePbm({ ...b, height: rows, data: b.data.slice(0, rows * b.stride) }));
+	const text = execFileSync("sh", ["-c", `pnmscale -xscale 1 -yscale ${(204 / retry[0]!.yRes).toFixed(3)} ${f} 2>/dev/null | pnmpad -white -left 20 -right 20 -top 20 -bottom 20 | pnmsmooth -size 3 3 2>/dev/null | pnmtopng > ${f}.png && tesseract ${f}.png - --psm 6 2>/dev/null`], { encoding: "utf8" });
+	t.regex(text, /PAGES: 3 OF 3 FOLLOW/, text);
+	t.regex(text, /EARLIER: 1-2 DELIVERED/, text);
+	t.true(samePixels(retry[1]!.bitmap, page3.bitmap), "then document page 3");
+	t.like(r.attempts[1], { pages: [3], continuationCover: true, pagesDelivered: [3], result: "completed" });
+	t.false(r.attempts[0]!.continuationCover);
+	t.deepEqual(r.confirmedPages, [1, 2, 3]);
+	// CurrentPage never showed the cover as a document page
+	t.false(h.changes(id!).some((s) => s.retries === 1 && s.currentPage !== 0 && s.currentPage !== 3));
 });

@@ -27,7 +27,7 @@ function job(p: Partial<JobRecord> = {}): JobRecord {
 	};
 }
 
-const running = (pages: number[], more: Partial<AttemptRecord> = {}): AttemptRecord => ({ attempt: 1, deviceId: 1, startTime: NOW, endTime: null, pages, pagesDelivered: [], pageInDoubt: null, result: "inProgress", failure: null, ...more });
+const running = (pages: number[], more: Partial<AttemptRecord> = {}): AttemptRecord => ({ attempt: 1, deviceId: 1, startTime: NOW, endTime: null, pages, continuationCover: false, pagesDelivered: [], pageInDoubt: null, result: "inProgress", failure: null, ...more });
 const retry: FailureOutcome = { kind: "retry", ext: X.BUSY, detail: { code: "DIAL_BUSY", text: "busy" }, minDelayMs: 0 };
 const fatal: FailureOutcome = { kind: "fail", ext: X.FATAL_ERROR, detail: { code: "REMOTE_DCN", text: "dcn" } };
 const line: FailureOutcome = { kind: "line", ext: X.LINE_UNAVAILABLE, detail: { code: "MODEM_NO_RESPONSE", text: "dead" } };
@@ -139,15 +139,25 @@ test("progress: SendEvents -> job fields, with page numbers of the document and 
 	const c4 = progressed({ ...base, ...c3 }, { type: "pageEnd", page: 2, result: "MCF", confirmed: true, bytes: 0, ms: 0 }, NOW)!;
 	t.deepEqual(c4.confirmedPages, [1, 2, 3, 4]);
 	t.false("possiblyDuplicatedPages" in c4, "page 4 was never in doubt");
+	// with a continuation cover first, the engine's page 1 is the cover (no document page), page 2 is page 3
+	const withCover = job({ status: S.INPROGRESS, confirmedPages: [1, 2], attempts: [running([3, 4, 5], { continuationCover: true })] });
+	t.is(progressed(withCover, { type: "pageStart", page: 1, pages: 4 }, NOW), null);
+	t.is(progressed(withCover, { type: "pageEnd", page: 1, result: "MCF", confirmed: true, bytes: 0, ms: 0 }, NOW), null);
+	t.deepEqual(progressed(withCover, { type: "pageStart", page: 2, pages: 4 }, NOW), { currentPage: 3 });
+	t.deepEqual(progressed(withCover, { type: "pageEnd", page: 4, result: "MCF", confirmed: true, bytes: 0, ms: 0 }, NOW)!.confirmedPages, [1, 2, 5]);
 });
 
 test("claim, pages to send, NOLINE, AgeLimit, retention", (t) => {
 	t.deepEqual(pagesToSend(job()), [1, 2, 3, 4, 5]);
 	t.deepEqual(pagesToSend(job({ confirmedPages: [1, 2] })), [3, 4, 5]);
 	t.deepEqual(pagesToSend(job({ confirmedPages: [1, 2, 4] })), [3, 5], "a page confirmed after an unconfirmed one is not sent again");
-	const c = claimed(job({ attempts: [running([1, 2, 3, 4, 5], { result: "failed" })] }), { deviceId: 7, tsid: "T", now: NOW, pages: [3, 4, 5] });
+	const c = claimed(job({ attempts: [running([1, 2, 3, 4, 5], { result: "failed" })] }), { deviceId: 7, tsid: "T", now: NOW, pages: [3, 4, 5], continuationCover: false });
 	t.like(c, { status: S.INPROGRESS, extCode: X.INITIALIZING, deviceId: 7, currentPage: 0, tsid: "T" });
 	t.like(c.attempts![1], { attempt: 2, deviceId: 7, pages: [3, 4, 5], result: "inProgress", startTime: NOW });
+	// a continuation cover only when earlier calls delivered pages (and the queue asks for it)
+	t.false(claimed(job(), { deviceId: 7, tsid: "", now: NOW, pages: [1, 2, 3, 4, 5], continuationCover: true }).attempts![0]!.continuationCover);
+	t.true(claimed(job({ confirmedPages: [1, 2] }), { deviceId: 7, tsid: "", now: NOW, pages: [3, 4, 5], continuationCover: true }).attempts![0]!.continuationCover);
+	t.false(claimed(job({ confirmedPages: [1, 2] }), { deviceId: 7, tsid: "", now: NOW, pages: [3, 4, 5], continuationCover: false }).attempts![0]!.continuationCover);
 	t.deepEqual(noLine(job()), { status: S.PENDING | S.NOLINE });
 	t.is(noLine(job({ status: S.PENDING | S.NOLINE })), null);
 	const day = 86_400_000;
