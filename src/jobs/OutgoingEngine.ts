@@ -285,7 +285,7 @@ export class OutgoingEngine implements CallContext {
 		// a retry sends only what the far end has not confirmed (issue 14)
 		const pages = pagesToSend(j);
 		const r = this.jobs.commit(j.id, (cur) => claimed(cur, { deviceId: slot.deviceId, tsid, now: this.clock.now(), pages, continuationCover: this.settings.continuationCover }));
-		this.trace(`start ${j.id} on device ${slot.deviceId}`);
+		this.trace(`start ${j.id} on device ${slot.deviceId}`, { pages, delivered: j.confirmedPages, continuationCover: r.attempts.at(-1)?.continuationCover ?? false });
 		const a: Attempt = { jobId: j.id, slot, ctrl: new AbortController(), prevBase: baseStatus(j.status), dialed: false, canceled: false, shutdown: false, done: Promise.resolve() };
 		this.active.set(j.id, a);
 		a.done = runAttempt(this, a, r, modem);

@@ -17,6 +17,7 @@ import { renderContinuationPage } from "../../../src/jobs/coverPage.js";
 import { FaxJobExtendedStatus as X, FaxJobStatus as S } from "../../../src/jobs/enums.js";
 import { FaxOutgoingJob } from "../../../src/jobs/FaxOutgoingJob.js";
 import { JobStore } from "../../../src/jobs/JobStore.js";
+import { jobReceipt } from "../../../src/jobs/receipts.js";
 import { writePbm } from "../../helpers/fixtures.js";
 import { jobHarness, T0 } from "../../helpers/jobHarness.js";
 
@@ -95,6 +96,8 @@ test("daemon died with page 2 on the wire: the retry sends pages 2-3 and the job
 		[2, [2, 3], [2, 3], "completed"],
 	]);
 	t.true(j instanceof FaxOutgoingJob);
+	// the delivery receipt says so too
+	t.regex(jobReceipt(h.rec(id!)).text, /2 calls, each sending only the pages not yet confirmed; page\(s\) 2 may have been printed twice/);
 });
 
 test("retries exhausted after page 1; restart sends pages 2-3 only (delivered pages stay delivered)", async (t) => {
@@ -109,6 +112,8 @@ test("retries exhausted after page 1; restart sends pages 2-3 only (delivered pa
 	t.is(m.calls[1]!.pages.length, 2);
 	t.deepEqual(h.rec(id!).attempts.map((a) => a.pages), [[1, 2, 3], [2, 3]]);
 	t.is(h.rec(id!).retries, 0);
+	// the non-delivery receipt of the failed state named the delivered page
+	t.regex(jobReceipt({ ...h.rec(id!), status: S.RETRIES_EXCEEDED, confirmedPages: [1] }).text, /page\(s\) 1 of 3 were delivered/);
 });
 
 test("continuationCover: a resumed retry starts with a continuation cover naming the pages that follow", async (t) => {
