@@ -20,6 +20,7 @@ import { EpochClock } from "./EpochClock.js";
 import { FaxOutgoingQueue } from "./FaxOutgoingQueue.js";
 import type { FaxJobStatusInfo, JobBackend } from "./FaxOutgoingJob.js";
 import { FaxOutgoingJob, statusInfo } from "./FaxOutgoingJob.js";
+import { JobLedger } from "./jobLedger.js";
 import { JobStore } from "./JobStore.js";
 import type { RequestOp } from "./JobStore.js";
 import type { EngineEvent, EngineOptions } from "./OutgoingEngine.js";
@@ -218,7 +219,9 @@ export class FaxServer {
 	/** @internal FaxDocument.connectedSubmit */
 	async submitDocument(doc: SubmissionSpec): Promise<{ submissionId: string; jobIds: string[] }> {
 		const engine = this.engine;
-		const insert = engine ? (recs: Omit<JobRecord, "seq">[]) => engine.jobs.insert(recs, true) : (recs: Omit<JobRecord, "seq">[]) => this.store.jobs.insert(recs);
+		// daemon: the engine's ledger raises Added at once; client: the daemon announces the rows it finds
+		const ledger = engine?.jobs ?? new JobLedger({ kind: "outgoing", table: this.store.jobs, emit: () => undefined });
+		const insert = (recs: Omit<JobRecord, "seq">[]) => ledger.insert(recs, engine !== null);
 		const recs = await submitDocument(doc, { store: this.store, spool: this.spool, codec: this.o.codec, clock: this.clock, user: this.user, rights: this.rights, announced: engine !== null, insert });
 		if (engine) {
 			engine.tick();

@@ -93,7 +93,7 @@ function callEnd(e: CallContext, a: Attempt, result: SendResult | undefined, thr
 	else if (outcome.kind === "abort") outcome = { kind: "retry", ext: X.DISCONNECTED, detail: outcome.detail, minDelayMs: 0 };
 	if (outcome.kind === "line") e.pool.markDown(a.slot, err);
 	e.trace(`attempt ${a.jobId} failed: ${err.code} -> ${outcome.kind}`);
-	return { kind: "failed", outcome, prevBase: a.prevBase };
+	return { kind: "failed", outcome, prevBase: a.prevBase, interrupted: a.shutdown };
 }
 
 function finish(e: CallContext, a: Attempt, result: SendResult | undefined, thrown: unknown): void {

@@ -116,8 +116,11 @@ export type CallEnd =
 	| { kind: "completed"; csid: string }
 	/** the user canceled it during the call */
 	| { kind: "canceled" }
-	/** a failure, classified by failureMap; `prevBase` is the status before the claim (PENDING or RETRYING) */
-	| { kind: "failed"; outcome: FailureOutcome; prevBase: number };
+	/**
+	 * a failure, classified by failureMap; `prevBase` is the status before the claim (PENDING or RETRYING);
+	 * `interrupted`: the daemon stopped the call (shutdown), not the line or the far end
+	 */
+	| { kind: "failed"; outcome: FailureOutcome; prevBase: number; interrupted?: boolean };
 
 /**
  * Settle a job after its call (§2.2, §9.3-§9.5), or null when it is no longer in a call (canceled before
@@ -138,7 +141,7 @@ export function settled(cur: JobRecord, end: CallEnd, s: QueueSettings, now: num
 		// the far end confirmed the last page and the call failed only afterwards (DCN lost, ...): delivered
 		return { status: S.COMPLETED, extCode: X.CALL_COMPLETED, transmissionEnd: now, attempts: endAttempt(cur, "completed", now, null) };
 	}
-	return failed(cur, end.outcome, end.prevBase, s, now, endAttempt(cur, "failed", now, end.outcome.detail));
+	return failed(cur, end.outcome, end.prevBase, s, now, endAttempt(cur, end.interrupted ? "interrupted" : "failed", now, end.outcome.detail));
 }
 
 /** The failure rules of §2.2/§9.5 on a job that was in a call. */

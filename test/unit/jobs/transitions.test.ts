@@ -53,6 +53,9 @@ test("settled: how a call ends, by state and retries left", (t) => {
 		if (retries !== undefined) t.is(p?.retries, retries, `${name}: retries`);
 		if (p) t.is(p.attempts?.at(-1)?.result, end.kind === "completed" ? "completed" : end.kind === "canceled" ? "canceled" : "failed", `${name}: attempt result`);
 	}
+	t.is(settled(job({ status: S.INPROGRESS, attempts: [running([1])] }), { kind: "failed", outcome: retry, prevBase: S.PENDING, interrupted: true }, settings, NOW)!.attempts![0]!.result, "interrupted", "a daemon shutdown interrupts the attempt");
+	t.like(settled(job({ status: S.INPROGRESS, pages: 2, confirmedPages: [1, 2], attempts: [running([1, 2])] }), { kind: "failed", outcome: retry, prevBase: S.PENDING }, settings, NOW), { status: S.COMPLETED, extCode: X.CALL_COMPLETED }, "failed after the last MCF: delivered");
+	t.like(recovered(job({ status: S.INPROGRESS, pages: 2, currentPage: 2, confirmedPages: [1, 2], attempts: [running([1, 2])] }), settings, NOW), { status: S.COMPLETED }, "crash after the last MCF was committed: delivered");
 	const r = settled(job({ status: S.INPROGRESS, attempts: [running([1])] }), { kind: "failed", outcome: { ...retry, minDelayMs: 30 * 60_000 }, prevBase: S.PENDING }, settings, NOW)!;
 	t.is(r.scheduledTime, NOW + 30 * 60_000, "the failure's minimum delay beats retryDelay");
 	t.deepEqual(r.failure, retry.detail);
