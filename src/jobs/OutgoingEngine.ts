@@ -1,8 +1,10 @@
 /**
  * The outgoing queue engine (the daemon's core): scheduler loop (outgoing-job.md §5), attempts over the
  * modem pool with the engine mapping of §9, retries (§2.2, §9.5), NOLINE, AgeLimit, crash recovery,
- * requests from other processes. Operations and retention live in jobOps.ts. The store is the source of
- * truth; the engine keeps only the running attempts in memory; one call is attempt.ts. Layer: jobs.
+ * requests from other processes. Every job change is committed through its ledger (jobLedger.ts), which
+ * raises the event and runs the final-state work (finalWork.ts: receipts, retention); the status rules are
+ * the pure functions of transitions.ts; user operations are jobOps.ts; one call is attempt.ts. The store
+ * is the source of truth; the engine keeps only the running attempts in memory. Layer: jobs.
  */
 import type { Clock, TimerHandle } from "../core/Clock.js";
 import { FaxError, isFaxError } from "../core/FaxError.js";
