@@ -6,7 +6,8 @@
  * update, get, list) beside raw single-row SQLite transactions on the same database settings.
  * (3) the same queue over the real Class 1 stack: 4 pty modem simulators (hw-mocks, in this process, 20x
  * line speed) opened by openFaxModem — jobs/min and CPU per job (the simulator's share included).
- * Measures only; asserts nothing. JOBS_BENCH_JOBS (default 192) sets the job count.
+ * Measures only; asserts nothing. JOBS_BENCH_JOBS (default 192) sets the job count; JOBS_BENCH_PARTS
+ * (comma list of throughput, store, real; default all) picks the parts.
  */
 import { DatabaseSync } from "@photostructure/sqlite";
 import { closeSync, copyFileSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
@@ -19,7 +20,9 @@ import { tiffCodec } from "../src/jobs/codec.js";
 import { FaxJobStatus as S, FaxServerEventsType } from "../src/jobs/enums.js";
 import { FaxDocument } from "../src/jobs/FaxDocument.js";
 import { FaxServer } from "../src/jobs/FaxServer.js";
+import { JobLedger } from "../src/jobs/jobLedger.js";
 import { JobStore } from "../src/jobs/JobStore.js";
+import { progressed } from "../src/jobs/transitions.js";
 import { LineModem, parseLinePath } from "../src/jobs/lineModem.js";
 import { newId } from "../src/jobs/submit.js";
 import type { JobRecord } from "../src/jobs/types.js";
@@ -100,7 +103,7 @@ function record(i: number): Omit<JobRecord, "seq"> {
 		scheduledTime: now, originalScheduledTime: now, submissionTime: now, ageStart: now, transmissionStart: null, transmissionEnd: null,
 		currentPage: 0, pages: 3, size: 1000, deviceId: 0, csid: "", tsid: "", retries: 0, recipient: { faxNumber: `555${i}`, name: "" }, sender: {},
 		subject: "", documentName: "", receiptType: 0, receiptAddress: "", groupBroadcastReceipts: false, attachFaxToReceipt: false, hasCoverPage: false,
-		docFile: "0000000000000000.tif", removedAt: null, owner: "bench", announced: true,
+		docFile: "0000000000000000.tif", removedAt: null, owner: "bench", announced: true, confirmedPages: [], possiblyDuplicatedPages: [], attempts: [],
 	};
 }
 
@@ -119,6 +122,12 @@ async function storeOps(): Promise<void> {
 	rate("insert job (commit)", 1000, (i) => ids.push(store.insertJobs([record(i)])[0]!.id));
 	rate("update job (read-modify-write, durable commit)", 1000, (i) => store.updateJob(ids[i % ids.length]!, { currentPage: i % 3 }));
 	rate("progress update (commit without fsync)", 1000, (i) => store.updateJob(ids[i % ids.length]!, { currentPage: i % 3 }, false));
+	// what a call commits per page (issue 14): the confirmation with the attempt record, through the ledger
+	const ledger = new JobLedger({ kind: "outgoing", table: store.jobs, emit: () => undefined });
+	for (const id of ids) store.updateJob(id, { status: S.INPROGRESS, pages: 1000, attempts: [{ attempt: 1, deviceId: 1, startTime: 0, endTime: null, pages: Array.from({ length: 1000 }, (_, p) => p + 1), continuationCover: false, pagesDelivered: [], pageInDoubt: null, result: "inProgress", failure: null }] });
+	rate("page confirmation (ledger commit + attempt record, fsync)", 1000, (i) =>
+		ledger.commit(ids[i % ids.length]!, (cur) => progressed(cur, { type: "pageEnd", page: Math.floor(i / ids.length) + 1, result: "MCF", confirmed: true, bytes: 0, ms: 0 }, 0), { event: null }),
+	);
 	rate("get job", 20_000, (i) => store.getJob(ids[i % ids.length]!));
 	rate("list queued (1000 jobs)", 200, () => store.queuedJobs());
 	rate("poll: PRAGMA data_version", 20_000, () => store.dataVersion());
@@ -205,7 +214,8 @@ async function realStack(): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-	await throughput();
-	await storeOps();
-	await realStack();
+	const parts = (process.env.JOBS_BENCH_PARTS ?? "throughput,store,real").split(",");
+	if (parts.includes("throughput")) await throughput();
+	if (parts.includes("store")) await storeOps();
+	if (parts.includes("real")) await realStack();
 }
