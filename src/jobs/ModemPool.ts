@@ -6,6 +6,7 @@
  */
 import type { Clock, TimerHandle } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
+import type { FaxClass } from "../modem/faxClass.js";
 import type { FaxModem } from "../modem/FaxModem.js";
 
 /** One modem line of the daemon config. */
@@ -20,6 +21,8 @@ export interface ModemConfig {
 	tsid?: string;
 	/** driver quirk profile name (passed to the factory) */
 	profile?: string;
+	/** force this fax class ("1", "1.0", "2", "2.0"); default: the profile's preference (src/session pickClass) */
+	faxClass?: FaxClass;
 }
 
 /** Opens (and initialises) one modem; rejects with a FaxError when it cannot. */

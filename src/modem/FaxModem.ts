@@ -108,7 +108,7 @@ export interface ReceivedPageInfo {
 	params: NegotiatedParams;
 }
 
-/** Receiver's verdict on a page (T.30 §5.3.6.2.? copy quality: MCF / RTP / RTN), passed to the page sink. */
+/** The receiver's verdict on a page (T.30 post-message responses, Fig. 5-2b: MCF / RTP / RTN), passed to the page sink. */
 export interface ReceivedPageResult {
 	result: PageResult;
 	confirmed: boolean;
