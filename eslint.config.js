@@ -13,9 +13,4 @@ export default tseslint.config(
 		},
 	},
 	...layerConfigs(),
-	{
-		// The two jobs/ import cycles are issue 8's jobs bullet (branch `jobs`): delete this block when it lands.
-		files: ["src/jobs/{jobOps,attempt,OutgoingEngine,submit,FaxOutgoingQueue,FaxDocument,FaxServer}.ts"],
-		rules: { "faxline/no-import-cycle": "off" },
-	},
 );
