@@ -106,7 +106,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 		options: [
 			{ flags: "--priority <p>", help: "new priority", choices: ["low", "normal", "high"] },
 			{ flags: "--at <when>", help: "new time: now, discount, HH:MM or an ISO date/time" },
-			{ flags: "--retries <n>", help: "retries left for this job", unit: "count, 0..99" },
+			{ flags: "--retries <n>", help: "most retries for this job after a failed attempt (replaces the queue's retries setting for it)", unit: "count, 0..99" },
 			...SPOOL_OPTS,
 			JSON_OPT,
 		],

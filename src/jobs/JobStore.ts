@@ -155,6 +155,12 @@ export class JobStore {
 		return rows.map(fromRow);
 	}
 
+	/** [ours] Jobs that left the queue (finished, canceled, expired), most recently removed first. */
+	archivedJobs(limit: number): JobRecord[] {
+		const rows = this.db.prepare("SELECT data, seq, status, removed_at, announced FROM jobs WHERE removed_at IS NOT NULL ORDER BY removed_at DESC, seq DESC LIMIT ?").all(limit) as unknown as JobRow[];
+		return rows.map(fromRow);
+	}
+
 	/** Queued jobs whose Added event was not raised yet (submitted by another process). */
 	unannouncedJobs(): JobRecord[] {
 		const rows = this.db.prepare("SELECT data, seq, status, removed_at, announced FROM jobs WHERE removed_at IS NULL AND announced = 0 ORDER BY seq").all() as unknown as JobRow[];

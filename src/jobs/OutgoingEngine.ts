@@ -309,7 +309,8 @@ export class OutgoingEngine {
 
 	private startAttempt(j: JobRecord, slot: ModemSlot): void {
 		const modem = this.pool.claim(slot);
-		const tsid = (this.settings.useDeviceTsid ? slot.cfg.tsid : j.sender.tsid) ?? "";
+		// the job's TSID, else the modem's own; UseDeviceTSID forces the modem's (outgoing-job.md §5)
+		const tsid = (this.settings.useDeviceTsid ? slot.cfg.tsid : j.sender.tsid || slot.cfg.tsid) ?? "";
 		const r = this.store.updateJob(j.id, {
 			status: S.INPROGRESS,
 			extCode: X.INITIALIZING,
@@ -338,7 +339,7 @@ export class OutgoingEngine {
 			// not the far end's fault: back in the queue at once, retries untouched (§9.3 last line)
 			const base = isWaitingStatus(prevBase) ? prevBase : S.PENDING;
 			r = this.store.updateJob(cur.id, { ...common, status: base });
-		} else if (outcome.kind === "retry" && cur.retries < this.settings.retries) {
+		} else if (outcome.kind === "retry" && cur.retries < (cur.maxRetries ?? this.settings.retries)) {
 			const at = earliestAttempt(now + Math.max(this.settings.retryDelay * 60_000, outcome.minDelayMs), cur.scheduleType, this.settings);
 			r = this.store.updateJob(cur.id, { ...common, status: S.RETRYING, retries: cur.retries + 1, scheduledTime: at });
 		} else {
