@@ -25,7 +25,7 @@ export const spoolOptions = {
  */
 export function spoolDirFrom(v: { spool?: string; config?: string }): string {
 	if (v.spool) return v.spool;
-	if (v.config) return loadDaemonConfig(v.config).spoolDir;
+	if (v.config) return loadDaemonConfig(findConfigFile(v.config)!).spoolDir;
 	if (process.env.FAXLINE_SPOOL) return process.env.FAXLINE_SPOOL;
 	const found = findConfigFile();
 	if (found) return loadDaemonConfig(found).spoolDir;
