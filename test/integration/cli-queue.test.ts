@@ -41,7 +41,11 @@ function run(t: { teardown(fn: () => void): void }, args: string[], env: Record<
 			const l = buf.slice(0, i);
 			buf = buf.slice(i + 1);
 			lines.push(l);
-			for (const w of [...waiters]) if (w.re.test(l)) (waiters.splice(waiters.indexOf(w), 1), w.res(l));
+			for (const w of [...waiters]) {
+				if (!w.re.test(l)) continue;
+				waiters.splice(waiters.indexOf(w), 1);
+				w.res(l);
+			}
 		}
 	});
 	const exit = new Promise<number | null>((res) => child.once("exit", (code) => res(code)));
