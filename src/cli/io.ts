@@ -11,6 +11,8 @@ export interface CliIO {
 	err(line: string): void;
 	/** raw progress text on stderr (bar redraws) */
 	write(s: string): void;
+	/** one progress line (stderr; default `err`): kept apart from messages by in-process tests */
+	progress?(line: string): void;
 	/** the progress stream (stderr) is a terminal: live bars instead of plain lines */
 	isTTY: boolean;
 	/** ANSI colour allowed on stderr (a terminal and no NO_COLOR) */
@@ -40,9 +42,19 @@ export function processIO(signal?: AbortSignal): CliIO {
 	};
 }
 
-/** Collects output (tests): `write` (progress) goes with stderr. */
-export function memoryIO(): CliIO & { stdout: string[]; stderr: string[] } {
+/** Collects output (tests): progress lines and bar redraws apart from stdout and stderr messages. */
+export function memoryIO(): CliIO & { stdout: string[]; stderr: string[]; progressed: string[] } {
 	const stdout: string[] = [];
 	const stderr: string[] = [];
-	return { stdout, stderr, out: (l) => void stdout.push(l), err: (l) => void stderr.push(l), write: (s) => void stderr.push(s), isTTY: false };
+	const progressed: string[] = [];
+	return {
+		stdout,
+		stderr,
+		progressed,
+		out: (l) => void stdout.push(l),
+		err: (l) => void stderr.push(l),
+		write: (s) => void progressed.push(s),
+		progress: (l) => void progressed.push(l),
+		isTTY: false,
+	};
 }

@@ -130,7 +130,7 @@ export class SendProgress {
 		if (!this.io.isTTY) {
 			if (t - this.lastPlain < PLAIN_EVERY_MS) return;
 			this.lastPlain = t;
-			return this.io.err(d.text);
+			return this.emit(d.text);
 		}
 		const f = d.fraction ?? 0;
 		const fill = Math.round(f * BAR);
@@ -161,6 +161,11 @@ export class SendProgress {
 	private line(s: string): void {
 		if (this.quiet) return;
 		this.closeBar();
-		this.io.err(s);
+		this.emit(s);
+	}
+
+	private emit(s: string): void {
+		if (this.io.progress) this.io.progress(s);
+		else this.io.err(s);
 	}
 }
