@@ -1,18 +1,18 @@
 /**
  * The checks `faxline send` and `faxline submit` share, so a number, a document or an option that `send`
  * refuses at once is refused by `submit` the same way before anything is queued (issue 13): the one
- * dial-string rule with the emergency block list (t30/dialString.ts; the daemon applies the same list),
+ * dial-string rule with the emergency numbers and the config's block/allow lists (core/dialString.ts; the
+ * daemon applies the same rule),
  * the TSID rule (T.30 §5.3.6.2.4: 20 printable characters), and every document opened as send opens
  * it (headers and page directories checked). Layer: cli.
  */
 import { FaxError } from "../core/FaxError.js";
-import { DEFAULT_BLOCKED_NUMBERS } from "../jobs/attempt.js";
-import { sanitizeDialString } from "../t30/dialString.js";
+import { checkDialString, type DialPolicy } from "../core/dialString.js";
 import { openDocuments } from "./documents.js";
 
-/** The dial string as it will be dialled, or BAD_DIAL_STRING / BLACKLISTED. */
-export function checkNumber(to: string, blockList: readonly string[] = DEFAULT_BLOCKED_NUMBERS): string {
-	return sanitizeDialString(to, { blockList });
+/** The dial string as it will be dialled, or BAD_DIAL_STRING / BLACKLISTED (emergency numbers by default). */
+export function checkNumber(to: string, policy: DialPolicy = {}): string {
+	return checkDialString(to, policy);
 }
 
 /** USAGE unless `tsid` is at most 20 printable ASCII characters. */

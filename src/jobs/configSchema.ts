@@ -55,6 +55,8 @@ export const configSchema = z.strictObject({
 	pollMs: z.number().int().min(10).max(60_000).optional().describe("milliseconds, 10..60000"),
 	modemReopenMs: z.number().int().min(0).max(3_600_000).optional().describe("milliseconds, 0..3600000"),
 	blockedNumbers: z.array(z.string()).optional(),
+	/** numbers dialled although the dial-string rule blocks them (core/dialString.ts) */
+	allowNumbers: z.array(z.string()).optional(),
 	traceDir: z.string().optional(),
 	/** "$schema" lets editors find a JSON schema; ignored */
 	$schema: z.string().optional(),

@@ -74,6 +74,7 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 		pollMs: cfg.pollMs,
 		modemReopenMs: cfg.modemReopenMs,
 		blockedNumbers: cfg.blockedNumbers,
+		allowNumbers: cfg.allowNumbers,
 		tracer: { trace: (ch, _d, msg) => (ch === "job" ? log.debug(msg) : undefined) },
 		beforeStart: listen,
 	});

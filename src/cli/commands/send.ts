@@ -10,7 +10,7 @@ import { statSync } from "node:fs";
 import { SystemClock } from "../../core/Clock.js";
 import { FaxError } from "../../core/FaxError.js";
 import type { SendEvent } from "../../modem/FaxModem.js";
-import { openFaxModem } from "../../t30/openFaxModem.js";
+import { openFaxModem } from "../../session/openFaxModem.js";
 import { openDocuments } from "../documents.js";
 import type { CliIO } from "../io.js";
 import { openTrace, portSettings } from "../portOptions.js";

@@ -5,6 +5,7 @@
  * in recipient order (--json: the jobs). Numbers, TSID and documents are checked exactly as `faxline send`
  * checks them (sendChecks.ts) before anything is queued. Layer: cli.
  */
+import type { DialPolicy } from "../../core/dialString.js";
 import { FaxError } from "../../core/FaxError.js";
 import { connectQueue } from "../../jobs/cliSupport.js";
 import { findConfigFile } from "../../jobs/configFile.js";
@@ -56,9 +57,9 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	const positionals = p.args;
 	if (!values.to?.length) throw new FaxError("USAGE", "--to is required (repeat it for a broadcast)");
 	// the same checks as `faxline send`, before anything is queued (the daemon's block list when known)
-	const blockList = blockListOf(values);
+	const policy = dialPolicyOf(values);
 	const numbers = values.to.map((n) => {
-		checkNumber(n, blockList);
+		checkNumber(n, policy);
 		return n;
 	});
 	checkTsid(values.tsid);
@@ -105,9 +106,11 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	return 0;
 }
 
-/** The daemon config's blockedNumbers when a config names the queue, else the default list. */
-function blockListOf(o: QueueOpts): readonly string[] | undefined {
-	if (o.spool) return undefined;
+/** The daemon config's block and allow lists when a config names the queue (the daemon applies them too). */
+function dialPolicyOf(o: QueueOpts): DialPolicy {
+	if (o.spool) return {};
 	const file = findConfigFile(o.config);
-	return file ? loadDaemonConfig(file).blockedNumbers : undefined;
+	if (!file) return {};
+	const c = loadDaemonConfig(file);
+	return { ...(c.blockedNumbers ? { blockList: c.blockedNumbers } : {}), ...(c.allowNumbers ? { allowNumbers: c.allowNumbers } : {}) };
 }
