@@ -2,9 +2,10 @@
  * Progress of a call for `faxline send` and the demo (issue 13), always on stderr (so stdout keeps only the
  * outcome or the --json document) and shown beside --json too:
  * - on a terminal, a live bar redrawn several times a second while a page is on the line: bytes sent
- *   against the page's size at the negotiated line rate, the rate, elapsed and remaining time; the
- *   engine's `pageProgress` events give the bytes, and between them (or from an engine that sends none)
- *   the bytes are estimated from the elapsed line time;
+ *   against the page's size at the negotiated line rate, the rate, elapsed and remaining time. The
+ *   engine's `pageProgress` events say how much of the page the modem took and the page's (projected)
+ *   size; the line carries it at the line rate, so the bytes shown are the elapsed line time at that
+ *   rate, never more than the modem took (an engine without those events: the line-rate estimate alone);
  * - otherwise plain lines: one per call event, one when a page starts and ends, and one every
  *   PLAIN_EVERY_MS during a long page.
  * Fed by the engine's SendEvents (src/modem/FaxModem.ts). Layer: cli.
@@ -13,17 +14,7 @@ import type { SendEvent } from "../modem/FaxModem.js";
 import type { CliIO } from "./io.js";
 import { clockTime, paint } from "./output.js";
 
-/** Bytes of the current page the engine has handed to the modem (src/modem/feedData.ts). */
-export interface PageProgressEvent {
-	type: "pageProgress";
-	page: number;
-	bytesSent: number;
-	/** the page's size in bytes as coded for the line (0 when not known yet) */
-	bytesTotal: number;
-	bitRate: number;
-}
-
-export type ProgressEvent = SendEvent | PageProgressEvent;
+export type ProgressEvent = SendEvent;
 
 const BAR = 24;
 /** Redraw period of the live bar (at least once a second, issue 13). */
@@ -104,12 +95,11 @@ export class SendProgress {
 		this.closeBar();
 	}
 
-	/** Bytes sent so far: the engine's report, advanced at line rate since then (never past the page size). */
+	/** Bytes on the line so far: elapsed time at the line rate, at most what the modem took and the page size. */
 	private bytesNow(t: number): number {
-		const base = this.reportedAt ? this.sent : 0;
-		const since = this.reportedAt || this.pageStartMs;
-		const est = base + ((t - since) * this.bitRate) / 8000;
-		return this.total ? Math.min(this.total, est) : est;
+		let b = ((t - this.pageStartMs) * this.bitRate) / 8000;
+		if (this.reportedAt) b = Math.min(b, this.sent);
+		return this.total ? Math.min(this.total, b) : b;
 	}
 
 	/** The progress text of the current page. */

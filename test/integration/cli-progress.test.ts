@@ -7,13 +7,15 @@
  * oracle for "during a page" is the simulator's own record of when page data reached the modem.
  */
 import test from "ava";
-import { closeSync, constants as fsc, mkdtempSync, openSync, rmSync } from "node:fs";
+import { closeSync, constants as fsc, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../../src/cli/commands/sim.js";
+import { writeClassF } from "../../src/tiff/index.js";
 import { openPtyPair } from "../../hw-mocks/ptyPair.js";
 import { ensureBuilt, faxlineBin, spawnBin } from "../helpers/builtCli.js";
-import { SAMPLE_TIF } from "../helpers/jobHarness.js";
+import { fixturePage } from "../helpers/fixtures.js";
+import { topRows } from "../helpers/libtiff.js";
 
 test.before(async () => {
 	await ensureBuilt();
@@ -55,42 +57,56 @@ function redrawsOfPage(chunks: Chunk[], page: number, pages: number): { at: numb
 	return out;
 }
 
-test.serial("on a terminal: a live line during each page, redrawn at least once a second with the bytes moving; --json stays clean", async (t) => {
+test.serial("on a terminal: a live bar during the page, redrawn at least once a second, bytes and percent moving at the line rate; --json stays clean", async (t) => {
 	const dir = mkdtempSync(join(tmpdir(), "faxline-prog-"));
 	t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-	// the sample's page 3 is ~115 KiB: ~64 s of V.17 14400 line time, ~6.4 s at x0.1
-	const sim = await startSimulator({ link: join(dir, "modem"), outDir: join(dir, "rx"), timeScale: 0.1, csi: "PROGRESS" });
+	// real line time (x1) at 4800 bit/s: this page is ~9 KiB, ~15 s on the line
+	const page = topRows(await fixturePage("text", "standard"), 160);
+	const file = join(dir, "doc.tif");
+	writeFileSync(file, writeClassF([{ bitmap: page, xRes: 204, yRes: 98 }]));
+	const sim = await startSimulator({ link: join(dir, "modem"), outDir: join(dir, "rx"), timeScale: 1, csi: "PROGRESS" });
 	t.teardown(() => sim.close());
 	const call = sim.nextCall();
-	const r = await sendOnTerminal(t, ["send", "--device", sim.link, "--to", "5550100", "--json", SAMPLE_TIF], { NO_COLOR: "1" });
+	const r = await sendOnTerminal(t, ["send", "--device", sim.link, "--to", "5550100", "--max-rate", "4800", "--json", file], { NO_COLOR: "1" });
 	t.is(r.code, 0, r.chunks.map((c) => c.text).join(""));
-	const report = JSON.parse(r.stdout) as { statusName: string; pagesConfirmed: number };
+	const report = JSON.parse(r.stdout) as { statusName: string; pagesConfirmed: number; parameters: { bitRate: number } };
 	t.is(report.statusName, "COMPLETED", "stdout is the JSON document alone");
-	t.is(report.pagesConfirmed, 3);
+	t.is(report.parameters.bitRate, 4800);
 	const rec = await call;
-	t.deepEqual(rec.pages.map((p) => p.response), ["MCF", "MCF", "MCF"]);
+	t.deepEqual(rec.pages.map((p) => p.response), ["MCF"]);
 	const all = r.chunks.map((c) => c.text).join("");
-	t.regex(all, /page 3\/3: confirmed \(MCF\)/);
+	t.regex(all, /page 1\/1: confirmed \(MCF\), ([\d.]+) KiB in ([\d.]+) s/);
 	t.false(/\x1b\[3\dm/.test(all), "NO_COLOR: no colour codes");
-	const redraws = redrawsOfPage(r.chunks, 3, 3);
-	t.true(redraws.length >= 4, `redraws during page 3: ${redraws.length}`);
+	const redraws = redrawsOfPage(r.chunks, 1, 1);
 	let maxGap = 0;
 	for (let i = 1; i < redraws.length; i++) maxGap = Math.max(maxGap, redraws[i]!.at - redraws[i - 1]!.at);
-	t.log(`page 3: ${redraws.length} redraws, longest gap ${maxGap} ms; first "${redraws[0]?.text}", last "${redraws.at(-1)?.text}"`);
+	t.log(`${redraws.length} redraws, longest gap ${maxGap} ms; "${redraws[0]?.text}", "${redraws[Math.floor(redraws.length / 2)]?.text}" ... "${redraws.at(-1)?.text}"`);
+	t.true(redraws.length >= 8, `redraws during the page: ${redraws.length}`);
 	t.true(maxGap <= 1000, `updated at least once a second (longest gap ${maxGap} ms)`);
-	const kib = redraws.map((d) => Number(/([\d.]+)(?:\/[\d.]+)? KiB/.exec(d.text)?.[1] ?? NaN));
-	t.false(kib.some(Number.isNaN), redraws.map((d) => d.text).join(" | "));
-	t.true(kib.at(-1)! > kib[0]!, `the bytes move: ${kib.join(" ")}`);
+	// before the modem took the first chunk the size is unknown: "~x KiB sent"; from then on a bar
+	const BAR = /^\[[#-]{24}\] page 1\/1 (\d+)% ([\d.]+)\/([\d.]+) KiB, 4800 bit\/s, \d+:\d\d elapsed, ~\d+:\d\d left$/;
+	const first = redraws.findIndex((d) => BAR.test(d.text));
+	t.true(first >= 0 && first <= 8, `a bar within the first redraws (${first})`);
+	t.true(redraws.slice(0, first).every((d) => /^page 1\/1 ~[\d.]+ KiB sent, 4800 bit\/s, \d+:\d\d elapsed$/.test(d.text)));
+	const bars = redraws.slice(first).map((d) => BAR.exec(d.text));
+	t.true(bars.every((m) => m !== null), `a bar with percent, bytes of size, rate, elapsed and remaining every time: ${redraws.slice(first).filter((d) => !BAR.test(d.text)).map((d) => d.text).join(" | ")}`);
+	const pct = bars.map((m) => Number(m![1]));
+	const kib = bars.map((m) => Number(m![2]));
 	for (let i = 1; i < kib.length; i++) t.true(kib[i]! >= kib[i - 1]!, "never backwards");
-	t.true(redraws.every((d) => /bit\/s, \d+:\d\d elapsed/.test(d.text)), "rate and elapsed time shown");
+	t.true(pct[0]! < 30, `starts low (${pct[0]}%)`);
+	t.true(pct.at(-1)! >= 70, `ends high (${pct.at(-1)}%)`);
+	t.true(new Set(pct).size >= 5, `the percent moves: ${pct.join(" ")}`);
 });
 
 test.serial("stderr on a pipe: plain lines, no escape codes, outcome alone on stdout", async (t) => {
 	const dir = mkdtempSync(join(tmpdir(), "faxline-prog-"));
 	t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-	const sim = await startSimulator({ link: join(dir, "modem"), timeScale: 0.05, csi: "PIPE" });
+	const page = topRows(await fixturePage("form", "standard"), 160);
+	const file = join(dir, "doc.tif");
+	writeFileSync(file, writeClassF([page, page, page].map((bitmap) => ({ bitmap, xRes: 204, yRes: 98 }))));
+	const sim = await startSimulator({ link: join(dir, "modem"), timeScale: 0.2, csi: "PIPE" });
 	t.teardown(() => sim.close());
-	const r = await faxlineBin(["send", "--device", sim.link, "--to", "5550100", SAMPLE_TIF], { timeoutMs: 120_000 });
+	const r = await faxlineBin(["send", "--device", sim.link, "--to", "5550100", file], { timeoutMs: 120_000 });
 	t.is(r.code, 0, r.stderr);
 	t.is(r.stdout, 'sent: all 3 page(s) confirmed by "PIPE"\n');
 	t.false(r.stderr.includes("\x1b") || r.stderr.includes("\r"), "no escape codes or redraws in a pipe");
@@ -102,7 +118,7 @@ test.serial("stderr on a pipe: plain lines, no escape codes, outcome alone on st
 		"page 3/3: sending",
 		"page 3/3: confirmed (MCF)",
 	]);
-	const q = await faxlineBin(["send", "--quiet", "--device", sim.link, "--to", "5550100", SAMPLE_TIF], { timeoutMs: 120_000 });
+	const q = await faxlineBin(["send", "--quiet", "--device", sim.link, "--to", "5550100", file], { timeoutMs: 120_000 });
 	t.is(q.code, 0, q.stderr);
 	t.is(q.stderr, "", "--quiet: no progress");
 });

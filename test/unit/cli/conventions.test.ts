@@ -84,21 +84,24 @@ function clock(start = 1_000_000): { now: () => number; advance(ms: number): voi
 	return { now: () => t, advance: (ms) => void (t += ms) };
 }
 
-test("progress on a terminal: the live line moves between engine reports; a bar with percent and remaining time once the size is known", (t) => {
+test("progress on a terminal: the line carries the page at the line rate, never ahead of what the modem took; bar, percent, remaining time", (t) => {
 	const c = clock();
 	const io = { ...memoryIO(), isTTY: true };
 	const p = new SendProgress(io, false, c.now);
 	t.teardown(() => p.stop());
 	p.onEvent({ type: "training", bitRate: 9600, result: "CFR" });
 	p.onEvent({ type: "pageStart", page: 1, pages: 2 });
-	c.advance(1000); // 9600 bit/s for 1 s = 1200 bytes
+	c.advance(1000); // no report yet: 9600 bit/s for 1 s = 1200 bytes, size unknown
 	t.regex(p.describe().text, /^page 1\/2 ~1\.2 KiB sent, 9600 bit\/s, 0:01 elapsed$/);
-	p.onEvent({ type: "pageProgress", page: 1, bytesSent: 2400, bytesTotal: 12000, bitRate: 9600 });
-	const last = io.progressed.at(-1)!;
-	t.regex(last, /^\r\x1b\[K\[#{5}-{19}\] page 1\/2 20% 2\.3\/11\.7 KiB, 9600 bit\/s, 0:01 elapsed, ~0:08 left$/);
-	c.advance(5000); // the estimate advances at line rate between reports: 2400 + 6000
-	t.regex(p.describe().text, /70% 8\.2\/11\.7 KiB, 9600 bit\/s, 0:06 elapsed, ~0:03 left$/);
+	p.onEvent({ type: "pageProgress", page: 1, pages: 2, bytesSent: 4096, bytesTotal: 12000, bitRate: 9600 });
+	t.regex(io.progressed.at(-1)!, /^\r\x1b\[K\[#{2}-{22}\] page 1\/2 10% 1\.2\/11\.7 KiB, 9600 bit\/s, 0:01 elapsed, ~0:09 left$/);
+	c.advance(4000); // 6000 bytes at line rate, but the modem took only 4096 so far
+	t.regex(p.describe().text, /34% 4\.0\/11\.7 KiB, 9600 bit\/s, 0:05 elapsed, ~0:07 left$/);
+	p.onEvent({ type: "pageProgress", page: 1, pages: 2, bytesSent: 12000, bytesTotal: 12000, bitRate: 9600 });
+	t.regex(p.describe().text, /50% 5\.9\/11\.7 KiB/);
 	c.advance(60_000); // never past the page size
+	t.regex(p.describe().text, /100% 11\.7\/11\.7 KiB, 9600 bit\/s, 1:05 elapsed, ~0:00 left$/);
+	p.onEvent({ type: "pageProgress", page: 2, pages: 2, bytesSent: 99, bytesTotal: 99, bitRate: 9600 }); // not this page: ignored
 	t.regex(p.describe().text, /100% 11\.7\/11\.7 KiB/);
 	p.onEvent({ type: "pageEnd", page: 1, result: "MCF", confirmed: true, bytes: 12000, ms: 10_000 });
 	t.is(io.progressed.at(-2), "\r\x1b[K", "the live line is cleared before the page line");
@@ -107,9 +110,10 @@ test("progress on a terminal: the live line moves between engine reports; a bar 
 	const coloured = { ...memoryIO(), isTTY: true, color: true };
 	const q = new SendProgress(coloured, false, c.now);
 	q.onEvent({ type: "pageStart", page: 1, pages: 1 });
-	q.onEvent({ type: "pageProgress", page: 1, bytesSent: 6000, bytesTotal: 12000, bitRate: 14400 });
+	c.advance(3333); // 14400 bit/s: 6000 bytes
+	q.onEvent({ type: "pageProgress", page: 1, pages: 1, bytesSent: 8000, bytesTotal: 12000, bitRate: 14400 });
 	q.stop();
-	t.regex(coloured.progressed.join(""), /\x1b\[32m#{12}\x1b\[0m/);
+	t.regex(coloured.progressed.join(""), /\x1b\[32m#{12}\x1b\[0m-{12}\] page 1\/1 49%/);
 });
 
 test("progress without a terminal: plain lines only, a status line at most every 10 s of a long page", (t) => {
@@ -119,8 +123,8 @@ test("progress without a terminal: plain lines only, a status line at most every
 	t.teardown(() => p.stop());
 	p.onEvent({ type: "pageStart", page: 1, pages: 1 });
 	for (let i = 1; i <= 25; i++) {
-		c.advance(1000);
-		p.onEvent({ type: "pageProgress", page: 1, bytesSent: i * 1000, bytesTotal: 40_000, bitRate: 14400 });
+		c.advance(1000); // 8000 bit/s on the line: 1000 bytes a second, the modem took 2000 more
+		p.onEvent({ type: "pageProgress", page: 1, pages: 1, bytesSent: i * 1000 + 2000, bytesTotal: 40_000, bitRate: 8000 });
 	}
 	t.deepEqual(
 		io.progressed.map((l) => l.replace(/ KiB.*$/, "")),
