@@ -17,6 +17,8 @@ export interface CliIO {
 	isTTY: boolean;
 	/** ANSI colour allowed on stderr (a terminal and no NO_COLOR) */
 	color?: boolean;
+	/** ANSI colour allowed on stdout (a terminal and no NO_COLOR) */
+	outColor?: boolean;
 	/** aborted by SIGINT/SIGTERM; the command ends its work cleanly and returns */
 	signal?: AbortSignal;
 }
@@ -38,6 +40,7 @@ export function processIO(signal?: AbortSignal): CliIO {
 		write: (s) => void (closed.err || process.stderr.write(s)),
 		isTTY: tty,
 		color: colorAllowed(tty),
+		outColor: colorAllowed(Boolean(process.stdout.isTTY)),
 		...(signal ? { signal } : {}),
 	};
 }

@@ -55,8 +55,9 @@ export const printJson = (io: CliIO, v: unknown): void => io.out(JSON.stringify(
 
 const SGR = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
 
-/** `s` in a colour when io.color (a terminal without NO_COLOR), else as is. */
-export const paint = (io: CliIO, c: keyof typeof SGR, s: string): string => (io.color ? `\x1b[${SGR[c]}m${s}\x1b[0m` : s);
+/** `s` in a colour when the stream it goes to allows it (a terminal without NO_COLOR), else as is. */
+export const paint = (io: CliIO, c: keyof typeof SGR, s: string, stream: "stderr" | "stdout" = "stderr"): string =>
+	(stream === "stdout" ? io.outColor : io.color) ? `\x1b[${SGR[c]}m${s}\x1b[0m` : s;
 
 /** Seconds as "1:05" / "1:02:03". */
 export function clockTime(sec: number): string {

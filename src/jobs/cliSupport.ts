@@ -44,7 +44,7 @@ const iso = (d: Date | null): string => (d ? d.toISOString() : "-");
 /** One line for `faxline jobs`. */
 export function jobLine(j: FaxOutgoingJob): string {
 	const ext = j.extendedStatusCode ? extendedStatusName(j.extendedStatusCode) : "-";
-	return [j.id, statusName(j.status).split("|").join(",").padEnd(18), ext.padEnd(16), j.recipient.faxNumber.padEnd(16), `${j.currentPage}/${j.pages}`.padEnd(6), String(j.retries).padEnd(3), iso(j.scheduledTime)].join(" ");
+	return [j.id, statusName(j.status).split("|").join(", ").padEnd(18), ext.padEnd(16), j.recipient.faxNumber.padEnd(16), `${j.currentPage}/${j.pages}`.padEnd(6), String(j.retries).padEnd(3), iso(j.scheduledTime)].join(" ");
 }
 
 export const jobsHeader = ["ID".padEnd(16), "STATUS".padEnd(18), "EXTENDED".padEnd(16), "NUMBER".padEnd(16), "PAGE".padEnd(6), "RET", "SCHEDULED"].join(" ");

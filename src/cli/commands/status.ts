@@ -47,12 +47,12 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 			printJson(io, report);
 			return 0;
 		}
-		io.out(`daemon: ${alive ? `running${published ? ` (pid ${published.pid})` : ""}` : paint(io, "red", "not running")}; spool ${server.spool.dir}`);
+		io.out(`daemon: ${alive ? `running${published ? ` (pid ${published.pid})` : ""}` : paint(io, "red", "not running", "stdout")}; spool ${server.spool.dir}`);
 		if (modems.length === 0) io.out(alive ? "modems: none configured" : "modems: unknown (no daemon)");
 		for (const m of modems) {
 			let what = m.state;
 			if (m.state === "sending") what = `sending to ${m.sendingTo ?? "?"}${m.jobId ? ` (job ${m.jobId})` : ""}`;
-			if (m.state === "down") what = paint(io, "red", `down: ${m.error ? `${m.error.code}: ${m.error.message}` : "?"}`) + (m.retryAt ? `; retrying at ${m.retryAt}` : "");
+			if (m.state === "down") what = paint(io, "red", `down: ${m.error ? `${m.error.code}: ${m.error.message}` : "?"}`, "stdout") + (m.retryAt ? `; retrying at ${m.retryAt}` : "");
 			io.out(`modem ${m.deviceId} ${m.name}: ${what}`);
 		}
 		const parts = Object.entries(counts).map(([k, v]) => `${v} ${k.split("|").join(", ")}`);
