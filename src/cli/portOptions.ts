@@ -1,6 +1,6 @@
 /**
  * Command-line options every command that opens a modem shares (`send`, `probe`): the device, its quirk
- * profile, line speed and flow control, and the JSONL trace file. One parser so their spelling, checks and
+ * profile, line speed and flow control, and the JSONL trace file (declared in commandTable.ts). One checker so their spelling, checks and
  * messages cannot drift apart. Layer: cli.
  */
 import { writeFileSync } from "node:fs";
@@ -9,33 +9,23 @@ import { FaxError } from "../core/FaxError.js";
 import { JsonlTracer } from "../core/trace.js";
 import type { FlowControl } from "../transport/Transport.js";
 
-/** parseArgs option specs for the port. */
-export const portOptions = {
-	device: { type: "string", short: "d" },
-	profile: { type: "string" },
-	baud: { type: "string" },
-	flow: { type: "string" },
-	trace: { type: "string" },
-} as const;
-
 export interface PortSettings {
 	profile?: string;
 	baud?: number;
 	flowControl?: FlowControl;
 }
 
-/** Checks --profile/--baud/--flow; USAGE errors name the option (followed by `usage` when given). */
-export function portSettings(v: { profile?: string; baud?: string; flow?: string }, usage = ""): PortSettings {
-	const tail = usage ? `\n${usage}` : "";
+/** Checks --profile/--baud/--flow (commandTable.ts PORT_OPTS); USAGE errors name the option. */
+export function portSettings(v: { profile?: string; baud?: string; flow?: string }): PortSettings {
 	const s: PortSettings = {};
 	if (v.profile !== undefined) s.profile = v.profile;
 	if (v.baud !== undefined) {
 		const baud = Number(v.baud);
-		if (!(Number.isInteger(baud) && baud > 0)) throw new FaxError("USAGE", `--baud must be a positive integer${tail}`);
+		if (!(Number.isInteger(baud) && baud > 0)) throw new FaxError("USAGE", `--baud must be a positive integer`);
 		s.baud = baud;
 	}
 	if (v.flow !== undefined) {
-		if (!["none", "xonxoff", "rtscts"].includes(v.flow)) throw new FaxError("USAGE", `--flow must be none, xonxoff or rtscts${tail}`);
+		if (!["none", "xonxoff", "rtscts"].includes(v.flow)) throw new FaxError("USAGE", `--flow must be none, xonxoff or rtscts`);
 		s.flowControl = v.flow as FlowControl;
 	}
 	return s;

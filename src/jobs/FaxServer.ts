@@ -15,7 +15,8 @@ import { isAbsolute } from "node:path";
 import type { Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import type { DocumentCodec } from "./codec.js";
-import { ALL_RIGHTS, FaxAccessRight, FaxJobOperations, FaxServerEventsType, availableOperations } from "./enums.js";
+import type { FaxPriorityType, FaxScheduleType } from "./enums.js";
+import { ALL_RIGHTS, FaxAccessRight, FaxJobOperations, FaxServerEventsType, availableOperations, isWaitingStatus, statusName } from "./enums.js";
 import { EpochClock } from "./EpochClock.js";
 import { FaxOutgoingQueue } from "./FaxOutgoingQueue.js";
 import type { FaxJobStatusInfo, JobBackend } from "./FaxOutgoingJob.js";
@@ -52,6 +53,16 @@ export interface DaemonOptions
 		Pick<EngineOptions, "modems" | "modemFactory" | "receipts" | "tracer" | "pollMs" | "modemReopenMs" | "blockedNumbers" | "allowNumbers"> {
 	/** called before the engine starts, so listeners also see the crash-recovery events */
 	beforeStart?: (server: FaxServer) => void;
+}
+
+/** [ours] What `alterJob` may change (absent = unchanged). */
+export interface JobChanges {
+	priority?: FaxPriorityType;
+	/** with scheduledTime (null = now for NOW/DISCOUNT_PERIOD: the scheduler applies the window) */
+	scheduleType?: FaxScheduleType;
+	scheduledTime?: Date | null;
+	/** this job's own retry limit (replaces the queue's `retries` for it), 0..99 */
+	maxRetries?: number;
 }
 
 /** §7 events; raised only for the groups passed to listenToServerEvents. */
@@ -330,6 +341,40 @@ export class FaxServer {
 			restart: gone,
 			copyTiff: gone,
 		});
+	}
+
+	/** [ours] Finished jobs, most recently finished first (`faxline jobs --done`, like faxstat -d). */
+	archivedJobs(limit: number): { job: FaxOutgoingJob; removedAt: Date | null }[] {
+		return this.store.archivedJobs(limit).flatMap((r) => {
+			try {
+				const job = this.archivedJob(r.id);
+				return job ? [{ job, removedAt: r.removedAt === null ? null : new Date(r.removedAt) }] : [];
+			} catch {
+				return []; // not the caller's to see (rights)
+			}
+		});
+	}
+
+	/**
+	 * [ours] Change a waiting job (PENDING/RETRYING, paused or not; like HylaFAX faxalter): priority, time,
+	 * its own retry limit. One store transaction that re-checks the state, so a job the daemon just put on
+	 * the line is refused (INVALID_OPERATION); the daemon's scheduler reads the change on its next poll.
+	 */
+	alterJob(id: string, c: JobChanges): FaxOutgoingJob {
+		const cur = this.queued(id);
+		this.checkRight(cur, FaxAccessRight.MANAGE_JOBS);
+		this.store.updateJob(id, (r) => {
+			if (r.removedAt !== null || !isWaitingStatus(r.status)) throw new FaxError("INVALID_OPERATION", `job ${id} is ${statusName(r.status)}: only a waiting job can be altered`);
+			const patch: Partial<JobRecord> = {};
+			if (c.priority !== undefined) patch.priority = c.priority;
+			if (c.scheduleType !== undefined) {
+				patch.scheduleType = c.scheduleType;
+				patch.scheduledTime = c.scheduledTime ? c.scheduledTime.getTime() : this.clock.now();
+			}
+			if (c.maxRetries !== undefined) patch.maxRetries = c.maxRetries;
+			return patch;
+		});
+		return this.outgoingQueue.getJob(id);
 	}
 
 	/** Stop the engine (daemon mode) and close the store. */

@@ -139,6 +139,11 @@ export class JobStore {
 		return this.jobs.select({ removed_at: null });
 	}
 
+	/** [ours] Jobs that left the queue (finished, canceled, expired), most recently removed first. */
+	archivedJobs(limit: number): JobRecord[] {
+		return this.jobs.archived(limit);
+	}
+
 	/** Queued jobs whose Added event was not raised yet (submitted by another process). */
 	unannouncedJobs(): JobRecord[] {
 		return this.jobs.select({ removed_at: null, announced: 0 });

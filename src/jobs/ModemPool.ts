@@ -17,7 +17,7 @@ export interface ModemConfig {
 	name?: string;
 	/** stable DeviceId (non-zero); default: assigned once per path by the store */
 	deviceId?: number;
-	/** this device's TSID, used when the queue's UseDeviceTSID is set (≤ 20 printable ASCII) */
+	/** this device's TSID: sent when the job sets none, always when the queue's UseDeviceTSID is set (≤ 20 printable ASCII) */
 	tsid?: string;
 	/** driver quirk profile name (passed to the factory) */
 	profile?: string;

@@ -287,7 +287,8 @@ export class OutgoingEngine implements CallContext {
 			return;
 		}
 		const modem = this.pool.claim(slot);
-		const tsid = (this.settings.useDeviceTsid ? slot.cfg.tsid : j.sender.tsid) ?? "";
+		// the job's TSID, else the modem's own; UseDeviceTSID forces the modem's (outgoing-job.md §5)
+		const tsid = (this.settings.useDeviceTsid ? slot.cfg.tsid : j.sender.tsid || slot.cfg.tsid) ?? "";
 		// a retry sends only what the far end has not confirmed (issue 14)
 		const pages = pagesToSend(j);
 		const r = this.jobs.commit(j.id, (cur) => claimed(cur, { deviceId: slot.deviceId, tsid, now: this.clock.now(), pages, continuationCover: this.settings.continuationCover }));

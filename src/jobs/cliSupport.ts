@@ -8,8 +8,9 @@ import { join } from "node:path";
 import { FaxError } from "../core/FaxError.js";
 import { tiffCodec } from "./codec.js";
 import { pageRanges } from "./coverPage.js";
+import { configSearchPath, findConfigFile } from "./configFile.js";
 import { loadDaemonConfig } from "./daemonConfig.js";
-import { extendedStatusName, statusName } from "./enums.js";
+import { FaxJobOperations, extendedStatusName, statusName } from "./enums.js";
 import type { FaxOutgoingJob } from "./FaxOutgoingJob.js";
 import { FaxServer } from "./FaxServer.js";
 
@@ -19,12 +20,17 @@ export const spoolOptions = {
 	config: { type: "string" },
 } as const;
 
-/** The spool directory named by --spool, --config or FAXLINE_SPOOL. */
+/**
+ * The spool directory: --spool, else --config's spoolDir, else $FAXLINE_SPOOL, else the spoolDir of the
+ * config found by the search path (configFile.ts: $FAXLINE_CONFIG, ./faxline.json, user dir, /etc).
+ */
 export function spoolDirFrom(v: { spool?: string; config?: string }): string {
 	if (v.spool) return v.spool;
-	if (v.config) return loadDaemonConfig(v.config).spoolDir;
+	if (v.config) return loadDaemonConfig(findConfigFile(v.config)!).spoolDir;
 	if (process.env.FAXLINE_SPOOL) return process.env.FAXLINE_SPOOL;
-	throw new FaxError("USAGE", "say where the queue is: --spool DIR or --config FILE (or set FAXLINE_SPOOL)");
+	const found = findConfigFile();
+	if (found) return loadDaemonConfig(found).spoolDir;
+	throw new FaxError("USAGE", `say where the queue is: --spool DIR or --config FILE (or FAXLINE_SPOOL, FAXLINE_CONFIG, or a config in ${configSearchPath().slice(-3).join(", ")})`);
 }
 
 /** Connect to an existing queue as a client. */
@@ -40,7 +46,7 @@ const pageList = (pages: readonly number[]): string => pageRanges(pages) || "-";
 /** One line for `faxline jobs`. */
 export function jobLine(j: FaxOutgoingJob): string {
 	const ext = j.extendedStatusCode ? extendedStatusName(j.extendedStatusCode) : "-";
-	return [j.id, statusName(j.status).padEnd(18), ext.padEnd(16), j.recipient.faxNumber.padEnd(16), `${j.currentPage}/${j.pages}`.padEnd(6), String(j.retries).padEnd(3), iso(j.scheduledTime)].join(" ");
+	return [j.id, statusName(j.status).split("|").join(", ").padEnd(18), ext.padEnd(16), j.recipient.faxNumber.padEnd(16), `${j.currentPage}/${j.pages}`.padEnd(6), String(j.retries).padEnd(3), iso(j.scheduledTime)].join(" ");
 }
 
 export const jobsHeader = ["ID".padEnd(16), "STATUS".padEnd(18), "EXTENDED".padEnd(16), "NUMBER".padEnd(16), "PAGE".padEnd(6), "RET", "SCHEDULED"].join(" ");
@@ -51,14 +57,14 @@ export function describeJob(j: FaxOutgoingJob, queued: boolean): string[] {
 	return [
 		`id:              ${j.id}${queued ? "" : " (no longer queued)"}`,
 		`submission:      ${j.submissionId}`,
-		`status:          ${statusName(j.status)} (0x${j.status.toString(16)})`,
+		`status:          ${statusName(j.status).split("|").join(", ")}`,
 		`extended status: ${extendedStatusName(j.extendedStatusCode)} (${j.extendedStatusCode})${f ? ` - ${f.code}: ${f.text}` : ""}`,
 		`recipient:       ${j.recipient.name ? `${j.recipient.name} ` : ""}${j.recipient.faxNumber}`,
 		`pages:           ${j.currentPage}/${j.pages} (${j.size} bytes)`,
 		`device:          ${j.deviceId || "-"}   retries: ${j.retries}   TSID: ${j.tsid || "-"}   CSID: ${j.csid || "-"}`,
 		`scheduled:       ${iso(j.scheduledTime)} (first ${iso(j.originalScheduledTime)}, submitted ${iso(j.submissionTime)})`,
 		`transmission:    ${iso(j.transmissionStart)} .. ${iso(j.transmissionEnd)}`,
-		`operations:      0x${j.availableOperations.toString(16)}`,
+		`operations:      ${operationNames(j.availableOperations).join(", ") || "none"}`,
 		`delivered pages: ${pageList(j.pagesDelivered)}`,
 		...(j.possiblyDuplicatedPages.length ? [`possibly twice:  ${pageList(j.possiblyDuplicatedPages)} (the daemon died while sending; a retry sent it again)`] : []),
 		...j.attempts.map((a) => {
@@ -67,4 +73,9 @@ export function describeJob(j: FaxOutgoingJob, queued: boolean): string[] {
 			return `attempt ${String(a.attempt).padEnd(8)} ${iso(a.startTime)} device ${a.deviceId}: sent ${a.continuationCover ? "continuation cover + " : ""}${pageList(a.pages)}, delivered ${pageList(a.pagesDelivered)}${doubt} - ${a.result}${f}`;
 		}),
 	];
+}
+
+/** Names of the FaxJobOperations bits set in `mask` ("VIEW", "PAUSE", ...). */
+export function operationNames(mask: number): string[] {
+	return Object.entries(FaxJobOperations).filter(([, v]) => typeof v === "number" && (mask & v) === v).map(([k]) => k);
 }

@@ -1,5 +1,6 @@
 /**
- * The daemon's JSON config (issue 4 "Daemon and CLI") and the modem factory it implies:
+ * The daemon's JSON config (issue 4 "Daemon and CLI"; found and checked by configFile.ts, issue 13) and
+ * the modem factory it implies:
  * `{ spoolDir, modems: [{path, profile?, faxClass?, deviceId?, tsid?, name?}], queue: {...QueueSettings},
  *    smtp?: {host, port, ...}, testModems?, pollMs?, modemReopenMs?, blockedNumbers?, allowNumbers?, traceDir? }`.
  * Every call on a real modem leaves a JSONL protocol trace (AT lines, frames both ways, states, timers) in
@@ -9,19 +10,20 @@
  * simulated lines (lineModem.ts), accepted only when `testModems` is true or FAXLINE_TEST_MODEMS=1.
  * Relative paths resolve against the config file's directory. Layer: jobs.
  */
-import { mkdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Clock } from "../core/Clock.js";
 import { SystemClock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
-import { FAX_CLASSES, isFaxClass } from "../modem/faxClass.js";
 import type { FaxModem } from "../modem/FaxModem.js";
 import { JsonlTracer, nullTracer } from "../core/trace.js";
 import { MemoryDestinationStore, openFaxModem, type OpenFaxModemOptions } from "../session/openFaxModem.js";
+import { checkConfig, configBaseDir, readConfigFile } from "./configFile.js";
+import type { ConfigInput } from "./configSchema.js";
 import { LineModem, parseLinePath } from "./lineModem.js";
 import type { ModemConfig, ModemFactory } from "./ModemPool.js";
 import type { SmtpConfig } from "./receipts.js";
-import type { QueueSettings } from "./types.js";
+import type { HourMinute, QueueSettings } from "./types.js";
 
 export interface DaemonConfig {
 	spoolDir: string;
@@ -42,60 +44,53 @@ export interface DaemonConfig {
 	traceDir?: string;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** Read and validate a config file; CONFIG_INVALID on anything wrong. */
+/** Read and validate a config file (configFile.ts); CONFIG_INVALID naming the file, key path and expectation. */
 export function loadDaemonConfig(file: string): DaemonConfig {
-	let raw: unknown;
-	try {
-		raw = JSON.parse(readFileSync(file, "utf8"));
-	} catch (e) {
-		const code = (e as NodeJS.ErrnoException).code;
-		if (code === "ENOENT") throw new FaxError("FILE_NOT_FOUND", `no such config file: ${file}`);
-		throw new FaxError("CONFIG_INVALID", `${file}: ${(e as Error).message}`);
-	}
-	return parseDaemonConfig(raw, dirname(resolve(file)), file);
+	return toDaemonConfig(readConfigFile(file), configBaseDir(file), file);
 }
 
+/** Validate an already-parsed config (relative paths resolve against `baseDir`). */
 export function parseDaemonConfig(raw: unknown, baseDir: string, what = "config"): DaemonConfig {
-	const bad = (m: string): never => {
-		throw new FaxError("CONFIG_INVALID", `${what}: ${m}`);
-	};
-	if (!isObj(raw)) bad("must be a JSON object");
-	const r = raw as Record<string, unknown>;
-	if (typeof r.spoolDir !== "string" || !r.spoolDir) bad("spoolDir (string) is required");
-	if (!Array.isArray(r.modems)) bad("modems must be an array");
+	return toDaemonConfig(checkConfig(raw, what), baseDir, what);
+}
+
+function toDaemonConfig(r: ConfigInput, baseDir: string, what: string): DaemonConfig {
 	const testModems = r.testModems === true || process.env.FAXLINE_TEST_MODEMS === "1";
-	const modems = (r.modems as unknown[]).map((m, i): ModemConfig => {
-		if (!isObj(m) || typeof m.path !== "string" || !m.path) return bad(`modems[${i}].path (string) is required`);
-		if (m.deviceId !== undefined && (!Number.isInteger(m.deviceId) || (m.deviceId as number) <= 0)) bad(`modems[${i}].deviceId must be a positive integer`);
-		if (m.tsid !== undefined && (typeof m.tsid !== "string" || m.tsid.length > 20)) bad(`modems[${i}].tsid must be a string of at most 20 characters`);
+	const modems = r.modems.map((m, i): ModemConfig => {
 		if (m.path.startsWith("fake:")) {
-			if (!testModems) bad(`modems[${i}]: fake: modems need "testModems": true (or FAXLINE_TEST_MODEMS=1)`);
+			if (!testModems) throw new FaxError("CONFIG_INVALID", `${what}: modems[${i}].path: fake: modems need "testModems": true (or FAXLINE_TEST_MODEMS=1)`);
 			parseLinePath(m.path);
 		}
 		const out: ModemConfig = { path: m.path.startsWith("fake:") ? m.path : resolve(baseDir, m.path) };
-		if (typeof m.name === "string") out.name = m.name;
-		if (typeof m.profile === "string") out.profile = m.profile;
-		if (m.faxClass !== undefined && !(typeof m.faxClass === "string" && isFaxClass(m.faxClass))) bad(`modems[${i}].faxClass must be one of ${FAX_CLASSES.join(", ")}`);
-		if (typeof m.faxClass === "string" && isFaxClass(m.faxClass)) out.faxClass = m.faxClass;
-		if (typeof m.deviceId === "number") out.deviceId = m.deviceId;
-		if (typeof m.tsid === "string") out.tsid = m.tsid;
+		if (m.name !== undefined) out.name = m.name;
+		if (m.profile !== undefined) out.profile = m.profile;
+		if (m.faxClass !== undefined) out.faxClass = m.faxClass;
+		if (m.deviceId !== undefined) out.deviceId = m.deviceId;
+		if (m.tsid !== undefined) out.tsid = m.tsid;
 		return out;
 	});
-	if (r.queue !== undefined && !isObj(r.queue)) bad("queue must be an object");
-	if (r.smtp !== undefined && (!isObj(r.smtp) || typeof r.smtp.host !== "string")) bad("smtp.host (string) is required when smtp is given");
-	const cfg: DaemonConfig = { spoolDir: resolve(baseDir, r.spoolDir as string), modems, testModems };
-	if (r.queue) cfg.queue = r.queue as Partial<QueueSettings>;
-	if (r.smtp) cfg.smtp = r.smtp as unknown as SmtpConfig;
-	if (typeof r.pollMs === "number") cfg.pollMs = r.pollMs;
-	if (typeof r.modemReopenMs === "number") cfg.modemReopenMs = r.modemReopenMs;
-	if (Array.isArray(r.blockedNumbers)) cfg.blockedNumbers = r.blockedNumbers.map(String);
-	if (r.allowNumbers !== undefined && !Array.isArray(r.allowNumbers)) bad("allowNumbers must be an array of numbers (strings)");
-	if (Array.isArray(r.allowNumbers)) cfg.allowNumbers = r.allowNumbers.map(String);
-	if (typeof r.traceDir === "string") cfg.traceDir = r.traceDir === "" ? "" : resolve(baseDir, r.traceDir);
+	const cfg: DaemonConfig = { spoolDir: resolve(baseDir, r.spoolDir), modems, testModems };
+	if (r.queue) {
+		const { discountRateStart, discountRateEnd, ...rest } = r.queue;
+		const q: Partial<QueueSettings> = { ...rest };
+		if (discountRateStart !== undefined) q.discountRateStart = toHourMinute(discountRateStart);
+		if (discountRateEnd !== undefined) q.discountRateEnd = toHourMinute(discountRateEnd);
+		cfg.queue = q;
+	}
+	if (r.smtp) cfg.smtp = r.smtp as SmtpConfig;
+	if (r.pollMs !== undefined) cfg.pollMs = r.pollMs;
+	if (r.modemReopenMs !== undefined) cfg.modemReopenMs = r.modemReopenMs;
+	if (r.blockedNumbers) cfg.blockedNumbers = r.blockedNumbers;
+	if (r.traceDir !== undefined) cfg.traceDir = r.traceDir === "" ? "" : resolve(baseDir, r.traceDir);
+	if (r.allowNumbers) cfg.allowNumbers = r.allowNumbers;
 	return cfg;
 }
+
+const toHourMinute = (v: string | HourMinute): HourMinute => {
+	if (typeof v !== "string") return v;
+	const [h, m] = v.split(":");
+	return { hour: Number(h), minute: Number(m) };
+};
 
 /** The modem factory for a config: real Class 1 modems, or simulated lines for `fake:` paths. */
 export function daemonModemFactory(cfg: DaemonConfig, clock: Clock = new SystemClock()): ModemFactory {

@@ -138,7 +138,13 @@ CREATE INDEX IF NOT EXISTS ${spec.name}_queued ON ${spec.name}(removed_at);`);
 		return (this.db.prepare(sql).all(...params) as unknown as Row[]).map((r) => this.fromRow(r));
 	}
 
-	/** Spool file names still referenced by a queued record. */
+	/** Records that left the queue, most recently removed first, at most `limit` (history listings). */
+	archived(limit: number): R[] {
+		const sql = `SELECT data, seq FROM ${this.spec.name} WHERE removed_at IS NOT NULL ORDER BY removed_at DESC, seq DESC LIMIT ?`;
+		return (this.db.prepare(sql).all(limit) as unknown as Row[]).map((r) => this.fromRow(r));
+	}
+
+		/** Spool file names still referenced by a queued record. */
 	referencedDocs(): Set<string> {
 		const rows = this.db.prepare(`SELECT DISTINCT doc_file AS f FROM ${this.spec.name} WHERE removed_at IS NULL`).all() as { f: string }[];
 		return new Set(rows.map((r) => r.f));

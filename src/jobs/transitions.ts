@@ -151,7 +151,7 @@ function failed(cur: JobRecord, outcome: FailureOutcome, prevBase: number, s: Qu
 		// not the far end's fault: back in the queue at once, retries untouched (§9.3 last line)
 		return { ...common, status: isWaitingStatus(prevBase) ? prevBase : S.PENDING };
 	}
-	if (outcome.kind === "retry" && cur.retries < s.retries) {
+	if (outcome.kind === "retry" && cur.retries < (cur.maxRetries ?? s.retries)) {
 		const at = earliestAttempt(now + Math.max(s.retryDelay * 60_000, outcome.minDelayMs), cur.scheduleType, s);
 		return { ...common, status: S.RETRYING, retries: cur.retries + 1, scheduledTime: at };
 	}

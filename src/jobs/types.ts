@@ -159,6 +159,8 @@ export interface JobRecord {
 	csid: string;
 	tsid: string;
 	retries: number;
+	/** [ours] this job's own retry limit (faxline alter --retries); absent = the queue's `retries` */
+	maxRetries?: number;
 	recipient: FaxRecipient;
 	sender: FaxSender;
 	subject: string;

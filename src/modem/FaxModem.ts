@@ -33,6 +33,12 @@ export type SendEvent =
 	| { type: "negotiated"; params: NegotiatedParams }
 	| { type: "training"; bitRate: number; result: "CFR" | "FTT" | "none" }
 	| { type: "pageStart"; page: number; pages: number } // 1-based
+	/**
+	 * Phase C data handed to the modem so far (each chunk the modem took; it reaches the line at
+	 * `bitRate`). `bytesTotal` is the page's coded size, projected from the rows coded so far until the
+	 * last chunk, then exact. For live progress (the CLI's bar); not traced.
+	 */
+	| { type: "pageProgress"; page: number; pages: number; bytesSent: number; bytesTotal: number; bitRate: number }
 	| {
 			type: "pageEnd";
 			page: number;

@@ -43,13 +43,15 @@ export function fitPage(page: FaxPage, format: NormalizeTarget): FaxPage {
 }
 
 /**
- * The page as T.4 chunks of roughly `chunkBytes`. `onBytes` gets the running total (for pageEnd.bytes).
+ * The page as T.4 chunks of roughly `chunkBytes`. `onBytes` gets the running total (for pageEnd.bytes) as
+ * each chunk is taken, with the page's projected coded size (from the rows coded so far; exact with the
+ * last chunk) for live progress.
  */
 export async function* pageChunks(
 	page: FaxPage,
 	o: RowEncoderOptions,
 	factory: RowEncoderFactory,
-	onBytes: (n: number) => void,
+	onBytes: (n: number, projectedTotal: number) => void,
 	chunkBytes = 4096,
 ): AsyncGenerator<Uint8Array> {
 	const enc = factory(o);
@@ -68,7 +70,7 @@ export async function* pageChunks(
 			pending = [];
 			pendingBytes = 0;
 			total += out.length;
-			onBytes(total);
+			onBytes(total, Math.round((total * bm.height) / (y + 1)) + PAGE_TRAILER_ZEROS);
 			yield out;
 		}
 	}
@@ -76,6 +78,6 @@ export async function* pageChunks(
 	pending.push(tail, new Uint8Array(PAGE_TRAILER_ZEROS));
 	const out = concatBytes(pending, pendingBytes + tail.length + PAGE_TRAILER_ZEROS);
 	total += out.length;
-	onBytes(total);
+	onBytes(total, total);
 	yield out;
 }

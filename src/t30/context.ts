@@ -79,6 +79,11 @@ export class T30Context<E extends FaxEvent = FaxEvent> {
 
 	emit(e: E): void {
 		this.tracer.trace("job", "-", e.type, e);
+		this.progress(e);
+	}
+
+	/** Deliver an event without tracing it (frequent progress events: the trace has the data bytes already). */
+	progress(e: E): void {
 		try {
 			this.onEvent(e);
 		} catch (err) {

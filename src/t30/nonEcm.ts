@@ -43,7 +43,12 @@ async function sendPage(ctx: TxContext, page: FaxPage, p: SessionParams, i: numb
 		minBitsPerRow: minBitsPerRow(p.rate.bitRate, p.minScanMs),
 	};
 	ctx.tracer.trace("page", "tx", `page ${i + 1}/${n}: ${fitted.bitmap.width}x${fitted.bitmap.height} ${p.format.resolution} ${p.coding} at ${p.rate.modulation} ${p.rate.bitRate} (+FTM=${p.rate.shortTrain}), ${enc.minBitsPerRow} bits/row min`);
-	await ctx.link.sendData(p.rate.shortTrain, pageChunks(fitted, enc, o.encoderFactory, (b) => (bytes = b)), ctx.signal);
+	// each chunk the modem takes is reported for live progress (the CLI's bar), not traced
+	const progress = (b: number, total: number): void => {
+		bytes = b;
+		ctx.progress({ type: "pageProgress", page: i + 1, pages: n, bytesSent: b, bytesTotal: total, bitRate: p.rate.bitRate });
+	};
+	await ctx.link.sendData(p.rate.shortTrain, pageChunks(fitted, enc, o.encoderFactory, progress), ctx.signal);
 	const ms = ctx.clock.now() - t0;
 	ctx.tracer.trace("page", "tx", `page ${i + 1} sent: ${bytes} bytes in ${Math.round(ms)} ms`);
 	return { bytes, ms };

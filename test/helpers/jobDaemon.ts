@@ -45,7 +45,8 @@ export function startFaxline(t: ExecutionContext, args: string[], env: Record<st
 		buf += d;
 		let i: number;
 		while ((i = buf.indexOf("\n")) >= 0) {
-			const l = buf.slice(0, i);
+			// the daemon's log prefix (issue 13: "<ISO time> <LEVEL> "): tests match the message
+			const l = buf.slice(0, i).replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z (?:DEBUG|INFO|WARN|ERROR) +/, "");
 			buf = buf.slice(i + 1);
 			lines.push(l);
 			for (const w of [...waiters]) if (w.re.test(l)) {

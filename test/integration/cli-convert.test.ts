@@ -127,13 +127,13 @@ test("usage and input errors: exit codes and one-line messages, no output file l
 	const dir = tmp(t);
 	const input = await gsSample(dir);
 	const cases: [string[], number, RegExp][] = [
-		[[input], 2, /convert needs IN and OUT/],
+		[[input], 2, /missing required argument 'out'/], // issue 13: commander's usage line (was "convert needs IN and OUT")
 		[[input, join(dir, "x.png")], 2, /cannot tell the output format/],
-		[[input, join(dir, "x.tif"), "--compression", "jbig"], 2, /--compression must be one of mh\|mr\|mmr/],
+		[[input, join(dir, "x.tif"), "--compression", "jbig"], 2, /--compression <c>' argument 'jbig' is invalid\. Allowed choices are mh, mr, mmr/], // issue 13: choices checked by the parser
 		[[input, join(dir, "x.tif"), "--width", "letter"], 2, /--width must be a4\|b4\|a3/],
 		[[input, join(dir, "x.pbm"), "--page", "9"], 1, /has 3 pages, no page 9 \(FAX-803\)/],
 		[[input, join(dir, "x.pbm"), "--page", "0"], 2, /--page must be a positive integer/],
-		[[input, join(dir, "x.tif"), "--bogus"], 2, /Unknown option '--bogus'/],
+		[[input, join(dir, "x.tif"), "--bogus"], 2, /unknown option '--bogus'/],
 		[[input, join(dir, "x.pbm"), "--raw", "--coding", "mh", "--bit-order", "msb"], 2, /--raw needs --width/],
 		[[join(dir, "missing.tif"), join(dir, "x.tif")], 1, /no such file/],
 		[[input, join(dir, "nodir", "x.tif")], 1, /cannot create .*nodir\/x\.tif: no such directory \(FAX-901\)/],

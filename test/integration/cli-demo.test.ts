@@ -42,7 +42,9 @@ test("faxline demo: exit 0, prints the received copy and the trace; the copy's p
 	t.teardown(() => rmSync(out, { recursive: true, force: true }));
 	const r = await runDemo(["--out", out, "--time-scale", "0.05"], 90000);
 	t.is(r.code, 0, `stderr: ${r.stderr}\nstdout: ${r.stdout}`);
-	t.is(r.stderr, "");
+	// issue 13: the call's progress is on stderr (it was on stdout), nothing else there
+	t.regex(r.stderr, /^page 3\/3: confirmed \(MCF\)/m);
+	t.notRegex(r.stderr, /^faxline/m);
 	t.regex(r.stdout, /^sent: all 3 page\(s\) confirmed by /m);
 	// done means done: nothing (a leftover timer, an open port) keeps the process alive after its report
 	t.true(r.lingerMs < 3000, `exited ${r.lingerMs} ms after its last line`);
@@ -82,5 +84,5 @@ test("faxline demo: a bad --time-scale is a usage error (exit 2, one line), noth
 	const r = await runDemo(["--out", out, "--time-scale", "fast"], 30000);
 	t.is(r.code, 2);
 	t.is(r.stdout, "");
-	t.regex(r.stderr, /^faxline demo: --time-scale must be a number in \(0, 10\] \(FAX-\d+\)\n$/);
+	t.regex(r.stderr, /^faxline demo: --time-scale must be a number in \(0, 10\]; see 'faxline demo --help'\n$/); // issue 13: usage line + hint
 });

@@ -98,5 +98,5 @@ test("bad input: one clear line, exit 1, no stack trace (real process)", async (
 	t.regex(missing.err, /no such file: .*none\.tif \(FAX-901\)/);
 	const usage = await inProcess(["info"]);
 	t.is(usage.code, 2);
-	t.regex(usage.err, /usage: faxline info FILE/);
+	t.regex(usage.err, /^faxline info: missing required argument 'file'; see 'faxline info --help'$/); // issue 13: one line and a hint
 });

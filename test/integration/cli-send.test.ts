@@ -54,11 +54,11 @@ function tiffFile(dir: string, name: string, bitmaps: Bitmap[]): string {
 	return path;
 }
 
-/** `faxline ...` in-process; resolves with the exit code and the output lines. */
-async function faxline(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+/** `faxline ...` in-process; resolves with the exit code and the output lines (progress apart: stderr, issue 13). */
+async function faxline(args: string[]): Promise<{ code: number; out: string[]; err: string[]; progress: string[] }> {
 	const io = memoryIO();
 	const code = await main(args, io);
-	return { code, out: io.stdout, err: io.stderr };
+	return { code, out: io.stdout, err: io.stderr, progress: io.progressed };
 }
 
 /** Resolves with `p`, or rejects after `ms` real ms saying what was awaited. */
@@ -109,14 +109,14 @@ test("clean 3-page send: exit 0, libtiff decodes the far end's TIFF to the pixel
 	const r = await within(faxline(["send", "--device", sim.link, "--to", "555-0100", "--tsid", "faxline cli", file]), 45000, "send");
 	t.is(r.code, 0, r.err.join("\n"));
 	t.deepEqual(r.err, []);
-	// non-TTY progress: a line when each page starts and one when the far end answered it, in order
-	const pageLines = r.out.filter((l) => /^page \d/.test(l));
+	// non-TTY progress (on stderr since issue 13): a line when each page starts and one when the far end answered it, in order
+	const pageLines = r.progress.filter((l) => /^page \d/.test(l));
 	t.deepEqual(
 		pageLines.map((l) => l.replace(/, [\d.]+ KiB in [\d.]+ s$/, "")),
 		["page 1/3: sending", "page 1/3: confirmed (MCF)", "page 2/3: sending", "page 2/3: confirmed (MCF)", "page 3/3: sending", "page 3/3: confirmed (MCF)"],
 	);
-	t.is(r.out.at(-1), `sent: all 3 page(s) confirmed by "${CSI}"`);
-	t.false(r.out.some((l) => l.includes("\r")), "no bar redraws when stdout is not a terminal");
+	t.deepEqual(r.out, [`sent: all 3 page(s) confirmed by "${CSI}"`], "stdout holds the outcome only");
+	t.false(r.progress.some((l) => l.includes("\r")), "no bar redraws when stderr is not a terminal");
 	const rec = await within(call, 10000, "the simulator's call record");
 	t.is(rec.tsi, "faxline cli");
 	t.is(rec.end, "dcn");
@@ -207,26 +207,27 @@ test("several files (our MH TIFF, libtiff's G4 TIFF, a PBM) go out in one call, 
 	t.deepEqual(parseTiff(readFileSync(rec.tiffPath!)).map((p) => Math.round(p.yRes)), [98, 98, 196, 196]);
 });
 
-test("on a terminal: a redrawn bar per page instead of page lines, ending full", async (t) => {
+// issue 13 changed this on purpose: progress goes to stderr; on a terminal a live line is redrawn during each
+// page (at least once a second) and closed before each page/outcome line (it was a per-page bar on stdout)
+test("on a terminal: a live progress line redrawn during each page, closed before every plain line", async (t) => {
 	const dir = tempDir(t);
-	const sim = await simulator(t, dir);
-	const file = tiffFile(dir, "doc.tif", await pages(["form", "text"], 60));
+	const sim = await simulator(t, dir, [], 0.1);
+	const file = tiffFile(dir, "doc.tif", await pages(["form", "text"], 240));
 	const io = { ...memoryIO(), isTTY: true };
 	const code = await within(main(["send", "--device", sim.link, "--to", "5550100", file], io), 45000, "send");
 	t.is(code, 0, io.stderr.join("\n"));
-	const bars = io.stdout.filter((s) => s.startsWith("\r["));
-	t.true(bars.length >= 4, bars.join(""));
-	t.regex(bars[0]!, /^\r\[-{24}\] page 1\/2 sending/);
-	t.regex(bars.at(-1)!, /^\r\[#{24}\] page 2\/2 confirmed \(MCF\)\s*\n$/);
-	t.false(io.stdout.some((s) => /^page \d/.test(s)), "no plain page lines on a terminal");
-	// every other line starts on a fresh line, never after a bar left open
-	io.stdout.forEach((s, i) => {
-		if (i > 0 && !s.startsWith("\r") && s !== "\n") {
-			const prev = io.stdout[i - 1]!;
-			t.true(!prev.startsWith("\r") || prev.endsWith("\n"), `"${s}" follows an open bar`);
+	const redraws = io.progressed.filter((s) => s.startsWith("\r\x1b[K") && s.length > 4);
+	t.true(redraws.length >= 2, io.progressed.join("|"));
+	t.true(redraws.some((s) => /page 1\/2 .*KiB/.test(s)) && redraws.some((s) => /page 2\/2 .*KiB/.test(s)), redraws.join("|"));
+	t.true(io.progressed.includes("page 1/2: sending") && io.progressed.some((s) => /^page 2\/2: confirmed \(MCF\)/.test(s)));
+	// every plain line starts on a fresh line: a redraw is always followed by a clear before a plain line
+	io.progressed.forEach((s, i) => {
+		if (i > 0 && !s.startsWith("\r")) {
+			const prev = io.progressed[i - 1]!;
+			t.true(!prev.startsWith("\r\x1b[K") || prev === "\r\x1b[K", `"${s}" follows an open progress line`);
 		}
 	});
-	t.is(io.stdout.at(-1), `sent: all 2 page(s) confirmed by "${CSI}"`);
+	t.deepEqual(io.stdout, [`sent: all 2 page(s) confirmed by "${CSI}"`]);
 });
 
 test("a device that does not exist: one line on stderr, exit 1", async (t) => {
@@ -313,10 +314,10 @@ test("RTN once on page 2: resent after retraining and confirmed -> exit 0, the f
 	const r = await within(faxline(["send", "--device", sim.link, "--to", "5550100", file]), 45000, "send");
 	t.is(r.code, 0, r.err.join("\n"));
 	t.deepEqual(
-		r.out.filter((l) => /^page 2\//.test(l)).map((l) => l.replace(/, [\d.]+ KiB in [\d.]+ s$/, "")),
+		r.progress.filter((l) => /^page 2\//.test(l)).map((l) => l.replace(/, [\d.]+ KiB in [\d.]+ s$/, "")),
 		["page 2/2: sending", "page 2/2: NOT confirmed (RTN)", "page 2/2: sending", "page 2/2: confirmed (MCF)"],
 	);
-	t.true(r.out.some((l) => l.startsWith("retraining: RTN on page 2")), r.out.join("\n"));
+	t.true(r.progress.some((l) => l.startsWith("retraining: RTN on page 2")), r.progress.join("\n"));
 	const rec = await within(call, 10000, "call record");
 	t.deepEqual(rec.pages.map((p) => `${p.page}:${p.response}`), ["1:MCF", "2:RTN", "2:MCF"]);
 	assertSamePixels(t, await receivedPages(rec), sent);
@@ -331,7 +332,7 @@ test("RTN on page 2 without --json: the stderr line says page 2 was not confirme
 	t.is(r.err.length, 1, r.err.join("\n"));
 	t.regex(r.err[0]!, /page\(s\) 2 not confirmed/);
 	t.regex(r.err[0]!, /1 of 2 page\(s\) confirmed/);
-	t.true(r.out.some((l) => /^page 2\/2: NOT confirmed \(RTN\)/.test(l)), r.out.join("\n"));
+	t.true(r.progress.some((l) => /^page 2\/2: NOT confirmed \(RTN\)/.test(l)), r.progress.join("\n"));
 });
 
 test("DCN from the far end mid-call (instead of MCF to page 1's MPS): DISCONNECTED 1, REMOTE_DCN, exit 1", async (t) => {
@@ -433,12 +434,13 @@ test("bad input fails before anything is dialled: one line on stderr, non-zero e
 
 test("missing --device or --to, or no file, or a bad option: usage on stderr, exit 2", async (t) => {
 	const cases: [string[], RegExp][] = [
-		[["--to", "5550100", "doc.tif"], /^faxline send: --device is required\nusage: faxline send /],
-		[["--device", "/dev/null", "doc.tif"], /^faxline send: --to is required\nusage: faxline send /],
-		[["--device", "/dev/null", "--to", "5550100"], /^faxline send: no document given\nusage: faxline send /],
+		// issue 13: one line and a hint (was the message and the whole usage)
+		[["--to", "5550100", "doc.tif"], /^faxline send: --device is required; see 'faxline send --help'$/],
+		[["--device", "/dev/null", "doc.tif"], /^faxline send: --to is required; see 'faxline send --help'$/],
+		[["--device", "/dev/null", "--to", "5550100"], /^faxline send: missing required argument 'file'; see 'faxline send --help'$/],
 		[["--device", "/dev/null", "--to", "5550100", "--tsid", "x".repeat(21), "doc.tif"], /--tsid must be at most 20 printable ASCII characters/],
-		[["--device", "/dev/null", "--to", "5550100", "--flow", "dtr", "doc.tif"], /--flow must be none, xonxoff or rtscts/],
-		[["--bogus"], /^faxline send: Unknown option '--bogus'/],
+		[["--device", "/dev/null", "--to", "5550100", "--flow", "dtr", "doc.tif"], /--flow <kind>' argument 'dtr' is invalid\. Allowed choices are none, xonxoff, rtscts/],
+		[["--bogus"], /^faxline send: unknown option '--bogus'/],
 	];
 	for (const [args, err] of cases) {
 		const r = await faxline(["send", ...args]);
@@ -492,7 +494,8 @@ function spawnFaxline(t: ExecutionContext, args: string[]): Child {
 	};
 }
 
-test("child process: `faxline send` over the pty exits 0 and prints progress and the outcome on stdout", async (t) => {
+// issue 13: progress on stderr, the outcome alone on stdout (progress was on stdout)
+test("child process: `faxline send` over the pty exits 0, progress on stderr and the outcome on stdout", async (t) => {
 	const dir = tempDir(t);
 	const sim = await simulator(t, dir);
 	const sent = await pages(["halftone", "form"], 120);
@@ -501,11 +504,10 @@ test("child process: `faxline send` over the pty exits 0 and prints progress and
 	const p = spawnFaxline(t, ["send", "--device", sim.link, "--to", "555 0100", file]);
 	const { code } = await within(p.exited, 45000, "the child's exit");
 	t.is(code, 0, p.stderr());
-	t.is(p.stderr(), "");
-	t.regex(p.stdout(), /^dialing 5550100$/m);
-	t.regex(p.stdout(), /^page 1\/2: confirmed \(MCF\)/m);
-	t.regex(p.stdout(), /^page 2\/2: confirmed \(MCF\)/m);
-	t.regex(p.stdout(), /sent: all 2 page\(s\) confirmed by "\+49 30 1234 CLI"\n$/);
+	t.regex(p.stderr(), /^dialing 5550100$/m);
+	t.regex(p.stderr(), /^page 1\/2: confirmed \(MCF\)/m);
+	t.regex(p.stderr(), /^page 2\/2: confirmed \(MCF\)/m);
+	t.is(p.stdout(), 'sent: all 2 page(s) confirmed by "+49 30 1234 CLI"\n');
 	assertSamePixels(t, await receivedPages(await within(call, 10000, "call record")), sent);
 });
 
@@ -578,7 +580,9 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 		t.is(j.failureDetail?.code, "CALL_ABORTED");
 		t.is(j.pagesConfirmed, 0);
 		t.is(j.currentPage, 1);
-		t.is(child.stderr(), "");
+		// issue 13: progress goes to stderr beside --json (it was silent); no error line, no stack trace
+		t.notRegex(child.stderr(), /^faxline|\bat .*\.[jt]s:\d+/m);
+		t.is(exit.code, sig === "SIGINT" ? 130 : 143, "issue 13: 128 + the signal, after the call was ended");
 		// §9.4 phase C: close the data block, DCN, ATH
 		const rec = await call;
 		const hostFrames = rec.frames.filter((f) => f.dir === "host").map((f) => f.name);

@@ -38,5 +38,5 @@ test.serial("faxline probe identifies the simulator started by faxline sim in an
 	t.log(`simulator identified as profile ${r.profile}`);
 	const exited = new Promise<number | null>((res) => child.once("exit", (c) => res(c)));
 	child.kill("SIGTERM");
-	t.is(await exited, 0);
+	t.is(await exited, 143); // issue 13: 128 + SIGTERM after cleaning up (was 0)
 });

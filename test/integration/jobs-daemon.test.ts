@@ -83,5 +83,5 @@ test.serial("CLI against a running daemon: submit, jobs, job --json, pause/resum
 	t.is(arch.status, 0x200);
 	// the daemon stops cleanly
 	d.child.kill("SIGTERM");
-	t.is(await d.exited, 0);
+	t.is(await d.exited, 143); // issue 13: 128 + SIGTERM after a clean stop (was 0)
 });

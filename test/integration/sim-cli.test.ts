@@ -1,7 +1,8 @@
 /**
  * `faxline sim` as a user runs it: a child process (tsx src/cli/main.ts sim --link PATH ...), a raw
  * scripted client on PATH through the real serialport binding, the call's line on stdout with the TIFF
- * path, and Ctrl-C (SIGINT) removing the link and exiting 0. Bad options fail with a usage line.
+ * path, and Ctrl-C (SIGINT) removing the link and exiting 130 (SIGTERM 143: issue 13 made interrupted
+ * commands exit 128+signal after cleaning up; it was 0). Bad options fail with a usage line.
  */
 import test from "ava";
 import { spawn } from "node:child_process";
@@ -62,7 +63,7 @@ test.serial("faxline sim: a call through the link is reported with its TIFF; SIG
 	t.regex(line, /ATDT5550123, connected, TSI "faxline test", V\.17 14400 standard, TCF CFR, pages kept 1 of 1 sent \(MCF\), ended: dcn, TIFF .*call1\.tif/);
 	await closePort(port);
 	sim.child.kill("SIGINT");
-	t.is(await sim.exited, 0);
+	t.is(await sim.exited, 130);
 	t.false(existsSync(link), "the link is removed on Ctrl-C");
 });
 
@@ -89,5 +90,5 @@ test.serial("faxline sim --fault busy:call=1: the first call gets BUSY (reported
 	t.regex(await sim.waitOut(/call 2: .*\n/, 10000), /call 2: ATDT5550002, connected, .*ended: hostHangup/);
 	await closePort(port);
 	sim.child.kill("SIGTERM");
-	t.is(await sim.exited, 0);
+	t.is(await sim.exited, 143);
 });

@@ -8,7 +8,6 @@
  */
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
-import { parseArgs } from "node:util";
 import type { FaxPage, FaxResolution } from "../../core/bitmap.js";
 import { FaxWidths, yResOf } from "../../core/bitmap.js";
 import { FaxError } from "../../core/FaxError.js";
@@ -22,16 +21,10 @@ import type { FaxWidth } from "../../tiff/normalize.js";
 import { FAX_XRES, WIDTH_TOLERANCE, chooseWidth, faxResolutionOf, normalizePage } from "../../tiff/normalize.js";
 import { writePbm } from "../../tiff/pbm.js";
 import type { CliIO } from "../io.js";
+import type { Parsed } from "../program.js";
 
-const USAGE = [
-	"usage: faxline convert IN OUT [--page N] [--compression mh|mr|mmr] [--align-eol] [--fill-order 1|2]",
-	"                       [--resolution standard|fine|superfine] [--width a4|b4|a3]",
-	"       faxline convert IN OUT --raw --width PIXELS --coding mh|mr|mmr --bit-order msb|lsb [--rows N]",
-	"OUT ending .tif/.tiff writes TIFF Class F (default compression mh); .pbm writes one page (--page, default 1).",
-].join("\n");
-
-/** Bad usage: one line (the full usage is `faxline convert --help`). */
-const usage = (msg: string): FaxError => new FaxError("USAGE", `${msg} (see 'faxline convert --help')`);
+/** Bad usage: one line (main adds the hint to `faxline convert --help`). */
+const usage = (msg: string): FaxError => new FaxError("USAGE", msg);
 
 function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], name: string): T | undefined {
 	if (v === undefined) return undefined;
@@ -62,30 +55,24 @@ function fitPage(page: FaxPage, width: FaxWidth | undefined, resolution: FaxReso
 	return normalizePage(page, { width: width ?? chooseWidth(page), resolution: resolution ?? defaultResolution(page.yRes) });
 }
 
-export async function run(argv: string[], io: CliIO): Promise<number> {
-	const { values: v, positionals } = parseArgs({
-		args: argv,
-		allowPositionals: true,
-		options: {
-			page: { type: "string" },
-			compression: { type: "string" },
-			"align-eol": { type: "boolean" },
-			"fill-order": { type: "string" },
-			resolution: { type: "string" },
-			width: { type: "string" },
-			raw: { type: "boolean" },
-			coding: { type: "string" },
-			"bit-order": { type: "string" },
-			rows: { type: "string" },
-			help: { type: "boolean", short: "h" },
-		},
-	});
-	if (v.help) {
-		io.out(USAGE);
-		return 0;
-	}
-	if (positionals.length !== 2) throw usage("convert needs IN and OUT");
-	const [input, output] = positionals;
+interface ConvertOpts {
+	page?: string;
+	compression?: string;
+	alignEol?: boolean;
+	fillOrder?: string;
+	resolution?: string;
+	width?: string;
+	raw?: boolean;
+	coding?: string;
+	bitOrder?: string;
+	rows?: string;
+}
+
+export async function run(p: Parsed, io: CliIO): Promise<number> {
+	const o = p.opts as ConvertOpts;
+	const v = { ...o, "align-eol": o.alignEol, "fill-order": o.fillOrder, "bit-order": o.bitOrder };
+	const positionals = p.args;
+	const [input, output] = positionals as [string, string];
 	const kind = outKind(output);
 	const compression = oneOf(v.compression, ["mh", "mr", "mmr"] as const, "compression");
 	const resolution = oneOf(v.resolution, ["standard", "fine", "superfine"] as const, "resolution");

@@ -1,21 +1,18 @@
 /**
- * `faxline copy-tiff ID PATH (--spool DIR | --config FILE)`: copies a queued job's TIFF Class F (no
- * banner) to PATH (outgoing-job.md §2.4 copyTiff; a relative PATH is taken from the current directory).
- * Layer: cli.
+ * `faxline copy-tiff JOBID PATH`: copies a queued job's TIFF Class F (no banner) to PATH (outgoing-job.md
+ * §2.4 copyTiff; a relative PATH is taken from the current directory). Layer: cli.
  */
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { FaxError } from "../../core/FaxError.js";
-import { connectQueue, spoolOptions } from "../../jobs/cliSupport.js";
+import { connectQueue } from "../../jobs/cliSupport.js";
 import type { CliIO } from "../io.js";
+import type { QueueOpts } from "../jobAction.js";
+import type { Parsed } from "../program.js";
 
-export async function run(argv: string[], io: CliIO): Promise<number> {
-	const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: spoolOptions });
-	if (positionals.length !== 2) throw new FaxError("USAGE", "usage: faxline copy-tiff ID PATH (--spool DIR | --config FILE)");
-	const server = connectQueue(values);
+export async function run(p: Parsed, io: CliIO): Promise<number> {
+	const server = connectQueue(p.opts as QueueOpts);
 	try {
-		const out = resolve(positionals[1]!);
-		await server.outgoingQueue.getJob(positionals[0]!).copyTiff(out);
+		const out = resolve(p.args[1]!);
+		await server.outgoingQueue.getJob(p.args[0]!).copyTiff(out);
 		io.out(out);
 	} finally {
 		await server.disconnect();

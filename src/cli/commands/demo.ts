@@ -4,34 +4,21 @@
  * bundled 3-page sample (or FILEs) with `faxline send`, and prints where the far end's received copy and
  * the protocol trace were written. Layer: cli.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { join, resolve } from "node:path";
 import { FaxError } from "../../core/FaxError.js";
+import { findCommand } from "../commandTable.js";
 import type { CliIO } from "../io.js";
+import { packageRoot } from "../packageInfo.js";
+import { parseCommand, type Parsed } from "../program.js";
 import { run as send } from "./send.js";
 import { describeCall, startSimulator } from "./sim.js";
 
-/** The package root (holds package.json and samples/), found from this file whether run from src or dist. */
-function packageRoot(): string {
-	let dir = dirname(fileURLToPath(import.meta.url));
-	while (!existsSync(join(dir, "package.json"))) {
-		const up = dirname(dir);
-		if (up === dir) throw new FaxError("FILE_NOT_FOUND", "cannot find the faxline package root (samples/)");
-		dir = up;
-	}
-	return dir;
-}
-
-export async function run(argv: string[], io: CliIO): Promise<number> {
-	const { values: v, positionals } = parseArgs({
-		args: argv,
-		allowPositionals: true,
-		options: { out: { type: "string" }, "time-scale": { type: "string" }, to: { type: "string" } },
-	});
-	const timeScale = v["time-scale"] === undefined ? 0.1 : Number(v["time-scale"]);
+export async function run(p: Parsed, io: CliIO): Promise<number> {
+	const v = p.opts as { out?: string; timeScale?: string; to?: string };
+	const positionals = p.args;
+	const timeScale = v.timeScale === undefined ? 0.1 : Number(v.timeScale);
 	if (!(timeScale > 0 && timeScale <= 10)) throw new FaxError("USAGE", "--time-scale must be a number in (0, 10]");
 	const out = resolve(v.out ?? "faxline-demo");
 	mkdirSync(out, { recursive: true });
@@ -44,7 +31,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	try {
 		const call = sim.nextCall();
 		io.out(`faxline demo: sending ${files.join(", ")}`);
-		const code = await send(["--device", link, "--to", v.to ?? "555 0100", "--tsid", "faxline demo", "--trace", trace, ...files], io);
+		const sendArgs = ["--device", link, "--to", v.to ?? "555 0100", "--tsid", "faxline demo", "--trace", trace, ...files];
+		const parsed = parseCommand(findCommand("send")!, sendArgs);
+		const code = parsed.kind === "run" ? await send(parsed.parsed, io) : 2;
 		// the far end writes its TIFF once the call is over; wait for that at most 5 s (and never longer:
 		// a pending timer would keep the process alive after the demo is done)
 		let timer: NodeJS.Timeout | undefined;

@@ -4,13 +4,11 @@
  * CleanFaxData, ConsecutiveBadFaxLines) when present. Reads tags only; no page is decoded.
  * Layer: cli.
  */
-import { parseArgs } from "node:util";
 import { FaxError } from "../../core/FaxError.js";
 import type { PageInfo } from "../../tiff/document.js";
 import { openFaxDocument } from "../../tiff/document.js";
 import type { CliIO } from "../io.js";
-
-const USAGE = "usage: faxline info FILE [--json]";
+import type { Parsed } from "../program.js";
 
 const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(2));
 const CLEAN = ["clean", "regenerated", "unclean"];
@@ -30,14 +28,10 @@ function describePage(p: PageInfo, total: number): string {
 	return parts.join(", ");
 }
 
-export async function run(argv: string[], io: CliIO): Promise<number> {
-	const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } } });
-	if (values.help) {
-		io.out(USAGE);
-		return 0;
-	}
-	if (positionals.length !== 1) throw new FaxError("USAGE", `${USAGE} (one FILE expected)`);
-	const file = positionals[0];
+export async function run(p: Parsed, io: CliIO): Promise<number> {
+	const values = p.opts as { json?: boolean };
+	const file = p.args[0];
+	if (file === undefined) throw new FaxError("USAGE", "one FILE expected");
 	const doc = await openFaxDocument(file);
 	try {
 		if (values.json) {

@@ -4,7 +4,6 @@
  * classes, rate lists and the quirk profile chosen. `faxline probe --list` lists serial ports found in
  * /dev/serial/by-id and /sys/class/tty. Layer: cli.
  */
-import { parseArgs } from "node:util";
 import { SystemClock } from "../../core/Clock.js";
 import { FaxError } from "../../core/FaxError.js";
 import { openClass1Modem } from "../../modem/probe.js";
@@ -12,23 +11,25 @@ import { MODULATIONS } from "../../modem/rates.js";
 import type { ModulationCode } from "../../modem/Class1Link.js";
 import { listPorts } from "../../transport/listPorts.js";
 import type { CliIO } from "../io.js";
-import { openTrace, portOptions, portSettings } from "../portOptions.js";
-
-const USAGE = "usage: faxline probe --device PATH [--json] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts] [--trace FILE] | faxline probe --list [--json]";
+import { openTrace, portSettings } from "../portOptions.js";
+import type { Parsed } from "../program.js";
 
 const describeRates = (rates: readonly ModulationCode[]): string =>
 	rates.map((r) => `${r} (${MODULATIONS[r].name} ${MODULATIONS[r].bitRate}${MODULATIONS[r].train ? ` ${MODULATIONS[r].train}` : ""})`).join(", ");
 
-export async function run(argv: string[], io: CliIO): Promise<number> {
-	const { values: v, positionals } = parseArgs({
-		args: argv,
-		allowPositionals: true,
-		options: {
-			...portOptions,
-			json: { type: "boolean" },
-			list: { type: "boolean" },
-		},
-	});
+interface ProbeOpts {
+	device?: string;
+	profile?: string;
+	baud?: string;
+	flow?: string;
+	trace?: string;
+	json?: boolean;
+	list?: boolean;
+}
+
+export async function run(p: Parsed, io: CliIO): Promise<number> {
+	const v = p.opts as ProbeOpts;
+	const positionals = p.args;
 	if (v.list) {
 		const ports = await listPorts();
 		if (v.json) io.out(JSON.stringify(ports, null, 2));
@@ -37,8 +38,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		return 0;
 	}
 	const device = v.device ?? positionals[0];
-	if (!device) throw new FaxError("USAGE", `--device is required\n${USAGE}`);
-	const port = portSettings(v, USAGE);
+	if (!device) throw new FaxError("USAGE", "--device is required (or --list)");
+	const port = portSettings(v);
 
 	const clock = new SystemClock();
 	const tracer = openTrace(v.trace, clock);

@@ -1,5 +1,6 @@
-/** `faxline resume ID (--spool DIR | --config FILE)`: see src/cli/jobAction.ts (outgoing-job.md §2.4). Layer: cli. */
+/** `faxline resume JOBID`: see src/cli/jobAction.ts (outgoing-job.md §2.4). Layer: cli. */
 import type { CliIO } from "../io.js";
 import { runJobAction } from "../jobAction.js";
+import type { Parsed } from "../program.js";
 
-export const run = (argv: string[], io: CliIO): Promise<number> => runJobAction("resume", argv, io);
+export const run = (p: Parsed, io: CliIO): Promise<number> => runJobAction("resume", p, io);

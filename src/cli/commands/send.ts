@@ -1,51 +1,51 @@
 /**
  * `faxline send --device PATH --to NUMBER [--tsid ID] [--json] [--trace FILE] FILE...`
  * Sends the files' pages in one call through a Class 1 modem (issue 3 "CLI and the main job"), shows
- * progress per page and ends with the truth about what the far end confirmed. Exit 0 only when every
+ * progress on stderr (progress.ts; also beside --json) and ends with the truth about what the far end
+ * confirmed (stdout). Exit 0 only when every
  * page was confirmed (MCF/RTP/PIP), 1 otherwise (the engine reports unconfirmed pages as PAGE_REJECTED), 2 usage.
  * Layer: cli.
  */
 import { statSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { SystemClock } from "../../core/Clock.js";
 import { FaxError } from "../../core/FaxError.js";
 import type { SendEvent } from "../../modem/FaxModem.js";
-import { checkDialString } from "../../core/dialString.js";
 import { openFaxModem } from "../../session/openFaxModem.js";
 import { openDocuments } from "../documents.js";
 import type { CliIO } from "../io.js";
-import { openTrace, portOptions, portSettings } from "../portOptions.js";
+import { openTrace, portSettings } from "../portOptions.js";
+import type { Parsed } from "../program.js";
 import { SendProgress } from "../progress.js";
+import { checkMaxRate, checkNumber, checkTsid } from "../sendChecks.js";
 import { fullyConfirmed, sendReport } from "../sendReport.js";
 
-const USAGE = "usage: faxline send --device PATH --to NUMBER [--tsid ID] [--json] [--quiet] [--trace FILE] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts] [--max-rate BPS] FILE...";
+interface SendOpts {
+	device?: string;
+	to?: string;
+	tsid?: string;
+	json?: boolean;
+	maxRate?: string;
+	quiet?: boolean;
+	profile?: string;
+	baud?: string;
+	flow?: string;
+	trace?: string;
+}
 
-export async function run(argv: string[], io: CliIO): Promise<number> {
-	const { values: v, positionals: files } = parseArgs({
-		args: argv,
-		allowPositionals: true,
-		options: {
-			...portOptions,
-			to: { type: "string", short: "t" },
-			tsid: { type: "string" },
-			json: { type: "boolean" },
-			"max-rate": { type: "string" },
-			quiet: { type: "boolean", short: "q" },
-		},
-	});
-	if (!v.device) throw new FaxError("USAGE", `--device is required\n${USAGE}`);
-	if (!v.to) throw new FaxError("USAGE", `--to is required\n${USAGE}`);
-	if (files.length === 0) throw new FaxError("USAGE", `no document given\n${USAGE}`);
-	const number = checkDialString(v.to); // the one dial-string rule: BAD_DIAL_STRING / BLACKLISTED before anything is opened
-	if (v.tsid !== undefined && !/^[\x20-\x7e]{0,20}$/.test(v.tsid)) throw new FaxError("USAGE", "--tsid must be at most 20 printable ASCII characters");
+export async function run(p: Parsed, io: CliIO): Promise<number> {
+	const v = p.opts as SendOpts;
+	const files = p.args;
+	if (!v.device) throw new FaxError("USAGE", "--device is required");
+	if (!v.to) throw new FaxError("USAGE", "--to is required");
+	const number = checkNumber(v.to); // BAD_DIAL_STRING / BLACKLISTED before anything is opened
+	checkTsid(v.tsid);
 	const port = portSettings(v);
-	const maxRate = v["max-rate"] === undefined ? undefined : Number(v["max-rate"]);
-	if (maxRate !== undefined && !(Number.isInteger(maxRate) && maxRate >= 2400 && maxRate <= 14400)) throw new FaxError("USAGE", `--max-rate must be a bit rate from 2400 to 14400`);
+	const maxRate = checkMaxRate(v.maxRate);
 
 	const doc = await openDocuments(files);
 	const clock = new SystemClock();
 	const tracer = openTrace(v.trace, clock);
-	const progress = new SendProgress(io, v.json === true || v.quiet === true);
+	const progress = new SendProgress(io, v.quiet === true);
 	let currentPage = 0;
 	let dialed = false;
 	let start: Date | null = null;
@@ -57,13 +57,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		if (e.type === "pageStart") currentPage = e.page;
 		progress.onEvent(e);
 	};
-	// Ctrl-C or a service manager's SIGTERM ends the call properly (DCN, ATH; spec §9.4); a second
-	// signal while that runs gets the default action (the handlers are `once`).
-	const ac = new AbortController();
-	const onSigint = () => ac.abort(new FaxError("CALL_ABORTED", "interrupted by the user"));
-	const onSigterm = () => ac.abort(new FaxError("CALL_ABORTED", "terminated (SIGTERM)"));
-	process.once("SIGINT", onSigint);
-	process.once("SIGTERM", onSigterm);
+	// Ctrl-C or a service manager's SIGTERM (io.signal, main.ts) ends the call properly (DCN, ATH; spec
+	// §9.4), then main exits 130/143; a second signal ends the process at once.
+	const signal = io.signal ?? new AbortController().signal;
 	try {
 		const modem = await openFaxModem(v.device, {
 			clock,
@@ -73,7 +69,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		});
 		let result;
 		try {
-			result = await modem.send({ document: doc, number, ...(v.tsid !== undefined ? { tsid: v.tsid } : {}), signal: ac.signal, onEvent });
+			result = await modem.send({ document: doc, number, ...(v.tsid !== undefined ? { tsid: v.tsid } : {}), signal, onEvent });
 		} finally {
 			await modem.close();
 		}
@@ -87,8 +83,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		if (v.trace && !v.json) io.out(`trace: ${v.trace}`);
 		return ok ? 0 : 1;
 	} finally {
-		process.off("SIGINT", onSigint);
-		process.off("SIGTERM", onSigterm);
+		progress.stop();
 		await tracer?.close();
 		await doc.close();
 	}

@@ -3,23 +3,16 @@
  * runs the Class 1 modem simulator (hw-mocks/ModemSimulator.ts, issue 3 "faxline sim") on an in-process
  * pty behind a stable symlink, so `faxline send --device PATH ...` can be tried in another shell with
  * no hardware. Prints the pty path and one line per call; Ctrl-C (SIGINT/SIGTERM) removes the link.
+ * A link another live simulator holds is refused (simLock.ts).
  *
  * Layer: cli. This is the one place src loads hw-mocks, and only through a dynamic import, so nothing
  * else in src depends on the test-side simulator (the build ships hw-mocks beside src).
  */
-import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { FaxError } from "../../core/FaxError.js";
 import type { CliIO } from "../io.js";
-
-const USAGE = `usage: faxline sim --link PATH [--out DIR] [--fault SPEC ...] [--time-scale X] [--csi ID] [--rates LIST]
-  --link PATH       symlink to create for the modem's pty (e.g. /tmp/faxmodem)
-  --out DIR         write each call's received pages there as TIFF Class F
-  --fault SPEC      kind[:key=value,...], repeatable, e.g. busy, fttAbove:bitRate=9600,
-                    postPage:page=2,response=RTN, noReply:to=EOP,times=3, dcn:after=tcf, vanish:page=1
-  --time-scale X    real seconds per line second (default 1 = real time; 0.1 = ten times faster)
-  --csi ID          the far end's CSI (default "+1 555 0100")
-  --rates LIST      the modem's AT+FTM=? list (default 24,48,72,73,74,96,97,98,121,122,145,146)`;
+import type { Parsed } from "../program.js";
+import { lockLink } from "../simLock.js";
 
 /** Minimal shapes of the hw-mocks modules this command loads (kept here so src has no static import). */
 export interface SimCall {
@@ -48,7 +41,7 @@ interface FaultsModule {
 export interface SimulatorOptions {
 	/** symlink to create for the modem's pty */
 	link: string;
-	/** fault specs as on the command line (see USAGE) */
+	/** fault specs as on the command line (commandTable.ts) */
 	faultSpecs?: readonly string[];
 	/** real seconds per line second (1 = real time) */
 	timeScale?: number;
@@ -83,7 +76,14 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
 	const { ModemSimulator } = (await import(`${base}ModemSimulator.js`)) as SimModule;
 	const { openPtyPair } = (await import(`${base}ptyPair.js`)) as PtyModule;
 	const link = resolve(o.link);
-	const pair = await openPtyPair({ link });
+	const release = lockLink(link);
+	let pair: Awaited<ReturnType<PtyModule["openPtyPair"]>>;
+	try {
+		pair = await openPtyPair({ link });
+	} catch (e) {
+		release();
+		throw e;
+	}
 	const sim = new ModemSimulator(pair.master, {
 		timeScale: o.timeScale ?? 1,
 		faults,
@@ -98,6 +98,7 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
 		close: async () => {
 			sim.detach();
 			await pair.close();
+			release();
 		},
 	};
 }
@@ -115,26 +116,20 @@ export function describeCall(c: SimCall): string {
 	return parts.join(", ") + (c.notes.length ? `\n  notes: ${c.notes.join("; ")}` : "");
 }
 
-export async function run(argv: string[], io: CliIO, stop?: AbortSignal): Promise<number> {
-	const { values } = parseArgs({
-		args: argv,
-		options: {
-			link: { type: "string" },
-			out: { type: "string" },
-			fault: { type: "string", multiple: true },
-			"time-scale": { type: "string" },
-			csi: { type: "string" },
-			rates: { type: "string" },
-			help: { type: "boolean", short: "h" },
-		},
-	});
-	if (values.help) {
-		io.out(USAGE);
-		return 0;
-	}
-	if (!values.link) throw new FaxError("USAGE", USAGE);
-	const timeScale = values["time-scale"] === undefined ? 1 : Number(values["time-scale"]);
-	if (!(timeScale > 0 && timeScale <= 10)) throw new FaxError("USAGE", `--time-scale must be a number in (0, 10], not '${values["time-scale"]}'`);
+interface SimOpts {
+	link?: string;
+	out?: string;
+	fault?: string[];
+	timeScale?: string;
+	csi?: string;
+	rates?: string;
+}
+
+export async function run(p: Parsed, io: CliIO): Promise<number> {
+	const values = p.opts as SimOpts;
+	if (!values.link) throw new FaxError("USAGE", "--link PATH is required (the symlink to create for the modem's pty)");
+	const timeScale = values.timeScale === undefined ? 1 : Number(values.timeScale);
+	if (!(timeScale > 0 && timeScale <= 10)) throw new FaxError("USAGE", `--time-scale must be a number in (0, 10], not '${values.timeScale}'`);
 	if (values.rates !== undefined && !/^\d+(,\d+)*$/.test(values.rates)) throw new FaxError("USAGE", `--rates must be a comma-separated list of T.31 codes, not '${values.rates}'`);
 	if (values.csi !== undefined && !/^[\x20-\x7e]{0,20}$/.test(values.csi)) throw new FaxError("USAGE", "--csi must be at most 20 printable ASCII characters");
 
@@ -146,23 +141,13 @@ export async function run(argv: string[], io: CliIO, stop?: AbortSignal): Promis
 		...(values.out ? { outDir: values.out } : {}),
 		...(values.csi !== undefined ? { csi: values.csi } : {}),
 	});
-	const { link, pair } = { link: sim.link, pair: { slavePath: sim.slavePath } };
-	io.out(`faxline sim: Class 1 modem on ${link} -> ${pair.slavePath} (time scale ${timeScale}${values.fault?.length ? `, faults: ${values.fault.join(" ")}` : ""})`);
-	io.out(`try: faxline send --device ${link} --to 5550100 FILE.tif   (Ctrl-C to stop)`);
+	io.out(`faxline sim: Class 1 modem on ${sim.link} -> ${sim.slavePath} (time scale ${timeScale}${values.fault?.length ? `, faults: ${values.fault.join(" ")}` : ""})`);
+	io.out(`try: faxline send --device ${sim.link} --to 5550100 FILE.tif   (Ctrl-C to stop)`);
 	sim.onCallEnd((c) => io.out(describeCall(c)));
 
-	await new Promise<void>((done) => {
-		const finish = () => {
-			process.off("SIGINT", finish);
-			process.off("SIGTERM", finish);
-			stop?.removeEventListener("abort", finish);
-			done();
-		};
-		process.once("SIGINT", finish);
-		process.once("SIGTERM", finish);
-		stop?.addEventListener("abort", finish, { once: true });
-		if (stop?.aborted) finish();
-	});
+	// until SIGINT/SIGTERM (io.signal, main.ts)
+	const stop = io.signal;
+	if (stop && !stop.aborted) await new Promise<void>((done) => stop.addEventListener("abort", () => done(), { once: true }));
 	await sim.close();
 	io.out("faxline sim: stopped");
 	return 0;

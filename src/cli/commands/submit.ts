@@ -1,17 +1,22 @@
 /**
  * `faxline submit --to N [--to N ...] [--priority low|normal|high] [--at TIME|discount] [--tsid ID]
  * [--from NAME] [--subject S] [--cover [--note TEXT]] [--receipt EMAIL [--group] [--attach]]
- * (--spool DIR | --config FILE) FILE...`: one submission, one job
- * per recipient (outgoing-job.md §6); prints the job ids, one per line, in recipient order. Layer: cli.
+ * FILE...`: one submission, one job per recipient (outgoing-job.md §6); prints the job ids, one per line,
+ * in recipient order (--json: the jobs). Numbers, TSID and documents are checked exactly as `faxline send`
+ * checks them (sendChecks.ts) before anything is queued. Layer: cli.
  */
-import { parseArgs } from "node:util";
+import type { DialPolicy } from "../../core/dialString.js";
 import { FaxError } from "../../core/FaxError.js";
-import { connectQueue, spoolOptions } from "../../jobs/cliSupport.js";
+import { connectQueue } from "../../jobs/cliSupport.js";
+import { findConfigFile } from "../../jobs/configFile.js";
+import { loadDaemonConfig } from "../../jobs/daemonConfig.js";
 import { FaxCoverPageType, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "../../jobs/enums.js";
 import { FaxDocument } from "../../jobs/FaxDocument.js";
 import type { CliIO } from "../io.js";
-
-const USAGE = "usage: faxline submit --to NUMBER [--to NUMBER ...] [--priority low|normal|high] [--at TIME|discount] [--tsid ID] [--from NAME] [--subject TEXT] [--cover [--note TEXT]] [--receipt EMAIL [--group] [--attach]] (--spool DIR | --config FILE) FILE...";
+import type { QueueOpts } from "../jobAction.js";
+import { printJson, withNames } from "../output.js";
+import type { Parsed } from "../program.js";
+import { checkDocuments, checkNumber, checkTsid } from "../sendChecks.js";
 
 /** `--at`: "now", "discount", "HH:MM" (next such local time) or an ISO date/time. */
 export function parseAt(s: string, now = new Date()): { type: FaxScheduleType; time: Date | null } {
@@ -32,33 +37,37 @@ export function parseAt(s: string, now = new Date()): { type: FaxScheduleType; t
 	return { type: FaxScheduleType.SPECIFIC_TIME, time: d };
 }
 
-export async function run(argv: string[], io: CliIO): Promise<number> {
-	const { values, positionals } = parseArgs({
-		args: argv,
-		allowPositionals: true,
-		strict: true,
-		options: {
-			...spoolOptions,
-			to: { type: "string", multiple: true },
-			priority: { type: "string" },
-			at: { type: "string" },
-			tsid: { type: "string" },
-			subject: { type: "string" },
-			name: { type: "string" },
-			receipt: { type: "string" },
-			group: { type: "boolean" },
-			attach: { type: "boolean" },
-			cover: { type: "boolean" },
-			note: { type: "string" },
-			from: { type: "string" },
-		},
+interface SubmitOpts extends QueueOpts {
+	to?: string[];
+	priority?: string;
+	at?: string;
+	tsid?: string;
+	subject?: string;
+	name?: string;
+	receipt?: string;
+	group?: boolean;
+	attach?: boolean;
+	cover?: boolean;
+	note?: string;
+	from?: string;
+}
+
+export async function run(p: Parsed, io: CliIO): Promise<number> {
+	const values = p.opts as SubmitOpts;
+	const positionals = p.args;
+	if (!values.to?.length) throw new FaxError("USAGE", "--to is required (repeat it for a broadcast)");
+	// the same checks as `faxline send`, before anything is queued (the daemon's block list when known)
+	const policy = dialPolicyOf(values);
+	const numbers = values.to.map((n) => {
+		checkNumber(n, policy);
+		return n;
 	});
-	if (!values.to?.length || positionals.length === 0) throw new FaxError("USAGE", USAGE);
+	checkTsid(values.tsid);
 	const d = new FaxDocument();
 	d.body = positionals[0]!;
 	d.moreBodies = positionals.slice(1);
 	d.documentName = values.name ?? positionals.map((p) => p.split("/").pop()).join(", ");
-	for (const n of values.to) d.recipients.add(n);
+	for (const n of numbers) d.recipients.add(n);
 	const prio = values.priority ?? "normal";
 	const map: Record<string, FaxPriorityType> = { low: FaxPriorityType.LOW, normal: FaxPriorityType.NORMAL, high: FaxPriorityType.HIGH };
 	if (!(prio in map)) throw new FaxError("USAGE", `--priority must be low, normal or high`);
@@ -72,20 +81,36 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	if (values.subject !== undefined) d.subject = values.subject;
 	if (values.from !== undefined) d.sender.name = values.from;
 	if (values.cover) d.coverPageType = FaxCoverPageType.SERVER;
-	if (values.note !== undefined) d.note = values.note;
+	if (values.note !== undefined) {
+		if (!values.cover) throw new FaxError("USAGE", "--note needs --cover");
+		d.note = values.note;
+	}
+	if ((values.group || values.attach) && !values.receipt) throw new FaxError("USAGE", `--${values.group ? "group" : "attach"} needs --receipt EMAIL`);
 	if (values.receipt) {
+		if (!/^[^@\s]+@[^@\s]+$/.test(values.receipt)) throw new FaxError("USAGE", `--receipt must be an e-mail address, not '${values.receipt}'`);
 		d.receiptType = FaxReceiptType.MAIL;
 		d.receiptAddress = values.receipt;
 		d.groupBroadcastReceipts = Boolean(values.group);
 		d.attachFaxToReceipt = Boolean(values.attach);
 	}
+	const pages = await checkDocuments(positionals);
 	const server = connectQueue(values, false); // a queue may be filled before its daemon first runs
 	try {
 		const ids = await d.connectedSubmit(server);
-		for (const id of ids) io.out(id);
+		if (values.json) printJson(io, { submissionId: server.outgoingQueue.getJob(ids[0]!).submissionId, pages, jobs: ids.map((id) => withNames(server.outgoingQueue.getJob(id).toJSON())) });
+		else for (const id of ids) io.out(id);
 		if (!server.daemonAlive()) io.err("faxline submit: queued, but no daemon is running on this spool yet");
 	} finally {
 		await server.disconnect();
 	}
 	return 0;
+}
+
+/** The daemon config's block and allow lists when a config names the queue (the daemon applies them too). */
+function dialPolicyOf(o: QueueOpts): DialPolicy {
+	if (o.spool) return {};
+	const file = findConfigFile(o.config);
+	if (!file) return {};
+	const c = loadDaemonConfig(file);
+	return { ...(c.blockedNumbers ? { blockList: c.blockedNumbers } : {}), ...(c.allowNumbers ? { allowNumbers: c.allowNumbers } : {}) };
 }

@@ -1,7 +1,8 @@
 /**
  * Phase C page streaming (src/page/pageData.ts): the chunks `pageChunks` yields, joined, are exactly the
  * whole page coded at once by the same encoder plus the 20 zero octets after RTC, whatever the chunk size;
- * the running byte count ends at their total; the scan-line fill rule `minBitsPerRow` (class1.md §2.5).
+ * the running byte count ends at their total, the projected size ends exact; the scan-line fill rule
+ * `minBitsPerRow` (class1.md §2.5).
  */
 import test from "ava";
 import { rowOf } from "../../../src/core/bitmap.js";
@@ -31,6 +32,19 @@ test("chunks joined = the page coded in one go + 20 zero octets, for any chunk s
 		if (size === 1 << 20) t.is(chunks.length, 1);
 	}
 	t.deepEqual(expected.subarray(-PAGE_TRAILER_ZEROS), Buffer.alloc(PAGE_TRAILER_ZEROS));
+});
+
+test("projected page size (issue 13 live progress): within 20% of the truth halfway, exact with the last chunk", async (t) => {
+	const page = testPage(7, { height: 600 });
+	const o: RowEncoderOptions = { coding: "mh", width: 1728, k: 1, minBitsPerRow: 0 };
+	const seen: [number, number][] = [];
+	const chunks = await collect(pageChunks(page, o, t4EncoderFactory, (n, projected) => seen.push([n, projected]), 256));
+	const total = chunks.reduce((a, c) => a + c.length, 0);
+	t.true(seen.length > 4, `${seen.length} reports`);
+	t.deepEqual(seen.at(-1), [total, total], "the last report is exact");
+	const half = seen.find(([n]) => n >= total / 2)!;
+	t.true(Math.abs(half[1] - total) / total < 0.2, `halfway projection ${half[1]} vs ${total}`);
+	t.true(seen.every(([n, p]) => p >= n), "never less than what was already coded");
 });
 
 test("minBitsPerRow: ceil(bit rate × ms / 1000)", (t) => {

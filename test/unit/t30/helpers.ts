@@ -69,4 +69,5 @@ export async function call(
 	return { result, events, far, trace, clock, states: trace.states() };
 }
 
-export const types = (ev: SendEvent[]): string[] => ev.map((e) => (e.type === "training" ? `training:${e.result}@${e.bitRate}` : e.type === "pageEnd" ? `pageEnd:${e.page}:${e.result}:${e.confirmed ? "ok" : "not"}` : e.type === "pageStart" ? `pageStart:${e.page}` : e.type));
+/** The call's events in order as short strings; the frequent `pageProgress` events are left out (checked on their own). */
+export const types = (ev: SendEvent[]): string[] => ev.filter((e) => e.type !== "pageProgress").map((e) => (e.type === "training" ? `training:${e.result}@${e.bitRate}` : e.type === "pageEnd" ? `pageEnd:${e.page}:${e.result}:${e.confirmed ? "ok" : "not"}` : e.type === "pageStart" ? `pageStart:${e.page}` : e.type));

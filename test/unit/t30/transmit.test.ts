@@ -41,6 +41,18 @@ test("clean 3-page call: pixels equal, V.17 14400 fine MR, events and states in 
 		"pageStart:1", "pageEnd:1:MCF:ok", "pageStart:2", "pageEnd:2:MCF:ok", "pageStart:3", "pageEnd:3:MCF:ok", "hangup",
 	]);
 	t.deepEqual(states, ["A:dial", "B:T", "B:D", "B:D_TCF", "B:D_POST_TCF", "C:I", "D:MPS", "D:II_Q", "C:I", "D:MPS", "D:II_Q", "C:I", "D:EOP", "D:II_Q", "E:DCN", "E:hangup"]);
+	// issue 13: pageProgress between each pageStart and its pageEnd, growing, the last one exact (= pageEnd.bytes)
+	for (const n of [1, 2, 3]) {
+		const start = events.findIndex((e) => e.type === "pageStart" && e.page === n);
+		const end = events.findIndex((e) => e.type === "pageEnd" && e.page === n);
+		const prog = events.slice(start, end).flatMap((e) => (e.type === "pageProgress" ? [e] : []));
+		t.true(prog.length >= 1, `page ${n}: progress events`);
+		t.true(events.every((e, i) => e.type !== "pageProgress" || e.page !== n || (i > start && i < end)), `page ${n}: only during the page`);
+		t.true(prog.every((e, i) => e.pages === 3 && e.bitRate === 14400 && e.bytesTotal >= e.bytesSent && (i === 0 || e.bytesSent > prog[i - 1]!.bytesSent)));
+		const pageEnd = events[end]!;
+		t.is(prog.at(-1)!.bytesSent, pageEnd.type === "pageEnd" ? pageEnd.bytes : -1, `page ${n}: the last report is the page's size`);
+		t.is(prog.at(-1)!.bytesTotal, prog.at(-1)!.bytesSent);
+	}
 	// turnarounds: FRS before DCS, FTS before TCF, FRS before each page, FTS 75 before MPS, FTS 90 before EOP
 	const ev = far.log.events.filter((e) => /^(FTS|FRS|tx|data)/.test(e));
 	t.deepEqual(ev.slice(0, 5), ["FRS 75", "tx TSI", "tx DCS", "FTS 75", "data 145 2700"]);

@@ -1,0 +1,185 @@
+/**
+ * Every `faxline` command as data: its arguments, each option's meaning, default and unit, and the module
+ * that runs it (loaded only when the command runs, so `faxline --help` loads none of the engine). The help
+ * texts, usage errors and option parsing of src/cli/program.ts are all made from this table (issue 13).
+ * Layer: cli (imports nothing at run time).
+ */
+
+export interface OptionSpec {
+	/** commander flags, e.g. "-d, --device <path>" or "--json" */
+	flags: string;
+	/** what it does */
+	help: string;
+	/** the default, as shown in help (the command applies it when the option is absent) */
+	default?: string;
+	/** unit of the value, shown in help ("seconds", "bit/s"...) */
+	unit?: string;
+	/** allowed values (checked by the parser, listed in help) */
+	choices?: readonly string[];
+	/** may be given more than once (values collected in order) */
+	repeat?: boolean;
+}
+
+export interface CommandSpec {
+	name: string;
+	summary: string;
+	/** positional arguments as shown in usage, e.g. "<file...>" */
+	args?: string;
+	options: OptionSpec[];
+	/** extra help lines (examples, notes) */
+	notes?: string[];
+}
+
+const JSON_OPT: OptionSpec = { flags: "--json", help: "print the result as JSON on stdout (errors too, as {\"error\": ...})" };
+const CONFIG_OPT: OptionSpec = {
+	flags: "-c, --config <file>",
+	help: "config file (else $FAXLINE_CONFIG, ./faxline.json, ~/.config/faxline/faxline.json, /etc/faxline/faxline.json)",
+};
+const SPOOL_OPTS: OptionSpec[] = [CONFIG_OPT, { flags: "--spool <dir>", help: "queue spool directory instead of a config file's spoolDir (or $FAXLINE_SPOOL)" }];
+const PORT_OPTS: OptionSpec[] = [
+	{ flags: "-d, --device <path>", help: "the modem's serial device or pty (e.g. /dev/ttyACM0)" },
+	{ flags: "--profile <name>", help: "quirk profile (generic-class1, conexant, usrobotics, lucent-agere, multitech, iaxmodem)", default: "chosen from the modem's identity" },
+	{ flags: "--baud <n>", help: "serial line speed", unit: "bit/s", default: "the profile's, else 115200" },
+	{ flags: "--flow <kind>", help: "serial flow control", choices: ["none", "xonxoff", "rtscts"], default: "the profile's" },
+	{ flags: "--trace <file>", help: "write a JSONL protocol trace (AT lines, frames, states, timers) to this file (replaced)" },
+];
+const JOB_ACTION = (name: string, what: string): CommandSpec => ({ name, summary: what, args: "<jobid>", options: [...SPOOL_OPTS, JSON_OPT] });
+
+export const COMMANDS: readonly CommandSpec[] = [
+	{
+		name: "send",
+		summary: "send a fax now through a Class 1 modem (exit 0 only if every page was confirmed)",
+		args: "<file...>",
+		options: [
+			...PORT_OPTS,
+			{ flags: "-t, --to <number>", help: "the number to dial (digits, spaces, - ( ) . , W P T * # +)" },
+			{ flags: "--tsid <id>", help: "our station id sent in TSI, at most 20 printable ASCII characters", default: "none" },
+			{ flags: "--max-rate <bps>", help: "highest bit rate to try", unit: "bit/s, 2400..14400", default: "14400" },
+			JSON_OPT,
+			{ flags: "-q, --quiet", help: "no progress on stderr" },
+		],
+		notes: ["Progress goes to stderr (a live bar on a terminal, plain lines otherwise); the outcome to stdout.", "exit codes: 0 all pages confirmed, 1 the call failed, 2 usage, 130 interrupted (the call is ended with DCN first)"],
+	},
+	{
+		name: "submit",
+		summary: "queue a fax for the daemon (checked like send before anything is queued)",
+		args: "<file...>",
+		options: [
+			{ flags: "-t, --to <number>", help: "recipient number; repeat for a broadcast (one job each)", repeat: true },
+			{ flags: "--priority <p>", help: "queue priority", choices: ["low", "normal", "high"], default: "normal" },
+			{ flags: "--at <when>", help: "when to send: now, discount (the discount-rate window), HH:MM (next such local time) or an ISO date/time", default: "now" },
+			{ flags: "--tsid <id>", help: "our station id sent in TSI (at most 20 printable ASCII characters)", default: "the modem's tsid from the config" },
+			{ flags: "--from <name>", help: "sender name (cover page, receipts)" },
+			{ flags: "--name <text>", help: "document name shown in the queue", default: "the file names" },
+			{ flags: "--subject <text>", help: "subject (cover page, receipts)" },
+			{ flags: "--cover", help: "add a server cover page" },
+			{ flags: "--note <text>", help: "cover page note" },
+			{ flags: "--receipt <email>", help: "mail a delivery receipt to this address" },
+			{ flags: "--group", help: "one receipt for the whole broadcast" },
+			{ flags: "--attach", help: "attach the fax to the receipt" },
+			...SPOOL_OPTS,
+			JSON_OPT,
+		],
+		notes: ["Prints the job ids, one per line, in recipient order."],
+	},
+	{
+		name: "jobs",
+		summary: "list the outgoing queue (--all/--done: with finished jobs, like faxstat -d)",
+		options: [
+			{ flags: "--all", help: "queued and finished jobs" },
+			{ flags: "--done", help: "finished jobs only (final status, pages, duration, far-end CSID)" },
+			{ flags: "--limit <n>", help: "at most this many finished jobs, newest first", default: "50" },
+			...SPOOL_OPTS,
+			JSON_OPT,
+		],
+	},
+	{ name: "job", summary: "show every property of one job (queued or finished)", args: "<jobid>", options: [...SPOOL_OPTS, JSON_OPT] },
+	{
+		name: "status",
+		summary: "each modem (idle, sending to N, down and why) and the queue counts (like faxstat -s)",
+		options: [...SPOOL_OPTS, JSON_OPT],
+	},
+	{
+		name: "alter",
+		summary: "change a waiting job's priority, time or retries (like faxalter)",
+		args: "<jobid>",
+		options: [
+			{ flags: "--priority <p>", help: "new priority", choices: ["low", "normal", "high"] },
+			{ flags: "--at <when>", help: "new time: now, discount, HH:MM or an ISO date/time" },
+			{ flags: "--retries <n>", help: "most retries for this job after a failed attempt (replaces the queue's retries setting for it)", unit: "count, 0..99" },
+			...SPOOL_OPTS,
+			JSON_OPT,
+		],
+	},
+	JOB_ACTION("cancel", "cancel a job"),
+	JOB_ACTION("pause", "pause a waiting job"),
+	JOB_ACTION("resume", "resume a paused job"),
+	JOB_ACTION("restart", "restart a failed job"),
+	{ name: "copy-tiff", summary: "copy a queued job's TIFF Class F to a file", args: "<jobid> <path>", options: [...SPOOL_OPTS] },
+	{
+		name: "daemon",
+		summary: "run the outgoing queue and its modems",
+		options: [
+			CONFIG_OPT,
+			{ flags: "--log-json", help: "log one JSON object per line instead of text" },
+			{ flags: "--log-level <level>", help: "least severe level logged", choices: ["debug", "info", "warn", "error"], default: "info" },
+			{ flags: "-q, --quiet", help: "no job events in the log (warnings and errors only)" },
+		],
+		notes: ["Log lines go to stdout: <ISO time> <LEVEL> <message>; SIGINT/SIGTERM stop it (running calls come back as retries)."],
+	},
+	{
+		name: "probe",
+		summary: "identify a modem: identity, classes, rates, chosen quirk profile",
+		args: "[device]",
+		options: [...PORT_OPTS, { flags: "--list", help: "list serial ports (/dev/serial/by-id, /sys/class/tty)" }, JSON_OPT],
+	},
+	{
+		name: "info",
+		summary: "per page of a TIFF/PBM: size, resolution, compression, fill order, bad lines",
+		args: "<file>",
+		options: [JSON_OPT],
+	},
+	{
+		name: "convert",
+		summary: "convert TIFF/PBM/raw T.4 to TIFF Class F or PBM",
+		args: "<in> <out>",
+		options: [
+			{ flags: "--page <n>", help: "only this page (1-based); a .pbm output takes one page", default: "all (pbm: 1)" },
+			{ flags: "--compression <c>", help: "TIFF output coding", choices: ["mh", "mr", "mmr"], default: "mh" },
+			{ flags: "--align-eol", help: "byte-align EOL codes (mh/mr)" },
+			{ flags: "--fill-order <n>", help: "TIFF FillOrder", choices: ["1", "2"], default: "1" },
+			{ flags: "--resolution <r>", help: "vertical resolution to normalise to (98, 196, 391 lpi)", choices: ["standard", "fine", "superfine"] },
+			{ flags: "--width <w>", help: "page width to normalise to: a4|b4|a3 or pixels", unit: "1728|2048|2432 px" },
+			{ flags: "--raw", help: "IN is a headerless T.4/T.6 stream (needs --width, --coding, --bit-order)" },
+			{ flags: "--coding <c>", help: "raw input coding", choices: ["mh", "mr", "mmr"] },
+			{ flags: "--bit-order <o>", help: "raw input bit order", choices: ["msb", "lsb"] },
+			{ flags: "--rows <n>", help: "raw input rows to decode", default: "until RTC/end" },
+		],
+		notes: ["OUT ending .tif/.tiff writes TIFF Class F; .pbm writes one page."],
+	},
+	{
+		name: "sim",
+		summary: "run the Class 1 modem simulator on a pty (no hardware needed)",
+		options: [
+			{ flags: "--link <path>", help: "symlink to create for the modem's pty (refused while another simulator holds it)" },
+			{ flags: "--out <dir>", help: "write each call's received pages there as TIFF Class F" },
+			{ flags: "--fault <spec>", help: "kind[:key=value,...], e.g. busy, fttAbove:bitRate=9600, postPage:page=2,response=RTN", repeat: true },
+			{ flags: "--time-scale <x>", help: "real seconds per line second (0.1 = ten times faster)", unit: "ratio, (0, 10]", default: "1" },
+			{ flags: "--csi <id>", help: "the far end's CSI", default: "+1 555 0100" },
+			{ flags: "--rates <list>", help: "the modem's AT+FTM=? list", default: "24,48,72,73,74,96,97,98,121,122,145,146" },
+		],
+	},
+	{
+		name: "demo",
+		summary: "send the bundled sample through the built-in simulator",
+		args: "[file...]",
+		options: [
+			{ flags: "--out <dir>", help: "where the received copy and the trace go", default: "./faxline-demo" },
+			{ flags: "--time-scale <x>", help: "real seconds per line second", unit: "ratio, (0, 10]", default: "0.1" },
+			{ flags: "--to <number>", help: "number to dial", default: "555 0100" },
+		],
+	},
+];
+
+export const commandNames = (): string[] => COMMANDS.map((c) => c.name);
+export const findCommand = (name: string): CommandSpec | undefined => COMMANDS.find((c) => c.name === name);
