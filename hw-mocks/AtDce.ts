@@ -63,6 +63,8 @@ export abstract class AtDce extends EventEmitter {
 	private readonly handlers: Record<string, AtHandler>;
 	private line = "";
 	private pending: number[] = [];
+	/** bumped when the host goes away: a command line still running for the old host is abandoned */
+	private hostSession = 0;
 	private writeChain: Promise<void> = Promise.resolve();
 	private readonly onData = (b: Buffer) => this.input(b);
 	private readonly onClose = () => this.portClosed();
@@ -223,6 +225,7 @@ export abstract class AtDce extends EventEmitter {
 	}
 
 	private async runCommands(cmds: AtCommand[]): Promise<void> {
+		const session = this.hostSession;
 		let final: "OK" | "ERROR" | undefined = "OK";
 		for (const cmd of cmds) {
 			this.commands.push({ at: this.clock.now(), text: cmd.text });
@@ -246,7 +249,7 @@ export abstract class AtDce extends EventEmitter {
 			} catch {
 				r = "error";
 			}
-			if (this.mode === "dead" || this.mode === "silent") return;
+			if (this.mode === "dead" || this.mode === "silent" || session !== this.hostSession) return;
 			if (r === "error") {
 				final = "ERROR";
 				break;
@@ -261,11 +264,16 @@ export abstract class AtDce extends EventEmitter {
 		else this.release();
 	}
 
-	/** Forget a half-typed command line and held input (the host that sent them has gone). */
+	/**
+	 * Forget a half-typed command line, held input and the command line still running (the host that sent
+	 * them has gone, V.250 §6.2.9 DTR drop): the next byte is read in command state at once.
+	 */
 	protected resetInput(): void {
 		this.line = "";
 		this.pending = [];
 		this.hold = false;
+		this.busy = false;
+		this.hostSession++;
 	}
 
 	private countMatching(prefix: string): number {

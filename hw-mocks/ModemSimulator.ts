@@ -142,9 +142,17 @@ export class ModemSimulator extends AtDce {
 	 */
 	protected hostClosed(): void {
 		if (this.mode === "dead" || this.mode === "silent") return;
+		// in any state (a command running, dialling, HDLC rx/tx, TCF or page data on the line): the timers
+		// that would finish that state are cancelled, so nothing of the old state may wait for them
 		this.cancelTimers();
 		this.resetInput();
-		if (this.call) this.endCall("hostHangup");
+		if (this.call) {
+			if (this.mode === "dialing") this.call.outcome = "aborted";
+			this.endCall("hostHangup");
+		}
+		this.rx = undefined;
+		this.tx = undefined;
+		this.data = undefined;
 		this.mode = "command";
 	}
 
