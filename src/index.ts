@@ -16,8 +16,8 @@ export type * from "./t30/Class1Link.js";
 export { T4Decoder, T4Encoder, decodeToBitmap, encodeBitmap, minBitsPerRow } from "./t4/index.js";
 export type { T4Coding, T4DecodeOptions, T4DecodeResult, T4EncodeOptions } from "./t4/index.js";
 
-export { ClassFWriter, chooseWidth, normalizePage, openFaxDocument, readPbm, readTiff, writeClassF, writePbm } from "./tiff/index.js";
-export type { ClassFOptions, ClassFPage, FaxDocument as FaxFileDocument, NormalizeTarget, OpenOptions, PageInfo } from "./tiff/index.js";
+export { ClassFWriter, chooseWidth, normalizePage, openFaxDocument, openPinnedDocument, readPbm, readTiff, writeClassF, writePbm } from "./tiff/index.js";
+export type { BadRowPage, ClassFOptions, ClassFPage, FaxDocument as FaxFileDocument, NormalizeTarget, OpenOptions, PageInfo, PinnedDocument, PinOptions } from "./tiff/index.js";
 
 export { openClass1Modem, probeModem } from "./modem/probe.js";
 export type { OpenClass1ModemOptions, ProbeResult } from "./modem/probe.js";

@@ -6,7 +6,7 @@
  */
 import { statSync } from "node:fs";
 import type { FaxPage, FaxPageSource } from "../core/bitmap.js";
-import { ClassFWriter, openFaxDocument } from "../tiff/index.js";
+import { ClassFWriter, openFaxDocument, openPinnedDocument } from "../tiff/index.js";
 
 export interface RenderedDocument {
 	pages: number;
@@ -20,9 +20,10 @@ export type JobDocument = FaxPageSource & { close?(): Promise<void> };
 export interface DocumentCodec {
 	/**
 	 * Render the submitted files, in order, into one TIFF Class F at `destPath`, atomically (temp file +
-	 * fsync + rename: a crash leaves the whole file or none). Rejects with a FaxError (7xx, FILE_NOT_FOUND).
+	 * fsync + rename: a crash leaves the whole file or none). Rejects with a FaxError (7xx, FILE_NOT_FOUND;
+	 * IMAGE_BAD_ROWS when a page has more than `maxBadRowShare` unreadable rows).
 	 */
-	render(files: readonly string[], destPath: string): Promise<RenderedDocument>;
+	render(files: readonly string[], destPath: string, opts?: { maxBadRowShare?: number }): Promise<RenderedDocument>;
 	/** Open a spooled job TIFF for sending. */
 	open(path: string): Promise<JobDocument>;
 	/**
@@ -34,10 +35,11 @@ export interface DocumentCodec {
 
 /** The production codec over src/tiff. */
 export const tiffCodec: DocumentCodec = {
-	async render(files, destPath) {
+	async render(files, destPath, opts = {}) {
 		return writeClassF(destPath, async (w) => {
 			for (const f of files) {
-				const doc = await openFaxDocument(f, { normalize: {} });
+				// pinned (one descriptor, private copy) and checked whole before a page is written
+				const doc = await openPinnedDocument(f, { normalize: {}, ...opts });
 				try {
 					for (let i = 0; i < doc.pageCount; i++) await w.addPage(await doc.page(i));
 				} finally {

@@ -60,6 +60,11 @@ export interface QueueSettings {
 	recipientsLimit: number;
 	/** FaxReceiptType mask the server allows; default MAIL [ours] */
 	allowedReceipts: number;
+	/**
+	 * [ours, issue 14] submissions with a page whose share of unreadable rows in the source exceeds this are
+	 * refused (IMAGE_BAD_ROWS); 0..1, 1 = never; default 0.1 (tiff/pinned.ts)
+	 */
+	maxBadRowShare: number;
 }
 
 export const defaultQueueSettings = (): QueueSettings => ({
@@ -75,6 +80,7 @@ export const defaultQueueSettings = (): QueueSettings => ({
 	allowPersonalCoverPages: true,
 	recipientsLimit: 0,
 	allowedReceipts: 0x1,
+	maxBadRowShare: 0.1,
 });
 
 /** One job as persisted in the store (one row). */

@@ -22,6 +22,7 @@ import type { FaxWidth } from "../../tiff/normalize.js";
 import { FAX_XRES, WIDTH_TOLERANCE, chooseWidth, faxResolutionOf, normalizePage } from "../../tiff/normalize.js";
 import { writePbm } from "../../tiff/pbm.js";
 import type { CliIO } from "../io.js";
+import { checkInputFiles, checkOutputFile } from "../outputPaths.js";
 
 const USAGE = [
 	"usage: faxline convert IN OUT [--page N] [--compression mh|mr|mmr] [--align-eol] [--fill-order 1|2]",
@@ -87,6 +88,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	if (positionals.length !== 2) throw usage("convert needs IN and OUT");
 	const [input, output] = positionals;
 	const kind = outKind(output);
+	checkInputFiles([input]);
+	checkOutputFile(output, "OUT", [input]); // never over the input, never a directory, writable: before any work
 	const compression = oneOf(v.compression, ["mh", "mr", "mmr"] as const, "compression");
 	const resolution = oneOf(v.resolution, ["standard", "fine", "superfine"] as const, "resolution");
 	const fillOrder = oneOf(v["fill-order"], ["1", "2"] as const, "fill-order");

@@ -6,10 +6,12 @@
  */
 import { parseArgs } from "node:util";
 import { FaxError } from "../../core/FaxError.js";
-import { connectQueue, spoolOptions } from "../../jobs/cliSupport.js";
+import { connectQueue, spoolDirFrom, spoolOptions } from "../../jobs/cliSupport.js";
 import { FaxCoverPageType, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "../../jobs/enums.js";
 import { FaxDocument } from "../../jobs/FaxDocument.js";
 import type { CliIO } from "../io.js";
+import { openDocuments } from "../documents.js";
+import { checkInputFiles, checkOutputDir } from "../outputPaths.js";
 
 const USAGE = "usage: faxline submit --to NUMBER [--to NUMBER ...] [--priority low|normal|high] [--at TIME|discount] [--tsid ID] [--from NAME] [--subject TEXT] [--cover [--note TEXT]] [--receipt EMAIL [--group] [--attach]] (--spool DIR | --config FILE) FILE...";
 
@@ -54,6 +56,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		},
 	});
 	if (!values.to?.length || positionals.length === 0) throw new FaxError("USAGE", USAGE);
+	// before anything is written: inputs are files, the spool is a writable directory
+	checkInputFiles(positionals);
+	checkOutputDir(spoolDirFrom(values), values.spool ? "--spool" : "spool directory");
+	// pages with unreadable rows are named before they are queued (the queue refuses them above its
+	// maxBadRowShare setting when it renders the job's TIFF)
+	const check = await openDocuments(positionals, { maxBadRowShare: 1 });
+	await check.close();
+	for (const w of check.warnings()) io.err(w);
 	const d = new FaxDocument();
 	d.body = positionals[0]!;
 	d.moreBodies = positionals.slice(1);
