@@ -169,13 +169,15 @@ test.serial("--trace on a directory or an unwritable path: one line, no stack tr
 	t.is(s.calls.length, 0, "nothing dialled");
 });
 
-test("a directory as input (send, info, convert, submit) or as convert's OUT, and convert OUT = IN: one line, never 'internal error'", async (t) => {
+test("directories, files and unwritable places where the other is expected (inputs, convert OUT, --trace, --spool, copy-tiff PATH, sim --link/--out, demo --out, daemon spoolDir), convert OUT = IN: one line, never 'internal error'", async (t) => {
 	const dir = tempDir(t);
 	const d = join(dir, "adir");
 	mkdirSync(d);
 	mkdirSync(join(dir, "out.tif"));
 	const file = tiffFile(dir, "doc.tif", await pages(["text"], 60));
 	const before = readFileSync(file);
+	const config = join(dir, "faxline.json");
+	writeFileSync(config, JSON.stringify({ spoolDir: file, modems: [{ path: join(dir, "none") }] }));
 	const cases: Array<[string[], number, RegExp]> = [
 		[["send", "--device", join(dir, "none"), "--to", "5550100", d], 1, /^faxline send: .*adir is a directory, not a document/],
 		[["info", d], 1, /^faxline info: .*adir is a directory, not a document/],
@@ -185,6 +187,12 @@ test("a directory as input (send, info, convert, submit) or as convert's OUT, an
 		[["convert", file, file], 2, /^faxline convert: OUT .*doc\.tif is the input document .*; it would be overwritten/],
 		[["convert", file, "/proc/faxline-out.tif"], 1, /^faxline convert: OUT \/proc\/faxline-out\.tif cannot be created/],
 		[["submit", "--spool", file, "--to", "5550100", file], 2, /^faxline submit: --spool .*doc\.tif is not a directory/],
+		[["probe", "--device", join(dir, "none"), "--trace", d], 2, /^faxline probe: --trace .*adir is a directory; give a file name/],
+		[["copy-tiff", "0123456789abcdef", d, "--spool", join(dir, "spool")], 2, /^faxline copy-tiff: PATH .*adir is a directory; give a file name/],
+		[["sim", "--link", d], 2, /^faxline sim: --link .*adir exists and is not a symlink/],
+		[["sim", "--link", join(dir, "simlink"), "--out", file], 2, /^faxline sim: --out .*doc\.tif is not a directory/],
+		[["demo", "--out", file], 2, /^faxline demo: --out .*doc\.tif is not a directory/],
+		[["daemon", "--config", config], 2, /^faxline daemon: spoolDir .*doc\.tif is not a directory/],
 	];
 	for (const [args, code, re] of cases) {
 		const r = await faxline(args);

@@ -8,13 +8,15 @@ import { parseArgs } from "node:util";
 import { FaxError } from "../../core/FaxError.js";
 import { connectQueue, spoolOptions } from "../../jobs/cliSupport.js";
 import type { CliIO } from "../io.js";
+import { checkOutputFile } from "../outputPaths.js";
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
 	const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: spoolOptions });
 	if (positionals.length !== 2) throw new FaxError("USAGE", "usage: faxline copy-tiff ID PATH (--spool DIR | --config FILE)");
+	const out = resolve(positionals[1]!);
+	checkOutputFile(out, "PATH");
 	const server = connectQueue(values);
 	try {
-		const out = resolve(positionals[1]!);
 		await server.outgoingQueue.getJob(positionals[0]!).copyTiff(out);
 		io.out(out);
 	} finally {

@@ -4,7 +4,6 @@
  * submissions and requests from other `faxline` processes until SIGINT/SIGTERM. Prints one line per job
  * event (`added|changed|removed <id> ...`) and `ready` once running. Layer: cli.
  */
-import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { FaxError } from "../../core/FaxError.js";
 import { tiffCodec } from "../../jobs/codec.js";
@@ -13,12 +12,13 @@ import { FaxServerEventsType, extendedStatusName, statusName } from "../../jobs/
 import { FaxServer } from "../../jobs/FaxServer.js";
 import { smtpReceiptSender } from "../../jobs/receipts.js";
 import type { CliIO } from "../io.js";
+import { checkOutputDir } from "../outputPaths.js";
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
 	const { values } = parseArgs({ args: argv, options: { config: { type: "string" }, quiet: { type: "boolean" } }, strict: true });
 	if (!values.config) throw new FaxError("USAGE", "usage: faxline daemon --config FILE");
 	const cfg = loadDaemonConfig(values.config);
-	mkdirSync(cfg.spoolDir, { recursive: true });
+	checkOutputDir(cfg.spoolDir, "spoolDir"); // created when missing; a file or an unwritable place is one line
 
 	// one daemon per spool
 	const probe = FaxServer.connect({ spoolDir: cfg.spoolDir, codec: tiffCodec, name: "daemon-probe" });

@@ -4,13 +4,14 @@
  * bundled 3-page sample (or FILEs) with `faxline send`, and prints where the far end's received copy and
  * the protocol trace were written. Layer: cli.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { FaxError } from "../../core/FaxError.js";
 import type { CliIO } from "../io.js";
+import { checkOutputDir } from "../outputPaths.js";
 import { run as send } from "./send.js";
 import { describeCall, startSimulator } from "./sim.js";
 
@@ -34,7 +35,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	const timeScale = v["time-scale"] === undefined ? 0.1 : Number(v["time-scale"]);
 	if (!(timeScale > 0 && timeScale <= 10)) throw new FaxError("USAGE", "--time-scale must be a number in (0, 10]");
 	const out = resolve(v.out ?? "faxline-demo");
-	mkdirSync(out, { recursive: true });
+	checkOutputDir(out, "--out");
 	const files = positionals.length ? positionals : [join(packageRoot(), "samples", "sample.tif")];
 	const link = join(tmpdir(), `faxline-demo-modem-${process.pid}`);
 	const trace = join(out, "trace.jsonl");

@@ -12,6 +12,7 @@ import { MODULATIONS } from "../../modem/rates.js";
 import type { ModulationCode } from "../../t30/Class1Link.js";
 import { listPorts } from "../../transport/listPorts.js";
 import type { CliIO } from "../io.js";
+import { checkOutputFile } from "../outputPaths.js";
 import { openTrace, portOptions, portSettings } from "../portOptions.js";
 
 const USAGE = "usage: faxline probe --device PATH [--json] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts] [--trace FILE] | faxline probe --list [--json]";
@@ -40,6 +41,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	if (!device) throw new FaxError("USAGE", `--device is required\n${USAGE}`);
 	const port = portSettings(v, USAGE);
 
+	if (v.trace !== undefined) checkOutputFile(v.trace, "--trace");
 	const clock = new SystemClock();
 	const tracer = openTrace(v.trace, clock);
 	try {

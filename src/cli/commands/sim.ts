@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { FaxError } from "../../core/FaxError.js";
 import type { CliIO } from "../io.js";
+import { checkLinkPath, checkOutputDir } from "../outputPaths.js";
 
 const USAGE = `usage: faxline sim --link PATH [--out DIR] [--fault SPEC ...] [--time-scale X] [--csi ID] [--rates LIST]
   --link PATH       symlink to create for the modem's pty (e.g. /tmp/faxmodem)
@@ -138,6 +139,8 @@ export async function run(argv: string[], io: CliIO, stop?: AbortSignal): Promis
 	if (values.rates !== undefined && !/^\d+(,\d+)*$/.test(values.rates)) throw new FaxError("USAGE", `--rates must be a comma-separated list of T.31 codes, not '${values.rates}'`);
 	if (values.csi !== undefined && !/^[\x20-\x7e]{0,20}$/.test(values.csi)) throw new FaxError("USAGE", "--csi must be at most 20 printable ASCII characters");
 
+	checkLinkPath(resolve(values.link), "--link");
+	if (values.out !== undefined) checkOutputDir(resolve(values.out), "--out");
 	const sim = await startSimulator({
 		link: values.link,
 		faultSpecs: values.fault ?? [],
