@@ -12,6 +12,9 @@ import { DEFAULT_RATE_LIST, LineClock, MODULATIONS, type LineTimer } from "./lin
 import type { ByteDuplex } from "./MemoryDuplex.js";
 import type { TranscriptEntry } from "./records.js";
 
+/** Octets of a high-speed data block kept in the transcript at each end (the middle is counted, not kept). */
+export const TRANSCRIPT_DATA_KEEP = 128;
+
 const DC1 = 0x11;
 const DC3 = 0x13;
 
@@ -158,7 +161,7 @@ export abstract class AtDce extends EventEmitter {
 
 	private input(chunk: Buffer): void {
 		if (this.mode === "dead") return;
-		this.transcript.push({ t: this.clock.now(), dir: "host", data: Buffer.from(chunk) });
+		this.recordHost(chunk);
 		this.feed(chunk);
 	}
 
@@ -187,6 +190,27 @@ export abstract class AtDce extends EventEmitter {
 					return; // silent or dead
 			}
 		}
+	}
+
+	/**
+	 * Transcript of host bytes. While the host sends high-speed data (+FTM), the chunks of one block merge
+	 * into one entry that keeps the block's first and last TRANSCRIPT_DATA_KEEP octets and counts the rest
+	 * (`elided`): pages stay out of memory (issue 14), the wire around them stays readable.
+	 */
+	private recordHost(chunk: Buffer): void {
+		const last = this.transcript.at(-1);
+		if (this.mode !== "imageTx" || !last || last.dir !== "host" || last.elided === undefined) {
+			this.transcript.push({ t: this.clock.now(), dir: "host", data: Buffer.from(chunk), ...(this.mode === "imageTx" ? { elided: 0 } : {}) });
+			return this.trimBlock(this.transcript.at(-1)!);
+		}
+		last.data = Buffer.concat([last.data, chunk]);
+		this.trimBlock(last);
+	}
+
+	private trimBlock(e: TranscriptEntry): void {
+		if (e.elided === undefined || e.data.length <= 3 * TRANSCRIPT_DATA_KEEP) return;
+		e.elided += e.data.length - 2 * TRANSCRIPT_DATA_KEEP;
+		e.data = Buffer.concat([e.data.subarray(0, TRANSCRIPT_DATA_KEEP), e.data.subarray(e.data.length - TRANSCRIPT_DATA_KEEP)]);
 	}
 
 	/** The running command (or data block) is done: process bytes held meanwhile. */
