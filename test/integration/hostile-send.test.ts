@@ -13,6 +13,7 @@
  *   share is raised (`--max-bad-rows`).
  */
 import test, { type ExecutionContext } from "ava";
+import { spawn } from "node:child_process";
 import { linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +25,8 @@ import { ModemSimulator } from "../../hw-mocks/ModemSimulator.js";
 import { openPtyPair } from "../../hw-mocks/ptyPair.js";
 import { fixturePage, prng } from "../helpers/fixtures.js";
 import { firstRowDiff, libtiffDecodeTiff, topRows } from "../helpers/libtiff.js";
+
+const root = join(import.meta.dirname, "..", "..");
 
 function tempDir(t: ExecutionContext): string {
 	const dir = mkdtempSync(join(tmpdir(), "faxline-hostile-"));
@@ -274,4 +277,24 @@ test("--max-bad-rows rejects what is not a share", async (t) => {
 		t.is(r.code, 2, v);
 		t.regex(r.err.join("\n"), /--max-bad-rows must be a share from 0 to 1/);
 	}
+});
+
+// ------------------------------------------------------------------ a trace that fails mid-call
+
+test.serial("child process: --trace /dev/full (every write fails): the call completes, exit 0, one warning line, no stack trace", async (t) => {
+	const dir = tempDir(t);
+	const { sim: s, link } = await sim(t, dir);
+	const sent = await pages(["text", "form"], 120);
+	const file = tiffFile(dir, "doc.tif", sent);
+	const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "send", "--device", link, "--to", "5550100", "--trace", "/dev/full", file], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+	let out = "";
+	let err = "";
+	child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+	child.stderr.on("data", (b: Buffer) => (err += b.toString()));
+	t.teardown(() => void (child.exitCode === null && child.signalCode === null && child.kill("SIGKILL")));
+	const code = await within(new Promise<number | null>((r) => child.on("exit", (c) => r(c))), 60000, "the child's exit");
+	t.is(code, 0, err);
+	t.regex(out, /sent: all 2 page\(s\) confirmed/);
+	t.is(err, "faxline send: warning: the trace /dev/full is incomplete: ENOSPC: no space left on device, write\n");
+	assertReceived(t, s, 1, sent);
 });

@@ -105,6 +105,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		process.off("SIGINT", onSigint);
 		process.off("SIGTERM", onSigterm);
 		await tracer?.close();
+		// the exit code stays what the far end confirmed; a trace that could not be written is said once
+		if (tracer?.error) io.err(`faxline send: warning: the trace ${v.trace} is incomplete: ${tracer.error.message}`);
 		await doc.close();
 	}
 }
