@@ -13,8 +13,8 @@ import { parseArgs } from "node:util";
 import { SystemClock } from "../../core/Clock.js";
 import { FaxError } from "../../core/FaxError.js";
 import type { SendEvent } from "../../modem/FaxModem.js";
-import { sanitizeDialString } from "../../t30/dialString.js";
-import { openFaxModem } from "../../t30/openFaxModem.js";
+import { checkDialString } from "../../core/dialString.js";
+import { openFaxModem } from "../../session/openFaxModem.js";
 import { openDocuments } from "../documents.js";
 import { checkInputFiles, checkOutputFile } from "../outputPaths.js";
 import { parseBadRowShare } from "../../tiff/index.js";
@@ -45,7 +45,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	// one call, one recipient: a broadcast is the queue's job (one job per recipient, each retried on its own)
 	if (v.to.length > 1) throw new FaxError("USAGE", `send makes one call to one number; for ${v.to.length} recipients use 'faxline submit --to ${v.to.join(" --to ")} ...' (one job each)`);
 	if (files.length === 0) throw new FaxError("USAGE", `no document given\n${USAGE}`);
-	const number = sanitizeDialString(v.to[0]!); // BAD_DIAL_STRING before anything is opened
+	// the one dial-string rule: BAD_DIAL_STRING / BLACKLISTED (emergency numbers in every form) before
+	// anything is opened; --allow-number lifts it explicitly
+	const number = checkDialString(v.to[0]!, { allowNumbers: v["allow-number"] ?? [] });
 	if (v.tsid !== undefined && !/^[\x20-\x7e]{0,20}$/.test(v.tsid)) throw new FaxError("USAGE", "--tsid must be at most 20 printable ASCII characters");
 	const port = portSettings(v);
 	const maxRate = v["max-rate"] === undefined ? undefined : Number(v["max-rate"]);
