@@ -49,6 +49,11 @@ export class FaxDocument {
 	note = "";
 	/** display name only */
 	documentName = "";
+	/**
+	 * [ours, issue 14] numbers the dial-string rule (core/dialString.ts) blocks but this submission dials
+	 * explicitly (`faxline submit --allow-number`): an entry such as "911" or a whole number; kept with each job
+	 */
+	allowNumbers: string[] = [];
 	/** default LOW [MS] */
 	priority: FaxPriorityType = FaxPriorityType.LOW;
 	receiptType: FaxReceiptType = FaxReceiptType.NONE;

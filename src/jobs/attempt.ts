@@ -25,12 +25,12 @@ export async function runAttempt(e: OutgoingEngine, a: Attempt, j: JobRecord, mo
 	let opened: JobDocument | undefined;
 	try {
 		// the one dial-string rule (core/dialString.ts): emergency numbers in every form ("911#", "9T911", "*911")
-		checkDialString(j.recipient.faxNumber, { blockList: e.o.blockedNumbers ?? DEFAULT_BLOCKED_NUMBERS, allowNumbers: e.o.allowNumbers ?? [] });
+		checkDialString(j.recipient.faxNumber, { blockList: e.o.blockedNumbers ?? DEFAULT_BLOCKED_NUMBERS, allowNumbers: [...(e.o.allowNumbers ?? []), ...(j.allowNumbers ?? [])] });
 		opened = await e.o.codec.open(e.spool.path(j.docFile));
 		let doc: FaxPageSource = opened;
 		if (e.settings.branding) doc = brandDocument(doc, { clock: e.clock, tsid: j.tsid, number: j.recipient.faxNumber });
 		if (a.ctrl.signal.aborted) throw new FaxError("CALL_ABORTED", "canceled before dialing");
-		result = await modem.send({ document: doc, number: j.recipient.faxNumber, tsid: j.tsid, signal: a.ctrl.signal, onEvent: (ev) => onSendEvent(e, a, ev), callId: `${j.id}-try${j.retries}` });
+		result = await modem.send({ document: doc, number: j.recipient.faxNumber, tsid: j.tsid, signal: a.ctrl.signal, onEvent: (ev) => onSendEvent(e, a, ev), callId: `${j.id}-try${j.retries}`, ...(j.allowNumbers ? { allowNumbers: j.allowNumbers } : {}) });
 	} catch (err) {
 		thrown = err;
 	}

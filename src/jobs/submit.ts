@@ -125,6 +125,7 @@ export async function submitDocument(doc: FaxDocument, c: SubmitContext): Promis
 		removedAt: null,
 		owner: c.user,
 		announced: c.announced,
+		...(doc.allowNumbers.length ? { allowNumbers: [...doc.allowNumbers] } : {}),
 	}));
 	try {
 		return c.store.insertJobs(recs);

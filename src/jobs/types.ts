@@ -128,4 +128,6 @@ export interface JobRecord {
 	owner: string;
 	/** Added already raised by the daemon (jobs submitted by another process start false) */
 	announced: boolean;
+	/** [ours, issue 14] blocked numbers this job may dial explicitly (FaxDocument.allowNumbers) */
+	allowNumbers?: string[];
 }

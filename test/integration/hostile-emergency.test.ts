@@ -17,7 +17,7 @@ import { tiffCodec } from "../../src/jobs/codec.js";
 import { FaxJobStatus, FaxServerEventsType } from "../../src/jobs/enums.js";
 import { FaxServer } from "../../src/jobs/FaxServer.js";
 import { writeClassF } from "../../src/tiff/index.js";
-import { openFaxModem } from "../../src/t30/openFaxModem.js";
+import { openFaxModem } from "../../src/session/openFaxModem.js";
 import { ModemSimulator } from "../../hw-mocks/ModemSimulator.js";
 import { openPtyPair } from "../../hw-mocks/ptyPair.js";
 import { fixturePage } from "../helpers/fixtures.js";

@@ -91,7 +91,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		});
 		let result;
 		try {
-			result = await modem.send({ document: doc, number, ...(v.tsid !== undefined ? { tsid: v.tsid } : {}), signal: ac.signal, onEvent });
+			result = await modem.send({ document: doc, number, allowNumbers: v["allow-number"] ?? [], ...(v.tsid !== undefined ? { tsid: v.tsid } : {}), signal: ac.signal, onEvent });
 		} finally {
 			await modem.close();
 		}

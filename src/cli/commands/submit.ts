@@ -5,7 +5,9 @@
  * per recipient (outgoing-job.md §6); prints the job ids, one per line, in recipient order. Layer: cli.
  */
 import { parseArgs } from "node:util";
+import { checkDialString } from "../../core/dialString.js";
 import { FaxError } from "../../core/FaxError.js";
+import { loadDaemonConfig } from "../../jobs/daemonConfig.js";
 import { connectQueue, spoolDirFrom, spoolOptions } from "../../jobs/cliSupport.js";
 import { FaxCoverPageType, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "../../jobs/enums.js";
 import { FaxDocument } from "../../jobs/FaxDocument.js";
@@ -13,7 +15,7 @@ import type { CliIO } from "../io.js";
 import { openDocuments } from "../documents.js";
 import { checkInputFiles, checkOutputDir } from "../outputPaths.js";
 
-const USAGE = "usage: faxline submit --to NUMBER [--to NUMBER ...] [--priority low|normal|high] [--at TIME|discount] [--tsid ID] [--from NAME] [--subject TEXT] [--cover [--note TEXT]] [--receipt EMAIL [--group] [--attach]] (--spool DIR | --config FILE) FILE...";
+const USAGE = "usage: faxline submit --to NUMBER [--to NUMBER ...] [--allow-number NUMBER] [--priority low|normal|high] [--at TIME|discount] [--tsid ID] [--from NAME] [--subject TEXT] [--cover [--note TEXT]] [--receipt EMAIL [--group] [--attach]] (--spool DIR | --config FILE) FILE...";
 
 /** `--at`: "now", "discount", "HH:MM" (next such local time) or an ISO date/time. */
 export function parseAt(s: string, now = new Date()): { type: FaxScheduleType; time: Date | null } {
@@ -53,9 +55,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 			cover: { type: "boolean" },
 			note: { type: "string" },
 			from: { type: "string" },
+			"allow-number": { type: "string", multiple: true },
 		},
 	});
 	if (!values.to?.length || positionals.length === 0) throw new FaxError("USAGE", USAGE);
+	// the one dial-string rule before anything is queued (the daemon applies it again when it dials):
+	// emergency numbers in every form are refused unless allowed here or in the daemon's config
+	const allowNumbers = [...(values["allow-number"] ?? []), ...(values.config ? (loadDaemonConfig(values.config).allowNumbers ?? []) : [])];
+	for (const n of values.to) checkDialString(n, { allowNumbers });
 	// before anything is written: inputs are files, the spool is a writable directory
 	checkInputFiles(positionals);
 	checkOutputDir(spoolDirFrom(values), values.spool ? "--spool" : "spool directory");
@@ -69,6 +76,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	d.moreBodies = positionals.slice(1);
 	d.documentName = values.name ?? positionals.map((p) => p.split("/").pop()).join(", ");
 	for (const n of values.to) d.recipients.add(n);
+	d.allowNumbers = values["allow-number"] ?? [];
 	const prio = values.priority ?? "normal";
 	const map: Record<string, FaxPriorityType> = { low: FaxPriorityType.LOW, normal: FaxPriorityType.NORMAL, high: FaxPriorityType.HIGH };
 	if (!(prio in map)) throw new FaxError("USAGE", `--priority must be low, normal or high`);
