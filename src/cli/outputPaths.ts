@@ -36,8 +36,8 @@ function sameAsInput(st: Stats, inputs: readonly string[]): string | undefined {
 
 /**
  * A file the command will write (`what` names the option in messages, e.g. "--trace"). Throws USAGE when
- * it is a directory or one of `inputs`, FILE_NOT_FOUND when its directory is missing, FILE_ACCESS_DENIED
- * when it cannot be written. Leaves an existing file untouched and no file behind when none existed.
+ * it is a directory or one of `inputs`, FILE_ACCESS_DENIED when it cannot be written (a missing directory is
+ * left to the writer, which reports it before any work). Leaves an existing file untouched and no file behind when none existed.
  */
 export function checkOutputFile(path: string, what: string, inputs: readonly string[] = []): void {
 	const st = statOrNull(path);
@@ -54,7 +54,7 @@ export function checkOutputFile(path: string, what: string, inputs: readonly str
 	}
 	const dir = dirname(resolve(path));
 	const d = statOrNull(dir);
-	if (!d) throw new FaxError("FILE_NOT_FOUND", `cannot create ${what} ${path}: no such directory`);
+	if (!d) return; // the command's own writer says so, in its established words, before it starts
 	if (!d.isDirectory()) throw new FaxError("USAGE", `${what} ${path}: ${dir} is not a directory`);
 	try {
 		closeSync(openSync(path, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOCTTY, 0o600));
