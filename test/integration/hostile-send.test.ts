@@ -20,6 +20,10 @@ import { join } from "node:path";
 import type { Bitmap } from "../../src/core/bitmap.js";
 import type { CliIO } from "../../src/cli/io.js";
 import { main } from "../../src/cli/main.js";
+import type { FaxError } from "../../src/core/FaxError.js";
+import { tiffCodec } from "../../src/jobs/codec.js";
+import { FaxDocument } from "../../src/jobs/FaxDocument.js";
+import { FaxServer } from "../../src/jobs/FaxServer.js";
 import { writeClassF } from "../../src/tiff/index.js";
 import { ModemSimulator } from "../../hw-mocks/ModemSimulator.js";
 import { openPtyPair } from "../../hw-mocks/ptyPair.js";
@@ -297,4 +301,33 @@ test.serial("child process: --trace /dev/full (every write fails): the call comp
 	t.regex(out, /sent: all 2 page\(s\) confirmed/);
 	t.is(err, "faxline send: warning: the trace /dev/full is incomplete: ENOSPC: no space left on device, write\n");
 	assertReceived(t, s, 1, sent);
+});
+
+test.serial("submit: the garbage TIFF is refused with one line (queue maxBadRowShare, default 10 %), nothing queued; with the setting at 1 it is queued after a warning; the library's render refuses it too", async (t) => {
+	const dir = tempDir(t);
+	const { path } = await garbageTiff(dir);
+	const spool = join(dir, "spool");
+	await FaxServer.connect({ spoolDir: spool, codec: tiffCodec, name: "pre" }).disconnect();
+	const r = await faxline(["submit", "--spool", spool, "--to", "5550100", path]);
+	t.is(r.code, 1);
+	t.deepEqual(r.out, []);
+	t.is(r.err.length, 1, r.err.join("\n"));
+	t.regex(r.err[0]!, /^faxline submit: .*garbage\.tif: page 1: \d+ of 600 rows bad \(\d+ %\): more than 10 % of a page's rows are unreadable.* \(FAX-731\)$/);
+
+	// the library path (FaxDocument.connectedSubmit -> the queue's render) refuses it on its own
+	const lib = FaxServer.connect({ spoolDir: spool, codec: tiffCodec, name: "lib" });
+	const d = new FaxDocument();
+	d.body = path;
+	d.recipients.add("5550100");
+	const e = await t.throwsAsync(d.connectedSubmit(lib));
+	t.is((e as FaxError).code, "IMAGE_BAD_ROWS");
+	t.is(lib.outgoingQueue.getJobs().count, 0, "nothing queued");
+	lib.outgoingQueue.maxBadRowShare = 1;
+	await lib.outgoingQueue.save();
+	await lib.disconnect();
+
+	const ok = await faxline(["submit", "--spool", spool, "--to", "5550100", path]);
+	t.is(ok.code, 0, ok.err.join("\n"));
+	t.regex(ok.out[0] ?? "", /^[0-9a-f]{16}$/);
+	t.regex(ok.err[0] ?? "", /^warning: page 1: \d+ of 600 rows bad \(\d+ %\) \(.*garbage\.tif\); they are sent as decoded$/);
 });

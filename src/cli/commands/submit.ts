@@ -66,11 +66,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	// before anything is written: inputs are files, the spool is a writable directory
 	checkInputFiles(positionals);
 	checkOutputDir(spoolDirFrom(values), values.spool ? "--spool" : "spool directory");
-	// pages with unreadable rows are named before they are queued (the queue refuses them above its
-	// maxBadRowShare setting when it renders the job's TIFF)
-	const check = await openDocuments(positionals, { maxBadRowShare: 1 });
-	await check.close();
-	for (const w of check.warnings()) io.err(w);
 	const d = new FaxDocument();
 	d.body = positionals[0]!;
 	d.moreBodies = positionals.slice(1);
@@ -99,6 +94,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	}
 	const server = connectQueue(values, false); // a queue may be filled before its daemon first runs
 	try {
+		// pages with unreadable rows are named before they are queued, and refused (one line, as `send`)
+		// above the queue's maxBadRowShare setting, which the queue applies again when it renders the TIFF
+		const check = await openDocuments(positionals, { maxBadRowShare: server.outgoingQueue.maxBadRowShare });
+		await check.close();
+		for (const w of check.warnings()) io.err(w);
 		const ids = await d.connectedSubmit(server);
 		for (const id of ids) io.out(id);
 		if (!server.daemonAlive()) io.err("faxline submit: queued, but no daemon is running on this spool yet");
