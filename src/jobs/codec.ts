@@ -6,7 +6,7 @@
  */
 import { statSync } from "node:fs";
 import type { FaxPage, FaxPageSource } from "../core/bitmap.js";
-import { ClassFWriter, openFaxDocument, openPinnedDocument } from "../tiff/index.js";
+import { ClassFWriter, DEFAULT_MAX_BAD_ROW_SHARE, chooseWidth, defaultResolution, normalizePage, openFaxDocument, openPinnedDocument, refuseBadRows, type BadRowPage } from "../tiff/index.js";
 
 export interface RenderedDocument {
 	pages: number;
@@ -38,10 +38,17 @@ export const tiffCodec: DocumentCodec = {
 	async render(files, destPath, opts = {}) {
 		return writeClassF(destPath, async (w) => {
 			for (const f of files) {
-				// pinned (one descriptor, private copy) and checked whole before a page is written
-				const doc = await openPinnedDocument(f, { normalize: {}, ...opts });
+				// pinned (one descriptor, private copy); each page decoded once, its bad rows counted, and the
+				// whole file refused (the writer aborted) when a page is above the share
+				const doc = await openPinnedDocument(f, { checkPages: false });
 				try {
-					for (let i = 0; i < doc.pageCount; i++) await w.addPage(await doc.page(i));
+					const bad: BadRowPage[] = [];
+					for (let i = 0; i < doc.pageCount; i++) {
+						const d = await doc.decodePage(i);
+						if (d.badLines > 0) bad.push({ page: i + 1, rows: d.page.bitmap.height, badRows: d.badLines });
+						await w.addPage(normalizePage(d.page, { width: chooseWidth(d.page), resolution: defaultResolution(d.page.yRes) }));
+					}
+					refuseBadRows(f, bad, opts.maxBadRowShare ?? DEFAULT_MAX_BAD_ROW_SHARE);
 				} finally {
 					await doc.close();
 				}

@@ -8,7 +8,7 @@ export { writeClassF } from "./classF.js";
 export type { DecodedPage, FaxDocument, OpenOptions, PageInfo } from "./document.js";
 export { defaultResolution, openFaxDocument, pbmResolution } from "./document.js";
 export type { BadRowPage, PinnedDocument, PinOptions } from "./pinned.js";
-export { DEFAULT_MAX_BAD_ROW_SHARE, describeBadRows, openPinnedDocument, parseBadRowShare } from "./pinned.js";
+export { DEFAULT_MAX_BAD_ROW_SHARE, describeBadRows, openPinnedDocument, parseBadRowShare, refuseBadRows } from "./pinned.js";
 export type { FaxWidth, NormalizeTarget } from "./normalize.js";
 export { FAX_XRES, WIDTH_TOLERANCE, chooseWidth, faxDotsWide, faxResolutionOf, isFaxGeometry, normalizePage } from "./normalize.js";
 export { looksLikePbm, readPbm, scanPbm, writePbm } from "./pbm.js";

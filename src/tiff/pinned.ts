@@ -40,6 +40,11 @@ export interface PinOptions extends OpenOptions {
 	maxBadRowShare?: number;
 	/** where the private copy is made; default os.tmpdir() */
 	tmpDir?: string;
+	/**
+	 * decode every page now (default true); false = only pin the copy, for a caller that decodes every
+	 * page itself and applies `refuseBadRows` (the queue's render: one decode per page)
+	 */
+	checkPages?: boolean;
 }
 
 const COPY_CHUNK = 1 << 20;
@@ -75,21 +80,25 @@ export async function openPinnedDocument(path: string, opts: PinOptions = {}): P
 	}
 	try {
 		const badRows: BadRowPage[] = [];
-		for (let i = 0; i < doc.pageCount; i++) {
+		for (let i = 0; opts.checkPages !== false && i < doc.pageCount; i++) {
 			const d = await doc.decodePage(i);
 			if (d.badLines > 0) badRows.push({ page: i + 1, rows: d.page.bitmap.height, badRows: d.badLines });
 		}
-		const over = badRows.filter((p) => p.badRows / p.rows > max);
-		if (over.length) {
-			throw new FaxError("IMAGE_BAD_ROWS", `${path}: ${over.map(describeBadRows).join("; ")}: more than ${Math.round(max * 100)} % of a page's rows are unreadable; the far end would print them as they are`, {
-				context: { path, pages: over },
-			});
-		}
+		refuseBadRows(path, badRows, max);
 		return Object.assign(doc, { path, size, badRows });
 	} catch (e) {
 		await doc.close();
 		throw e;
 	}
+}
+
+/** Throws FaxError IMAGE_BAD_ROWS naming every page of `path` above `max` (a share of its rows). */
+export function refuseBadRows(path: string, badRows: readonly BadRowPage[], max: number): void {
+	const over = badRows.filter((p) => p.badRows / p.rows > max);
+	if (over.length === 0) return;
+	throw new FaxError("IMAGE_BAD_ROWS", `${path}: ${over.map(describeBadRows).join("; ")}: more than ${Math.round(max * 100)} % of a page's rows are unreadable; the far end would print them as they are`, {
+		context: { path, pages: over },
+	});
 }
 
 /** Copy through one read descriptor; refuse a directory and a file that changed while it was read. Returns its size. */
