@@ -74,42 +74,48 @@ function highSpeedData(sim: ModemSimulator, master: { on(e: "data", fn: (b: Buff
 	});
 }
 
-// "draining" runs at x0.25 so the modem's line time after DLE ETX (a page: seconds) is long in real time
-for (const [what, nth, when, scale] of [
-	["training (TCF), while the host writes it", 1, "writing", 0.05],
-	["training (TCF), while the modem sends it on the line", 1, "draining", 0.25],
-	["page 1, while the host writes it", 2, "writing", 0.05],
-	["page 1, while the modem sends it on the line", 2, "draining", 0.25],
-] as const) {
-	test.serial(`kill -9 of \`faxline send\` during ${what}: the simulator hangs up, the next call through it succeeds`, async (t) => {
-		const { dir, pair, sim } = await rig(t, scale);
-		const big = await Promise.all((["halftone", "text"] as const).map((n) => fixturePage(n, "fine")));
-		const first = doc(dir, "big.tif", big, 196);
-		const moment = highSpeedData(sim, pair.master, nth, when);
-		const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "send", "--device", pair.path, "--to", "5550100", first], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-		let err = "";
-		child.stderr.on("data", (b: Buffer) => (err += b.toString()));
-		const exited = new Promise<NodeJS.Signals | null>((r) => child.on("exit", (_c, s) => r(s)));
-		t.teardown(() => void (child.exitCode === null && child.signalCode === null && child.kill("SIGKILL")));
-		await within(moment, 60000, `${what} data at the modem (stderr: ${err})`);
-		t.is(sim.currentCall?.index, 1, "call 1 is up");
-		child.kill("SIGKILL");
-		t.is(await within(exited, 10000, "the child's death"), "SIGKILL");
-		const rec1 = await within(sim.waitForCallEnd(1, 10000), 11000, "call 1 ends");
-		t.is(rec1.end, "hostHangup", `call 1 ended by the host's port close (notes: ${rec1.notes.join("; ")})`);
-		t.false(rec1.pages.some((p) => p.accepted), "nothing of the killed call was kept");
+/** Kill `faxline send` at the moment, then a new call through the same simulator; returns what to assert. */
+async function killThenCall(t: ExecutionContext, nth: 1 | 2, when: "writing" | "draining", scale: number): Promise<void> {
+	const label = `${nth === 1 ? "TCF" : "page 1"}, ${when}`;
+	const { dir, pair, sim } = await rig(t, scale);
+	const big = await Promise.all((["halftone", "text"] as const).map((n) => fixturePage(n, "fine")));
+	const first = doc(dir, "big.tif", big, 196);
+	const moment = highSpeedData(sim, pair.master, nth, when);
+	const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "send", "--device", pair.path, "--to", "5550100", first], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+	let err = "";
+	child.stderr.on("data", (b: Buffer) => (err += b.toString()));
+	const exited = new Promise<NodeJS.Signals | null>((r) => child.on("exit", (_c, s) => r(s)));
+	t.teardown(() => void (child.exitCode === null && child.signalCode === null && child.kill("SIGKILL")));
+	await within(moment, 60000, `${label}: data at the modem (stderr: ${err})`);
+	t.is(sim.currentCall?.index, 1, `${label}: call 1 is up`);
+	child.kill("SIGKILL");
+	t.is(await within(exited, 10000, "the child's death"), "SIGKILL");
+	const rec1 = await within(sim.waitForCallEnd(1, 10000), 11000, `${label}: call 1 ends`);
+	t.is(rec1.end, "hostHangup", `${label}: call 1 ended by the host's port close (notes: ${rec1.notes.join("; ")})`);
+	t.false(rec1.pages.some((p) => p.accepted), `${label}: nothing of the killed call was kept`);
 
-		// at once: a second send through the same simulator
-		const sent = await Promise.all((["form", "text"] as const).map(async (n) => topRows(await fixturePage(n, "standard"), 120)));
-		const second = doc(dir, "small.tif", sent, 98);
-		const io = memoryIO();
-		const code = await within(main(["send", "--device", pair.path, "--to", "5550101", second], io), 60000, "second send");
-		if (code !== 0) t.log(formatTranscript(sim.transcript.slice(-40)));
-		t.is(code, 0, io.stderr.join("\n"));
-		const rec2 = await within(sim.waitForCallEnd(2, 10000), 11000, "call 2 ends");
-		t.is(rec2.dial.digits, "5550101");
-		const kept = rec2.pages.filter((p) => p.accepted);
-		t.is(kept.length, 2);
-		kept.forEach((p, i) => t.is(firstRowDiff(p.bitmap!, sent[i]!), -1, `page ${i + 1} pixels`));
-	});
+	// at once: a second send through the same simulator
+	const sent = await Promise.all((["form", "text"] as const).map(async (n) => topRows(await fixturePage(n, "standard"), 120)));
+	const second = doc(dir, "small.tif", sent, 98);
+	const io = memoryIO();
+	const code = await within(main(["send", "--device", pair.path, "--to", "5550101", second], io), 60000, `${label}: second send`);
+	if (code !== 0) t.log(formatTranscript(sim.transcript.slice(-40)));
+	t.is(code, 0, `${label}: ${io.stderr.join("\n")}`);
+	if (code !== 0) return;
+	const rec2 = await within(sim.waitForCallEnd(2, 10000), 11000, `${label}: call 2 ends`);
+	t.is(rec2.dial.digits, "5550101");
+	const kept = rec2.pages.filter((p) => p.accepted);
+	t.is(kept.length, 2, label);
+	kept.forEach((p, i) => t.is(firstRowDiff(p.bitmap!, sent[i]!), -1, `${label}: page ${i + 1} pixels`));
 }
+
+// "draining" runs at x0.25 so the modem's line time after DLE ETX (a page: seconds) is long in real time
+test.serial("kill -9 of `faxline send` during training (TCF), while the host writes it and while the modem sends it on the line: the simulator hangs up, the next call through it succeeds", async (t) => {
+	await killThenCall(t, 1, "writing", 0.05);
+	await killThenCall(t, 1, "draining", 0.25);
+});
+
+test.serial("kill -9 of `faxline send` during page 1, while the host writes it and while the modem sends it on the line: the simulator hangs up, the next call through it succeeds", async (t) => {
+	await killThenCall(t, 2, "writing", 0.05);
+	await killThenCall(t, 2, "draining", 0.25);
+});
