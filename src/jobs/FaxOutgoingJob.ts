@@ -8,7 +8,43 @@ import { FaxError } from "../core/FaxError.js";
 import type { FaxPriorityType, FaxReceiptType, FaxScheduleType } from "./enums.js";
 import { FaxJobType, availableOperations } from "./enums.js";
 import type { FailureDetail } from "./failureMap.js";
-import type { FaxRecipient, FaxSender, JobRecord } from "./types.js";
+import type { AttemptRecord, AttemptResult, FaxRecipient, FaxSender, JobRecord } from "./types.js";
+
+/** [ours] One attempt (call) of a job as `attempts` and `job --json` show it (issue 14; docs/job-json.md). */
+export interface FaxJobAttempt {
+	/** 1-based, across the job's life (restarts included) */
+	attempt: number;
+	deviceId: number;
+	/** when the modem was claimed for it */
+	startTime: Date;
+	/** when it was settled; null while running, or when the daemon died during it */
+	endTime: Date | null;
+	/** document pages (1-based) it set out to send: a retry sends only the pages not confirmed before */
+	pages: number[];
+	/** a continuation cover page went before them (queue setting continuationCover) */
+	continuationCover: boolean;
+	/** document pages the far end confirmed during it */
+	pagesDelivered: number[];
+	/** the page on the wire when the daemon died (its confirmation may have been lost), else null */
+	pageInDoubt: number | null;
+	/** inProgress, completed, failed, canceled, or interrupted (the daemon died or stopped during it) */
+	result: AttemptResult;
+	/** why it failed, if it did */
+	failureDetail: FailureDetail | null;
+}
+
+const attemptOf = (a: AttemptRecord): FaxJobAttempt => ({
+	attempt: a.attempt,
+	deviceId: a.deviceId,
+	startTime: new Date(a.startTime),
+	endTime: date(a.endTime),
+	pages: [...a.pages],
+	continuationCover: a.continuationCover ?? false,
+	pagesDelivered: [...a.pagesDelivered],
+	pageInDoubt: a.pageInDoubt,
+	result: a.result,
+	failureDetail: a.failure ? { ...a.failure } : null,
+});
 
 /** What a job needs from its server (daemon: engine; client: requests through the store). */
 export interface JobBackend {
@@ -126,7 +162,7 @@ export class FaxOutgoingJob {
 	get recipient(): FaxRecipient {
 		return { ...this.r.recipient };
 	}
-	/** 1-based page on the wire; 0 before an attempt's first page */
+	/** 1-based page of the document on the wire (a retry starts at its first unconfirmed page); 0 before an attempt's first page */
 	get currentPage(): number {
 		return this.r.currentPage;
 	}
@@ -187,6 +223,21 @@ export class FaxOutgoingJob {
 	get scheduleType(): FaxScheduleType {
 		return this.r.scheduleType;
 	}
+	/** [ours] document pages (1-based, ascending) the far end confirmed, over all attempts: never sent again */
+	get pagesDelivered(): number[] {
+		return [...this.r.confirmedPages];
+	}
+	/**
+	 * [ours] pages that may have been printed twice: a call confirmed them again after the daemon died while
+	 * they were on the wire (their first confirmation, if any, was lost). Empty when no page is in doubt.
+	 */
+	get possiblyDuplicatedPages(): number[] {
+		return [...this.r.possiblyDuplicatedPages];
+	}
+	/** [ours] every attempt (call) of the job, oldest first, with the pages it delivered */
+	get attempts(): FaxJobAttempt[] {
+		return this.r.attempts.map(attemptOf);
+	}
 
 	/** Cancel (needs DELETE on the live job). Resolves when accepted. */
 	cancel(): Promise<void> {
@@ -245,6 +296,9 @@ export class FaxOutgoingJob {
 			receiptAddress: this.receiptAddress,
 			groupBroadcastReceipts: this.groupBroadcastReceipts,
 			hasCoverPage: this.hasCoverPage,
+			pagesDelivered: this.pagesDelivered,
+			possiblyDuplicatedPages: this.possiblyDuplicatedPages,
+			attempts: this.attempts.map((a) => ({ ...a, startTime: a.startTime.toISOString(), endTime: a.endTime?.toISOString() ?? null })),
 		};
 	}
 }

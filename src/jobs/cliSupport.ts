@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { FaxError } from "../core/FaxError.js";
 import { tiffCodec } from "./codec.js";
+import { pageRanges } from "./coverPage.js";
 import { loadDaemonConfig } from "./daemonConfig.js";
 import { extendedStatusName, statusName } from "./enums.js";
 import type { FaxOutgoingJob } from "./FaxOutgoingJob.js";
@@ -34,6 +35,7 @@ export function connectQueue(v: { spool?: string; config?: string }, mustExist =
 }
 
 const iso = (d: Date | null): string => (d ? d.toISOString() : "-");
+const pageList = (pages: readonly number[]): string => pageRanges(pages) || "-";
 
 /** One line for `faxline jobs`. */
 export function jobLine(j: FaxOutgoingJob): string {
@@ -57,5 +59,12 @@ export function describeJob(j: FaxOutgoingJob, queued: boolean): string[] {
 		`scheduled:       ${iso(j.scheduledTime)} (first ${iso(j.originalScheduledTime)}, submitted ${iso(j.submissionTime)})`,
 		`transmission:    ${iso(j.transmissionStart)} .. ${iso(j.transmissionEnd)}`,
 		`operations:      0x${j.availableOperations.toString(16)}`,
+		`delivered pages: ${pageList(j.pagesDelivered)}`,
+		...(j.possiblyDuplicatedPages.length ? [`possibly twice:  ${pageList(j.possiblyDuplicatedPages)} (the daemon died while sending; a retry sent it again)`] : []),
+		...j.attempts.map((a) => {
+			const f = a.failureDetail ? ` ${a.failureDetail.code}: ${a.failureDetail.text}` : "";
+			const doubt = a.pageInDoubt !== null ? `, page ${a.pageInDoubt} in doubt` : "";
+			return `attempt ${String(a.attempt).padEnd(8)} ${iso(a.startTime)} device ${a.deviceId}: sent ${a.continuationCover ? "continuation cover + " : ""}${pageList(a.pages)}, delivered ${pageList(a.pagesDelivered)}${doubt} - ${a.result}${f}`;
+		}),
 	];
 }

@@ -2,7 +2,8 @@
  * The built-in server cover page (outgoing-job.md §3 HasCoverPage, §2.4 copyTiff "this recipient's
  * rendered cover page, then body", §6): one fax page per recipient drawn with the built-in font — FAX
  * title, To, From, date, page count, subject and the note (wrapped). Personal (.cov) cover pages are not
- * rendered: submit rejects COVER LOCAL with INVALID_ARG. Layer: jobs (pure).
+ * rendered: submit rejects COVER LOCAL with INVALID_ARG. Also the continuation cover page that starts a
+ * retry resuming after delivered pages (issue 14, HylaFAX's continuation cover). Layer: jobs (pure).
  */
 import type { FaxPage } from "../core/bitmap.js";
 import { createBitmap } from "../core/bitmap.js";
@@ -50,8 +51,75 @@ export function wrap(text: string, width: number): string[] {
 	return out;
 }
 
+/** What a continuation cover page says. */
+export interface ContinuationInfo {
+	sender: FaxSender;
+	recipient: FaxRecipient;
+	subject: string;
+	/** document pages that follow this page */
+	pages: readonly number[];
+	/** pages of the whole document */
+	total: number;
+	/** pages earlier calls delivered */
+	delivered: readonly number[];
+	/** epoch ms shown as the date (this call) */
+	time: number;
+	/** epoch ms the fax was submitted */
+	submitted: number;
+}
+
+/** "1-3, 5" for [1, 2, 3, 5]. */
+export function pageRanges(pages: readonly number[]): string {
+	const out: string[] = [];
+	for (let i = 0; i < pages.length; ) {
+		let k = i;
+		while (k + 1 < pages.length && pages[k + 1] === pages[k]! + 1) k++;
+		out.push(k === i ? `${pages[i]}` : `${pages[i]}-${pages[k]}`);
+		i = k + 1;
+	}
+	return out.join(", ");
+}
+
+/** Render the continuation cover page that starts a resumed retry, at the first sent page's geometry. */
+export function renderContinuationPage(info: ContinuationInfo, width = 1728, yRes = 196): FaxPage {
+	return drawCover(
+		"FAX - CONTINUED",
+		[
+			["TO:", who(info.recipient.name, info.recipient.faxNumber)],
+			["FROM:", who(info.sender.name, info.sender.faxNumber, info.sender.company)],
+			["DATE:", bannerTime(info.time)],
+			["SENT:", `${bannerTime(info.submitted)} (FIRST CALL)`],
+			["PAGES:", `${pageRanges(info.pages)} OF ${info.total} FOLLOW`],
+			["EARLIER:", `${pageRanges(info.delivered) || "-"} DELIVERED BY AN EARLIER CALL`],
+			...(info.subject ? [["SUBJECT:", info.subject] as [string, string]] : []),
+		],
+		"",
+		width,
+		yRes,
+	);
+}
+
+const who = (name: string | undefined, num: string | undefined, extra?: string): string => [name, num, extra].filter((x) => x).join("  ") || "-";
+
 /** Render the cover page at the body's geometry (width in dots, vertical dpi; A4 length). */
 export function renderCoverPage(info: CoverInfo, width = 1728, yRes = 196): FaxPage {
+	return drawCover(
+		"FAX",
+		[
+			["TO:", who(info.recipient.name, info.recipient.faxNumber)],
+			["FROM:", who(info.sender.name, info.sender.faxNumber, info.sender.company)],
+			["DATE:", bannerTime(info.time)],
+			["PAGES:", `${info.pages} (INCLUDING THIS PAGE)`],
+			...(info.subject ? [["SUBJECT:", info.subject] as [string, string]] : []),
+		],
+		info.note,
+		width,
+		yRes,
+	);
+}
+
+/** A title, labelled lines and a wrapped note in the built-in font on an A4 page. */
+function drawCover(title: string, lines: ReadonlyArray<readonly [string, string]>, note: string, width: number, yRes: number): FaxPage {
 	const rows = Math.round((297 / 25.4) * yRes);
 	const b = createBitmap(width, rows);
 	// font pixels about square on paper: n dots across (204 dpi) -> n * yRes / 204 rows down
@@ -59,22 +127,16 @@ export function renderCoverPage(info: CoverInfo, width = 1728, yRes = 196): FaxP
 	const SX = 4; // text: 4 dots per font pixel, 24 dots (3 mm) a character
 	const left = 120;
 	let y = Math.round(0.6 * yRes); // 0.6 in from the top
-	drawText(b, "FAX", left, y, 14, down(14));
+	drawText(b, title, left, y, 14, down(14));
 	y += (GLYPH_H + 4) * down(14);
-	const line = (label: string, value: string) => {
+	for (const [label, value] of lines) {
 		drawText(b, `${label.padEnd(9)}${value}`, left, y, SX, down(SX));
 		y += (GLYPH_H + 5) * down(SX);
-	};
-	const who = (name: string | undefined, num: string | undefined, extra?: string) => [name, num, extra].filter((x) => x).join("  ") || "-";
-	line("TO:", who(info.recipient.name, info.recipient.faxNumber));
-	line("FROM:", who(info.sender.name, info.sender.faxNumber, info.sender.company));
-	line("DATE:", bannerTime(info.time));
-	line("PAGES:", `${info.pages} (INCLUDING THIS PAGE)`);
-	if (info.subject) line("SUBJECT:", info.subject);
-	if (info.note) {
+	}
+	if (note) {
 		y += (GLYPH_H + 4) * down(SX);
 		const perLine = Math.floor((width - 2 * left) / ((GLYPH_W + 1) * SX));
-		for (const l of wrap(info.note, perLine).slice(0, 40)) {
+		for (const l of wrap(note, perLine).slice(0, 40)) {
 			drawText(b, l, left, y, SX, down(SX));
 			y += (GLYPH_H + 4) * down(SX);
 		}

@@ -6,13 +6,13 @@
 export * from "./enums.js";
 export type { FailureDetail, FailureOutcome } from "./failureMap.js";
 export { mapFailure } from "./failureMap.js";
-export type { FaxRecipient, FaxSender, HourMinute, JobRecord, QueueSettings } from "./types.js";
+export type { AttemptRecord, AttemptResult, FaxRecipient, FaxSender, HourMinute, JobRecord, QueueSettings, SubmissionSpec } from "./types.js";
 export { defaultQueueSettings } from "./types.js";
 export { FaxServer } from "./FaxServer.js";
 export type { DaemonOptions, FaxServerEvents, FaxServerOptions } from "./FaxServer.js";
 export { FaxOutgoingQueue } from "./FaxOutgoingQueue.js";
 export { FaxOutgoingJob, FaxOutgoingJobs, statusInfo } from "./FaxOutgoingJob.js";
-export type { FaxJobStatusInfo, JobBackend } from "./FaxOutgoingJob.js";
+export type { FaxJobAttempt, FaxJobStatusInfo, JobBackend } from "./FaxOutgoingJob.js";
 export { FaxDocument, FaxRecipients } from "./FaxDocument.js";
 export type { DocumentCodec, JobDocument, RenderedDocument } from "./codec.js";
 export { tiffCodec } from "./codec.js";

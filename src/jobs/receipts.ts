@@ -1,9 +1,11 @@
 /**
  * Delivery / non-delivery receipts (outgoing-job.md §8): one MAIL receipt per job at COMPLETED or
  * RETRIES_EXCEEDED, or one summary per broadcast when `groupBroadcastReceipts` (sent once every member is
- * final); none for CANCELED. Sent through a configured SMTP server with nodemailer. Layer: jobs.
+ * final); none for CANCELED. A receipt names pages delivered by a failed job, the calls a resumed job
+ * took, and pages possibly printed twice (issue 14). Sent through a configured SMTP server with nodemailer. Layer: jobs.
  */
 import nodemailer from "nodemailer";
+import { pageRanges } from "./coverPage.js";
 import { FaxJobStatus as S, baseStatus, extendedStatusName } from "./enums.js";
 import type { JobRecord } from "./types.js";
 
@@ -62,7 +64,10 @@ export function smtpReceiptSender(cfg: SmtpConfig): ReceiptSender {
 const line = (j: JobRecord): string => {
 	const ok = baseStatus(j.status) === S.COMPLETED;
 	const why = ok ? `delivered, ${j.pages} page(s), remote id "${j.csid}"` : baseStatus(j.status) === S.CANCELED ? "canceled" : `not delivered: ${extendedStatusName(j.extCode)}${j.failure ? ` (${j.failure.code}: ${j.failure.text})` : ""}, ${j.retries} retries`;
-	return `${j.recipient.name ? `${j.recipient.name} ` : ""}<${j.recipient.faxNumber}> job ${j.id}: ${why}`;
+	const calls = j.attempts.length > 1 ? `; ${j.attempts.length} calls, each sending only the pages not yet confirmed` : "";
+	const twice = j.possiblyDuplicatedPages.length ? `; page(s) ${pageRanges(j.possiblyDuplicatedPages)} may have been printed twice (the daemon stopped while sending them)` : "";
+	const part = !ok && j.confirmedPages.length ? `; page(s) ${pageRanges(j.confirmedPages)} of ${j.pages} were delivered` : "";
+	return `${j.recipient.name ? `${j.recipient.name} ` : ""}<${j.recipient.faxNumber}> job ${j.id}: ${why}${part}${calls}${twice}`;
 };
 
 /** The receipt for one job (delivery or non-delivery). */

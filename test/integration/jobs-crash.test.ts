@@ -140,7 +140,7 @@ test.serial("SIGKILL of faxline submit at random moments: each submission is all
 	for (const f of readdirSync(join(spool, "docs")).filter((x) => x.endsWith(".tif") && !x.startsWith("."))) t.is(tiffPages(join(spool, "docs", f)), 6);
 });
 
-test.serial("SIGKILL mid-call with pty-simulated modems (faxline sim): the restarted daemon resends, the far end gets every fax whole", async (t) => {
+test.serial("SIGKILL mid-call with pty-simulated modems (faxline sim): the restarted daemon sends the rest, the far end gets every page", async (t) => {
 	const dir = mkdtempSync(join(tmpdir(), "faxline-crash-sim-"));
 	const sims = [0, 1].map((i) => startSim(t, join(dir, `modem${i}`), ["--time-scale", "0.1", "--out", join(dir, `far${i}`), "--csi", `FAR ${i}`]));
 	for (const s of sims) await s.waitLine(/^faxline sim: Class 1 modem on/);
@@ -189,15 +189,26 @@ test.serial("SIGKILL mid-call with pty-simulated modems (faxline sim): the resta
 			for (const s of sims) s.child.stdout!.on("data", check);
 			check();
 		});
+	const s = new JobStore(join(dir, "spool"));
+	t.teardown(() => s.close());
+	// issue 14: the victim's retry sends only the pages not confirmed before the kill, so its fax arrives
+	// in two parts (pages 1..k, then the rest; see jobs-resume.test.ts for the page-by-page proof)
+	const v = s.getJob(victim)!;
 	for (const n of ["5554001", "5554002"]) {
+		if (n === v.recipient.faxNumber) {
+			const rest = v.attempts.at(-1)!.pages.length; // the completing attempt sent what was left
+			t.true(rest < 3, `the retry resumed (sent ${rest} pages)`);
+			const tail = await anySim(new RegExp(`^call \\d+: ATDT${n}, .*pages kept ${rest} of ${rest} sent`), `${n} got the rest of the fax`);
+			const tif = /TIFF (\S+\.tif)/.exec(tail)?.[1];
+			if (t.truthy(tif, tail)) t.is(tiffPages(tif!), rest);
+			continue;
+		}
 		const whole = await anySim(new RegExp(`^call \\d+: ATDT${n}, .*pages kept 3 of 3 sent`), `${n} got the whole fax`);
 		const tif = /TIFF (\S+\.tif)/.exec(whole)?.[1];
 		if (!t.truthy(tif, whole)) continue;
 		t.is(tiffPages(tif!), 3);
 	}
 	t.truthy(await anySim(/^call \d+: .*ended: hostHangup/, "the killed call ended by the host's hang-up"));
-	const s = new JobStore(join(dir, "spool"));
-	t.teardown(() => s.close());
 	for (const id of ids) t.is(s.getJob(id)!.status, 0x100);
 	t.true(s.getJob(victim)!.retries >= 1);
 	t.deepEqual(s.submissionJobs(s.getJob(ids[0]!)!.submissionId).map((j) => j.id).sort(), [...ids].sort(), "no job lost or duplicated");
