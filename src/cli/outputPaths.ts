@@ -26,12 +26,17 @@ export function checkInputFiles(paths: readonly string[]): void {
 	}
 }
 
-/** Is `st` the same file as one of `inputs`? */
-function sameAsInput(st: Stats, inputs: readonly string[]): string | undefined {
-	return inputs.find((i) => {
-		const s = statOrNull(i);
-		return s !== null && s.dev === st.dev && s.ino === st.ino;
-	});
+/** A file the command reads: a document (a plain path) or something else it names (`what`: "the modem device"). */
+export type InputPath = string | { path: string; what: string };
+
+/** The input `st` is, described ("the input document a.tif"), or undefined. */
+function sameAsInput(st: Stats, inputs: readonly InputPath[]): string | undefined {
+	for (const i of inputs) {
+		const { path, what } = typeof i === "string" ? { path: i, what: "the input document" } : i;
+		const s = statOrNull(path);
+		if (s !== null && s.dev === st.dev && s.ino === st.ino) return `${what} ${path}`;
+	}
+	return undefined;
 }
 
 /**
@@ -39,12 +44,12 @@ function sameAsInput(st: Stats, inputs: readonly string[]): string | undefined {
  * it is a directory or one of `inputs`, FILE_ACCESS_DENIED when it cannot be written (a missing directory is
  * left to the writer, which reports it before any work). Leaves an existing file untouched and no file behind when none existed.
  */
-export function checkOutputFile(path: string, what: string, inputs: readonly string[] = []): void {
+export function checkOutputFile(path: string, what: string, inputs: readonly InputPath[] = []): void {
 	const st = statOrNull(path);
 	if (st) {
 		if (st.isDirectory()) throw new FaxError("USAGE", `${what} ${path} is a directory; give a file name`);
 		const input = sameAsInput(st, inputs);
-		if (input !== undefined) throw new FaxError("USAGE", `${what} ${path} is the input document ${input}; it would be overwritten`);
+		if (input !== undefined) throw new FaxError("USAGE", `${what} ${path} is ${input}; it would be overwritten`);
 		try {
 			closeSync(openSync(path, fsc.O_WRONLY | fsc.O_NONBLOCK | fsc.O_NOCTTY));
 		} catch (e) {

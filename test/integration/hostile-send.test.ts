@@ -139,7 +139,7 @@ test.serial("document rewritten in place during the call (same inode, other page
 
 // ------------------------------------------------------------------ output paths
 
-test.serial("--trace naming an input (itself, a hard link, a symlink): one line, exit 2, nothing dialled, the document unchanged", async (t) => {
+test.serial("--trace naming an input (itself, a hard link, a symlink) or the modem device: one line, exit 2, nothing dialled, the document unchanged", async (t) => {
 	const dir = tempDir(t);
 	const { sim: s, link } = await sim(t, dir);
 	const file = tiffFile(dir, "doc.tif", await pages(["text"], 60));
@@ -153,6 +153,10 @@ test.serial("--trace naming an input (itself, a hard link, a symlink): one line,
 		t.is(r.err.length, 1, r.err.join("\n"));
 		t.regex(r.err[0]!, /^faxline send: --trace .* is the input document .*; it would be overwritten \(FAX-900\)$/);
 	}
+	// nor the modem device (JSONL into the modem)
+	const r = await faxline(["send", "--device", link, "--to", "5550100", "--trace", link, file]);
+	t.is(r.code, 2);
+	t.deepEqual(r.err, [`faxline send: --trace ${link} is the modem device ${link}; it would be overwritten (FAX-900)`]);
 	t.deepEqual(readFileSync(file), before, "the document is byte-for-byte what it was");
 	t.is(s.calls.length, 0, "nothing dialled");
 });

@@ -41,7 +41,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	if (!device) throw new FaxError("USAGE", `--device is required\n${USAGE}`);
 	const port = portSettings(v, USAGE);
 
-	if (v.trace !== undefined) checkOutputFile(v.trace, "--trace");
+	if (v.trace !== undefined) checkOutputFile(v.trace, "--trace", [{ path: device, what: "the modem device" }]);
 	const clock = new SystemClock();
 	const tracer = openTrace(v.trace, clock);
 	try {

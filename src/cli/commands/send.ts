@@ -56,13 +56,19 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	const maxBadRowShare = v["max-bad-rows"] === undefined ? undefined : usageShare(v["max-bad-rows"]);
 	// before anything is opened or written: inputs are files, the trace is none of them and writable
 	checkInputFiles(files);
-	if (v.trace !== undefined) checkOutputFile(v.trace, "--trace", files);
+	if (v.trace !== undefined) checkOutputFile(v.trace, "--trace", [...files, { path: v.device, what: "the modem device" }]);
 
 	// the documents are pinned and decoded whole now: later changes on disk change nothing sent or reported
 	const doc = await openDocuments(files, maxBadRowShare === undefined ? {} : { maxBadRowShare });
 	for (const w of doc.warnings()) io.err(w);
 	const clock = new SystemClock();
-	const tracer = openTrace(v.trace, clock);
+	let tracer: ReturnType<typeof openTrace>;
+	try {
+		tracer = openTrace(v.trace, clock); // e.g. its directory is missing: one line, the documents closed
+	} catch (e) {
+		await doc.close();
+		throw e;
+	}
 	const progress = new SendProgress(io, v.json === true || v.quiet === true);
 	let currentPage = 0;
 	let dialed = false;
