@@ -19,6 +19,9 @@ export interface OpenedDocuments extends FaxPageSource {
 	close(): Promise<void>;
 }
 
+/** The warning line for a page with unreadable rows that is sent anyway (send, submit). */
+export const badRowWarning = (p: BadRowPage, file: string): string => `warning: ${describeBadRows(p)} (${file}); they are sent as decoded`;
+
 export async function openDocuments(paths: readonly string[], opts: { maxBadRowShare?: number } = {}): Promise<OpenedDocuments> {
 	const docs: PinnedDocument[] = [];
 	try {
@@ -38,7 +41,7 @@ export async function openDocuments(paths: readonly string[], opts: { maxBadRowS
 		pageCount: index.length,
 		size: docs.reduce((n, d) => n + d.size, 0),
 		badRows,
-		warnings: () => badRows.map((b) => `warning: ${describeBadRows(b)} (${b.file}); they are sent as decoded`),
+		warnings: () => badRows.map((b) => badRowWarning(b, b.file)),
 		page(i: number): Promise<FaxPage> {
 			const at = index[i];
 			if (!at) return Promise.reject(new RangeError(`page ${i} out of range`));

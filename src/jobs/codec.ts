@@ -14,6 +14,14 @@ export interface RenderedDocument {
 	size: number;
 }
 
+/** Checks while rendering (issue 14). */
+export interface RenderOptions {
+	/** refuse (IMAGE_BAD_ROWS) a file with a page above this share of unreadable rows; default 0.1 */
+	maxBadRowShare?: number;
+	/** told about a file's pages with unreadable rows that are rendered anyway */
+	onBadRows?: (file: string, pages: readonly BadRowPage[]) => void;
+}
+
 /** A page source that may hold a file open. */
 export type JobDocument = FaxPageSource & { close?(): Promise<void> };
 
@@ -23,7 +31,7 @@ export interface DocumentCodec {
 	 * fsync + rename: a crash leaves the whole file or none). Rejects with a FaxError (7xx, FILE_NOT_FOUND;
 	 * IMAGE_BAD_ROWS when a page has more than `maxBadRowShare` unreadable rows).
 	 */
-	render(files: readonly string[], destPath: string, opts?: { maxBadRowShare?: number }): Promise<RenderedDocument>;
+	render(files: readonly string[], destPath: string, opts?: RenderOptions): Promise<RenderedDocument>;
 	/** Open a spooled job TIFF for sending. */
 	open(path: string): Promise<JobDocument>;
 	/**
@@ -49,6 +57,7 @@ export const tiffCodec: DocumentCodec = {
 						await w.addPage(normalizePage(d.page, { width: chooseWidth(d.page), resolution: defaultResolution(d.page.yRes) }));
 					}
 					refuseBadRows(f, bad, opts.maxBadRowShare ?? DEFAULT_MAX_BAD_ROW_SHARE);
+					if (bad.length) opts.onBadRows?.(f, bad);
 				} finally {
 					await doc.close();
 				}

@@ -3,6 +3,7 @@
  * sender/recipient (§3). Times are epoch milliseconds (wall clock) in records, JS Dates on the facade.
  * Layer: jobs (pure).
  */
+import type { BadRowPage } from "../tiff/index.js";
 import type { FailureDetail } from "./failureMap.js";
 import type { FaxCoverPageType, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "./enums.js";
 
@@ -55,6 +56,8 @@ export interface SubmissionSpec {
 	scheduleTime: Date | null;
 	/** [ours, issue 14] blocked numbers this submission dials explicitly (core/dialString.ts allowNumbers); optional */
 	allowNumbers?: readonly string[];
+	/** [ours, issue 14] told about pages of a submitted file with unreadable rows (below the queue's maxBadRowShare) */
+	onBadRows?: (file: string, pages: readonly BadRowPage[]) => void;
 }
 
 /** Outgoing queue + server settings (§5, §6 recipient cap, §8 allowed receipts). */

@@ -12,7 +12,7 @@ import { connectQueue, spoolDirFrom, spoolOptions } from "../../jobs/cliSupport.
 import { FaxCoverPageType, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "../../jobs/enums.js";
 import { FaxDocument } from "../../jobs/FaxDocument.js";
 import type { CliIO } from "../io.js";
-import { openDocuments } from "../documents.js";
+import { badRowWarning } from "../documents.js";
 import { checkInputFiles, checkOutputDir } from "../outputPaths.js";
 
 const USAGE = "usage: faxline submit --to NUMBER [--to NUMBER ...] [--allow-number NUMBER] [--priority low|normal|high] [--at TIME|discount] [--tsid ID] [--from NAME] [--subject TEXT] [--cover [--note TEXT]] [--receipt EMAIL [--group] [--attach]] (--spool DIR | --config FILE) FILE...";
@@ -72,6 +72,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	d.documentName = values.name ?? positionals.map((p) => p.split("/").pop()).join(", ");
 	for (const n of values.to) d.recipients.add(n);
 	d.allowNumbers = values["allow-number"] ?? [];
+	// the queue pins and decodes each file as it renders the job's TIFF: pages with unreadable rows are
+	// named (as `send` does) or, above its maxBadRowShare setting, the submission is refused in one line
+	d.onBadRows = (file, pages) => {
+		for (const p of pages) io.err(badRowWarning(p, file));
+	};
 	const prio = values.priority ?? "normal";
 	const map: Record<string, FaxPriorityType> = { low: FaxPriorityType.LOW, normal: FaxPriorityType.NORMAL, high: FaxPriorityType.HIGH };
 	if (!(prio in map)) throw new FaxError("USAGE", `--priority must be low, normal or high`);
@@ -94,11 +99,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	}
 	const server = connectQueue(values, false); // a queue may be filled before its daemon first runs
 	try {
-		// pages with unreadable rows are named before they are queued, and refused (one line, as `send`)
-		// above the queue's maxBadRowShare setting, which the queue applies again when it renders the TIFF
-		const check = await openDocuments(positionals, { maxBadRowShare: server.outgoingQueue.maxBadRowShare });
-		await check.close();
-		for (const w of check.warnings()) io.err(w);
 		const ids = await d.connectedSubmit(server);
 		for (const id of ids) io.out(id);
 		if (!server.daemonAlive()) io.err("faxline submit: queued, but no daemon is running on this spool yet");
