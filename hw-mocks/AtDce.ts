@@ -12,6 +12,9 @@ import { DEFAULT_RATE_LIST, LineClock, MODULATIONS, type LineTimer } from "./lin
 import type { ByteDuplex } from "./MemoryDuplex.js";
 import type { TranscriptEntry } from "./records.js";
 
+/** Octets of a high-speed data block kept in the transcript at each end (the middle is counted, not kept). */
+export const TRANSCRIPT_DATA_KEEP = 128;
+
 const DC1 = 0x11;
 const DC3 = 0x13;
 
@@ -63,6 +66,8 @@ export abstract class AtDce extends EventEmitter {
 	private readonly handlers: Record<string, AtHandler>;
 	private line = "";
 	private pending: number[] = [];
+	/** bumped when the host goes away: a command line still running for the old host is abandoned */
+	private hostSession = 0;
 	private writeChain: Promise<void> = Promise.resolve();
 	private readonly onData = (b: Buffer) => this.input(b);
 	private readonly onClose = () => this.portClosed();
@@ -156,7 +161,7 @@ export abstract class AtDce extends EventEmitter {
 
 	private input(chunk: Buffer): void {
 		if (this.mode === "dead") return;
-		this.transcript.push({ t: this.clock.now(), dir: "host", data: Buffer.from(chunk) });
+		this.recordHost(chunk);
 		this.feed(chunk);
 	}
 
@@ -185,6 +190,27 @@ export abstract class AtDce extends EventEmitter {
 					return; // silent or dead
 			}
 		}
+	}
+
+	/**
+	 * Transcript of host bytes. While the host sends high-speed data (+FTM), the chunks of one block merge
+	 * into one entry that keeps the block's first and last TRANSCRIPT_DATA_KEEP octets and counts the rest
+	 * (`elided`): pages stay out of memory (issue 14), the wire around them stays readable.
+	 */
+	private recordHost(chunk: Buffer): void {
+		const last = this.transcript.at(-1);
+		if (this.mode !== "imageTx" || !last || last.dir !== "host" || last.elided === undefined) {
+			this.transcript.push({ t: this.clock.now(), dir: "host", data: Buffer.from(chunk), ...(this.mode === "imageTx" ? { elided: 0 } : {}) });
+			return this.trimBlock(this.transcript.at(-1)!);
+		}
+		last.data = Buffer.concat([last.data, chunk]);
+		this.trimBlock(last);
+	}
+
+	private trimBlock(e: TranscriptEntry): void {
+		if (e.elided === undefined || e.data.length <= 3 * TRANSCRIPT_DATA_KEEP) return;
+		e.elided += e.data.length - 2 * TRANSCRIPT_DATA_KEEP;
+		e.data = Buffer.concat([e.data.subarray(0, TRANSCRIPT_DATA_KEEP), e.data.subarray(e.data.length - TRANSCRIPT_DATA_KEEP)]);
 	}
 
 	/** The running command (or data block) is done: process bytes held meanwhile. */
@@ -223,6 +249,7 @@ export abstract class AtDce extends EventEmitter {
 	}
 
 	private async runCommands(cmds: AtCommand[]): Promise<void> {
+		const session = this.hostSession;
 		let final: "OK" | "ERROR" | undefined = "OK";
 		for (const cmd of cmds) {
 			this.commands.push({ at: this.clock.now(), text: cmd.text });
@@ -246,7 +273,7 @@ export abstract class AtDce extends EventEmitter {
 			} catch {
 				r = "error";
 			}
-			if (this.mode === "dead" || this.mode === "silent") return;
+			if (this.mode === "dead" || this.mode === "silent" || session !== this.hostSession) return;
 			if (r === "error") {
 				final = "ERROR";
 				break;
@@ -261,11 +288,16 @@ export abstract class AtDce extends EventEmitter {
 		else this.release();
 	}
 
-	/** Forget a half-typed command line and held input (the host that sent them has gone). */
+	/**
+	 * Forget a half-typed command line, held input and the command line still running (the host that sent
+	 * them has gone, V.250 §6.2.9 DTR drop): the next byte is read in command state at once.
+	 */
 	protected resetInput(): void {
 		this.line = "";
 		this.pending = [];
 		this.hold = false;
+		this.busy = false;
+		this.hostSession++;
 	}
 
 	private countMatching(prefix: string): number {

@@ -4,7 +4,9 @@
  * every T4 while the caller is silent), takes TSI/DCS, judges TCF with HylaFAX's rule and answers
  * CFR/FTT, receives pages at the DCS rate and decodes them with src/t4, answers MPS/EOM/EOP (MCF/RTN,
  * or what a fault asks for), and on DCN writes the pages it kept as a TIFF Class F file.
- * Everything it sees goes into the call's record (records.ts). Layer: hw-mocks.
+ * Everything it sees goes into the call's record (records.ts); each page's data goes to disk as it ends
+ * (pageSpool.ts) and `PageRecord.bitmap` decodes it from there on demand, so memory stays bounded
+ * whatever the page count. Layer: hw-mocks.
  */
 import { join } from "node:path";
 import { mkdir } from "node:fs/promises";
@@ -16,6 +18,7 @@ import { ClassFWriter } from "../src/tiff/ClassFWriter.js";
 import type { FaultSet, PostPageName } from "./faults.js";
 import { judgeTcf } from "./lineChecks.js";
 import { decodePage, samePage } from "./pageReceiver.js";
+import { PageSpool, spooledProperty } from "./pageSpool.js";
 import type { CallEnd, CallRecord, DcsRecord, PageRecord } from "./records.js";
 
 /** What the far end needs from the line (the DCE). */
@@ -104,6 +107,8 @@ export class FarEndFax {
 		private readonly call: CallRecord,
 		opts: FarEndOptions,
 		private readonly faults: FaultSet,
+		/** where received pages go (the simulator shares one across its calls) */
+		private readonly spool: PageSpool = new PageSpool(),
 	) {
 		this.o = opts;
 		this.answerDelayMs = opts.answerDelayMs ?? 4000;
@@ -351,7 +356,12 @@ export class FarEndFax {
 		};
 		if (rec.noRetrain) this.call.notes.push(`page ${page} sent without retraining after ${this.lastResponse}`);
 		Object.assign(rec, decoded.fields);
-		if (decoded.bitmap) rec.bitmap = decoded.bitmap;
+		if (decoded.bitmap) {
+			// to disk now; the record reads it back when asked (bounded memory for any page count)
+			const ref = this.spool.put(data);
+			const spool = this.spool;
+			spooledProperty(rec, "bitmap", decoded.bitmap, () => decodePage(dcs, code, spool.read(ref)).bitmap);
+		}
 		rec.shortRows = decoded.rowBits.filter((b) => b < (requiredScanMs * dcs.bitRate) / 1000).length;
 		this.lastData = data;
 		this.call.pages.push(rec);

@@ -23,6 +23,7 @@ import { FarEndFax, type FarEndOptions, type FarEndPort } from "./FarEndFax.js";
 import { FarLine } from "./FarLine.js";
 import type { FarFrameName } from "./faults.js";
 import { HighSpeedTx } from "./HighSpeedTx.js";
+import { PageSpool } from "./pageSpool.js";
 import { MODULATIONS, V21_CLOSING_FLAG_MS, V21_PREAMBLE_MS, v21FrameMs, type LineTimer } from "./lineTime.js";
 import type { ByteDuplex } from "./MemoryDuplex.js";
 import type { CallEnd, CallRecord } from "./records.js";
@@ -64,6 +65,8 @@ export class ModemSimulator extends AtDce {
 	private tx: { frames: Uint8Array[]; cursor: number; dec: DleDecoder } | undefined;
 	private data: { hs: HighSpeedTx; dec: DleDecoder; page?: number; vanishAfter?: number } | undefined;
 	private finishing = new Map<CallRecord, Promise<CallRecord>>();
+	/** the far end's received pages, on disk (pageSpool.ts), shared by every call */
+	readonly pageSpool = new PageSpool();
 
 	constructor(port: ByteDuplex, opts: ModemSimulatorOptions = {}) {
 		super(port, opts);
@@ -142,9 +145,17 @@ export class ModemSimulator extends AtDce {
 	 */
 	protected hostClosed(): void {
 		if (this.mode === "dead" || this.mode === "silent") return;
+		// in any state (a command running, dialling, HDLC rx/tx, TCF or page data on the line): the timers
+		// that would finish that state are cancelled, so nothing of the old state may wait for them
 		this.cancelTimers();
 		this.resetInput();
-		if (this.call) this.endCall("hostHangup");
+		if (this.call) {
+			if (this.mode === "dialing") this.call.outcome = "aborted";
+			this.endCall("hostHangup");
+		}
+		this.rx = undefined;
+		this.tx = undefined;
+		this.data = undefined;
 		this.mode = "command";
 	}
 
@@ -215,7 +226,7 @@ export class ModemSimulator extends AtDce {
 		this.farHungUp = false;
 		this.hostLastEnd = undefined;
 		this.mode = "dialing";
-		const far = new FarEndFax(this.port_(), call, this.opts.farEnd ?? {}, this.faults);
+		const far = new FarEndFax(this.port_(), call, this.opts.farEnd ?? {}, this.faults, this.pageSpool);
 		this.farEnd = far;
 		const n = call.index;
 		const fail = (code: string, outcome: CallRecord["outcome"], ms: number) => {

@@ -13,7 +13,8 @@
  *   on the slave (or exits), the master read fails with EIO. That ReadStream is dropped (it closes only
  *   its dup), `hostClose` is emitted, and the master fd (non-blocking) is polled every `pollMs` until a
  *   read says EAGAIN (a slave fd is open again: `hostOpen`, back to the ReadStream). Bytes the host wrote
- *   before closing are still delivered (as `data`, before `hostClose`). Before the first open the pair is
+ *   before closing are still delivered (as `data`, before `hostClose`); bytes the kernel hands over only
+ *   after the close was seen are dropped (DTR is down). Before the first open the pair is
  *   in the polling state too (a host open is reported as `hostOpen`).
  * - Writing uses `fs.write`, one write outstanding at a time, retrying EAGAIN (a `tty.WriteStream` would
  *   switch the fd to blocking mode and could stall the event loop). What the host had not read when it
@@ -187,12 +188,16 @@ class Master extends EventEmitter implements PtyMaster {
 	}
 
 	/**
-	 * No host: read the (non-blocking) master directly. Data left from the last host is delivered; EIO =
-	 * still no slave fd open (try again in pollMs); EAGAIN = a slave fd is open: a host is there.
+	 * No host: read the (non-blocking) master directly. EIO = still no slave fd open (try again in pollMs);
+	 * EAGAIN = a slave fd is open: a host is there (`hostOpen`, then what it already wrote, then the
+	 * ReadStream). Bytes read while no slave fd is open are what the departed host wrote in its last moment
+	 * and the kernel delivered late (the pty's flip buffer): a modem whose DTR dropped never sees them, so
+	 * they are dropped here, never handed to the next host's session (issue 14).
 	 */
 	private poll(): void {
 		this.poller = undefined;
 		if (this.closed) return;
+		const got: Buffer[] = [];
 		for (;;) {
 			let n: number;
 			try {
@@ -202,18 +207,19 @@ class Master extends EventEmitter implements PtyMaster {
 				if (code === "EAGAIN" || code === "EWOULDBLOCK") {
 					this.host = true;
 					this.emit("hostOpen");
+					for (const b of got) if (!this.closed) this.emit("data", b);
 					if (!this.closed) this.startReading();
 					return;
 				}
-				if (code !== "EIO" && code !== "EINTR") {
+				if (code === "EINTR") continue;
+				if (code !== "EIO") {
 					this.emit("error", e as Error);
 					return this.shutdown();
 				}
 				break;
 			}
 			if (n <= 0) break;
-			this.emit("data", Buffer.from(this.buf.subarray(0, n)));
-			if (this.closed) return;
+			got.push(Buffer.from(this.buf.subarray(0, n)));
 		}
 		this.poller = setTimeout(() => this.poll(), this.pollMs);
 	}

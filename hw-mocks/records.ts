@@ -155,4 +155,9 @@ export interface TranscriptEntry {
 	/** "host" = bytes from the host to the modem, "modem" = bytes to the host */
 	dir: "host" | "modem";
 	data: Buffer;
+	/**
+	 * High-speed data from the host (one entry per +FTM block): bytes left out between the block's first
+	 * and last TRANSCRIPT_DATA_KEEP octets kept in `data`, so a long call's transcript stays small.
+	 */
+	elided?: number;
 }

@@ -27,7 +27,8 @@ export function formatTranscript(entries: readonly TranscriptEntry[], opts: { la
 		if (!printable(e.data)) {
 			flush();
 			const hex = hexOf(e.data.subarray(0, hexBytes));
-			out.push(`${stamp(e.t, e.dir)} [${e.data.length} B] ${hex}${e.data.length > hexBytes ? " ..." : ""}`);
+			const size = e.data.length + (e.elided ?? 0);
+			out.push(`${stamp(e.t, e.dir)} [${size} B] ${hex}${size > hexBytes ? " ..." : ""}`);
 			continue;
 		}
 		for (const ch of e.data.toString("latin1")) {

@@ -22,7 +22,7 @@ export { openFaxModem } from "./session/openFaxModem.js";
 export type { OpenFaxModemOptions } from "./session/openFaxModem.js";
 export { listPorts } from "./transport/listPorts.js";
 
-export { openFaxDocument, readPbm, readTiff, writeClassF, writePbm } from "./tiff/index.js";
-export type { ClassFOptions, ClassFPage, FaxDocument as FaxFileDocument, OpenOptions, PageInfo } from "./tiff/index.js";
+export { openFaxDocument, openPinnedDocument, readPbm, readTiff, writeClassF, writePbm } from "./tiff/index.js";
+export type { BadRowPage, ClassFOptions, ClassFPage, FaxDocument as FaxFileDocument, OpenOptions, PageInfo, PinnedDocument, PinOptions } from "./tiff/index.js";
 
 export * from "./jobs/index.js";

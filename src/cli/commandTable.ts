@@ -52,7 +52,9 @@ export const COMMANDS: readonly CommandSpec[] = [
 		args: "<file...>",
 		options: [
 			...PORT_OPTS,
-			{ flags: "-t, --to <number>", help: "the number to dial (digits, spaces, - ( ) . , W P T * # +)" },
+			{ flags: "-t, --to <number>", help: "the number to dial (digits, spaces, - ( ) . , W P T * # +); one only: several recipients are a broadcast, use submit", repeat: true },
+			{ flags: "--allow-number <number>", help: "dial this number although the dial-string rule blocks it (emergency numbers 911 112 999 000 110 119 in every dialled form)", repeat: true },
+			{ flags: "--max-bad-rows <share>", help: "refuse a document page whose bad rows exceed this share (a page with fewer is sent with a warning)", unit: "percent (10%) or fraction (0.1)", default: "10%" },
 			{ flags: "--tsid <id>", help: "our station id sent in TSI, at most 20 printable ASCII characters", default: "none" },
 			{ flags: "--max-rate <bps>", help: "highest bit rate to try", unit: "bit/s, 2400..14400", default: "14400" },
 			JSON_OPT,
@@ -66,6 +68,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 		args: "<file...>",
 		options: [
 			{ flags: "-t, --to <number>", help: "recipient number; repeat for a broadcast (one job each)", repeat: true },
+			{ flags: "--allow-number <number>", help: "queue this number although the dial-string rule blocks it (emergency numbers in every dialled form); the daemon dials it for this job only", repeat: true },
 			{ flags: "--priority <p>", help: "queue priority", choices: ["low", "normal", "high"], default: "normal" },
 			{ flags: "--at <when>", help: "when to send: now, discount (the discount-rate window), HH:MM (next such local time) or an ISO date/time", default: "now" },
 			{ flags: "--tsid <id>", help: "our station id sent in TSI (at most 20 printable ASCII characters)", default: "the modem's tsid from the config" },

@@ -68,6 +68,7 @@ export const FaxErrorCodes = {
 	T4_UNSUPPORTED: 712,
 	PBM_MALFORMED: 720,
 	IMAGE_GEOMETRY: 730, // cannot be normalised to a fax width
+	IMAGE_BAD_ROWS: 731, // a page has more unreadable rows than allowed (tiff/pinned.ts)
 	// 8xx jobs
 	MESSAGE_NOT_FOUND: 800,
 	INVALID_OPERATION: 801,

@@ -4,6 +4,7 @@
  * Codecs never log. Layer: core (the file sink uses node:fs synchronously-appending streams).
  */
 import { createWriteStream, type WriteStream } from "node:fs";
+import { finished } from "node:stream";
 import type { Clock } from "./Clock.js";
 
 export type TraceChannel = "io" | "at" | "hdlc" | "timer" | "state" | "job" | "page" | "error" | "info";
@@ -45,16 +46,28 @@ export class MemoryTracer implements Tracer {
 /** Appends one JSON line per record to a file. Call `close()` at the end of the call. */
 export class JsonlTracer implements Tracer {
 	private readonly out: WriteStream;
+	private failed: Error | undefined;
 	constructor(path: string, private readonly clock: Clock) {
 		this.out = createWriteStream(path, { flags: "a" });
+		// a trace that cannot be written (disk full, /dev/full, a vanished mount) never ends the call: the
+		// first error is kept for the caller to report, later records are dropped (issue 14)
+		this.out.on("error", (e) => void (this.failed ??= e));
+	}
+	/** The write error that stopped the trace, if any. */
+	get error(): Error | undefined {
+		return this.failed;
 	}
 	trace(ch: TraceChannel, dir: TraceDir, msg: string, data?: unknown): void {
+		if (this.failed) return;
 		const r: TraceRecord = { t: Math.round(this.clock.now() * 1000) / 1000, ch, dir, msg };
 		if (data !== undefined) r.data = data instanceof Uint8Array ? Buffer.from(data).toString("hex") : data;
 		this.out.write(JSON.stringify(r) + "\n");
 	}
 	close(): Promise<void> {
-		return new Promise((resolve) => this.out.end(resolve));
+		return new Promise((resolve) => {
+			finished(this.out, () => resolve());
+			this.out.end();
+		});
 	}
 }
 

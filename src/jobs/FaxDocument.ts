@@ -4,6 +4,7 @@
  * recipient order. A server name is the spool directory of a local queue [ours]: there is no registry of
  * connected servers. Layer: jobs.
  */
+import type { BadRowPage } from "../tiff/index.js";
 import { FaxError } from "../core/FaxError.js";
 import { FaxCoverPageType, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "./enums.js";
 import { tiffCodec } from "./codec.js";
@@ -51,6 +52,13 @@ export class FaxDocument implements SubmissionSpec {
 	note = "";
 	/** display name only */
 	documentName = "";
+	/**
+	 * [ours, issue 14] numbers the dial-string rule (core/dialString.ts) blocks but this submission dials
+	 * explicitly (`faxline submit --allow-number`): an entry such as "911" or a whole number; kept with each job
+	 */
+	allowNumbers: string[] = [];
+	/** [ours, issue 14] called with the pages of a file that have unreadable rows, when they are still sent */
+	onBadRows?: (file: string, pages: readonly BadRowPage[]) => void;
 	/** default LOW [MS] */
 	priority: FaxPriorityType = FaxPriorityType.LOW;
 	receiptType: FaxReceiptType = FaxReceiptType.NONE;

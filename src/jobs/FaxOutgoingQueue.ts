@@ -2,6 +2,7 @@
  * FaxOutgoingQueue (outgoing-job.md §5): queue settings with save()/refresh() (unsaved edits are dropped
  * by refresh [MS]), getJobs()/getJob(id), and [ours] cancelSubmission(submissionId) (§6). Layer: jobs.
  */
+import { parseBadRowShare } from "../tiff/index.js";
 import { FaxError } from "../core/FaxError.js";
 import { FaxAccessRight } from "./enums.js";
 import type { JobBackend } from "./FaxOutgoingJob.js";
@@ -43,6 +44,7 @@ export class FaxOutgoingQueue implements QueueSettings {
 	allowPersonalCoverPages = true;
 	recipientsLimit = 0;
 	allowedReceipts = 1;
+	maxBadRowShare = 0.1;
 	continuationCover = false;
 
 	/** @internal */
@@ -82,6 +84,7 @@ export class FaxOutgoingQueue implements QueueSettings {
 			allowPersonalCoverPages: Boolean(this.allowPersonalCoverPages),
 			recipientsLimit: int(this.recipientsLimit, 0, 0x7fffffff, "recipientsLimit"),
 			allowedReceipts: int(this.allowedReceipts, 0, 5, "allowedReceipts"),
+			maxBadRowShare: parseBadRowShare(this.maxBadRowShare, "maxBadRowShare"),
 			continuationCover: Boolean(this.continuationCover),
 		};
 		this.server.store.putSettings(s);

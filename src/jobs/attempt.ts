@@ -31,7 +31,7 @@ export interface CallContext extends EngineContext {
 	readonly codec: DocumentCodec;
 	readonly pool: ModemPool;
 	readonly blockedNumbers: readonly string[];
-	/** numbers dialled although the dial-string rule blocks them (EngineOptions.allowNumbers) */
+	/** numbers dialled although the dial-string rule blocks them (the daemon's config) */
 	readonly allowNumbers: readonly string[];
 }
 
@@ -41,8 +41,9 @@ export async function runAttempt(e: CallContext, a: Attempt, j: JobRecord, modem
 	let thrown: unknown;
 	let opened: JobDocument | undefined;
 	try {
-		// the one dial-string rule (core/dialString.ts): emergency numbers in every form ("911#", "9T911", "*911")
-		checkDialString(j.recipient.faxNumber, { blockList: e.blockedNumbers, allowNumbers: e.allowNumbers });
+		// the one dial-string rule (core/dialString.ts): emergency numbers in every form ("911#", "9T911", "*911");
+		// the daemon's allowances and the job's own (submit --allow-number)
+		checkDialString(j.recipient.faxNumber, { blockList: e.blockedNumbers, allowNumbers: [...e.allowNumbers, ...(j.allowNumbers ?? [])] });
 		opened = await e.codec.open(e.spool.path(j.docFile));
 		let doc: FaxPageSource = opened;
 		if (e.settings.branding) doc = brandDocument(doc, { clock: e.clock, tsid: j.tsid, number: j.recipient.faxNumber });
@@ -51,7 +52,7 @@ export async function runAttempt(e: CallContext, a: Attempt, j: JobRecord, modem
 		doc = pageSubset(doc, att?.pages ?? []);
 		if (att?.continuationCover) doc = withLeadingPage(await continuationPage(e, j, doc), doc);
 		if (a.ctrl.signal.aborted) throw new FaxError("CALL_ABORTED", "canceled before dialing");
-		result = await modem.send({ document: doc, number: j.recipient.faxNumber, tsid: j.tsid, signal: a.ctrl.signal, onEvent: (ev) => onSendEvent(e, a, ev), callId: `${j.id}-try${j.retries}` });
+		result = await modem.send({ document: doc, number: j.recipient.faxNumber, tsid: j.tsid, signal: a.ctrl.signal, onEvent: (ev) => onSendEvent(e, a, ev), callId: `${j.id}-try${j.retries}`, ...(j.allowNumbers ? { allowNumbers: j.allowNumbers } : {}) });
 	} catch (err) {
 		thrown = err;
 	}

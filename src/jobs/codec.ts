@@ -6,12 +6,20 @@
  */
 import { statSync } from "node:fs";
 import type { FaxPage, FaxPageSource } from "../core/bitmap.js";
-import { ClassFWriter, openFaxDocument } from "../tiff/index.js";
+import { ClassFWriter, DEFAULT_MAX_BAD_ROW_SHARE, chooseWidth, defaultResolution, normalizePage, openFaxDocument, openPinnedDocument, refuseBadRows, type BadRowPage } from "../tiff/index.js";
 
 export interface RenderedDocument {
 	pages: number;
 	/** bytes of the written TIFF */
 	size: number;
+}
+
+/** Checks while rendering (issue 14). */
+export interface RenderOptions {
+	/** refuse (IMAGE_BAD_ROWS) a file with a page above this share of unreadable rows; default 0.1 */
+	maxBadRowShare?: number;
+	/** told about a file's pages with unreadable rows that are rendered anyway */
+	onBadRows?: (file: string, pages: readonly BadRowPage[]) => void;
 }
 
 /** A page source that may hold a file open. */
@@ -20,9 +28,10 @@ export type JobDocument = FaxPageSource & { close?(): Promise<void> };
 export interface DocumentCodec {
 	/**
 	 * Render the submitted files, in order, into one TIFF Class F at `destPath`, atomically (temp file +
-	 * fsync + rename: a crash leaves the whole file or none). Rejects with a FaxError (7xx, FILE_NOT_FOUND).
+	 * fsync + rename: a crash leaves the whole file or none). Rejects with a FaxError (7xx, FILE_NOT_FOUND;
+	 * IMAGE_BAD_ROWS when a page has more than `maxBadRowShare` unreadable rows).
 	 */
-	render(files: readonly string[], destPath: string): Promise<RenderedDocument>;
+	render(files: readonly string[], destPath: string, opts?: RenderOptions): Promise<RenderedDocument>;
 	/** Open a spooled job TIFF for sending. */
 	open(path: string): Promise<JobDocument>;
 	/**
@@ -34,12 +43,21 @@ export interface DocumentCodec {
 
 /** The production codec over src/tiff. */
 export const tiffCodec: DocumentCodec = {
-	async render(files, destPath) {
+	async render(files, destPath, opts = {}) {
 		return writeClassF(destPath, async (w) => {
 			for (const f of files) {
-				const doc = await openFaxDocument(f, { normalize: {} });
+				// pinned (one descriptor, private copy); each page decoded once, its bad rows counted, and the
+				// whole file refused (the writer aborted) when a page is above the share
+				const doc = await openPinnedDocument(f, { checkPages: false });
 				try {
-					for (let i = 0; i < doc.pageCount; i++) await w.addPage(await doc.page(i));
+					const bad: BadRowPage[] = [];
+					for (let i = 0; i < doc.pageCount; i++) {
+						const d = await doc.decodePage(i);
+						if (d.badLines > 0) bad.push({ page: i + 1, rows: d.page.bitmap.height, badRows: d.badLines });
+						await w.addPage(normalizePage(d.page, { width: chooseWidth(d.page), resolution: defaultResolution(d.page.yRes) }));
+					}
+					refuseBadRows(f, bad, opts.maxBadRowShare ?? DEFAULT_MAX_BAD_ROW_SHARE);
+					if (bad.length) opts.onBadRows?.(f, bad);
 				} finally {
 					await doc.close();
 				}

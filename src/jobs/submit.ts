@@ -65,7 +65,8 @@ export async function submitDocument(doc: SubmissionSpec, c: SubmitContext): Pro
 
 	const submissionId = newId();
 	const bodyFile = `${submissionId}.tif`;
-	const rendered = files.length ? await c.codec.render(files, c.spool.path(bodyFile)) : { pages: 0, size: 0 };
+	// the sources are pinned and decoded whole; a page with too many unreadable rows is refused (issue 14)
+	const rendered = files.length ? await c.codec.render(files, c.spool.path(bodyFile), { maxBadRowShare: s.maxBadRowShare, ...(doc.onBadRows ? { onBadRows: doc.onBadRows } : {}) }) : { pages: 0, size: 0 };
 	const now = c.clock.now();
 	const ids = recipients.map(() => newId());
 	// with a cover page every recipient gets its own TIFF: its cover, then the body (§2.4 copyTiff)
@@ -128,6 +129,7 @@ export async function submitDocument(doc: SubmissionSpec, c: SubmitContext): Pro
 		confirmedPages: [],
 		possiblyDuplicatedPages: [],
 		attempts: [],
+		...(doc.allowNumbers?.length ? { allowNumbers: [...doc.allowNumbers] } : {}),
 	}));
 	try {
 		return c.insert(recs);

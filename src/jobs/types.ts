@@ -3,6 +3,7 @@
  * sender/recipient (§3). Times are epoch milliseconds (wall clock) in records, JS Dates on the facade.
  * Layer: jobs (pure).
  */
+import type { BadRowPage } from "../tiff/index.js";
 import type { FailureDetail } from "./failureMap.js";
 import type { FaxCoverPageType, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "./enums.js";
 
@@ -53,6 +54,10 @@ export interface SubmissionSpec {
 	groupBroadcastReceipts: boolean;
 	scheduleType: FaxScheduleType;
 	scheduleTime: Date | null;
+	/** [ours, issue 14] blocked numbers this submission dials explicitly (core/dialString.ts allowNumbers); optional */
+	allowNumbers?: readonly string[];
+	/** [ours, issue 14] told about pages of a submitted file with unreadable rows (below the queue's maxBadRowShare) */
+	onBadRows?: (file: string, pages: readonly BadRowPage[]) => void;
 }
 
 /** Outgoing queue + server settings (§5, §6 recipient cap, §8 allowed receipts). */
@@ -81,6 +86,11 @@ export interface QueueSettings {
 	/** FaxReceiptType mask the server allows; default MAIL [ours] */
 	allowedReceipts: number;
 	/**
+	 * [ours, issue 14] submissions with a page whose share of unreadable rows in the source exceeds this are
+	 * refused (IMAGE_BAD_ROWS); 0..1, 1 = never; default 0.1 (tiff/pinned.ts)
+	 */
+	maxBadRowShare: number;
+	/**
 	 * a retry that resumes after pages the far end confirmed starts with a continuation cover page naming
 	 * the pages that follow (HylaFAX's continuation cover); default false [ours]
 	 */
@@ -100,6 +110,7 @@ export const defaultQueueSettings = (): QueueSettings => ({
 	allowPersonalCoverPages: true,
 	recipientsLimit: 0,
 	allowedReceipts: 0x1,
+	maxBadRowShare: 0.1,
 	continuationCover: false,
 });
 
@@ -178,6 +189,8 @@ export interface JobRecord {
 	owner: string;
 	/** Added already raised by the daemon (jobs submitted by another process start false) */
 	announced: boolean;
+	/** [ours, issue 14] blocked numbers this job may dial explicitly (FaxDocument.allowNumbers) */
+	allowNumbers?: string[];
 	/** document pages (1-based, ascending) the far end confirmed over all attempts: never sent again */
 	confirmedPages: number[];
 	/** pages confirmed again after their first confirmation may have been lost in a crash (possibly printed twice) */

@@ -91,6 +91,11 @@ export interface SendRequest {
 	onEvent?: (e: SendEvent) => void;
 	/** The caller's label for this call (e.g. job id and attempt); names per-call trace files. */
 	callId?: string;
+	/**
+	 * Numbers this call may dial although the dial-string rule blocks them (core/dialString.ts
+	 * DialPolicy.allowNumbers), added to the session's own; `faxline send/submit --allow-number` (issue 14).
+	 */
+	allowNumbers?: readonly string[];
 }
 
 export interface SendResult {

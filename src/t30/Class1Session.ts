@@ -128,7 +128,7 @@ export class Class1Session implements FaxModem {
 			...(known?.v17Trouble ? { avoidV17: true } : {}),
 		};
 		let v17Trouble: string | undefined;
-		const result = await transmit(ctx, { document: req.document, number: req.number }, {
+		const result = await transmit(ctx, { document: req.document, number: req.number, ...(req.allowNumbers ? { allowNumbers: req.allowNumbers } : {}) }, {
 			...(tsid ? { tsid } : {}),
 			rtnPolicy: policy,
 			maxRtnResends: o.maxRtnResends ?? defaultRtnResends(policy),

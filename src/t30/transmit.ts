@@ -27,6 +27,8 @@ export type { TransmitOptions } from "./callState.js";
 export interface TransmitRequest {
 	document: FaxPageSource;
 	number: string;
+	/** this call's explicit allowances, added to the session's dial policy (SendRequest.allowNumbers) */
+	allowNumbers?: readonly string[];
 }
 
 /** Run one call. Never throws for a call failure: the error is in the result. */
@@ -49,7 +51,8 @@ export async function transmit(ctx: TxContext, req: TransmitRequest, o: Transmit
 	};
 	let error: FaxError | undefined;
 	try {
-		const number = checkDialString(req.number, o.dialPolicy ?? {});
+		const policy = o.dialPolicy ?? {};
+		const number = checkDialString(req.number, req.allowNumbers?.length ? { ...policy, allowNumbers: [...(policy.allowNumbers ?? []), ...req.allowNumbers] } : policy);
 		if (!(req.document.pageCount >= 1)) throw new FaxError("INVALID_ARG", "document has no pages", { disposition: "fail" });
 		const first = await req.document.page(0); // a bad document fails before the line is seized
 		await phaseA(ctx, st, number);

@@ -3,7 +3,7 @@
  * engine and the job layer. Opening reads only the TIFF header, IFDs and tag values (or the P4 image
  * headers) and keeps per-page metadata; each page(i) reads just its own strips (or P4 raster) from the
  * open file and decodes it, so a 500-page document is never whole in memory. Optional normalisation
- * to fax geometry (normalize.ts). Layer: tiff (file I/O confined to this file and ClassFWriter.ts).
+ * to fax geometry (normalize.ts). Layer: tiff (file I/O confined to this file, pinned.ts and ClassFWriter.ts).
  */
 import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
@@ -20,7 +20,7 @@ import type { TiffPageInfo } from "./tiffDirectory.js";
 import { decodeTiffPage } from "./tiffPage.js";
 
 /** Largest input file accepted (bytes). */
-const MAX_FILE_BYTES = 1 << 30;
+export const MAX_FILE_BYTES = 1 << 30;
 
 /** What `info` shows about one page of a TIFF or PBM file. */
 export interface PageInfo {
@@ -82,7 +82,9 @@ export async function openFaxDocument(path: string, opts: OpenOptions = {}): Pro
 		throw e;
 	}
 	try {
-		const size = (await fh.stat()).size;
+		const st = await fh.stat();
+		if (st.isDirectory()) throw new FaxError("FILE_ACCESS_DENIED", `${path} is a directory, not a document`);
+		const size = st.size;
 		if (size > MAX_FILE_BYTES) throw new FaxError("TIFF_TOO_LARGE", `${path}: file of ${size} bytes is too large`);
 		const read = (offset: number, length: number): Promise<Uint8Array> => readAt(fh, offset, length);
 		const magic = size >= 2 ? await read(0, 2) : new Uint8Array(0);
@@ -167,7 +169,7 @@ function tiffDocument(fh: FileHandle, bytes: Uint8Array, opts: OpenOptions): Fax
 }
 
 /** PBM carries no resolution: fax widths are taken as 204 x 196 dpi, anything else as square pixels on an 8.5 in line. */
-function pbmResolution(width: number): { xRes: number; yRes: number } {
+export function pbmResolution(width: number): { xRes: number; yRes: number } {
 	const x = assumedXRes(width);
 	return { xRes: x, yRes: x === 204 ? yResOf("fine") : x };
 }

@@ -22,6 +22,7 @@ import { FAX_XRES, WIDTH_TOLERANCE, chooseWidth, faxResolutionOf, normalizePage 
 import { writePbm } from "../../tiff/pbm.js";
 import type { CliIO } from "../io.js";
 import type { Parsed } from "../program.js";
+import { checkInputFiles, checkOutputFile } from "../outputPaths.js";
 
 /** Bad usage: one line (main adds the hint to `faxline convert --help`). */
 const usage = (msg: string): FaxError => new FaxError("USAGE", msg);
@@ -74,6 +75,8 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	const positionals = p.args;
 	const [input, output] = positionals as [string, string];
 	const kind = outKind(output);
+	checkInputFiles([input]);
+	checkOutputFile(output, "OUT", [input]); // never over the input, never a directory, writable: before any work
 	const compression = oneOf(v.compression, ["mh", "mr", "mmr"] as const, "compression");
 	const resolution = oneOf(v.resolution, ["standard", "fine", "superfine"] as const, "resolution");
 	const fillOrder = oneOf(v["fill-order"], ["1", "2"] as const, "fill-order");

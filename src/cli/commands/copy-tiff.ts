@@ -7,11 +7,13 @@ import { connectQueue } from "../../jobs/cliSupport.js";
 import type { CliIO } from "../io.js";
 import type { QueueOpts } from "../jobAction.js";
 import type { Parsed } from "../program.js";
+import { checkOutputFile } from "../outputPaths.js";
 
 export async function run(p: Parsed, io: CliIO): Promise<number> {
+	const out = resolve(p.args[1]!);
+	checkOutputFile(out, "PATH"); // never a directory or an input, writable: before the queue is opened
 	const server = connectQueue(p.opts as QueueOpts);
 	try {
-		const out = resolve(p.args[1]!);
 		await server.outgoingQueue.getJob(p.args[0]!).copyTiff(out);
 		io.out(out);
 	} finally {

@@ -8,7 +8,6 @@
  * its reason and retried every modemReopenMs), and publishes the modems' states for `faxline status`
  * (daemonStatus.ts). Layer: cli.
  */
-import { mkdirSync } from "node:fs";
 import { FaxError } from "../../core/FaxError.js";
 import { tiffCodec } from "../../jobs/codec.js";
 import { configSearchPath, findConfigFile } from "../../jobs/configFile.js";
@@ -21,6 +20,7 @@ import { writeDaemonStatus, type ModemStatus } from "../daemonStatus.js";
 import type { CliIO } from "../io.js";
 import { Logger, type Level } from "../logger.js";
 import type { Parsed } from "../program.js";
+import { checkOutputDir } from "../outputPaths.js";
 
 interface DaemonOpts {
 	config?: string;
@@ -38,7 +38,7 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	if (!file) throw new FaxError("USAGE", `no config file: give --config FILE (searched ${configSearchPath().join(", ")})`);
 	const cfg = loadDaemonConfig(file);
 	const log = new Logger(io, { json: o.logJson === true, level: o.quiet ? "warn" : (o.logLevel ?? "info") });
-	mkdirSync(cfg.spoolDir, { recursive: true });
+	checkOutputDir(cfg.spoolDir, "spoolDir"); // created when missing; a file or an unwritable place is one line
 
 	// one daemon per spool
 	const probe = FaxServer.connect({ spoolDir: cfg.spoolDir, codec: tiffCodec, name: "daemon-probe" });

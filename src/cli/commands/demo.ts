@@ -4,7 +4,6 @@
  * bundled 3-page sample (or FILEs) with `faxline send`, and prints where the far end's received copy and
  * the protocol trace were written. Layer: cli.
  */
-import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { FaxError } from "../../core/FaxError.js";
@@ -12,6 +11,7 @@ import { findCommand } from "../commandTable.js";
 import type { CliIO } from "../io.js";
 import { packageRoot } from "../packageInfo.js";
 import { parseCommand, type Parsed } from "../program.js";
+import { checkOutputDir } from "../outputPaths.js";
 import { run as send } from "./send.js";
 import { describeCall, startSimulator } from "./sim.js";
 
@@ -21,7 +21,7 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	const timeScale = v.timeScale === undefined ? 0.1 : Number(v.timeScale);
 	if (!(timeScale > 0 && timeScale <= 10)) throw new FaxError("USAGE", "--time-scale must be a number in (0, 10]");
 	const out = resolve(v.out ?? "faxline-demo");
-	mkdirSync(out, { recursive: true });
+	checkOutputDir(out, "--out");
 	const files = positionals.length ? positionals : [join(packageRoot(), "samples", "sample.tif")];
 	const link = join(tmpdir(), `faxline-demo-modem-${process.pid}`);
 	const trace = join(out, "trace.jsonl");

@@ -13,6 +13,7 @@ import { listPorts } from "../../transport/listPorts.js";
 import type { CliIO } from "../io.js";
 import { openTrace, portSettings } from "../portOptions.js";
 import type { Parsed } from "../program.js";
+import { checkOutputFile } from "../outputPaths.js";
 
 const describeRates = (rates: readonly ModulationCode[]): string =>
 	rates.map((r) => `${r} (${MODULATIONS[r].name} ${MODULATIONS[r].bitRate}${MODULATIONS[r].train ? ` ${MODULATIONS[r].train}` : ""})`).join(", ");
@@ -41,6 +42,7 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	if (!device) throw new FaxError("USAGE", "--device is required (or --list)");
 	const port = portSettings(v);
 
+	if (v.trace !== undefined) checkOutputFile(v.trace, "--trace", [{ path: device, what: "the modem device" }]);
 	const clock = new SystemClock();
 	const tracer = openTrace(v.trace, clock);
 	try {

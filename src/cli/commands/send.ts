@@ -4,14 +4,19 @@
  * progress on stderr (progress.ts; also beside --json) and ends with the truth about what the far end
  * confirmed (stdout). Exit 0 only when every
  * page was confirmed (MCF/RTP/PIP), 1 otherwise (the engine reports unconfirmed pages as PAGE_REJECTED), 2 usage.
+ * Issue 14: one --to (a broadcast is `submit`'s); inputs and --trace checked before anything is opened
+ * (outputPaths.ts); the documents pinned and decoded whole before dialling (documents.ts), so the exit code
+ * follows what the far end confirmed, whatever happens to the files meanwhile; pages with bad rows warned
+ * about, refused above --max-bad-rows.
  * Layer: cli.
  */
-import { statSync } from "node:fs";
 import { SystemClock } from "../../core/Clock.js";
 import { FaxError } from "../../core/FaxError.js";
 import type { SendEvent } from "../../modem/FaxModem.js";
 import { openFaxModem } from "../../session/openFaxModem.js";
 import { openDocuments } from "../documents.js";
+import { checkInputFiles, checkOutputFile } from "../outputPaths.js";
+import { parseBadRowShare } from "../../tiff/index.js";
 import type { CliIO } from "../io.js";
 import { openTrace, portSettings } from "../portOptions.js";
 import type { Parsed } from "../program.js";
@@ -21,7 +26,9 @@ import { fullyConfirmed, sendReport } from "../sendReport.js";
 
 interface SendOpts {
 	device?: string;
-	to?: string;
+	to?: string[];
+	allowNumber?: string[];
+	maxBadRows?: string;
 	tsid?: string;
 	json?: boolean;
 	maxRate?: string;
@@ -36,15 +43,33 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	const v = p.opts as SendOpts;
 	const files = p.args;
 	if (!v.device) throw new FaxError("USAGE", "--device is required");
-	if (!v.to) throw new FaxError("USAGE", "--to is required");
-	const number = checkNumber(v.to); // BAD_DIAL_STRING / BLACKLISTED before anything is opened
+	if (!v.to?.length) throw new FaxError("USAGE", "--to is required");
+	// one call, one recipient: a broadcast is the queue's job (one job per recipient, each retried on its own)
+	if (v.to.length > 1) throw new FaxError("USAGE", `send makes one call to one number; for ${v.to.length} recipients use 'faxline submit --to ${v.to.join(" --to ")} ...' (one job each)`);
+	// the one dial-string rule: BAD_DIAL_STRING / BLACKLISTED (emergency numbers in every form) before
+	// anything is opened; --allow-number lifts it explicitly
+	const allowNumbers = v.allowNumber ?? [];
+	const number = checkNumber(v.to[0]!, { allowNumbers });
 	checkTsid(v.tsid);
 	const port = portSettings(v);
 	const maxRate = checkMaxRate(v.maxRate);
 
-	const doc = await openDocuments(files);
+	const maxBadRowShare = v.maxBadRows === undefined ? undefined : usageShare(v.maxBadRows);
+	// before anything is opened or written: inputs are files, the trace is none of them and writable
+	checkInputFiles(files);
+	if (v.trace !== undefined) checkOutputFile(v.trace, "--trace", [...files, { path: v.device, what: "the modem device" }]);
+
+	// the documents are pinned and decoded whole now: later changes on disk change nothing sent or reported
+	const doc = await openDocuments(files, maxBadRowShare === undefined ? {} : { maxBadRowShare });
+	for (const w of doc.warnings()) io.err(w);
 	const clock = new SystemClock();
-	const tracer = openTrace(v.trace, clock);
+	let tracer: ReturnType<typeof openTrace>;
+	try {
+		tracer = openTrace(v.trace, clock); // e.g. its directory is missing: one line, the documents closed
+	} catch (e) {
+		await doc.close();
+		throw e;
+	}
 	const progress = new SendProgress(io, v.quiet === true);
 	let currentPage = 0;
 	let dialed = false;
@@ -69,12 +94,11 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 		});
 		let result;
 		try {
-			result = await modem.send({ document: doc, number, ...(v.tsid !== undefined ? { tsid: v.tsid } : {}), signal, onEvent });
+			result = await modem.send({ document: doc, number, allowNumbers, ...(v.tsid !== undefined ? { tsid: v.tsid } : {}), signal, onEvent });
 		} finally {
 			await modem.close();
 		}
-		const size = files.reduce((n, f) => n + statSync(f).size, 0);
-		const report = sendReport(result, { pages: doc.pageCount, size, currentPage, dialed, start, end: new Date(), device: v.device, tsid: v.tsid ?? "", recipient: number });
+		const report = sendReport(result, { pages: doc.pageCount, size: doc.size, currentPage, dialed, start, end: new Date(), device: v.device, tsid: v.tsid ?? "", recipient: number });
 		const ok = fullyConfirmed(result, doc.pageCount);
 		if (v.json) io.out(JSON.stringify(report, null, 2));
 		else if (ok) io.out(`sent: all ${doc.pageCount} page(s) confirmed by ${result.csid ? `"${result.csid}"` : "the far end"}`);
@@ -85,6 +109,17 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	} finally {
 		progress.stop();
 		await tracer?.close();
+		// the exit code stays what the far end confirmed; a trace that could not be written is said once
+		if (tracer?.error) io.err(`faxline send: warning: the trace ${v.trace} is incomplete: ${tracer.error.message}`);
 		await doc.close();
+	}
+}
+
+/** --max-bad-rows: a usage error (exit 2) when it is not a share. */
+function usageShare(v: string): number {
+	try {
+		return parseBadRowShare(v, "--max-bad-rows");
+	} catch (e) {
+		throw new FaxError("USAGE", (e as FaxError).text);
 	}
 }

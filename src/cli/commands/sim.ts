@@ -13,6 +13,7 @@ import { FaxError } from "../../core/FaxError.js";
 import type { CliIO } from "../io.js";
 import type { Parsed } from "../program.js";
 import { lockLink } from "../simLock.js";
+import { checkLinkPath, checkOutputDir } from "../outputPaths.js";
 
 /** Minimal shapes of the hw-mocks modules this command loads (kept here so src has no static import). */
 export interface SimCall {
@@ -133,6 +134,8 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	if (values.rates !== undefined && !/^\d+(,\d+)*$/.test(values.rates)) throw new FaxError("USAGE", `--rates must be a comma-separated list of T.31 codes, not '${values.rates}'`);
 	if (values.csi !== undefined && !/^[\x20-\x7e]{0,20}$/.test(values.csi)) throw new FaxError("USAGE", "--csi must be at most 20 printable ASCII characters");
 
+	checkLinkPath(resolve(values.link), "--link");
+	if (values.out !== undefined) checkOutputDir(resolve(values.out), "--out");
 	const sim = await startSimulator({
 		link: values.link,
 		faultSpecs: values.fault ?? [],

@@ -7,14 +7,16 @@
  */
 import type { DialPolicy } from "../../core/dialString.js";
 import { FaxError } from "../../core/FaxError.js";
-import { connectQueue } from "../../jobs/cliSupport.js";
+import { connectQueue, spoolDirFrom } from "../../jobs/cliSupport.js";
 import { findConfigFile } from "../../jobs/configFile.js";
 import { loadDaemonConfig } from "../../jobs/daemonConfig.js";
 import { FaxCoverPageType, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "../../jobs/enums.js";
 import { FaxDocument } from "../../jobs/FaxDocument.js";
+import { badRowWarning } from "../documents.js";
 import type { CliIO } from "../io.js";
 import type { QueueOpts } from "../jobAction.js";
 import { printJson, withNames } from "../output.js";
+import { checkInputFiles, checkOutputDir } from "../outputPaths.js";
 import type { Parsed } from "../program.js";
 import { checkDocuments, checkNumber, checkTsid } from "../sendChecks.js";
 
@@ -50,6 +52,7 @@ interface SubmitOpts extends QueueOpts {
 	cover?: boolean;
 	note?: string;
 	from?: string;
+	allowNumber?: string[];
 }
 
 export async function run(p: Parsed, io: CliIO): Promise<number> {
@@ -57,17 +60,29 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	const positionals = p.args;
 	if (!values.to?.length) throw new FaxError("USAGE", "--to is required (repeat it for a broadcast)");
 	// the same checks as `faxline send`, before anything is queued (the daemon's block list when known)
+	// emergency numbers in every form are refused unless allowed here (--allow-number) or in the daemon's config
 	const policy = dialPolicyOf(values);
+	const jobAllow = values.allowNumber ?? [];
+	policy.allowNumbers = [...(policy.allowNumbers ?? []), ...jobAllow];
 	const numbers = values.to.map((n) => {
 		checkNumber(n, policy);
 		return n;
 	});
 	checkTsid(values.tsid);
+	// before anything is written: inputs are files, the spool is a writable directory
+	checkInputFiles(positionals);
+	checkOutputDir(spoolDirFrom(values), values.spool ? "--spool" : "spool directory");
 	const d = new FaxDocument();
 	d.body = positionals[0]!;
 	d.moreBodies = positionals.slice(1);
 	d.documentName = values.name ?? positionals.map((p) => p.split("/").pop()).join(", ");
 	for (const n of numbers) d.recipients.add(n);
+	d.allowNumbers = values.allowNumber ?? [];
+	// the queue pins and decodes each file as it renders the job's TIFF: pages with unreadable rows are
+	// named (as `send` does) or, above its maxBadRowShare setting, the submission is refused in one line
+	d.onBadRows = (file, pages) => {
+		for (const p of pages) io.err(badRowWarning(p, file));
+	};
 	const prio = values.priority ?? "normal";
 	const map: Record<string, FaxPriorityType> = { low: FaxPriorityType.LOW, normal: FaxPriorityType.NORMAL, high: FaxPriorityType.HIGH };
 	if (!(prio in map)) throw new FaxError("USAGE", `--priority must be low, normal or high`);
@@ -107,7 +122,7 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 }
 
 /** The daemon config's block and allow lists when a config names the queue (the daemon applies them too). */
-function dialPolicyOf(o: QueueOpts): DialPolicy {
+function dialPolicyOf(o: QueueOpts): { blockList?: readonly string[]; allowNumbers?: readonly string[] } & DialPolicy {
 	if (o.spool) return {};
 	const file = findConfigFile(o.config);
 	if (!file) return {};
