@@ -29,9 +29,9 @@ export function checkMaxRate(v: string | undefined): number | undefined {
 }
 
 /** Opens every file as `send` does (TIFF/PBM headers and page directories), then closes them: the page count. */
-export async function checkDocuments(files: readonly string[]): Promise<number> {
+export async function checkDocuments(files: readonly string[], opts: { maxBadRowShare?: number } = {}): Promise<number> {
 	if (files.length === 0) throw new FaxError("USAGE", "no document given");
-	const doc = await openDocuments(files);
+	const doc = await openDocuments(files, opts);
 	await doc.close();
 	return doc.pageCount;
 }

@@ -102,7 +102,7 @@ test.serial("daemon + sim: status while sending, history after the call, a missi
 		JSON.stringify({
 			spoolDir: "spool",
 			pollMs: 100,
-			modemReopenMs: 1000,
+			modemReopenMs: 5000, // long enough that two status reads on a loaded machine see the same "down" (it was 1000: flaky)
 			modems: [
 				{ path: link, deviceId: 1, tsid: "+1 555 0000 LINE1" },
 				{ path: missing, deviceId: 2 },

@@ -108,7 +108,8 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 		d.groupBroadcastReceipts = Boolean(values.group);
 		d.attachFaxToReceipt = Boolean(values.attach);
 	}
-	const pages = await checkDocuments(positionals);
+	// bad rows are the queue's decision (its maxBadRowShare setting, applied when it renders the job's TIFF)
+	const pages = await checkDocuments(positionals, { maxBadRowShare: 1 });
 	const server = connectQueue(values, false); // a queue may be filled before its daemon first runs
 	try {
 		const ids = await d.connectedSubmit(server);
