@@ -16,7 +16,10 @@ export type * from "./t30/Class1Link.js";
 export { T4Decoder, T4Encoder, decodeToBitmap, encodeBitmap, minBitsPerRow } from "./t4/index.js";
 export type { T4Coding, T4DecodeOptions, T4DecodeResult, T4EncodeOptions } from "./t4/index.js";
 
-export { ClassFWriter, chooseWidth, normalizePage, openFaxDocument, readPbm, readTiff, writeClassF, writePbm } from "./tiff/index.js";
+export { ClassFWriter, chooseWidth, normalizePage, readPbm, readTiff, writeClassF, writePbm } from "./tiff/index.js";
+/** Opens any document (PDF, PostScript, images, text, TIFF, PBM) as fax pages (src/docs). */
+export { openDocument as openFaxDocument, PdfWriter, writePdf, pageBox } from "./docs/index.js";
+export type { DitherMode, DocOptions, Paper } from "./docs/index.js";
 export type { ClassFOptions, ClassFPage, FaxDocument as FaxFileDocument, NormalizeTarget, OpenOptions, PageInfo } from "./tiff/index.js";
 
 export { openClass1Modem, probeModem } from "./modem/probe.js";

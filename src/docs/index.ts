@@ -9,3 +9,4 @@ export type { FaxWidth, PageBox, Paper } from "./geometry.js";
 export { PAPERS, pageBox, parsePaper } from "./geometry.js";
 export type { DocKind, DocOptions } from "./open.js";
 export { openDocument, sniff } from "./open.js";
+export { PdfWriter, writePdf } from "./pdfWriter.js";

@@ -17,7 +17,6 @@ import { imageError, loadSharp, renderImage } from "./image.js";
 /** XML text escape (and drop the control characters XML 1.0 forbids). */
 export function xmlEscape(s: string): string {
 	return s
-		// eslint-disable-next-line no-control-regex
 		.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")
 		.replace(/&/g, "&amp;")
 		.replace(/</g, "&lt;")

@@ -1,12 +1,13 @@
 /**
  * The document seam of the job layer: rendering submitted files into the job's TIFF Class F (the spool
  * copy behind outgoing-job.md §3 Size/Pages and §2.4 copyTiff) and opening that TIFF as a FaxPageSource
- * for a call. `tiffCodec` (src/tiff: TIFF or PBM in, normalised to fax geometry, G3 2-D out) is the one
+ * for a call. `tiffCodec` (src/docs: any document in — PDF, PostScript, images, text, TIFF, PBM — normalised to fax geometry, G3 2-D out) is the one
  * the daemon and CLI use; tests may inject their own. Layer: jobs.
  */
 import { statSync } from "node:fs";
 import type { FaxPage, FaxPageSource } from "../core/bitmap.js";
-import { ClassFWriter, openFaxDocument } from "../tiff/index.js";
+import { openDocument as openFaxDocument } from "../docs/index.js";
+import { ClassFWriter } from "../tiff/index.js";
 
 export interface RenderedDocument {
 	pages: number;

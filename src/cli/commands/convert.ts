@@ -17,17 +17,22 @@ import { decodeToBitmap } from "../../t4/index.js";
 import { ClassFWriter, writeFileAtomic } from "../../tiff/ClassFWriter.js";
 import type { ClassFOptions, ClassFPage } from "../../tiff/classF.js";
 import { writeClassF } from "../../tiff/classF.js";
-import { defaultResolution, openFaxDocument } from "../../tiff/document.js";
+import { openDocument, PdfWriter, writePdf } from "../../docs/index.js";
+import { defaultResolution } from "../../tiff/document.js";
 import type { FaxWidth } from "../../tiff/normalize.js";
 import { FAX_XRES, WIDTH_TOLERANCE, chooseWidth, faxResolutionOf, normalizePage } from "../../tiff/normalize.js";
 import { writePbm } from "../../tiff/pbm.js";
+import { docOptionsOf, documentOptions } from "../documents.js";
 import type { CliIO } from "../io.js";
 
 const USAGE = [
 	"usage: faxline convert IN OUT [--page N] [--compression mh|mr|mmr] [--align-eol] [--fill-order 1|2]",
 	"                       [--resolution standard|fine|superfine] [--width a4|b4|a3]",
 	"       faxline convert IN OUT --raw --width PIXELS --coding mh|mr|mmr --bit-order msb|lsb [--rows N]",
-	"OUT ending .tif/.tiff writes TIFF Class F (default compression mh); .pbm writes one page (--page, default 1).",
+	"                       [--paper a4|letter|legal] [--dither auto|threshold|diffusion|halftone]",
+	"IN: anything send accepts (TIFF, PBM, PDF, PostScript, PNG, JPEG, GIF, WebP, BMP, SVG, text).",
+	"OUT ending .tif/.tiff writes TIFF Class F (default compression mh); .pbm writes one page (--page, default 1);",
+	".pdf writes a PDF, each page CCITT G4 (lossless) at the page's true size.",
 ].join("\n");
 
 /** Bad usage: one line (the full usage is `faxline convert --help`). */
@@ -45,12 +50,13 @@ function positiveInt(v: string | undefined, name: string): number | undefined {
 	return Number(v);
 }
 
-type OutKind = "tiff" | "pbm";
+type OutKind = "tiff" | "pbm" | "pdf";
 function outKind(path: string): OutKind {
 	const e = extname(path).toLowerCase();
 	if (e === ".tif" || e === ".tiff") return "tiff";
 	if (e === ".pbm") return "pbm";
-	throw usage(`cannot tell the output format from '${path}' (use .tif, .tiff or .pbm)`);
+	if (e === ".pdf") return "pdf";
+	throw usage(`cannot tell the output format from '${path}' (use .tif, .tiff, .pbm or .pdf)`);
 }
 
 /** Fits a page for Class F: normalise if asked or needed; exact fax geometry gets exact tag values. */
@@ -78,6 +84,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 			"bit-order": { type: "string" },
 			rows: { type: "string" },
 			help: { type: "boolean", short: "h" },
+			...documentOptions,
 		},
 	});
 	if (v.help) {
@@ -105,7 +112,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		width = n;
 	}
 
-	const doc = await openFaxDocument(input);
+	const doc = await openDocument(input, { ...docOptionsOf(v), ...(width !== undefined || resolution !== undefined ? { normalize: { ...(width ? { width } : {}), ...(resolution ? { resolution } : {}) } } : {}) });
 	try {
 		if (pageNo !== undefined && pageNo > doc.pageCount) throw new FaxError("INVALID_ARG", `${input} has ${doc.pageCount} page${doc.pageCount === 1 ? "" : "s"}, no page ${pageNo}`);
 		const indices = kind === "pbm" || pageNo !== undefined ? [(pageNo ?? 1) - 1] : doc.pages.map((p) => p.index);
@@ -114,6 +121,21 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 			const fitted = width !== undefined || resolution !== undefined ? fitPage(page, width, resolution) : page;
 			await writeFileAtomic(output, writePbm(fitted.bitmap));
 			io.out(`${output}: PBM ${fitted.bitmap.width}x${fitted.bitmap.height} (page ${indices[0] + 1} of ${input})`);
+			return 0;
+		}
+		if (kind === "pdf") {
+			const pdf = await PdfWriter.create(output);
+			try {
+				for (const i of indices) {
+					const { page } = await doc.decodePage(i);
+					await pdf.addPage(width !== undefined || resolution !== undefined ? fitPage(page, width, resolution) : page);
+				}
+				await pdf.close();
+			} catch (e) {
+				await pdf.abort();
+				throw e;
+			}
+			io.out(`${output}: PDF, ${indices.length} page${indices.length === 1 ? "" : "s"}, CCITT G4`);
 			return 0;
 		}
 		const writer = await ClassFWriter.create(output, tiffOpts);
@@ -160,6 +182,7 @@ async function convertRaw(
 	if (r.bitmap.height === 0) throw new FaxError("T4_DECODE_ERROR", `${input}: no rows could be decoded as ${coding} ${width} px ${bitOrder}-first`);
 	const page: ClassFPage = { bitmap: r.bitmap, xRes: FAX_XRES, yRes: yResOf(resolution ?? "fine"), badLines: r.badLines, consecutiveBadLines: r.consecutiveBadLines };
 	if (kind === "pbm") await writeFileAtomic(output, writePbm(r.bitmap));
+	else if (kind === "pdf") await writePdf(output, { pageCount: 1, page: async () => page });
 	else await writeFileAtomic(output, writeClassF([page], tiffOpts));
 	io.out(
 		`${output}: ${r.bitmap.width}x${r.bitmap.height} from ${coding} (${bitOrder}-first), ${r.badLines} bad line${r.badLines === 1 ? "" : "s"}` +
