@@ -6,15 +6,58 @@
  * (--paper, --dither). Layer: cli.
  */
 import type { FaxPage, FaxPageSource } from "../core/bitmap.js";
-import type { DocOptions } from "../docs/index.js";
-import { openDocument, parseDither, parsePaper } from "../docs/index.js";
+import type { CoverFields, DocOptions } from "../docs/index.js";
+import { openDocument, pageBox, parseDither, parsePaper, renderCover } from "../docs/index.js";
 import type { FaxDocument } from "../tiff/index.js";
+import { defaultResolution } from "../tiff/index.js";
 
 /** parseArgs option specs for document rendering. */
 export const documentOptions = {
 	paper: { type: "string" },
 	dither: { type: "string" },
 } as const;
+
+/** parseArgs option specs for a cover page (send). */
+export const coverOptions = {
+	cover: { type: "boolean" },
+	"cover-template": { type: "string" },
+	"to-name": { type: "string" },
+	"to-company": { type: "string" },
+	"from-name": { type: "string" },
+	"from-company": { type: "string" },
+	"from-number": { type: "string" },
+	subject: { type: "string" },
+	note: { type: "string" },
+} as const;
+
+export interface CoverRequest {
+	fields: CoverFields;
+	template?: string;
+}
+
+type CoverValues = { [K in keyof typeof coverOptions]?: (typeof coverOptions)[K]["type"] extends "boolean" ? boolean : string };
+
+/** The cover page asked for on the command line (--cover or --cover-template), or undefined. */
+export function coverOf(v: CoverValues, recipientNumber: string, tsid: string | undefined, now = new Date()): CoverRequest | undefined {
+	if (!v.cover && v["cover-template"] === undefined) return undefined;
+	const p2 = (n: number) => String(n).padStart(2, "0");
+	const date = `${now.getFullYear()}-${p2(now.getMonth() + 1)}-${p2(now.getDate())} ${p2(now.getHours())}:${p2(now.getMinutes())}`;
+	const opt = (k: keyof CoverFields, x: string | undefined) => (x !== undefined && x !== "" ? { [k]: x } : {});
+	return {
+		fields: {
+			...opt("recipientName", v["to-name"]),
+			...opt("recipientCompany", v["to-company"]),
+			recipientNumber,
+			...opt("senderName", v["from-name"]),
+			...opt("senderCompany", v["from-company"]),
+			...opt("senderNumber", v["from-number"] ?? tsid),
+			...opt("subject", v.subject),
+			...opt("note", v.note),
+			date,
+		},
+		...(v["cover-template"] !== undefined ? { template: v["cover-template"] } : {}),
+	};
+}
 
 /** DocOptions from parsed --paper / --dither values (FaxError USAGE when bad). */
 export function docOptionsOf(v: { paper?: string; dither?: string }): DocOptions {
@@ -26,11 +69,19 @@ export interface OpenedDocuments extends FaxPageSource {
 	close(): Promise<void>;
 }
 
-/** `extra` pages (a cover page) go first. */
-export async function openDocuments(paths: readonly string[], opts: DocOptions = {}, extra: readonly FaxPage[] = []): Promise<OpenedDocuments> {
+/** With `cover`, a cover page (counting every page) goes first, at the first page's geometry. */
+export async function openDocuments(paths: readonly string[], opts: DocOptions = {}, cover?: CoverRequest): Promise<OpenedDocuments> {
 	const docs: FaxDocument[] = [];
+	const extra: FaxPage[] = [];
 	try {
 		for (const p of paths) docs.push(await openDocument(p, { ...opts, normalize: {} }));
+		if (cover) {
+			const pages = docs.reduce((n, d) => n + d.pageCount, 1);
+			const first = docs.find((d) => d.pageCount > 0)?.pages[0];
+			const width = first && (first.width === 2048 || first.width === 2432) ? first.width : 1728;
+			const box = pageBox({ width, resolution: defaultResolution(first?.yRes ?? 196), ...(opts.paper ? { paper: opts.paper } : {}) });
+			extra.push(await renderCover({ ...cover.fields, pages }, box, cover.template));
+		}
 	} catch (e) {
 		await Promise.all(docs.map((d) => d.close()));
 		throw e;

@@ -57,8 +57,10 @@ export class PdfWriter {
 	/** Adds a page; `g4` may be passed when the caller already has the page's T.6 code. */
 	async addPage(page: FaxPage, g4: Uint8Array = g4Of(page)): Promise<void> {
 		const { width: W, height: H } = page.bitmap;
-		const wPt = ((W / page.xRes) * 72).toFixed(3);
-		const hPt = ((H / page.yRes) * 72).toFixed(3);
+		// rounded down to 1/1000 pt so a renderer at xRes/yRes dpi gets exactly W x H pixels, never W+1
+		const pt = (n: number, res: number): string => (Math.floor((n / res) * 72 * 1000) / 1000).toFixed(3);
+		const wPt = pt(W, page.xRes);
+		const hPt = pt(H, page.yRes);
 		const id = 3 + this.pageIds.length * 3;
 		this.pageIds.push(id);
 		const content = enc.encode(`q ${wPt} 0 0 ${hPt} 0 0 cm /Im0 Do Q`);

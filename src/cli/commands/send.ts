@@ -12,13 +12,13 @@ import { FaxError } from "../../core/FaxError.js";
 import type { SendEvent } from "../../modem/FaxModem.js";
 import { sanitizeDialString } from "../../t30/dialString.js";
 import { openFaxModem } from "../../t30/openFaxModem.js";
-import { openDocuments } from "../documents.js";
+import { coverOf, coverOptions, docOptionsOf, documentOptions, openDocuments } from "../documents.js";
 import type { CliIO } from "../io.js";
 import { openTrace, portOptions, portSettings } from "../portOptions.js";
 import { SendProgress } from "../progress.js";
 import { fullyConfirmed, sendReport } from "../sendReport.js";
 
-const USAGE = "usage: faxline send --device PATH --to NUMBER [--tsid ID] [--json] [--quiet] [--trace FILE] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts] [--max-rate BPS] FILE...";
+const USAGE = "usage: faxline send --device PATH --to NUMBER [--tsid ID] [--json] [--quiet] [--trace FILE] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts] [--max-rate BPS]\n       [--paper a4|letter|legal] [--dither auto|threshold|diffusion|halftone] [--cover | --cover-template FILE.svg|FILE.ps]\n       [--to-name S] [--to-company S] [--from-name S] [--from-company S] [--from-number S] [--subject S] [--note S] FILE...";
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
 	const { values: v, positionals: files } = parseArgs({
@@ -31,18 +31,21 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 			json: { type: "boolean" },
 			"max-rate": { type: "string" },
 			quiet: { type: "boolean", short: "q" },
+			...documentOptions,
+			...coverOptions,
 		},
 	});
 	if (!v.device) throw new FaxError("USAGE", `--device is required\n${USAGE}`);
 	if (!v.to) throw new FaxError("USAGE", `--to is required\n${USAGE}`);
-	if (files.length === 0) throw new FaxError("USAGE", `no document given\n${USAGE}`);
+	const cover = coverOf(v, v.to, v.tsid);
+	if (files.length === 0 && !cover) throw new FaxError("USAGE", `no document given\n${USAGE}`);
 	const number = sanitizeDialString(v.to); // BAD_DIAL_STRING before anything is opened
 	if (v.tsid !== undefined && !/^[\x20-\x7e]{0,20}$/.test(v.tsid)) throw new FaxError("USAGE", "--tsid must be at most 20 printable ASCII characters");
 	const port = portSettings(v);
 	const maxRate = v["max-rate"] === undefined ? undefined : Number(v["max-rate"]);
 	if (maxRate !== undefined && !(Number.isInteger(maxRate) && maxRate >= 2400 && maxRate <= 14400)) throw new FaxError("USAGE", `--max-rate must be a bit rate from 2400 to 14400`);
 
-	const doc = await openDocuments(files);
+	const doc = await openDocuments(files, docOptionsOf(v), cover);
 	const clock = new SystemClock();
 	const tracer = openTrace(v.trace, clock);
 	const progress = new SendProgress(io, v.json === true || v.quiet === true);
