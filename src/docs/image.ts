@@ -72,21 +72,25 @@ export function placeImage(w: number, h: number, density: number, box: PageBox):
 async function describeTiff(path: string): Promise<string> {
 	const fh = await open(path, "r");
 	try {
-		const buf = new Uint8Array(65536);
-		const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-		const v = new DataView(buf.buffer, 0, bytesRead);
-		const le = buf[0] === 0x49;
-		if (bytesRead < 8) return "TIFF";
-		if (v.getUint16(2, le) === 43) return "BigTIFF";
-		const ifd = v.getUint32(4, le);
-		if (ifd + 2 > bytesRead) return "TIFF";
-		const n = v.getUint16(ifd, le);
+		const at = async (pos: number, n: number): Promise<DataView> => {
+			const b = new Uint8Array(n);
+			const { bytesRead } = await fh.read(b, 0, n, pos);
+			return new DataView(b.buffer, 0, bytesRead);
+		};
+		const h = await at(0, 8);
+		if (h.byteLength < 8) return "TIFF";
+		const le = h.getUint8(0) === 0x49;
+		if (h.getUint16(2, le) === 43) return "BigTIFF";
+		const ifd = h.getUint32(4, le);
+		const cnt = await at(ifd, 2);
+		if (cnt.byteLength < 2) return "TIFF";
+		const n = Math.min(cnt.getUint16(0, le), 512);
+		const v = await at(ifd + 2, n * 12);
 		let comp = 1;
 		let tiled = false;
-		for (let i = 0; i < n && ifd + 2 + i * 12 + 12 <= bytesRead; i++) {
-			const e = ifd + 2 + i * 12;
-			const tag = v.getUint16(e, le);
-			if (tag === 259) comp = v.getUint16(e + 8, le);
+		for (let i = 0; i < n && i * 12 + 12 <= v.byteLength; i++) {
+			const tag = v.getUint16(i * 12, le);
+			if (tag === 259) comp = v.getUint16(i * 12 + 8, le);
 			if (tag === 322) tiled = true;
 		}
 		return `TIFF ${compressionName(comp)}${tiled ? ", tiled" : ""}`;
