@@ -2,7 +2,9 @@
  * PDF out (ISO 32000-1): each fax page becomes one PDF page of its true physical size (width/xRes by
  * height/yRes inches) holding one image XObject whose data is the page coded as CCITT G4 (T.6):
  * /Filter /CCITTFaxDecode with /K -1, /Columns, /Rows, /BlackIs1 false (§7.4.6): no loss, and the same
- * code a fax machine sends. Pages are written as they come (one page in memory), the cross-reference
+ * code a fax machine sends. The image is a stencil mask (/ImageMask true, §8.9.6.2) painted black: the
+ * white of the page shows through, and renderers place its pixels 1:1 (poppler resamples a DeviceGray
+ * image by a fraction of a pixel; a mask it does not). Pages are written as they come (one page in memory), the cross-reference
  * table at the end; the file appears atomically (temp name, fsync, rename). Layer: docs.
  */
 import type { FileHandle } from "node:fs/promises";
@@ -63,12 +65,12 @@ export class PdfWriter {
 		const hPt = pt(H, page.yRes);
 		const id = 3 + this.pageIds.length * 3;
 		this.pageIds.push(id);
-		const content = enc.encode(`q ${wPt} 0 0 ${hPt} 0 0 cm /Im0 Do Q`);
+		const content = enc.encode(`q 0 g ${wPt} 0 0 ${hPt} 0 0 cm /Im0 Do Q`);
 		await this.obj(id, `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${wPt} ${hPt}] /Resources << /XObject << /Im0 ${id + 2} 0 R >> >> /Contents ${id + 1} 0 R >>`);
 		await this.obj(id + 1, `<< /Length ${content.length} >>`, content);
 		await this.obj(
 			id + 2,
-			`<< /Type /XObject /Subtype /Image /Width ${W} /Height ${H} /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns ${W} /Rows ${H} /BlackIs1 false >> /Length ${g4.length} >>`,
+			`<< /Type /XObject /Subtype /Image /Width ${W} /Height ${H} /ImageMask true /BitsPerComponent 1 /Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns ${W} /Rows ${H} /BlackIs1 false >> /Length ${g4.length} >>`,
 			g4,
 		);
 	}
