@@ -29,6 +29,8 @@ export interface GsRun {
 	done: Promise<GsResult>;
 	/** kill it (SIGKILL); `done` then resolves with code null */
 	kill(): void;
+	/** restart the time limit at `ms` from now */
+	rearm(ms: number): void;
 }
 
 /** Starts gs with `args`; `done` rejects only for RENDERER_MISSING (spawn ENOENT) and DOC_TIMEOUT. */
@@ -40,10 +42,12 @@ export function startGs(args: readonly string[], timeoutMs: number, what: string
 	child.stdout!.on("data", (d: Buffer) => (stdout = cap(stdout, d)));
 	child.stderr!.on("data", (d: Buffer) => (stderr = cap(stderr, d)));
 	let timedOut = false;
-	const timer = setTimeout(() => {
+	let limitMs = timeoutMs;
+	const expire = (): void => {
 		timedOut = true;
 		child.kill("SIGKILL");
-	}, timeoutMs);
+	};
+	let timer = setTimeout(expire, timeoutMs);
 	const done = new Promise<GsResult>((resolve, reject) => {
 		child.once("error", (e: NodeJS.ErrnoException) => {
 			clearTimeout(timer);
@@ -51,7 +55,7 @@ export function startGs(args: readonly string[], timeoutMs: number, what: string
 		});
 		child.once("close", (code) => {
 			clearTimeout(timer);
-			if (timedOut) reject(new FaxError("DOC_TIMEOUT", `${what}: Ghostscript did not finish within ${Math.round(timeoutMs / 1000)} s (hostile or too complex document); stopped`));
+			if (timedOut) reject(new FaxError("DOC_TIMEOUT", `${what}: Ghostscript did not finish within ${Math.round(limitMs / 1000)} s (hostile or too complex document); stopped`));
 			else resolve({ code, stdout, stderr });
 		});
 	});
@@ -62,6 +66,11 @@ export function startGs(args: readonly string[], timeoutMs: number, what: string
 		kill: () => {
 			clearTimeout(timer);
 			child.kill("SIGKILL");
+		},
+		rearm: (ms) => {
+			clearTimeout(timer);
+			limitMs = ms;
+			if (child.exitCode === null && child.signalCode === null) timer = setTimeout(expire, ms);
 		},
 	};
 }

@@ -1,10 +1,12 @@
 /**
  * PDF and PostScript as a FaxDocument, rendered by Ghostscript straight to fax geometry (geometry.ts
- * rules: -g W x L at 204 x 98/196/391 dpi, -dFIXEDMEDIA with -dPDFFitPage / -dPSFitPage) as one G4
- * TIFF per page in a private temp dir. A PDF's page count comes first (a cheap xref pass); then gs
+ * rules: -g W x L at 204 x 98/196/391 dpi, -dFIXEDMEDIA with -dPDFFitPage / -dPSFitPage) as one raw
+ * PBM per page in a private temp dir (cheaper for gs than its own G4 coding, which our encoder redoes
+ * faster for whatever the far end accepts). A PDF's page count comes first (a cheap xref pass); then gs
  * renders in the background and page(i) waits only for page i's file (complete once page i+1 appears or
  * gs has exited), so the first page can go on the line while later ones render, and memory holds one
- * page at a time however long the document (disk holds ~30 kB per page). PostScript has no page count
+ * page at a time however long the document (the temp dir holds the rendered pages, ~0.5 MB per A4 fine
+ * page, until close). PostScript has no page count
  * before it runs, so a PostScript file is rendered whole (to disk) when opened. Limits: a page limit
  * (DOC_TOO_LARGE) and a time limit (DOC_TIMEOUT); the temp dir is removed on close. Layer: docs.
  */
@@ -21,7 +23,7 @@ import type { GsResult, GsRun } from "./ghostscript.js";
 import { gsFailure, pdfPageCount, startGs } from "./ghostscript.js";
 
 export interface GsLimits {
-	/** base time limit for a Ghostscript run, ms (default 60 s); a PDF run gets 2 s more per page */
+	/** base time limit for a Ghostscript run, ms (default 60 s); a PDF run gets 2 s more per page it has */
 	timeoutMs?: number;
 	/** most pages accepted (default 1000) */
 	maxPages?: number;
@@ -31,12 +33,12 @@ export const DEFAULT_GS_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_PAGES = 1000;
 const PER_PAGE_MS = 2_000;
 
-const pageFile = (dir: string, i: number): string => join(dir, `p${String(i + 1).padStart(6, "0")}.tif`);
+const pageFile = (dir: string, i: number): string => join(dir, `p${String(i + 1).padStart(6, "0")}.pbm`);
 
 /** The gs arguments that render `input` to per-page G4 TIFFs in `dir` at the box's geometry. */
 export function renderArgs(kind: "pdf" | "ps", box: PageBox, input: string, dir: string, lastPage: number): string[] {
 	return [
-		"-sDEVICE=tiffg4",
+		"-sDEVICE=pbmraw",
 		`-r${box.xRes}x${box.yRes}`,
 		`-g${box.width}x${box.height}`,
 		"-dFIXEDMEDIA",
@@ -44,7 +46,7 @@ export function renderArgs(kind: "pdf" | "ps", box: PageBox, input: string, dir:
 		"-dUseCropBox",
 		"-dFirstPage=1",
 		`-dLastPage=${lastPage}`,
-		`-sOutputFile=${join(dir, "p%06d.tif")}`,
+		`-sOutputFile=${join(dir, "p%06d.pbm")}`,
 		input,
 	];
 }
@@ -62,9 +64,11 @@ export async function openGsDocument(path: string, kind: "pdf" | "ps", box: Page
 		let count: number;
 		let exit: GsResult | FaxError | undefined;
 		if (kind === "pdf") {
+			// rendering starts at once; the page count (a cheap xref pass) runs beside it
+			run = startGs(renderArgs(kind, box, input, dir, maxPages), timeoutMs, what);
 			count = await pdfPageCount(input, timeoutMs, what);
 			if (count > maxPages) throw new FaxError("DOC_TOO_LARGE", `${what} has ${count} pages; the limit is ${maxPages}`);
-			run = startGs(renderArgs(kind, box, input, dir, count), timeoutMs + PER_PAGE_MS * count, what);
+			run.rearm(timeoutMs + PER_PAGE_MS * count);
 			run.done.then(
 				(r) => void (exit = r),
 				(e: FaxError) => void (exit = e),
@@ -73,7 +77,7 @@ export async function openGsDocument(path: string, kind: "pdf" | "ps", box: Page
 			run = startGs(renderArgs(kind, box, input, dir, maxPages + 1), timeoutMs, what);
 			const r = await run.done;
 			if (r.code !== 0) throw gsFailure(r, what);
-			count = (await readdir(dir)).filter((f) => /^p\d{6}\.tif$/.test(f)).length;
+			count = (await readdir(dir)).filter((f) => /^p\d{6}\.pbm$/.test(f)).length;
 			if (count > maxPages) throw new FaxError("DOC_TOO_LARGE", `${what} has more than ${maxPages} pages`);
 			if (count === 0) throw new FaxError("DOC_MALFORMED", `${what}: the PostScript program printed no page`);
 			exit = r;
