@@ -30,7 +30,7 @@ export interface DocumentCodec {
 	 * Write `destPath` (atomically) = `cover` (rendered at the body's first page geometry by `makeCover`;
 	 * A4 fine without a body) followed by every page of the TIFF at `bodyPath` (null: cover page only).
 	 */
-	withCover(makeCover: (width: number, yRes: number) => FaxPage, bodyPath: string | null, destPath: string): Promise<RenderedDocument>;
+	withCover(makeCover: (width: number, yRes: number) => FaxPage | Promise<FaxPage>, bodyPath: string | null, destPath: string): Promise<RenderedDocument>;
 }
 
 /** The production codec over src/tiff. */
@@ -55,7 +55,7 @@ export const tiffCodec: DocumentCodec = {
 		try {
 			return await writeClassF(destPath, async (w) => {
 				const first = body?.pages[0];
-				await w.addPage(makeCover(first?.width ?? 1728, first?.yRes ?? 196));
+				await w.addPage(await makeCover(first?.width ?? 1728, first?.yRes ?? 196));
 				if (body) for (let i = 0; i < body.pageCount; i++) await w.addPage(await body.page(i));
 			});
 		} finally {

@@ -1,13 +1,14 @@
 /**
- * The built-in server cover page (outgoing-job.md §3 HasCoverPage, §2.4 copyTiff "this recipient's
- * rendered cover page, then body", §6): one fax page per recipient drawn with the built-in font — FAX
- * title, To, From, date, page count, subject and the note (wrapped). Personal (.cov) cover pages are not
- * rendered: submit rejects COVER LOCAL with INVALID_ARG. Layer: jobs (pure).
+ * Cover pages of jobs (outgoing-job.md §3 HasCoverPage, §2.4 copyTiff "this recipient's rendered cover
+ * page, then body", §6): one fax page per recipient, the built-in design of src/docs/cover.ts (To, From,
+ * date, page count, subject, note) for SERVER cover pages, or a personal SVG/PostScript template
+ * (COVER LOCAL with coverPage = the template's path; Windows .cov files are refused by submit).
+ * Layer: jobs.
  */
 import type { FaxPage } from "../core/bitmap.js";
-import { createBitmap } from "../core/bitmap.js";
-import { bannerTime, drawText } from "./branding.js";
-import { GLYPH_H, GLYPH_W } from "./font5x7.js";
+import type { CoverFields } from "../docs/index.js";
+import { pageBox, renderCover } from "../docs/index.js";
+import { bannerTime } from "./branding.js";
 import type { FaxRecipient, FaxSender } from "./types.js";
 
 /** Server cover page names we render ('' = the default). */
@@ -50,34 +51,22 @@ export function wrap(text: string, width: number): string[] {
 	return out;
 }
 
-/** Render the cover page at the body's geometry (width in dots, vertical dpi; A4 length). */
-export function renderCoverPage(info: CoverInfo, width = 1728, yRes = 196): FaxPage {
-	const rows = Math.round((297 / 25.4) * yRes);
-	const b = createBitmap(width, rows);
-	// font pixels about square on paper: n dots across (204 dpi) -> n * yRes / 204 rows down
-	const down = (n: number): number => Math.max(1, Math.round((n * yRes) / 204));
-	const SX = 4; // text: 4 dots per font pixel, 24 dots (3 mm) a character
-	const left = 120;
-	let y = Math.round(0.6 * yRes); // 0.6 in from the top
-	drawText(b, "FAX", left, y, 14, down(14));
-	y += (GLYPH_H + 4) * down(14);
-	const line = (label: string, value: string) => {
-		drawText(b, `${label.padEnd(9)}${value}`, left, y, SX, down(SX));
-		y += (GLYPH_H + 5) * down(SX);
+/**
+ * Render the cover page at the body's geometry (width in dots, vertical dpi; A4 length): the built-in
+ * design of src/docs/cover.ts, or the SVG/PostScript template at `template` (a personal cover page).
+ */
+export async function renderCoverPage(info: CoverInfo, width = 1728, yRes = 196, template?: string): Promise<FaxPage> {
+	const box = pageBox({ width: width === 2048 || width === 2432 ? width : 1728, resolution: yRes >= 300 ? "superfine" : yRes >= 150 ? "fine" : "standard" });
+	const fields: CoverFields = {
+		recipientName: info.recipient.name,
+		recipientNumber: info.recipient.faxNumber,
+		...(info.sender.name ? { senderName: info.sender.name } : {}),
+		...(info.sender.company ? { senderCompany: info.sender.company } : {}),
+		...(info.sender.faxNumber ? { senderNumber: info.sender.faxNumber } : {}),
+		subject: info.subject,
+		note: info.note,
+		date: bannerTime(info.time),
+		pages: info.pages,
 	};
-	const who = (name: string | undefined, num: string | undefined, extra?: string) => [name, num, extra].filter((x) => x).join("  ") || "-";
-	line("TO:", who(info.recipient.name, info.recipient.faxNumber));
-	line("FROM:", who(info.sender.name, info.sender.faxNumber, info.sender.company));
-	line("DATE:", bannerTime(info.time));
-	line("PAGES:", `${info.pages} (INCLUDING THIS PAGE)`);
-	if (info.subject) line("SUBJECT:", info.subject);
-	if (info.note) {
-		y += (GLYPH_H + 4) * down(SX);
-		const perLine = Math.floor((width - 2 * left) / ((GLYPH_W + 1) * SX));
-		for (const l of wrap(info.note, perLine).slice(0, 40)) {
-			drawText(b, l, left, y, SX, down(SX));
-			y += (GLYPH_H + 4) * down(SX);
-		}
-	}
-	return { bitmap: b, xRes: 204, yRes };
+	return renderCover(fields, box, template);
 }
