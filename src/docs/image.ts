@@ -1,5 +1,6 @@
 /**
- * Raster images as a FaxDocument through sharp (libvips): PNG, JPEG, GIF, WebP, BMP, AVIF/HEIF, SVG and
+ * Raster images as a FaxDocument through sharp (libvips): PNG, JPEG, GIF, WebP, AVIF/HEIF, SVG, BMP (decoded by
+ * bmp.ts, resampled by sharp) and
  * every TIFF the bilevel reader (src/tiff) leaves aside: greyscale/colour, LZW, Deflate, JPEG, tiled,
  * BigTIFF. Each page is decoded only when asked for (one page in memory); the pixel count is checked
  * against MAX_INPUT_PIXELS from the header before any pixel is decoded (a 100000 x 100000 PNG header is
@@ -15,13 +16,14 @@
  *    by bilevel.ts (auto: threshold for text/line art, error diffusion for photographs; --dither).
  * Layer: docs.
  */
-import { open } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 import type { FaxPage } from "../core/bitmap.js";
 import { createBitmap } from "../core/bitmap.js";
 import { FaxError } from "../core/FaxError.js";
 import { compressionName } from "../tiff/tags.js";
 import type { DecodedPage, FaxDocument, PageInfo } from "../tiff/document.js";
 import type { DitherMode } from "./bilevel.js";
+import { bmpSize, decodeBmp, looksLikeBmp } from "./bmp.js";
 import { classify, toBilevel } from "./bilevel.js";
 import type { PageBox } from "./geometry.js";
 
@@ -102,6 +104,14 @@ async function describeTiff(path: string): Promise<string> {
 /** Opens an image file (all pages of a multi-page TIFF; the first frame of an animation). */
 export async function openImageDocument(path: string, box: PageBox, dither: DitherMode = "auto"): Promise<FaxDocument> {
 	const sharp = await loadSharp();
+	const head = new Uint8Array(64);
+	const fh = await open(path, "r");
+	try {
+		await fh.read(head, 0, 64, 0);
+	} finally {
+		await fh.close();
+	}
+	if (looksLikeBmp(head)) return openBmpDocument(path, box, dither);
 	const input = (page: number) => sharp(path, { page, pages: 1, limitInputPixels: MAX_INPUT_PIXELS, failOn: "error", autoOrient: true });
 	const metaOf = async (page: number): Promise<Meta> => {
 		const m = await input(page)
@@ -143,6 +153,35 @@ export async function openImageDocument(path: string, box: PageBox, dither: Dith
 		page: async (i) => (await decode(i)).page,
 		close: async () => void (closed = true),
 	};
+}
+
+/** A BMP file (bmp.ts decodes it; sharp resamples the greyscale). */
+async function openBmpDocument(path: string, box: PageBox, dither: DitherMode): Promise<FaxDocument> {
+	const sharp = await loadSharp();
+	const size = (await stat(path)).size;
+	if (size > 4 * MAX_INPUT_PIXELS) throw new FaxError("DOC_TOO_LARGE", `${path}: BMP file of ${size} bytes is too large`);
+	const fh = await open(path, "r");
+	const hdr = new Uint8Array(54);
+	try {
+		await fh.read(hdr, 0, 54, 0);
+	} finally {
+		await fh.close();
+	}
+	const { width, height, dpi } = bmpSize(hdr, path);
+	if (width * height > MAX_INPUT_PIXELS) throw new FaxError("DOC_TOO_LARGE", `${path}: image ${width}x${height} has more than ${MAX_INPUT_PIXELS / 1e6} million pixels`);
+	const m = { width, height, density: dpi >= 50 && dpi <= 4800 ? dpi : 96 };
+	const info: PageInfo = { index: 0, format: "image", width: box.width, height: placeImage(width, height, m.density, box).th, xRes: box.xRes, yRes: box.yRes, resolutionKnown: true, resolution: box.resolution, compressionName: `BMP ${width}x${height} at ${m.density} dpi` };
+	let closed = false;
+	const decode = async (i: number): Promise<DecodedPage> => {
+		if (closed) throw new FaxError("INVALID_OPERATION", "document is closed");
+		if (i !== 0) throw new FaxError("INVALID_ARG", `page ${i} out of range (0..0)`);
+		const img = decodeBmp(await readFile(path), MAX_INPUT_PIXELS, path);
+		const page = await renderImage(sharp(img.grey, { raw: { width: img.width, height: img.height, channels: 1 } }), m, box, dither).catch((e: unknown) => {
+			throw imageError(e, path);
+		});
+		return { page, badLines: 0, consecutiveBadLines: 0, truncated: false };
+	};
+	return { pages: [info], pageCount: 1, decodePage: decode, page: async (i) => (await decode(i)).page, close: async () => void (closed = true) };
 }
 
 /** Resamples a sharp pipeline to its placed size, greyscale, and makes the W-wide bilevel page. */

@@ -133,3 +133,62 @@ test("UTF-8 text with accents: textfmt-like pages (header, page numbers), accent
 		await doc.close();
 	}
 });
+
+/** A 24-bit BMP (BITMAPINFOHEADER, bottom-up) of an RGB buffer. */
+function bmp(w: number, h: number, rgb: Uint8Array): Buffer {
+	const rowBytes = (w * 3 + 3) & ~3;
+	const b = Buffer.alloc(54 + rowBytes * h);
+	b.write("BM", 0, "latin1");
+	b.writeUInt32LE(b.length, 2);
+	b.writeUInt32LE(54, 10);
+	b.writeUInt32LE(40, 14);
+	b.writeInt32LE(w, 18);
+	b.writeInt32LE(h, 22);
+	b.writeUInt16LE(1, 26);
+	b.writeUInt16LE(24, 28);
+	b.writeUInt32LE(rowBytes * h, 34);
+	b.writeInt32LE(7874, 38); // 200 dpi
+	b.writeInt32LE(7874, 42);
+	for (let y = 0; y < h; y++)
+		for (let x = 0; x < w; x++) {
+			const s = ((h - 1 - y) * w + x) * 3;
+			const d = 54 + y * rowBytes + x * 3;
+			b[d] = rgb[s + 2]!;
+			b[d + 1] = rgb[s + 1]!;
+			b[d + 2] = rgb[s]!;
+		}
+	return b;
+}
+
+test("GIF, WebP, BMP, BigTIFF and a 2-page greyscale TIFF: each opens with the right page count, fax width and legible text", async (t) => {
+	const sharp = (await import("sharp")).default;
+	const svg = (s: string) => Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="300"><rect width="100%" height="100%" fill="#fff"/><text x="40" y="150" font-family="DejaVu Sans" font-size="64" fill="#000">${s}</text></svg>`);
+	await sharp(svg("GIF works")).gif().toFile(join(dir, "a.gif"));
+	await sharp(svg("WEBP works")).webp({ lossless: true }).toFile(join(dir, "a.webp"));
+	const { data, info: i } = await sharp(svg("BMP works")).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+	writeFileSync(join(dir, "a.bmp"), bmp(i.width, i.height, data));
+	await sharp(svg("PAGE ONE")).toColourspace("b-w").tiff({ compression: "lzw" }).toFile(join(dir, "p1.tif"));
+	await sharp(svg("PAGE TWO")).toColourspace("b-w").tiff({ compression: "lzw" }).toFile(join(dir, "p2.tif"));
+	const { execFileSync } = await import("node:child_process");
+	execFileSync("tiffcp", [join(dir, "p1.tif"), join(dir, "p2.tif"), join(dir, "two.tif")]);
+	execFileSync("tiffcp", ["-8", join(dir, "p1.tif"), join(dir, "big.tif")]);
+	const cases: Array<[string, number, RegExp, string]> = [
+		["a.gif", 1, /GIF works/, "GIF"],
+		["a.webp", 1, /WEBP works/, "WEBP"],
+		["a.bmp", 1, /BMP works/, ""],
+		["big.tif", 1, /PAGE ONE/, "BigTIFF"],
+		["two.tif", 2, /PAGE TWO/, "TIFF LZW"],
+	];
+	for (const [f, pages, re, label] of cases) {
+		const doc = await openDocument(join(dir, f));
+		try {
+			t.is(doc.pageCount, pages, f);
+			if (label) t.true(doc.pages[0]!.compressionName.startsWith(label), `${f}: ${doc.pages[0]!.compressionName}`);
+			const p = await doc.page(pages - 1);
+			t.is(p.bitmap.width, 1728, f);
+			t.regex(words(ocr(dir, p.bitmap, f)), re, f);
+		} finally {
+			await doc.close();
+		}
+	}
+});

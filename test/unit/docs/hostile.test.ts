@@ -111,3 +111,25 @@ test.serial("no Ghostscript installed: RENDERER_MISSING, one line that says how 
 		else process.env.FAXLINE_GS = old;
 	}
 });
+
+test("BMP: a 100000 x 100000 header is refused before allocation; short pixel data and RLE are typed errors", async (t) => {
+	const hdr = (w: number, h: number, comp = 0, bpp = 24) => {
+		const b = Buffer.alloc(54 + 12);
+		b.write("BM", 0, "latin1");
+		b.writeUInt32LE(b.length, 2);
+		b.writeUInt32LE(54, 10);
+		b.writeUInt32LE(40, 14);
+		b.writeInt32LE(w, 18);
+		b.writeInt32LE(h, 22);
+		b.writeUInt16LE(1, 26);
+		b.writeUInt16LE(bpp, 28);
+		b.writeUInt32LE(comp, 30);
+		return b;
+	};
+	writeFileSync(join(dir, "huge.bmp"), hdr(100_000, 100_000));
+	await expectCode(t, join(dir, "huge.bmp"), "DOC_TOO_LARGE");
+	writeFileSync(join(dir, "short.bmp"), hdr(100, 100));
+	await expectCode(t, join(dir, "short.bmp"), "DOC_MALFORMED");
+	writeFileSync(join(dir, "rle.bmp"), hdr(10, 10, 1, 8));
+	await expectCode(t, join(dir, "rle.bmp"), "DOC_UNSUPPORTED");
+});
