@@ -13,7 +13,7 @@ import { FaxError } from "../core/FaxError.js";
 /** The gs binary: FAXLINE_GS overrides (tests use it to simulate a missing Ghostscript). */
 export const gsBinary = (): string => process.env.FAXLINE_GS || "gs";
 
-export const INSTALL_GS = "Ghostscript (gs) is needed for PDF, PostScript and text files: install it with 'apt-get install ghostscript' (Debian/Ubuntu), 'dnf install ghostscript' (Fedora) or 'brew install ghostscript' (macOS)";
+export const INSTALL_GS = "Ghostscript (gs) is needed for PDF and PostScript files: install it with 'apt-get install ghostscript' (Debian/Ubuntu), 'dnf install ghostscript' (Fedora) or 'brew install ghostscript' (macOS)";
 
 /** Flags every run gets. */
 export const GS_BASE = ["-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dNOPROMPT", "-dQUIET"];
