@@ -18,7 +18,7 @@ export type { T4Coding, T4DecodeOptions, T4DecodeResult, T4EncodeOptions } from 
 
 export { ClassFWriter, chooseWidth, normalizePage, readPbm, readTiff, writeClassF, writePbm } from "./tiff/index.js";
 /** Opens any document (PDF, PostScript, images, text, TIFF, PBM) as fax pages (src/docs). */
-export { openDocument as openFaxDocument, PdfWriter, writePdf, pageBox } from "./docs/index.js";
+export { openDocument as openFaxDocument, PdfWriter, faxToPdf, writePdf, pageBox } from "./docs/index.js";
 export type { DitherMode, DocOptions, Paper } from "./docs/index.js";
 export type { ClassFOptions, ClassFPage, FaxDocument as FaxFileDocument, NormalizeTarget, OpenOptions, PageInfo } from "./tiff/index.js";
 

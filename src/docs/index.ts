@@ -9,6 +9,6 @@ export type { FaxWidth, PageBox, Paper } from "./geometry.js";
 export { PAPERS, pageBox, parsePaper } from "./geometry.js";
 export type { DocKind, DocOptions } from "./open.js";
 export { openDocument, sniff } from "./open.js";
-export { PdfWriter, writePdf } from "./pdfWriter.js";
+export { PdfWriter, faxToPdf, writePdf } from "./pdfWriter.js";
 export type { CoverFields } from "./cover.js";
 export { COVER_FIELDS, coverSvg, fillSvgTemplate, psDefinitions, renderCover } from "./cover.js";

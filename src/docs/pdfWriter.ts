@@ -117,3 +117,17 @@ export async function writePdf(dest: string, source: { pageCount: number; page(i
 		throw e;
 	}
 }
+
+/**
+ * A fax file (a received or spooled TIFF, or any document openDocument reads) as a PDF at `dest`, for
+ * email attachments and receipts; returns the page count. Pixels are kept exactly (no normalisation).
+ */
+export async function faxToPdf(src: string, dest: string): Promise<number> {
+	const { openDocument } = await import("./open.js");
+	const doc = await openDocument(src);
+	try {
+		return await writePdf(dest, doc);
+	} finally {
+		await doc.close();
+	}
+}

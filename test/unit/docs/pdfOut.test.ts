@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run as convert } from "../../../src/cli/commands/convert.js";
 import { memoryIO } from "../../../src/cli/io.js";
-import { openDocument, writePdf } from "../../../src/docs/index.js";
+import { faxToPdf, openDocument, writePdf } from "../../../src/docs/index.js";
 import { SAMPLE_TIF } from "../../helpers/jobHarness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "faxline-pdfout-"));
@@ -62,4 +62,11 @@ test("convert to .pdf refuses nothing send accepts: a text file becomes a PDF of
 	const out = join(dir, "note.pdf");
 	t.is(await convert([txt, out], memoryIO()), 0);
 	t.regex(sh("pdfinfo", [out]).toString(), /Pages:\s+1[\s\S]*Page size:\s+609\.882 x 841\.959 pts/);
+});
+
+test("faxToPdf (for received faxes and receipts): a Class F TIFF to PDF, pages and pixels kept", async (t) => {
+	const out = join(dir, "rx.pdf");
+	t.is(await faxToPdf(SAMPLE_TIF, out), 3);
+	sh("pdftoppm", ["-rx", "204", "-ry", "196", "-mono", "-f", "3", "-l", "3", out, join(dir, "rx")]);
+	t.true(readFileSync(join(dir, "rx-3.pbm")).equals(libtiffPage(SAMPLE_TIF, 2)));
 });
