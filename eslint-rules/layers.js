@@ -1,24 +1,26 @@
 // The layer rules of faxline (docs/architecture.md "Layers"), shared by eslint.config.js and the lint test
 // (test/unit/lint/layers.test.ts), which runs them on deliberate violations.
 // transport -> at -> modem -> t30 -> session -> jobs -> cli; core and the pure codecs (t4, tiff, hdlc, page)
-// below all of them; src never imports hw-mocks or test. `import type` counts like any import, except
+// below all of them; docs (documents in: PDF, images, text) above the codecs, used by jobs and cli; src never imports hw-mocks or test. `import type` counts like any import, except
 // that t30 may import *types* from modem (the link interfaces and the FaxModem seam), nothing else there.
 import noImportCycle from "./noImportCycle.js";
 
-const ALL = ["core", "transport", "at", "hdlc", "t4", "tiff", "page", "modem", "t30", "session", "jobs", "cli", "hw-mocks", "test"];
+const ALL = ["core", "transport", "at", "hdlc", "t4", "tiff", "docs", "page", "modem", "t30", "session", "jobs", "cli", "hw-mocks", "test"];
 const group = (b) => [`**/${b}/**`, `**/${b}`];
 
 /** What each folder of src/ must not import (beyond itself). */
 export const BANNED = {
 	core: ALL.filter((x) => x !== "core"),
-	t4: ["transport", "at", "hdlc", "tiff", "page", "modem", "t30", "session", "jobs", "cli", "hw-mocks", "test"],
-	tiff: ["transport", "at", "hdlc", "page", "modem", "t30", "session", "jobs", "cli", "hw-mocks", "test"],
-	hdlc: ["transport", "at", "tiff", "page", "modem", "t30", "session", "jobs", "cli", "hw-mocks", "test"],
-	page: ["transport", "at", "hdlc", "modem", "t30", "session", "jobs", "cli", "hw-mocks", "test"],
-	transport: ["at", "hdlc", "t4", "tiff", "page", "modem", "t30", "session", "jobs", "cli", "hw-mocks", "test"],
-	at: ["t4", "tiff", "page", "modem", "t30", "session", "jobs", "cli", "hw-mocks", "test"],
-	modem: ["t30", "session", "jobs", "cli", "hw-mocks", "test"],
-	t30: ["transport", "at", "session", "jobs", "cli", "hw-mocks", "test"],
+	t4: ["docs", "transport", "at", "hdlc", "tiff", "page", "modem", "t30", "session", "jobs", "cli", "hw-mocks", "test"],
+	tiff: ["docs", "transport", "at", "hdlc", "page", "modem", "t30", "session", "jobs", "cli", "hw-mocks", "test"],
+	hdlc: ["docs", "transport", "at", "tiff", "page", "modem", "t30", "session", "jobs", "cli", "hw-mocks", "test"],
+	// documents in (issue 12): above the codecs, below jobs/cli; may spawn Ghostscript and use sharp
+	docs: ["transport", "at", "hdlc", "page", "modem", "t30", "session", "jobs", "cli", "hw-mocks", "test"],
+	page: ["docs", "transport", "at", "hdlc", "modem", "t30", "session", "jobs", "cli", "hw-mocks", "test"],
+	transport: ["docs", "at", "hdlc", "t4", "tiff", "page", "modem", "t30", "session", "jobs", "cli", "hw-mocks", "test"],
+	at: ["docs", "t4", "tiff", "page", "modem", "t30", "session", "jobs", "cli", "hw-mocks", "test"],
+	modem: ["docs", "t30", "session", "jobs", "cli", "hw-mocks", "test"],
+	t30: ["docs", "transport", "at", "session", "jobs", "cli", "hw-mocks", "test"],
 	session: ["jobs", "cli", "hw-mocks", "test"],
 	jobs: ["t30", "cli", "hw-mocks", "test"],
 	cli: ["t30", "hw-mocks", "test"],

@@ -22,7 +22,10 @@ export { openFaxModem } from "./session/openFaxModem.js";
 export type { OpenFaxModemOptions } from "./session/openFaxModem.js";
 export { listPorts } from "./transport/listPorts.js";
 
-export { openFaxDocument, openPinnedDocument, readPbm, readTiff, writeClassF, writePbm } from "./tiff/index.js";
+export { openPinnedDocument, readPbm, readTiff, writeClassF, writePbm } from "./tiff/index.js";
+/** Opens any document (PDF, PostScript, images, text, TIFF, PBM) as fax pages (src/docs). */
+export { openDocument as openFaxDocument, PdfWriter, faxToPdf, writePdf, pageBox } from "./docs/index.js";
+export type { DitherMode, DocOptions, Paper } from "./docs/index.js";
 export type { BadRowPage, ClassFOptions, ClassFPage, FaxDocument as FaxFileDocument, OpenOptions, PageInfo, PinnedDocument, PinOptions } from "./tiff/index.js";
 
 export * from "./jobs/index.js";

@@ -30,6 +30,25 @@ export interface CommandSpec {
 	notes?: string[];
 }
 
+/** Rendering of PDF, PostScript, images and text (src/docs): send, submit, info, convert. */
+const DOC_OPTS: OptionSpec[] = [
+	{ flags: "--paper <size>", help: "paper a PDF/PostScript/text page is laid out on and fitted to", choices: ["a4", "letter", "legal"], default: "a4" },
+	{ flags: "--dither <method>", help: "how photos and greys become black and white: auto picks threshold for text and line art, diffusion for photos", choices: ["auto", "threshold", "diffusion", "halftone"], default: "auto" },
+];
+
+/** A cover page made by faxline (send). */
+const COVER_OPTS: OptionSpec[] = [
+	{ flags: "--cover", help: "put the built-in cover page first (fields from the options below)" },
+	{ flags: "--cover-template <file>", help: "a personal cover page template: SVG with {{field}} placeholders, or PostScript with HylaFAX faxcover variables" },
+	{ flags: "--to-name <text>", help: "cover page: recipient name" },
+	{ flags: "--to-company <text>", help: "cover page: recipient company" },
+	{ flags: "--from-name <text>", help: "cover page: sender name" },
+	{ flags: "--from-company <text>", help: "cover page: sender company" },
+	{ flags: "--from-number <text>", help: "cover page: sender fax number", default: "--tsid" },
+	{ flags: "--subject <text>", help: "cover page: subject" },
+	{ flags: "--note <text>", help: "cover page: note" },
+];
+
 const JSON_OPT: OptionSpec = { flags: "--json", help: "print the result as JSON on stdout (errors too, as {\"error\": ...})" };
 const CONFIG_OPT: OptionSpec = {
 	flags: "-c, --config <file>",
@@ -57,10 +76,12 @@ export const COMMANDS: readonly CommandSpec[] = [
 			{ flags: "--max-bad-rows <share>", help: "refuse a document page whose bad rows exceed this share (a page with fewer is sent with a warning)", unit: "percent (10%) or fraction (0.1)", default: "10%" },
 			{ flags: "--tsid <id>", help: "our station id sent in TSI, at most 20 printable ASCII characters", default: "none" },
 			{ flags: "--max-rate <bps>", help: "highest bit rate to try", unit: "bit/s, 2400..14400", default: "14400" },
+			...DOC_OPTS,
+			...COVER_OPTS,
 			JSON_OPT,
 			{ flags: "-q, --quiet", help: "no progress on stderr" },
 		],
-		notes: ["Progress goes to stderr (a live bar on a terminal, plain lines otherwise); the outcome to stdout.", "exit codes: 0 all pages confirmed, 1 the call failed, 2 usage, 130 interrupted (the call is ended with DCN first)"],
+		notes: ["Documents: TIFF (any), PBM, PDF, PostScript, PNG, JPEG, GIF, WebP, BMP, SVG and UTF-8 text.", "Progress goes to stderr (a live bar on a terminal, plain lines otherwise); the outcome to stdout.", "exit codes: 0 all pages confirmed, 1 the call failed, 2 usage, 130 interrupted (the call is ended with DCN first)"],
 	},
 	{
 		name: "submit",
@@ -138,13 +159,13 @@ export const COMMANDS: readonly CommandSpec[] = [
 	},
 	{
 		name: "info",
-		summary: "per page of a TIFF/PBM: size, resolution, compression, fill order, bad lines",
+		summary: "per page of any document send accepts: size, resolution, compression, fill order, bad lines",
 		args: "<file>",
-		options: [JSON_OPT],
+		options: [...DOC_OPTS, JSON_OPT],
 	},
 	{
 		name: "convert",
-		summary: "convert TIFF/PBM/raw T.4 to TIFF Class F or PBM",
+		summary: "convert any document send accepts (or raw T.4) to TIFF Class F, PBM or PDF (CCITT G4, lossless)",
 		args: "<in> <out>",
 		options: [
 			{ flags: "--page <n>", help: "only this page (1-based); a .pbm output takes one page", default: "all (pbm: 1)" },
@@ -157,8 +178,9 @@ export const COMMANDS: readonly CommandSpec[] = [
 			{ flags: "--coding <c>", help: "raw input coding", choices: ["mh", "mr", "mmr"] },
 			{ flags: "--bit-order <o>", help: "raw input bit order", choices: ["msb", "lsb"] },
 			{ flags: "--rows <n>", help: "raw input rows to decode", default: "until RTC/end" },
+			...DOC_OPTS,
 		],
-		notes: ["OUT ending .tif/.tiff writes TIFF Class F; .pbm writes one page."],
+		notes: ["OUT ending .tif/.tiff writes TIFF Class F; .pbm writes one page; .pdf writes a PDF, each page CCITT G4 at its true size."],
 	},
 	{
 		name: "sim",

@@ -69,6 +69,13 @@ export const FaxErrorCodes = {
 	PBM_MALFORMED: 720,
 	IMAGE_GEOMETRY: 730, // cannot be normalised to a fax width
 	IMAGE_BAD_ROWS: 731, // a page has more unreadable rows than allowed (tiff/pinned.ts)
+	// 74x documents in (src/docs): PDF, PostScript, images, text
+	DOC_UNSUPPORTED: 740, // not a format faxline reads
+	DOC_MALFORMED: 741, // broken PDF/PostScript/image
+	DOC_ENCRYPTED: 742, // password-protected PDF
+	DOC_TOO_LARGE: 743, // pixel, page or size limits
+	DOC_TIMEOUT: 744, // the renderer ran past its time limit
+	RENDERER_MISSING: 745, // Ghostscript (gs) not installed
 	// 8xx jobs
 	MESSAGE_NOT_FOUND: 800,
 	INVALID_OPERATION: 801,

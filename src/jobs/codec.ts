@@ -1,11 +1,13 @@
 /**
  * The document seam of the job layer: rendering submitted files into the job's TIFF Class F (the spool
  * copy behind outgoing-job.md §3 Size/Pages and §2.4 copyTiff) and opening that TIFF as a FaxPageSource
- * for a call. `tiffCodec` (src/tiff: TIFF or PBM in, normalised to fax geometry, G3 2-D out) is the one
+ * for a call. `tiffCodec` (any document in through src/docs — PDF, PostScript, images, text, TIFF, PBM —
+ * normalised to fax geometry, G3 2-D out) is the one
  * the daemon and CLI use; tests may inject their own. Layer: jobs.
  */
 import { statSync } from "node:fs";
 import type { FaxPage, FaxPageSource } from "../core/bitmap.js";
+import { openDocument } from "../docs/index.js";
 import { ClassFWriter, DEFAULT_MAX_BAD_ROW_SHARE, chooseWidth, defaultResolution, normalizePage, openFaxDocument, openPinnedDocument, refuseBadRows, type BadRowPage } from "../tiff/index.js";
 
 export interface RenderedDocument {
@@ -38,17 +40,17 @@ export interface DocumentCodec {
 	 * Write `destPath` (atomically) = `cover` (rendered at the body's first page geometry by `makeCover`;
 	 * A4 fine without a body) followed by every page of the TIFF at `bodyPath` (null: cover page only).
 	 */
-	withCover(makeCover: (width: number, yRes: number) => FaxPage, bodyPath: string | null, destPath: string): Promise<RenderedDocument>;
+	withCover(makeCover: (width: number, yRes: number) => FaxPage | Promise<FaxPage>, bodyPath: string | null, destPath: string): Promise<RenderedDocument>;
 }
 
-/** The production codec over src/tiff. */
+/** The production codec over src/docs (documents in) and src/tiff (the spool's Class F). */
 export const tiffCodec: DocumentCodec = {
 	async render(files, destPath, opts = {}) {
 		return writeClassF(destPath, async (w) => {
 			for (const f of files) {
 				// pinned (one descriptor, private copy); each page decoded once, its bad rows counted, and the
 				// whole file refused (the writer aborted) when a page is above the share
-				const doc = await openPinnedDocument(f, { checkPages: false });
+				const doc = await openPinnedDocument(f, { checkPages: false, opener: openDocument });
 				try {
 					const bad: BadRowPage[] = [];
 					for (let i = 0; i < doc.pageCount; i++) {
@@ -72,7 +74,7 @@ export const tiffCodec: DocumentCodec = {
 		try {
 			return await writeClassF(destPath, async (w) => {
 				const first = body?.pages[0];
-				await w.addPage(makeCover(first?.width ?? 1728, first?.yRes ?? 196));
+				await w.addPage(await makeCover(first?.width ?? 1728, first?.yRes ?? 196));
 				if (body) for (let i = 0; i < body.pageCount; i++) await w.addPage(await body.page(i));
 			});
 		} finally {

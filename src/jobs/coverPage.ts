@@ -1,12 +1,15 @@
 /**
- * The built-in server cover page (outgoing-job.md §3 HasCoverPage, §2.4 copyTiff "this recipient's
- * rendered cover page, then body", §6): one fax page per recipient drawn with the built-in font — FAX
- * title, To, From, date, page count, subject and the note (wrapped). Personal (.cov) cover pages are not
- * rendered: submit rejects COVER LOCAL with INVALID_ARG. Also the continuation cover page that starts a
- * retry resuming after delivered pages (issue 14, HylaFAX's continuation cover). Layer: jobs (pure).
+ * Cover pages of jobs (outgoing-job.md §3 HasCoverPage, §2.4 copyTiff "this recipient's rendered cover
+ * page, then body", §6): one fax page per recipient, the built-in design of src/docs/cover.ts (To, From,
+ * date, page count, subject, note) for SERVER cover pages, or a personal SVG/PostScript template
+ * (COVER LOCAL with coverPage = the template's path; Windows .cov files are refused by submit).
+ * Also the continuation cover page that starts a retry resuming after delivered pages (issue 14,
+ * HylaFAX's continuation cover), drawn with the built-in 5x7 font. Layer: jobs.
  */
 import type { FaxPage } from "../core/bitmap.js";
 import { createBitmap } from "../core/bitmap.js";
+import type { CoverFields } from "../docs/index.js";
+import { pageBox, renderCover } from "../docs/index.js";
 import { bannerTime, drawText } from "./branding.js";
 import { GLYPH_H, GLYPH_W } from "./font5x7.js";
 import type { FaxRecipient, FaxSender } from "./types.js";
@@ -101,21 +104,24 @@ export function renderContinuationPage(info: ContinuationInfo, width = 1728, yRe
 
 const who = (name: string | undefined, num: string | undefined, extra?: string): string => [name, num, extra].filter((x) => x).join("  ") || "-";
 
-/** Render the cover page at the body's geometry (width in dots, vertical dpi; A4 length). */
-export function renderCoverPage(info: CoverInfo, width = 1728, yRes = 196): FaxPage {
-	return drawCover(
-		"FAX",
-		[
-			["TO:", who(info.recipient.name, info.recipient.faxNumber)],
-			["FROM:", who(info.sender.name, info.sender.faxNumber, info.sender.company)],
-			["DATE:", bannerTime(info.time)],
-			["PAGES:", `${info.pages} (INCLUDING THIS PAGE)`],
-			...(info.subject ? [["SUBJECT:", info.subject] as [string, string]] : []),
-		],
-		info.note,
-		width,
-		yRes,
-	);
+/**
+ * Render the cover page at the body's geometry (width in dots, vertical dpi; A4 length): the built-in
+ * design of src/docs/cover.ts, or the SVG/PostScript template at `template` (a personal cover page).
+ */
+export async function renderCoverPage(info: CoverInfo, width = 1728, yRes = 196, template?: string): Promise<FaxPage> {
+	const box = pageBox({ width: width === 2048 || width === 2432 ? width : 1728, resolution: yRes >= 300 ? "superfine" : yRes >= 150 ? "fine" : "standard" });
+	const fields: CoverFields = {
+		recipientName: info.recipient.name,
+		recipientNumber: info.recipient.faxNumber,
+		...(info.sender.name ? { senderName: info.sender.name } : {}),
+		...(info.sender.company ? { senderCompany: info.sender.company } : {}),
+		...(info.sender.faxNumber ? { senderNumber: info.sender.faxNumber } : {}),
+		subject: info.subject,
+		note: info.note,
+		date: bannerTime(info.time),
+		pages: info.pages,
+	};
+	return renderCover(fields, box, template);
 }
 
 /** A title, labelled lines and a wrapped note in the built-in font on an A4 page. */

@@ -50,9 +50,11 @@ export async function submitDocument(doc: SubmissionSpec, c: SubmitContext): Pro
 	for (const r of recipients) if (!r.faxNumber.trim()) throw new FaxError("INVALID_ARG", "a recipient has no fax number");
 	if (!enumOk(doc.coverPageType, [FaxCoverPageType.NONE, FaxCoverPageType.LOCAL, FaxCoverPageType.SERVER])) throw new FaxError("INVALID_ARG", `bad cover page type ${String(doc.coverPageType)}`);
 	if (doc.coverPageType === FaxCoverPageType.LOCAL && !s.allowPersonalCoverPages) throw new FaxError("INVALID_ARG", "personal cover pages are not allowed on this server");
-	if (doc.coverPageType === FaxCoverPageType.LOCAL) throw new FaxError("INVALID_ARG", "personal (.cov) cover pages are not supported: use a SERVER cover page");
+	if (doc.coverPageType === FaxCoverPageType.LOCAL && !/\.(svg|ps|eps)$/i.test(doc.coverPage))
+		throw new FaxError("INVALID_ARG", "personal cover pages must be SVG or PostScript templates (.svg, .ps, .eps); Windows .cov files are not supported");
 	if (doc.coverPageType === FaxCoverPageType.SERVER && !SERVER_COVER_PAGES.includes(doc.coverPage)) throw new FaxError("INVALID_ARG", `no server cover page named ${JSON.stringify(doc.coverPage)}`);
-	const cover = doc.coverPageType === FaxCoverPageType.SERVER;
+	const cover = doc.coverPageType === FaxCoverPageType.SERVER || doc.coverPageType === FaxCoverPageType.LOCAL;
+	const template = doc.coverPageType === FaxCoverPageType.LOCAL ? doc.coverPage : undefined;
 	if (!enumOk(doc.receiptType, [FaxReceiptType.NONE, FaxReceiptType.MAIL, FaxReceiptType.MSGBOX])) throw new FaxError("INVALID_ARG", `bad receipt type ${String(doc.receiptType)}`);
 	if (doc.receiptType !== FaxReceiptType.NONE && !(s.allowedReceipts & doc.receiptType)) throw new FaxError("INVALID_ARG", `receipt type ${doc.receiptType} is not allowed on this server`);
 	if (doc.receiptType === FaxReceiptType.MAIL && !/^[^\s@]+@[^\s@]+$/.test(doc.receiptAddress)) throw new FaxError("INVALID_ARG", `MAIL receipts need an SMTP address, got ${JSON.stringify(doc.receiptAddress)}`);
@@ -79,7 +81,7 @@ export async function submitDocument(doc: SubmissionSpec, c: SubmitContext): Pro
 			}
 			const docFile = `${ids[i]}.tif`;
 			const info = { sender: doc.sender, recipient: r, subject: doc.subject, note: doc.note, pages: rendered.pages + 1, time: now };
-			const out = await c.codec.withCover((w, y) => renderCoverPage(info, w, y), files.length ? c.spool.path(bodyFile) : null, c.spool.path(docFile));
+			const out = await c.codec.withCover((w, y) => renderCoverPage(info, w, y, template), files.length ? c.spool.path(bodyFile) : null, c.spool.path(docFile));
 			perJob.push({ docFile, pages: out.pages, size: out.size });
 		}
 	} catch (e) {

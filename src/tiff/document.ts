@@ -22,11 +22,15 @@ import { decodeTiffPage } from "./tiffPage.js";
 /** Largest input file accepted (bytes). */
 export const MAX_FILE_BYTES = 1 << 30;
 
+/** Formats a document page can come from. */
+export type DocumentFormat = "tiff" | "pbm" | "pdf" | "postscript" | "image" | "text" | "cover";
+
 /** What `info` shows about one page of a TIFF or PBM file. */
 export interface PageInfo {
 	/** 0-based */
 	index: number;
-	format: "tiff" | "pbm";
+	/** tiff/pbm: this reader; the others: rendered by src/docs */
+	format: DocumentFormat;
 	width: number;
 	height: number;
 	/** dpi; assumed (see tiffDirectory.ts assumedXRes) when `resolutionKnown` is false */

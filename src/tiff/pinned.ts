@@ -45,6 +45,12 @@ export interface PinOptions extends OpenOptions {
 	 * page itself and applies `refuseBadRows` (the queue's render: one decode per page)
 	 */
 	checkPages?: boolean;
+	/**
+	 * opens the private copy; default this layer's openFaxDocument (TIFF, PBM). The CLI and the queue pass
+	 * src/docs openDocument (PDF, PostScript, images, text), whose renderer may read the copy by name after
+	 * opening: with an opener the copy's directory is removed at close() instead of at once.
+	 */
+	opener?: (path: string, opts: OpenOptions) => Promise<FaxDocument>;
 }
 
 const COPY_CHUNK = 1 << 20;
@@ -70,14 +76,26 @@ export async function openPinnedDocument(path: string, opts: PinOptions = {}): P
 	const dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), "faxline-doc-"));
 	let doc: FaxDocument | undefined;
 	let size: number;
+	const removeCopy = () => rm(dir, { recursive: true, force: true });
 	try {
 		const copy = join(dir, "doc");
 		size = await copyThroughOneDescriptor(path, copy);
-		doc = await openFaxDocument(copy, opts);
-	} finally {
-		// the open descriptor keeps the copy's data; nobody else can reach it any more
-		await rm(dir, { recursive: true, force: true });
+		doc = await (opts.opener ?? openFaxDocument)(copy, opts);
+	} catch (e) {
+		await removeCopy();
+		throw e;
 	}
+	if (opts.opener) {
+		// the renderer may still read the copy by name: it goes when the document is closed
+		const close = doc.close.bind(doc);
+		doc.close = async () => {
+			try {
+				await close();
+			} finally {
+				await removeCopy();
+			}
+		};
+	} else await removeCopy(); // our reader's open descriptor keeps the copy's data; nobody else can reach it any more
 	try {
 		const badRows: BadRowPage[] = [];
 		for (let i = 0; opts.checkPages !== false && i < doc.pageCount; i++) {

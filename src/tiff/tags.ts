@@ -66,7 +66,22 @@ export const Compression = {
 	packBits: 32773,
 } as const;
 
-/** Human names for `info`. */
+/** Names of the TIFF compressions this reader leaves to the image path (src/docs/image.ts). */
+const OTHER_COMPRESSION: Record<number, string> = {
+	5: "LZW",
+	6: "old-style JPEG",
+	7: "JPEG",
+	8: "Deflate",
+	32946: "Deflate (PKZIP)",
+	34712: "JPEG 2000",
+	34887: "LERC",
+	34925: "LZMA",
+	50000: "Zstandard",
+	50001: "WebP",
+	50002: "JPEG XL",
+};
+
+/** Human names for `info` and error messages. */
 export function compressionName(c: number, t4Options = 0): string {
 	switch (c) {
 		case 1:
@@ -80,6 +95,6 @@ export function compressionName(c: number, t4Options = 0): string {
 		case 32773:
 			return "PackBits";
 		default:
-			return `unknown (${c})`;
+			return OTHER_COMPRESSION[c] ?? `unknown (${c})`;
 	}
 }

@@ -103,7 +103,7 @@ function pageInfo(f: Fields, index: number, fileLength: number): TiffPageInfo {
 	if (f.has(Tag.TileWidth) || f.has(Tag.TileOffsets)) throw bad("TIFF_UNSUPPORTED", "tiled TIFF is not supported");
 
 	const compression = num(Tag.Compression, 1)!;
-	if (!(Object.values(Compression) as number[]).includes(compression)) throw bad("TIFF_UNSUPPORTED", `TIFF compression ${compression} is not supported (1, 2, 3, 4, 32773 are)`);
+	if (!(Object.values(Compression) as number[]).includes(compression)) throw bad("TIFF_UNSUPPORTED", `TIFF compression ${compressionName(compression)} (${compression}) is not supported by the bilevel reader (none, CCITT RLE, G3, G4 and PackBits are)`);
 	const t4Options = num(Tag.T4Options, 0)!;
 	const t6Options = num(Tag.T6Options, 0)!;
 	if ((compression === 3 && t4Options & 2) || (compression === 4 && t6Options & 2)) throw bad("TIFF_UNSUPPORTED", "CCITT uncompressed mode is not supported");

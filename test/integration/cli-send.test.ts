@@ -399,13 +399,14 @@ test("bad input fails before anything is dialled: one line on stderr, non-zero e
 	const full = readFileSync(good);
 	const truncated = join(dir, "truncated.tif");
 	writeFileSync(truncated, full.subarray(0, Math.floor(full.length * 0.6)));
-	const notTiff = join(dir, "notes.txt");
-	writeFileSync(notTiff, "this is not an image\n");
+	// text files are documents since issue 12; binary garbage is not
+	const notTiff = join(dir, "blob.bin");
+	writeFileSync(notTiff, Buffer.from([0, 1, 2, 3, 0, 0xfe, 0x07, 0x09]));
 	const link = pair.path;
 	const cases: { args: string[]; err: RegExp; code?: number }[] = [
 		{ args: ["--to", "5550100", truncated], err: /TIFF|truncated/i },
 		{ args: ["--to", "5550100", good, truncated], err: /truncated\.tif|TIFF/i },
-		{ args: ["--to", "5550100", notTiff], err: /not a TIFF or PBM/ },
+		{ args: ["--to", "5550100", notTiff], err: /not a document faxline reads/ },
 		{ args: ["--to", "5550100", join(dir, "missing.tif")], err: /no such file: .*missing\.tif/ },
 		{ args: ["--to", "555;ATZ", good], err: /Invalid character ";" in dial string/ },
 		{ args: ["--to", "5551234\r+FCLASS=0", good], err: /Invalid character "\\r" in dial string/ },

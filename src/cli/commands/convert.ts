@@ -16,10 +16,12 @@ import { decodeToBitmap } from "../../t4/index.js";
 import { ClassFWriter, writeFileAtomic } from "../../tiff/ClassFWriter.js";
 import type { ClassFOptions, ClassFPage } from "../../tiff/classF.js";
 import { writeClassF } from "../../tiff/classF.js";
-import { defaultResolution, openFaxDocument } from "../../tiff/document.js";
+import { openDocument, PdfWriter, writePdf } from "../../docs/index.js";
+import { defaultResolution } from "../../tiff/document.js";
 import type { FaxWidth } from "../../tiff/normalize.js";
 import { FAX_XRES, WIDTH_TOLERANCE, chooseWidth, faxResolutionOf, normalizePage } from "../../tiff/normalize.js";
 import { writePbm } from "../../tiff/pbm.js";
+import { docOptionsOf } from "../documents.js";
 import type { CliIO } from "../io.js";
 import type { Parsed } from "../program.js";
 import { checkInputFiles, checkOutputFile } from "../outputPaths.js";
@@ -39,12 +41,13 @@ function positiveInt(v: string | undefined, name: string): number | undefined {
 	return Number(v);
 }
 
-type OutKind = "tiff" | "pbm";
+type OutKind = "tiff" | "pbm" | "pdf";
 function outKind(path: string): OutKind {
 	const e = extname(path).toLowerCase();
 	if (e === ".tif" || e === ".tiff") return "tiff";
 	if (e === ".pbm") return "pbm";
-	throw usage(`cannot tell the output format from '${path}' (use .tif, .tiff or .pbm)`);
+	if (e === ".pdf") return "pdf";
+	throw usage(`cannot tell the output format from '${path}' (use .tif, .tiff, .pbm or .pdf)`);
 }
 
 /** Fits a page for Class F: normalise if asked or needed; exact fax geometry gets exact tag values. */
@@ -67,6 +70,8 @@ interface ConvertOpts {
 	coding?: string;
 	bitOrder?: string;
 	rows?: string;
+	paper?: string;
+	dither?: string;
 }
 
 export async function run(p: Parsed, io: CliIO): Promise<number> {
@@ -95,7 +100,7 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 		width = n;
 	}
 
-	const doc = await openFaxDocument(input);
+	const doc = await openDocument(input, { ...docOptionsOf(v), ...(width !== undefined || resolution !== undefined ? { normalize: { ...(width ? { width } : {}), ...(resolution ? { resolution } : {}) } } : {}) });
 	try {
 		if (pageNo !== undefined && pageNo > doc.pageCount) throw new FaxError("INVALID_ARG", `${input} has ${doc.pageCount} page${doc.pageCount === 1 ? "" : "s"}, no page ${pageNo}`);
 		const indices = kind === "pbm" || pageNo !== undefined ? [(pageNo ?? 1) - 1] : doc.pages.map((p) => p.index);
@@ -104,6 +109,21 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 			const fitted = width !== undefined || resolution !== undefined ? fitPage(page, width, resolution) : page;
 			await writeFileAtomic(output, writePbm(fitted.bitmap));
 			io.out(`${output}: PBM ${fitted.bitmap.width}x${fitted.bitmap.height} (page ${indices[0] + 1} of ${input})`);
+			return 0;
+		}
+		if (kind === "pdf") {
+			const pdf = await PdfWriter.create(output);
+			try {
+				for (const i of indices) {
+					const { page } = await doc.decodePage(i);
+					await pdf.addPage(width !== undefined || resolution !== undefined ? fitPage(page, width, resolution) : page);
+				}
+				await pdf.close();
+			} catch (e) {
+				await pdf.abort();
+				throw e;
+			}
+			io.out(`${output}: PDF, ${indices.length} page${indices.length === 1 ? "" : "s"}, CCITT G4`);
 			return 0;
 		}
 		const writer = await ClassFWriter.create(output, tiffOpts);
@@ -150,6 +170,7 @@ async function convertRaw(
 	if (r.bitmap.height === 0) throw new FaxError("T4_DECODE_ERROR", `${input}: no rows could be decoded as ${coding} ${width} px ${bitOrder}-first`);
 	const page: ClassFPage = { bitmap: r.bitmap, xRes: FAX_XRES, yRes: yResOf(resolution ?? "fine"), badLines: r.badLines, consecutiveBadLines: r.consecutiveBadLines };
 	if (kind === "pbm") await writeFileAtomic(output, writePbm(r.bitmap));
+	else if (kind === "pdf") await writePdf(output, { pageCount: 1, page: async () => page });
 	else await writeFileAtomic(output, writeClassF([page], tiffOpts));
 	io.out(
 		`${output}: ${r.bitmap.width}x${r.bitmap.height} from ${coding} (${bitOrder}-first), ${r.badLines} bad line${r.badLines === 1 ? "" : "s"}` +

@@ -14,7 +14,7 @@ import { SystemClock } from "../../core/Clock.js";
 import { FaxError } from "../../core/FaxError.js";
 import type { SendEvent } from "../../modem/FaxModem.js";
 import { openFaxModem } from "../../session/openFaxModem.js";
-import { openDocuments } from "../documents.js";
+import { coverOf, docOptionsOf, openDocuments } from "../documents.js";
 import { checkInputFiles, checkOutputFile } from "../outputPaths.js";
 import { parseBadRowShare } from "../../tiff/index.js";
 import type { CliIO } from "../io.js";
@@ -37,6 +37,17 @@ interface SendOpts {
 	baud?: string;
 	flow?: string;
 	trace?: string;
+	paper?: string;
+	dither?: string;
+	cover?: boolean;
+	coverTemplate?: string;
+	toName?: string;
+	toCompany?: string;
+	fromName?: string;
+	fromCompany?: string;
+	fromNumber?: string;
+	subject?: string;
+	note?: string;
 }
 
 export async function run(p: Parsed, io: CliIO): Promise<number> {
@@ -51,6 +62,12 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	const allowNumbers = v.allowNumber ?? [];
 	const number = checkNumber(v.to[0]!, { allowNumbers });
 	checkTsid(v.tsid);
+	const cover = coverOf(
+		{ cover: v.cover, "cover-template": v.coverTemplate, "to-name": v.toName, "to-company": v.toCompany, "from-name": v.fromName, "from-company": v.fromCompany, "from-number": v.fromNumber, subject: v.subject, note: v.note },
+		v.to[0]!,
+		v.tsid,
+	);
+	if (files.length === 0 && !cover) throw new FaxError("USAGE", "no document given");
 	const port = portSettings(v);
 	const maxRate = checkMaxRate(v.maxRate);
 
@@ -60,7 +77,7 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	if (v.trace !== undefined) checkOutputFile(v.trace, "--trace", [...files, { path: v.device, what: "the modem device" }]);
 
 	// the documents are pinned and decoded whole now: later changes on disk change nothing sent or reported
-	const doc = await openDocuments(files, maxBadRowShare === undefined ? {} : { maxBadRowShare });
+	const doc = await openDocuments(files, { ...docOptionsOf(v), ...(maxBadRowShare === undefined ? {} : { maxBadRowShare }) }, cover);
 	for (const w of doc.warnings()) io.err(w);
 	const clock = new SystemClock();
 	let tracer: ReturnType<typeof openTrace>;
