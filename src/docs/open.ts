@@ -75,7 +75,8 @@ export async function openDocument(path: string, opts: DocOptions = {}): Promise
 	} catch (e) {
 		const code = (e as NodeJS.ErrnoException).code;
 		if (code === "ENOENT") throw new FaxError("FILE_NOT_FOUND", `no such file: ${path}`, { cause: e });
-		if (code === "EACCES" || code === "EISDIR") throw new FaxError("FILE_ACCESS_DENIED", `cannot read ${path} (${code})`, { cause: e });
+		if (code === "EISDIR") throw new FaxError("FILE_ACCESS_DENIED", `${path} is a directory, not a document`, { cause: e });
+		if (code === "EACCES") throw new FaxError("FILE_ACCESS_DENIED", `cannot read ${path} (${code})`, { cause: e });
 		throw e;
 	}
 	const box = pageBox({ ...(opts.normalize?.width ? { width: opts.normalize.width } : {}), ...(opts.normalize?.resolution ? { resolution: opts.normalize.resolution } : {}), ...(opts.paper ? { paper: opts.paper } : {}) });
