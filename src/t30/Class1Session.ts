@@ -11,6 +11,7 @@ import type { FaxModem, SendRequest, SendResult } from "../modem/FaxModem.js";
 import type { Class1Link } from "./Class1Link.js";
 import { T30Context } from "./context.js";
 import { defaultRtnResends, type RtnPolicy } from "./decisions.js";
+import type { EcmRetryPolicy } from "./ecmDecisions.js";
 import { destinationKey, MemoryDestinationStore, type DestinationStore, type DestinationTraits } from "./destinations.js";
 import type { RowEncoderFactory } from "./pageData.js";
 import { t4EncoderFactory } from "./t4Encoder.js";
@@ -42,6 +43,16 @@ export interface Class1SessionOptions {
 	minRate?: number;
 	/** send T.4 2-D (MR) when offered (default true) */
 	allowMr?: boolean;
+	/** use error correction mode when the far end offers it (default true; `--no-ecm` / profile class1.ecmSupport false turn it off) */
+	ecm?: boolean;
+	/** FCD frame size under ECM (default 256; profile class1.ecmFrameSize) */
+	ecmFrameSize?: 64 | 256;
+	/** keep correcting at the lowest rate while frames get through (default true; profile class1.persistentEcm) */
+	persistentEcm?: boolean;
+	/** after the 4th PPR of a block: "ctc" (default: CTC down the rate ladder, then EOR) or "eor" (EOR at once) */
+	ecmRetryPolicy?: EcmRetryPolicy;
+	/** send T.6 (MMR) under ECM when offered (default true) */
+	allowMmr?: boolean;
 	/** numbers never dialled (digits, e.g. ["911", "112"]) -> BLACKLISTED */
 	blockList?: readonly string[];
 	/** page encoder (default src/t4 T4Encoder) */
@@ -103,14 +114,20 @@ export class Class1Session implements FaxModem {
 		const key = destinationKey(req.number);
 		const known = key === undefined ? undefined : await this.recall(key, clock, tracer);
 		if (known?.v17Trouble) tracer.trace("info", "-", `destination ${key} has V.17 trouble (${known.v17TroubleReason ?? "remembered"}): V.17 left out`);
+		if (known?.ecmTrouble) tracer.trace("info", "-", `destination ${key} has ECM trouble (${known.ecmTroubleReason ?? "remembered"}): ECM left out`);
+		else if (known?.mmrTrouble) tracer.trace("info", "-", `destination ${key} has MMR trouble (${known.mmrTroubleReason ?? "remembered"}): ECM without MMR`);
 		const local = {
 			transmitRates: link.transmitRates,
 			allowMr: o.allowMr ?? true,
+			ecm: (o.ecm ?? true) && !known?.ecmTrouble,
+			allowMmr: (o.allowMmr ?? true) && !known?.mmrTrouble,
+			ecmFrameSize: o.ecmFrameSize ?? 256,
 			...(o.maxRate ? { maxRate: o.maxRate } : {}),
 			...(o.minRate ? { minRate: o.minRate } : {}),
 			...(known?.v17Trouble ? { avoidV17: true } : {}),
 		};
 		let v17Trouble: string | undefined;
+		let ecmTrouble: { kind: "ecm" | "mmr"; reason: string } | undefined;
 		const result = await transmit(ctx, { document: req.document, number: req.number }, {
 			...(tsid ? { tsid } : {}),
 			rtnPolicy: policy,
@@ -119,9 +136,16 @@ export class Class1Session implements FaxModem {
 			blockList: o.blockList ?? [],
 			encoderFactory: o.encoderFactory ?? t4EncoderFactory,
 			onV17Trouble: (reason) => (v17Trouble = reason),
+			ecm: { frameSize: o.ecmFrameSize ?? 256, persistent: o.persistentEcm ?? true, policy: o.ecmRetryPolicy ?? "ctc" },
+			onEcmTrouble: (kind, reason) => (ecmTrouble = { kind, reason }),
 		});
-		if (key !== undefined && v17Trouble !== undefined) {
-			await this.remember(key, { ...known, v17Trouble: true, v17TroubleReason: v17Trouble, v17TroubleSince: Date.now() }, clock, tracer);
+		if (key !== undefined && (v17Trouble !== undefined || ecmTrouble !== undefined)) {
+			const now = Date.now();
+			const traits: DestinationTraits = { ...known };
+			if (v17Trouble !== undefined) Object.assign(traits, { v17Trouble: true, v17TroubleReason: v17Trouble, v17TroubleSince: now });
+			if (ecmTrouble?.kind === "ecm") Object.assign(traits, { ecmTrouble: true, ecmTroubleReason: ecmTrouble.reason, ecmTroubleSince: now });
+			if (ecmTrouble?.kind === "mmr") Object.assign(traits, { mmrTrouble: true, mmrTroubleReason: ecmTrouble.reason, mmrTroubleSince: now });
+			await this.remember(key, traits, clock, tracer);
 		}
 		if (o.afterCall) await o.afterCall(result, perCall ?? tracer);
 		return result;
@@ -141,7 +165,12 @@ export class Class1Session implements FaxModem {
 	private async remember(key: string, traits: DestinationTraits, clock: Clock, tracer: Tracer): Promise<void> {
 		try {
 			await this.bounded(() => this.destinations.set(key, traits), clock, "set");
-			tracer.trace("info", "-", `destination ${key} remembered: V.17 trouble (${traits.v17TroubleReason})`);
+			const what = [
+				traits.v17Trouble ? `V.17 trouble (${traits.v17TroubleReason})` : "",
+				traits.ecmTrouble ? `ECM trouble (${traits.ecmTroubleReason})` : "",
+				traits.mmrTrouble ? `MMR trouble (${traits.mmrTroubleReason})` : "",
+			].filter(Boolean);
+			tracer.trace("info", "-", `destination ${key} remembered: ${what.join(", ")}`);
 		} catch (e) {
 			tracer.trace("error", "-", `destination store set failed: ${e instanceof Error ? e.message : String(e)}`);
 		}

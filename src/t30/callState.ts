@@ -5,6 +5,7 @@
 import { FaxError, type FaxErrorCode } from "../core/FaxError.js";
 import type { RtnPolicy } from "./decisions.js";
 import type { V17Tally } from "./destinations.js";
+import type { EcmCallState, EcmOptions, UndeliveredBlock } from "./ecm.js";
 import type { DisFields, Rate } from "./dis.js";
 import type { RowEncoderFactory } from "./pageData.js";
 import type { LocalCaps, SessionParams } from "./params.js";
@@ -21,6 +22,10 @@ export interface TransmitOptions {
 	encoderFactory: RowEncoderFactory;
 	/** told when this call shows the destination has V.17 trouble (destinations.ts), with the reason */
 	onV17Trouble?: (reason: string) => void;
+	/** ECM retry behaviour (ecm.ts); whether ECM is used at all is `local.ecm` */
+	ecm?: EcmOptions;
+	/** told when this call shows ECM or MMR trouble with the destination (destinations.ts noteEcmFailure) */
+	onEcmTrouble?: (kind: "ecm" | "mmr", reason: string) => void;
 }
 
 export interface CallState {
@@ -42,6 +47,12 @@ export interface CallState {
 	pagesConfirmed: number;
 	pagesSent: Set<number>;
 	unconfirmed: Set<number>;
+	/** ECM page counter and long-train flag (ecm.ts) */
+	ecm: EcmCallState;
+	/** ECM blocks given up with EOR/ERR */
+	undelivered: UndeliveredBlock[];
+	/** the ECM page being transferred (1-based), while it is */
+	inEcmPage?: number;
 }
 
 export const fatal = (code: FaxErrorCode, reason: string, context?: Record<string, unknown>): FaxError => new FaxError(code, reason, context ? { context } : {});

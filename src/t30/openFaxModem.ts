@@ -27,6 +27,16 @@ export async function openFaxModem(path: string, opts: OpenFaxModemOptions = {})
 		...(session.tracer ? { tracer: session.tracer } : {}),
 	});
 	const t = modem.profile.timers;
-	const timers = { ...(t.T1 !== undefined ? { T1: t.T1 } : {}), ...(t.T2 !== undefined ? { T2: t.T2 } : {}), ...(t.T4 !== undefined ? { T4: t.T4 } : {}), ...(session.timers ?? {}) };
-	return new Class1Session(modem, { id: path, ...session, timers }, () => modem.close());
+	const timers = {
+		...(t.T1 !== undefined ? { T1: t.T1 } : {}),
+		...(t.T2 !== undefined ? { T2: t.T2 } : {}),
+		...(t.T4 !== undefined ? { T4: t.T4 } : {}),
+		...(t.T5 !== undefined ? { T5: t.T5 } : {}),
+		...(session.timers ?? {}),
+	};
+	// the profile's ECM knobs (HylaFAX Class1ECMSupport / ECMFrameSize / PersistentECM); the caller's options win,
+	// except that a modem that cannot do ECM never gets it
+	const k = modem.profile.class1;
+	const ecm = { ecm: k.ecmSupport && (session.ecm ?? true), ecmFrameSize: session.ecmFrameSize ?? k.ecmFrameSize, persistentEcm: session.persistentEcm ?? k.persistentEcm };
+	return new Class1Session(modem, { id: path, ...session, ...ecm, timers }, () => modem.close());
 }

@@ -9,6 +9,8 @@ export interface T30Timers {
 	T1: number;
 	/** T2: wait for a command / DIS re-sent after EOM, ms. T.30 §5.4.3.1: 6 ± 1 s. */
 	T2: number;
+	/** T5: how long an ECM transmitter keeps polling a receiver that answers RNR (RR every T4), ms. T.30 §5.4.3.1: 60 ± 5 s (SpanDSP 65 s). */
+	T5: number;
 	/** T4: wait for a response to a command (CFR/FTT, MCF...), ms. T.30 §5.4.3.1: 3 s ± 15 % (HylaFAX 3.1 s, SpanDSP 3.45 s). */
 	T4: number;
 	/** Pause between receiving and sending (AT+FRS), ms. T.30 §5.3.2.4 / Ch.5 note 3: 75 ± 20 ms (HylaFAX Class1SwitchingCmd +FRS=7). */
@@ -29,6 +31,7 @@ export const DEFAULT_TIMERS: Readonly<T30Timers> = Object.freeze({
 	T1: 35_000,
 	T2: 6_000,
 	T4: 3_000,
+	T5: 60_000,
 	switchingMs: 75,
 	turnaroundMs: 75,
 	eopTurnaroundMs: 90,

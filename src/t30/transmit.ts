@@ -16,6 +16,8 @@ import type { DialOutcome } from "./Class1Link.js";
 import type { T30Context } from "./context.js";
 import { afterPostPage, type PostPageDecision } from "./decisions.js";
 import { sanitizeDialString } from "./dialString.js";
+import { noteEcmFailure } from "./destinations.js";
+import { sendPageEcm } from "./ecm.js";
 import { Fcf } from "./fcf.js";
 import { fitPage, minBitsPerRow, pageChunks } from "./pageData.js";
 import { kFactor, negotiated, nextSlower, pageFormat, sameFormat, type SessionParams } from "./params.js";
@@ -45,6 +47,8 @@ export async function transmit(ctx: T30Context, req: TransmitRequest, o: Transmi
 		pagesConfirmed: 0,
 		pagesSent: new Set(),
 		unconfirmed: new Set(),
+		ecm: { pageCounter: 0, longTrain: false },
+		undelivered: [],
 	};
 	let error: FaxError | undefined;
 	try {
@@ -57,9 +61,22 @@ export async function transmit(ctx: T30Context, req: TransmitRequest, o: Transmi
 		error = toFaxError(e, ctx.signal);
 		if (error.code === "REMOTE_DCN") st.remoteDcn = true;
 		if (error.code === "CARRIER_LOST" || error.code === "PORT_CLOSED" || error.code === "PORT_WRITE_FAILED") st.lineDead = true;
+		const trouble = st.inEcmPage !== undefined && st.params ? noteEcmFailure(st.params.coding, error.code, st.inEcmPage) : undefined;
+		if (trouble) {
+			ctx.tracer.trace("info", "-", `destination has ${trouble.kind.toUpperCase()} trouble: ${trouble.reason}`);
+			o.onEcmTrouble?.(trouble.kind, trouble.reason);
+		}
 		ctx.tracer.trace("error", "-", `${error.code}: ${error.message}`, error.context);
 	}
 	if (error && error.code === "CALL_ABORTED" && st.finished) error = undefined; // MCF to EOP was already in (§9.4)
+	if (!error && st.undelivered.length > 0) {
+		// ECM: a block given up with EOR/ERR leaves its page unconfirmed (T.30 A.4.4): never a success
+		const blocks = st.undelivered.map((u) => `page ${u.page} block ${u.block}`).join(", ");
+		error = new FaxError("ECM_BLOCK_UNDELIVERED", `${blocks} not delivered (EOR: the far end kept missing frames)`, {
+			context: { unconfirmedPages: [...st.unconfirmed].sort((a, b) => a - b), undeliveredBlocks: st.undelivered },
+		});
+		ctx.tracer.trace("error", "-", `${error.code}: ${error.message}`, error.context);
+	}
 	if (!error && st.unconfirmed.size > 0) {
 		// the call ran to the end but the far end did not confirm every page (RTN moved past by policy):
 		// never reported as a success (outgoing-job.md §9.3 "RTN/PIN/PIP past the resend limit")
@@ -75,6 +92,7 @@ export async function transmit(ctx: T30Context, req: TransmitRequest, o: Transmi
 		unconfirmedPages: [...st.unconfirmed].sort((a, b) => a - b),
 		csid: st.csid,
 	};
+	if (st.undelivered.length) result.undeliveredBlocks = st.undelivered.map((u) => ({ ...u, frames: [...u.frames] }));
 	if (st.params) result.params = negotiated(st.params);
 	if (error) result.error = error;
 	return result;
@@ -135,11 +153,35 @@ async function phasesBtoD(ctx: T30Context, st: CallState, doc: FaxPageSource, fi
 			needTraining = false;
 		}
 		const p = st.params!;
+		const next = i + 1 < n ? await doc.page(i + 1) : undefined;
+		const ppm = !next ? "EOP" : sameFormat(pageFormat(next, st.dis!), p.format) ? "MPS" : "EOM";
+		if (p.ecm) {
+			// T.30 Annex A: phases C and D of the page under ECM (ecm.ts); no RTN, so never a resend here
+			ctx.emit({ type: "pageStart", page: i + 1, pages: n });
+			st.pagesSent.add(i + 1);
+			st.unconfirmed.add(i + 1);
+			st.inEcmPage = i + 1;
+			const e = await sendPageEcm(ctx, st, st.ecm, page, i + 1, ppm, o.ecm ?? {});
+			st.inEcmPage = undefined;
+			st.undelivered.push(...e.undelivered);
+			settlePage(ctx, st, i + 1, e.result, e.confirmed, e.sent);
+			if (ppm === "EOP") {
+				st.finished = true;
+				return;
+			}
+			i++;
+			page = next!;
+			if (ppm === "EOM") {
+				ctx.emit({ type: "retrain", reason: "EOM: page format change" });
+				const again = await waitForDis(ctx, st, ctx.timers.T2, "T2");
+				if (again) acceptDis(st, again, o.local, st.params!.rate.bitRate);
+				needTraining = true;
+			}
+			continue;
+		}
 		const sent = await sendPage(ctx, page, p, i, n, o);
 		st.pagesSent.add(i + 1);
 		st.unconfirmed.add(i + 1);
-		const next = i + 1 < n ? await doc.page(i + 1) : undefined;
-		const ppm = !next ? "EOP" : sameFormat(pageFormat(next, st.dis!), p.format) ? "MPS" : "EOM";
 		const d = await postPage(ctx, st, ppm, rtnResends, o, i + 1, sent);
 		settlePage(ctx, st, i + 1, d.result, d.kind === "next" && d.confirmed, sent);
 		if (d.kind === "resend") {
@@ -178,6 +220,7 @@ async function sendPage(ctx: T30Context, page: FaxPage, p: SessionParams, i: num
 	await ctx.turn("switching"); // after CFR / MCF: T.30 §5.3.2.4 pause before high speed
 	const t0 = ctx.clock.now();
 	let bytes = 0;
+	if (p.coding === "mmr") throw fatal("PROTOCOL_ERROR", "MMR without ECM"); // sessionParams never chooses it (T.6 needs ECM)
 	const enc = {
 		coding: p.coding,
 		width: p.format.width,

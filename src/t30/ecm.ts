@@ -1,0 +1,298 @@
+/**
+ * The ECM page transfer of the transmitter (T.30 Annex A, T.4 Annex A; class1.md §2.7): phases C and D
+ * for one page in error correction mode. The page is coded (MMR when negotiated, else MH/MR with no
+ * minimum scan-line time), cut into blocks of up to 256 FCD frames (ecmBlocks.ts) and each block sent as
+ * software-framed HDLC under +FTM (src/hdlc/framer.ts: 200 ms of flags, FCD frames, 3 × RCP), then
+ * PPS-NULL/MPS/EOM/EOP. PPR -> resend exactly the named frames; the 4th PPR -> CTC down the rate ladder
+ * (long train next) or EOR (ecmDecisions.ts afterPprLimit); RNR -> RR every T4 until T5; silence -> PPS
+ * repeated (T4, 3 tries); CRP -> repeat; DCN at any point ends the call. Nodes traced: C:IV, D:IV_PPS_NULL,
+ * D:IV_PPS_Q, D:IV_PPS_RNR, D:IV_CTC, D:IV_EOR, D:IV_EOR_RNR. Every PPS/PPR goes on the `page` channel
+ * with the frame numbers resent. Layer: t30.
+ */
+import { rowOf, type FaxPage } from "../core/bitmap.js";
+import { flagsFor } from "../hdlc/framer.js";
+import type { PageResult } from "../modem/FaxModem.js";
+import { T4Encoder } from "../t4/index.js";
+import { fatal, type CallState } from "./callState.js";
+import type { T30Context } from "./context.js";
+import type { Reply } from "./decisions.js";
+import { buildDis } from "./dis.js";
+import { blockStream, ctcFif, ECM_PREAMBLE_MS, eorFif, frameRanges, FRAMES_PER_BLOCK, parsePprMap, ppsFif, type EcmBlock, type EcmFrameSize, type EcmPpm } from "./ecmBlocks.js";
+import { afterCtc, afterEor, afterPprLimit, afterPps, afterRr, ppsName, type EcmNode, type EcmRetryPolicy, type PpsDecision } from "./ecmDecisions.js";
+import { Fcf, isFcf } from "./fcf.js";
+import { fitPage } from "./pageData.js";
+import { dcsFields, kFactor, negotiated, nextSlower, type SessionParams } from "./params.js";
+
+/** ECM behaviour of the transmitter (profile knobs Class1ECMFrameSize, Class1PersistentECM; policy). */
+export interface EcmOptions {
+	/** FCD frame size we prefer (the far end's DIS may ask for 64); default 256 */
+	frameSize?: EcmFrameSize;
+	/** after the 4th PPR: "ctc" (default: CTC down the ladder, HylaFAX) or "eor" (give the block up) */
+	policy?: EcmRetryPolicy;
+	/** keep correcting at the lowest rate while frames get through (default true, HylaFAX Class1PersistentECM) */
+	persistent?: boolean;
+}
+
+/** A block given up with EOR: its page is not confirmed. Page 1-based, block 0-based. */
+export interface UndeliveredBlock {
+	page: number;
+	block: number;
+	/** frame numbers the far end still lacked */
+	frames: number[];
+}
+
+/** How one ECM page went. */
+export interface EcmPageOutcome {
+	result: PageResult;
+	confirmed: boolean;
+	/** coded bytes of the page (first transmissions) and the time from the first burst to the last answer */
+	sent: { bytes: number; ms: number };
+	/** frames sent again after PPRs */
+	resentFrames: number;
+	undelivered: UndeliveredBlock[];
+}
+
+/** The ECM part of the call state: the PPS page counter and whether the next burst needs long train. */
+export interface EcmCallState {
+	/** pages sent under ECM so far (PPS page counter, 0-based) */
+	pageCounter: number;
+	/** the next burst uses long train (first burst after CTC, T.30 §5 note 5) */
+	longTrain: boolean;
+}
+
+/** The page's coded bytes for ECM, in line order: no minimum scan-line time, no trailing zeros. */
+export async function* ecmPageData(page: FaxPage, p: SessionParams, chunkBytes = 8192): AsyncGenerator<Uint8Array> {
+	const fitted = fitPage(page, p.format);
+	const mmr = p.coding === "mmr";
+	const enc = new T4Encoder({
+		coding: p.coding,
+		width: p.format.width,
+		k: kFactor(p.format.resolution),
+		eol: !mmr,
+		leadingEol: !mmr,
+		rtc: true, // RTC for MH/MR, EOFB for MMR (T.6 §2.4.4)
+		bitOrder: "lsb",
+	});
+	const bm = fitted.bitmap;
+	let held = 0;
+	for (let y = 0; y < bm.height; y++) {
+		enc.encodeRow(rowOf(bm, y));
+		held += p.format.width >> 5; // a rough upper bound of coded bytes per row
+		if (held >= chunkBytes) {
+			held = 0;
+			const b = enc.take();
+			if (b.length) yield b;
+		}
+	}
+	yield enc.finish();
+}
+
+/** Blocks of at most 256 frames pulled from the coded data as it comes (never the whole page in memory twice). */
+export async function* ecmBlocks(data: AsyncIterable<Uint8Array>, frameSize: EcmFrameSize): AsyncGenerator<EcmBlock> {
+	const blockBytes = frameSize * FRAMES_PER_BLOCK;
+	let buf = new Uint8Array(blockBytes * 2);
+	let len = 0;
+	let block = 0;
+	const cut = (n: number, last: boolean): EcmBlock => {
+		const frames: Uint8Array[] = [];
+		for (let o = 0; o < n; o += frameSize) frames.push(buf.slice(o, Math.min(n, o + frameSize)));
+		if (frames.length === 0) frames.push(new Uint8Array(0));
+		buf.copyWithin(0, n, len);
+		len -= n;
+		return { block: block++, frames, lastOfPage: last };
+	};
+	for await (const chunk of data) {
+		if (len + chunk.length > buf.length) {
+			const next = new Uint8Array(Math.max(buf.length * 2, len + chunk.length));
+			next.set(buf.subarray(0, len));
+			buf = next;
+		}
+		buf.set(chunk, len);
+		len += chunk.length;
+		while (len > blockBytes) yield cut(blockBytes, false); // strictly more: the last block is never empty
+	}
+	yield cut(len, true);
+}
+
+/** Send one page under ECM. Throws FaxError for failures that end the call (DCN, silence, T5...). */
+export async function sendPageEcm(ctx: T30Context, st: CallState, ecm: EcmCallState, page: FaxPage, pageNo: number, ppm: Exclude<EcmPpm, "NULL">, o: EcmOptions): Promise<EcmPageOutcome> {
+	const t0 = ctx.clock.now();
+	let bytes = 0;
+	let resentFrames = 0;
+	const undelivered: UndeliveredBlock[] = [];
+	const p0 = st.params!;
+	const frameSize: EcmFrameSize = p0.ecm?.frameSize ?? 256;
+	const counted = (async function* () {
+		for await (const c of ecmPageData(page, p0)) {
+			bytes += c.length;
+			yield c;
+		}
+	})();
+	let result: PageResult = "MCF";
+	ctx.tracer.trace("page", "tx", `page ${pageNo}: ${p0.format.width} px ${p0.format.resolution} ${p0.coding.toUpperCase()} under ECM, ${frameSize}-octet frames, at ${p0.rate.modulation} ${p0.rate.bitRate}`);
+	for await (const b of ecmBlocks(counted, frameSize)) {
+		const r = await sendBlock(ctx, st, ecm, b, b.lastOfPage ? ppm : "NULL", o);
+		resentFrames += r.resent;
+		if (r.undelivered) undelivered.push({ page: pageNo, block: b.block, frames: r.undelivered });
+		if (r.result) result = r.result;
+	}
+	ecm.pageCounter++;
+	const ms = ctx.clock.now() - t0;
+	ctx.tracer.trace("page", "tx", `page ${pageNo} sent under ECM: ${bytes} bytes, ${resentFrames} frames resent, ${undelivered.length ? `blocks ${undelivered.map((u) => u.block).join(",")} NOT delivered (EOR)` : "every block confirmed"}, ${Math.round(ms)} ms`);
+	const confirmed = undelivered.length === 0;
+	return { result: confirmed ? result : "ERR", confirmed, sent: { bytes, ms }, resentFrames, undelivered };
+}
+
+type Pending = { cmd: "PPS" } | { cmd: "RR"; after: "PPS" | "EOR" } | { cmd: "CTC"; fif: Uint8Array } | { cmd: "EOR" };
+
+/** One block: bursts and post-message exchanges until MCF or ERR. */
+async function sendBlock(
+	ctx: T30Context,
+	st: CallState,
+	ecm: EcmCallState,
+	b: EcmBlock,
+	ppm: EcmPpm,
+	o: EcmOptions,
+): Promise<{ resent: number; undelivered?: number[]; result?: PageResult }> {
+	const count = b.frames.length;
+	const pps = ppsFif({ ppm, page: ecm.pageCounter, block: b.block, frames: count });
+	let missing = Array.from({ length: count }, (_, i) => i);
+	let toSend = missing;
+	let resent = 0;
+	let pprs = 0;
+	let progress = false;
+	let tries = { noReplies: 0, crps: 0 };
+	let t5Deadline: number | undefined;
+	let pending: Pending = { cmd: "PPS" };
+	let afterBurst = false;
+	let firstBurst = true;
+	for (let guard = 0; guard < 2000; guard++) {
+		if (toSend.length > 0) {
+			await sendBurst(ctx, st, ecm, b, toSend, !firstBurst);
+			if (!firstBurst) resent += toSend.length;
+			firstBurst = false;
+			toSend = [];
+			afterBurst = true;
+		}
+		// ---- the post-message command ----
+		const node: EcmNode = pending.cmd === "PPS" ? (ppm === "NULL" ? "IV_PPS_NULL" : "IV_PPS_Q") : pending.cmd === "RR" ? (pending.after === "PPS" ? "IV_PPS_RNR" : "IV_EOR_RNR") : pending.cmd === "CTC" ? "IV_CTC" : "IV_EOR";
+		ctx.enter("D", node);
+		await ctx.turn(afterBurst ? (ppm === "EOP" ? "eop" : "ppm") : "switching");
+		afterBurst = false;
+		if (pending.cmd === "PPS") {
+			ctx.tracer.trace("page", "tx", `${ppsName(ppm)} page ${ecm.pageCounter} block ${b.block}: ${count} frames`);
+			await ctx.send([{ fcf: Fcf.PPS, fif: pps }]);
+		} else if (pending.cmd === "RR") await ctx.send([{ fcf: Fcf.RR }]);
+		else if (pending.cmd === "CTC") await ctx.send([{ fcf: Fcf.CTC, fif: pending.fif }]);
+		else await ctx.send([{ fcf: Fcf.EOR, fif: eorFif(ppm) }]);
+		let reply: Reply = await ctx.receive(ctx.timers.T4, "T4");
+		for (;;) {
+			// ---- what the reply means ----
+			const cur: Pending = pending;
+			const ppsAnswer = (r: Reply): PpsDecision => afterPps(r, { ppm, frames: count, pprs, ...tries }, pprMap(r));
+			const d =
+				cur.cmd === "PPS"
+					? ppsAnswer(reply)
+					: cur.cmd === "RR"
+						? afterRr(reply, { ...tries, t5Expired: t5Deadline !== undefined && ctx.clock.now() >= t5Deadline }, (r) => (cur.after === "PPS" ? ppsAnswer(r) : afterEor(r, { ...tries, ppm })))
+						: cur.cmd === "CTC"
+							? afterCtc(reply, tries)
+							: afterEor(reply, { ...tries, ppm });
+			if (d.kind === "listenAgain") {
+				ctx.tracer.trace("info", "-", `heard our own ${cur.cmd} (echo): listening again`);
+				reply = await ctx.receive(ctx.timers.T4, "T4");
+				continue;
+			}
+			switch (d.kind) {
+				case "repeat":
+					tries = d.reason === "crp" ? { ...tries, crps: tries.crps + 1 } : { ...tries, noReplies: tries.noReplies + 1 };
+					break;
+				case "fail":
+					throw fatal(d.code, d.reason, { page: ecm.pageCounter + 1, block: b.block, command: cur.cmd });
+				case "blockDone":
+					return { resent, result: d.result };
+				case "abandoned":
+					ctx.tracer.trace("page", "tx", `ERR: block ${b.block} of page ${ecm.pageCounter + 1} given up, frames ${frameRanges(missing)} not delivered`);
+					return { resent, undelivered: missing };
+				case "receiverNotReady":
+					if (t5Deadline === undefined) {
+						t5Deadline = ctx.clock.now() + ctx.timers.T5;
+						ctx.tracer.trace("timer", "-", `T5 start ${ctx.timers.T5} ms`);
+					}
+					pending = { cmd: "RR", after: rnrAfter(cur) };
+					tries = { noReplies: 0, crps: 0 };
+					break;
+				case "continue": // CTR
+					ctx.tracer.trace("page", "rx", `CTR: correcting on at ${st.params!.rate.modulation} ${st.params!.rate.bitRate}, long train`);
+					ecm.longTrain = true;
+					toSend = missing;
+					pprs = 0;
+					progress = false;
+					pending = { cmd: "PPS" };
+					tries = { noReplies: 0, crps: 0 };
+					break;
+				case "resend":
+				case "pprLimit": {
+					const ignored = d.ignored.length ? `; frames ${frameRanges(d.ignored)} never sent: ignored` : "";
+					ctx.tracer.trace("page", "rx", `PPR ${pprs + 1} for page ${ecm.pageCounter + 1} block ${b.block}: resend frames ${d.frames.length ? frameRanges(d.frames) : "(none)"}${ignored}`);
+					if (d.frames.length < missing.length) progress = true;
+					missing = d.frames;
+					pprs++;
+					tries = { noReplies: 0, crps: 0 };
+					t5Deadline = undefined;
+					if (d.kind === "resend") {
+						toSend = missing;
+						pending = { cmd: "PPS" };
+						break;
+					}
+					const next = nextSlower(st.ladder, st.rateIdx);
+					const limit = afterPprLimit({ policy: o.policy ?? "ctc", canStepDown: next !== undefined, progress, persistent: o.persistent ?? true });
+					if (limit.kind === "eor") {
+						ctx.tracer.trace("page", "tx", `${pprs} PPRs for block ${b.block}: EOR-${ppm} (frames ${frameRanges(missing)} missing)`);
+						pending = { cmd: "EOR" };
+						break;
+					}
+					if (limit.stepDown && next !== undefined) {
+						st.rateIdx = next;
+						st.params = { ...st.params!, rate: st.ladder[next]! };
+						ctx.emit({ type: "negotiated", params: negotiated(st.params) });
+					}
+					ctx.tracer.trace("page", "tx", `${pprs} PPRs for block ${b.block}: CTC at ${st.params!.rate.modulation} ${st.params!.rate.bitRate}`);
+					ctx.emit({ type: "retrain", reason: `CTC after ${pprs} PPRs on page ${ecm.pageCounter + 1}: ${st.params!.rate.bitRate}` });
+					pending = { cmd: "CTC", fif: ctcFif(buildDis(dcsFields(st.params!))) };
+					break;
+				}
+			}
+			break;
+		}
+	}
+	throw fatal("PROTOCOL_ERROR", `ECM block ${b.block} did not settle`);
+}
+
+/** Which command an RNR answered (PPS or EOR), through any RR polls. */
+const rnrAfter = (p: Pending): "PPS" | "EOR" => (p.cmd === "RR" ? p.after : p.cmd === "EOR" ? "EOR" : "PPS");
+
+/** The PPR map of a reply that is a PPR (a malformed map fails the call as a protocol error). */
+function pprMap(r: Reply): number[] {
+	return r.kind === "frames" && isFcf(r.final.fcf, "PPR") ? parsePprMap(r.final.fif) : [];
+}
+
+/** Phase C of ECM: one burst with the listed frames of the block (C:IV). */
+async function sendBurst(ctx: T30Context, st: CallState, ecm: EcmCallState, b: EcmBlock, frames: readonly number[], isResend: boolean): Promise<void> {
+	ctx.enter("C", "IV");
+	const rate = st.params!.rate;
+	const mod = ecm.longTrain ? rate.longTrain : rate.shortTrain;
+	ecm.longTrain = false;
+	const map = new Map<number, Uint8Array>();
+	for (const n of frames) map.set(n, b.frames[n]!);
+	// HylaFAX: a lone resent frame 0 goes twice (some receivers miss the first frame after training)
+	const twice = isResend && frames.length === 1 && frames[0] === 0 ? new Set([0]) : new Set<number>();
+	const stream = blockStream(map, flagsFor(ECM_PREAMBLE_MS, rate.bitRate), twice);
+	await ctx.turn("switching"); // after CFR / MCF / PPR / CTR: T.30 §5.3.2.4 pause before high speed
+	ctx.tracer.trace(
+		"page",
+		"tx",
+		`${isResend ? "resend" : "block"} ${b.block}: frames ${frameRanges(frames)} (${stream.length} bytes HDLC) at ${rate.modulation} ${rate.bitRate} (+FTM=${mod})`,
+	);
+	await ctx.link.sendData(mod, stream, ctx.signal);
+}
