@@ -40,6 +40,8 @@ export interface EcmPageRecord {
 export interface EcmAnswer {
 	/** frames to send back (none = stay silent) */
 	reply?: Uint8Array[];
+	/** hang up after the reply (DCN) */
+	hangup?: boolean;
 	/** the page ended with this PPS/EOR and our answer: its record, and the PPM */
 	page?: { record: PageRecord; ppm: Exclude<EcmPpm, "NULL">; keep: boolean };
 }
@@ -62,6 +64,7 @@ export class EcmReceiver {
 	private pendingPps: PpsFields | undefined;
 	/** frames in the current block, as its last PPS said */
 	private blockFrames = 0;
+	/** frames of the block heard at least once (good or damaged) */
 	private firstSeen = new Set<number>();
 
 	constructor(
@@ -108,6 +111,7 @@ export class EcmReceiver {
 			const n = f[3]!;
 			if (corrupt && n >= corrupt.from && n <= (corrupt.to ?? corrupt.from)) {
 				dropped.push(n);
+				this.firstSeen.add(n); // heard, damaged: its next copy is a resend
 				continue;
 			}
 			if (f.length - 4 > this.rec.frameSize) this.call.notes.push(`FCD frame ${n} has ${f.length - 4} octets (frame size ${this.rec.frameSize})`);
@@ -138,6 +142,7 @@ export class EcmReceiver {
 			this.call.notes.push(`PPS-${p.ppm} page ${p.page} block ${p.block} ignored (fault: lost reply)`);
 			return {};
 		}
+		if (this.faults.take("dcn", n, (f) => f.after === "pps" && (f.page === undefined || f.page === this.pageNo))) return { reply: [frame(Fcf.DCN)], hangup: true };
 		const a = this.answered;
 		if (!(a && a.page === p.page && a.block === p.block)) this.blockFrames = Math.max(this.blockFrames, p.frames);
 		if (a && a.page === p.page && a.block === p.block) return { reply: a.reply }; // a repeat: it missed our MCF
@@ -233,7 +238,7 @@ export class EcmReceiver {
 			requiredScanMs: 0, // T.30 Annex A: no minimum scan-line time under ECM
 			rtc: false,
 			ppm,
-			response: answer,
+			response: this.rec.eorBlocks.length ? "ERR" : answer, // a block given up anywhere in the page damns it
 			accepted: false,
 			ecm: { ...this.rec },
 		};

@@ -446,6 +446,10 @@ export class FarEndFax {
 			this.call.notes.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
 			return this.disconnect();
 		}
+		if (a.hangup) {
+			this.call.notes.push(`DCN in reply to ${name} (fault)`);
+			return this.disconnect();
+		}
 		if (name === "CTC") this.dcs = ecm.currentDcs;
 		const done = a.page;
 		if (done) {

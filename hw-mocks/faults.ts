@@ -30,7 +30,7 @@ export type Fault = Base &
 		| { kind: "noReply"; to: PostPageName | "DCS" | "PPS"; page?: number; times?: number } // ignore that command `times` times (default 1); PPS = a lost PPS reply (ECM)
 		| { kind: "badFcs"; frame: FarFrameName; times?: number } // deliver that far-end frame with a corrupt FCS (-> ERROR)
 		| { kind: "fcError"; before: FarFrameName; times?: number } // +FRH=3 -> +FCERROR while that frame is the far end's next
-		| { kind: "dcn"; after: "dis" | "dcs" | "tcf" | "mps" | "eop"; page?: number } // far end sends DCN right after its DIS, or instead of its reply (to DCS: collides with the TCF)
+		| { kind: "dcn"; after: "dis" | "dcs" | "tcf" | "mps" | "eop" | "pps"; page?: number } // far end sends DCN right after its DIS, or instead of its reply (to DCS: collides with the TCF; pps: to an ECM PPS)
 		| { kind: "connectEarly"; notReadyMs?: number } // +FTM CONNECT at once; data sent within notReadyMs (line ms, default 400) of it is lost
 		| { kind: "error"; command: string; times?: number } // ERROR to a command, e.g. "+FCLASS=1" (prefix match, no "AT")
 		| { kind: "silent"; command: string; nth?: number } // stop answering from the nth (default 1st) command matching
