@@ -52,6 +52,12 @@ export interface EcmPageOutcome {
 	undelivered: UndeliveredBlock[];
 }
 
+/** What the page transfer needs from the call around it. */
+export interface EcmHooks {
+	/** the receiver went back to phase B (DIS in reply): accept this DIS and train again (DCS + TCF until CFR) */
+	renegotiate(dis: { fcf: number; fif: Uint8Array }): Promise<void>;
+}
+
 /** The ECM part of the call state: the PPS page counter and whether the next burst needs long train. */
 export interface EcmCallState {
 	/** pages sent under ECM so far (PPS page counter, 0-based) */
@@ -115,7 +121,16 @@ export async function* ecmBlocks(data: AsyncIterable<Uint8Array>, frameSize: Ecm
 }
 
 /** Send one page under ECM. Throws FaxError for failures that end the call (DCN, silence, T5...). */
-export async function sendPageEcm(ctx: T30Context, st: CallState, ecm: EcmCallState, page: FaxPage, pageNo: number, ppm: Exclude<EcmPpm, "NULL">, o: EcmOptions): Promise<EcmPageOutcome> {
+export async function sendPageEcm(
+	ctx: T30Context,
+	st: CallState,
+	ecm: EcmCallState,
+	page: FaxPage,
+	pageNo: number,
+	ppm: Exclude<EcmPpm, "NULL">,
+	o: EcmOptions,
+	hooks: EcmHooks,
+): Promise<EcmPageOutcome> {
 	const t0 = ctx.clock.now();
 	let bytes = 0;
 	let resentFrames = 0;
@@ -131,7 +146,7 @@ export async function sendPageEcm(ctx: T30Context, st: CallState, ecm: EcmCallSt
 	let result: PageResult = "MCF";
 	ctx.tracer.trace("page", "tx", `page ${pageNo}: ${p0.format.width} px ${p0.format.resolution} ${p0.coding.toUpperCase()} under ECM, ${frameSize}-octet frames, at ${p0.rate.modulation} ${p0.rate.bitRate}`);
 	for await (const b of ecmBlocks(counted, frameSize)) {
-		const r = await sendBlock(ctx, st, ecm, b, b.lastOfPage ? ppm : "NULL", o);
+		const r = await sendBlock(ctx, st, ecm, b, b.lastOfPage ? ppm : "NULL", o, hooks);
 		resentFrames += r.resent;
 		if (r.undelivered) undelivered.push({ page: pageNo, block: b.block, frames: r.undelivered });
 		if (r.result) result = r.result;
@@ -153,6 +168,7 @@ async function sendBlock(
 	b: EcmBlock,
 	ppm: EcmPpm,
 	o: EcmOptions,
+	hooks: EcmHooks,
 ): Promise<{ resent: number; undelivered?: number[]; result?: PageResult }> {
 	const count = b.frames.length;
 	const pps = ppsFif({ ppm, page: ecm.pageCounter, block: b.block, frames: count });
@@ -166,6 +182,7 @@ async function sendBlock(
 	let pending: Pending = { cmd: "PPS" };
 	let afterBurst = false;
 	let firstBurst = true;
+	let disResets = 0;
 	for (let guard = 0; guard < 2000; guard++) {
 		if (toSend.length > 0) {
 			await sendBurst(ctx, st, ecm, b, toSend, !firstBurst);
@@ -189,15 +206,16 @@ async function sendBlock(
 		for (;;) {
 			// ---- what the reply means ----
 			const cur: Pending = pending;
-			const ppsAnswer = (r: Reply): PpsDecision => afterPps(r, { ppm, frames: count, pprs, ...tries }, pprMap(r));
+			const cmdTries = { ...tries, disResets };
+			const ppsAnswer = (r: Reply): PpsDecision => afterPps(r, { ppm, frames: count, pprs, ...cmdTries }, pprMap(r));
 			const d =
 				cur.cmd === "PPS"
 					? ppsAnswer(reply)
 					: cur.cmd === "RR"
-						? afterRr(reply, { ...tries, t5Expired: t5Deadline !== undefined && ctx.clock.now() >= t5Deadline }, (r) => (cur.after === "PPS" ? ppsAnswer(r) : afterEor(r, { ...tries, ppm })))
+						? afterRr(reply, { ...cmdTries, t5Expired: t5Deadline !== undefined && ctx.clock.now() >= t5Deadline }, (r) => (cur.after === "PPS" ? ppsAnswer(r) : afterEor(r, { ...cmdTries, ppm })))
 						: cur.cmd === "CTC"
-							? afterCtc(reply, tries)
-							: afterEor(reply, { ...tries, ppm });
+							? afterCtc(reply, cmdTries)
+							: afterEor(reply, { ...cmdTries, ppm });
 			if (d.kind === "listenAgain") {
 				ctx.tracer.trace("info", "-", `heard our own ${cur.cmd} (echo): listening again`);
 				reply = await ctx.receive(ctx.timers.T4, "T4");
@@ -222,6 +240,22 @@ async function sendBlock(
 					pending = { cmd: "RR", after: rnrAfter(cur) };
 					tries = { noReplies: 0, crps: 0 };
 					break;
+				case "renegotiate": {
+					// the receiver lost the burst and went back to phase B: DCS + TCF again, then the whole block
+					disResets++;
+					const f = reply.kind === "frames" ? reply.final : undefined;
+					ctx.tracer.trace("page", "rx", `DIS in reply to ${cur.cmd}: the receiver went back to phase B; training again, then block ${b.block} again`);
+					await hooks.renegotiate({ fcf: f!.fcf, fif: f!.fif });
+					missing = Array.from({ length: count }, (_, i) => i);
+					toSend = missing;
+					pprs = 0;
+					progress = false;
+					t5Deadline = undefined;
+					ecm.longTrain = false;
+					pending = { cmd: "PPS" };
+					tries = { noReplies: 0, crps: 0 };
+					break;
+				}
 				case "continue": // CTR
 					ctx.tracer.trace("page", "rx", `CTR: correcting on at ${st.params!.rate.modulation} ${st.params!.rate.bitRate}, long train`);
 					ecm.longTrain = true;

@@ -32,6 +32,17 @@ export interface CommandTries {
 	noReplies: number;
 	/** CRPs already received for it */
 	crps: number;
+	/** times the receiver already went back to phase B (DIS) during this page (default 0) */
+	disResets?: number;
+}
+
+/**
+ * A DIS in reply to an ECM command: the receiver lost the burst (its T2 ran out in phase C, e.g. a missed
+ * training) and went back to phase B (SpanDSP start_receiving_document). Renegotiate (DCS + TCF) and send
+ * the block again; after MAX_COMMAND_TRIES such resets in a page the call fails.
+ */
+function phaseBAgain(s: CommandTries, command: string): { kind: "renegotiate" } | Fail {
+	return (s.disResets ?? 0) + 1 >= MAX_COMMAND_TRIES ? fail("DIS_AFTER_DCS_LIMIT", `DIS in reply to ${command} ${MAX_COMMAND_TRIES} times`) : { kind: "renegotiate" };
 }
 
 function repeatOr<R>(s: CommandTries, command: string, why: string, again: R): R | Fail {
@@ -68,6 +79,8 @@ export type PpsDecision =
 	| { kind: "repeat"; reason: "noReply" | "crp" }
 	/** we heard our own PPS (echo): listen again */
 	| { kind: "listenAgain" }
+	/** DIS: the receiver went back to phase B; retrain and send the whole block again */
+	| { kind: "renegotiate" }
 	| (Fail & { result?: "PIN" | "PIP" });
 
 /** Split a PPR map into frames of the block (to resend) and frames it never had (ignored). */
@@ -104,6 +117,8 @@ export function afterPps(reply: Reply, s: PpsState, pprFrames: readonly number[]
 			return fail("REMOTE_DCN", `DCN in reply to ${cmd}`);
 		case Fcf.PPS:
 			return { kind: "listenAgain" };
+		case Fcf.DIS:
+			return phaseBAgain(s, cmd);
 		default:
 			return fail("PROTOCOL_ERROR", `unexpected frame 0x${reply.final.fcf.toString(16)} in reply to ${cmd}`);
 	}
@@ -138,7 +153,7 @@ export function afterPprLimit(s: PprLimitState): PprLimitDecision {
 
 // ---- after CTC (node IV_CTC) ----
 
-export type CtcDecision = { kind: "continue" } | { kind: "repeat"; reason: "noReply" | "crp" } | Fail;
+export type CtcDecision = { kind: "continue" } | { kind: "repeat"; reason: "noReply" | "crp" } | { kind: "renegotiate" } | Fail;
 
 /** CTR: go on correcting at the CTC's rate (long train first, T.30 §5 note 5). */
 export function afterCtc(reply: Reply, s: CommandTries): CtcDecision {
@@ -151,6 +166,8 @@ export function afterCtc(reply: Reply, s: CommandTries): CtcDecision {
 			return crpOr(s, "CTC", { kind: "repeat", reason: "crp" } as const);
 		case Fcf.DCN:
 			return fail("REMOTE_DCN", "DCN in reply to CTC");
+		case Fcf.DIS:
+			return phaseBAgain(s, "CTC");
 		default:
 			return fail("PROTOCOL_ERROR", `unexpected frame 0x${reply.final.fcf.toString(16)} in reply to CTC`);
 	}
@@ -163,6 +180,7 @@ export type EorDecision =
 	| { kind: "abandoned" }
 	| { kind: "receiverNotReady" }
 	| { kind: "repeat"; reason: "noReply" | "crp" }
+	| { kind: "renegotiate" }
 	| (Fail & { result?: "PIN" });
 
 export function afterEor(reply: Reply, s: CommandTries & { ppm: EcmPpm }): EorDecision {
@@ -182,6 +200,8 @@ export function afterEor(reply: Reply, s: CommandTries & { ppm: EcmPpm }): EorDe
 			return fail("REMOTE_DCN", `DCN in reply to ${cmd}`);
 		case Fcf.EOR:
 			return fail("PROTOCOL_ERROR", `heard EOR in reply to ${cmd}`);
+		case Fcf.DIS:
+			return phaseBAgain(s, cmd);
 		default:
 			return fail("PROTOCOL_ERROR", `unexpected frame 0x${reply.final.fcf.toString(16)} in reply to ${cmd}`);
 	}

@@ -18,6 +18,7 @@ import { afterPostPage, type PostPageDecision } from "./decisions.js";
 import { sanitizeDialString } from "./dialString.js";
 import { noteEcmFailure } from "./destinations.js";
 import { sendPageEcm } from "./ecm.js";
+import { parseDis } from "./dis.js";
 import { Fcf } from "./fcf.js";
 import { fitPage, minBitsPerRow, pageChunks } from "./pageData.js";
 import { kFactor, negotiated, nextSlower, pageFormat, sameFormat, type SessionParams } from "./params.js";
@@ -161,7 +162,13 @@ async function phasesBtoD(ctx: T30Context, st: CallState, doc: FaxPageSource, fi
 			st.pagesSent.add(i + 1);
 			st.unconfirmed.add(i + 1);
 			st.inEcmPage = i + 1;
-			const e = await sendPageEcm(ctx, st, st.ecm, page, i + 1, ppm, o.ecm ?? {});
+			const current = page;
+			const e = await sendPageEcm(ctx, st, st.ecm, page, i + 1, ppm, o.ecm ?? {}, {
+				renegotiate: async (dis) => {
+					acceptDis(st, { fcf: dis.fcf, dis: parseDis(dis.fif) }, o.local, st.params!.rate.bitRate);
+					await train(ctx, st, current, o);
+				},
+			});
 			st.inEcmPage = undefined;
 			st.undelivered.push(...e.undelivered);
 			settlePage(ctx, st, i + 1, e.result, e.confirmed, e.sent);

@@ -38,6 +38,8 @@ typedef struct {
     double t_dial, t_hangup;
     long long call_samples;
     double max_lag_ms;
+    awgn_state_t *noise;    /* line noise towards the far end (--noise-dbm0), gated */
+    long long noise_samples; /* samples of our audio that carried noise */
 } peer_t;
 
 static double now_ms(void)
@@ -120,6 +122,18 @@ static void audio_block(peer_t *p)
     txmon_after(&p->mon, p->t31);
     if (n < SAMPLES_PER_BLOCK)
         memset(b + n, 0, sizeof(int16_t) * (size_t) (SAMPLES_PER_BLOCK - n));
+    if (p->noise && p->dialed && !p->host_hangup) {
+        /* gated white noise on the line towards the far end: during the first burst ms of every period */
+        long long ms = p->call_samples / 8;
+        int on = p->cfg.noise_period_ms <= 0 || (ms % p->cfg.noise_period_ms) < p->cfg.noise_burst_ms;
+        if (on) {
+            for (int i = 0; i < SAMPLES_PER_BLOCK; i++) {
+                int v = b[i] + awgn(p->noise);
+                b[i] = (int16_t) (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+            }
+            p->noise_samples += SAMPLES_PER_BLOCK;
+        }
+    }
     farend_rx(p->far, b, SAMPLES_PER_BLOCK);
     if (farend_take_line_drop(p->far) && !p->line_dropped) {
         p->line_dropped = 1;
@@ -184,7 +198,8 @@ static void usage(void)
             "  [--modems v17,v29,v27ter] [--no-2d] [--resolutions standard,fine,superfine] [--ecm on|off]\n"
             "  [--hangup-after-page N] [--hangup-delay-ms MS] [--hangup-mode silent|drop]\n"
             "  [--no-answer] [--ring-ms MS] [--busy] [--silent-answer] [--answer-delay-ms MS]\n"
-            "  [--refuse-rate all|R[,R...]] [--timeout S] [--linger-ms MS] [--verbose]\n");
+            "  [--refuse-rate all|R[,R...]] [--timeout S] [--linger-ms MS] [--verbose]\n"
+            "  [--noise-dbm0 L [--noise-period-ms P --noise-burst-ms B] [--noise-seed N]]\n");
 }
 
 static int parse_list(const char *arg, const char *const names[], const int values[], int *out)
@@ -216,7 +231,9 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
         { "hangup-after-page", 1, 0, 'H' }, { "hangup-delay-ms", 1, 0, 'D' }, { "hangup-mode", 1, 0, 'M' },
         { "no-answer", 0, 0, 'N' }, { "ring-ms", 1, 0, 'g' }, { "busy", 0, 0, 'B' },
         { "silent-answer", 0, 0, 'S' }, { "answer-delay-ms", 1, 0, 'a' }, { "refuse-rate", 1, 0, 'F' },
-        { "timeout", 1, 0, 't' }, { "linger-ms", 1, 0, 'L' }, { "verbose", 0, 0, 'v' }, { 0, 0, 0, 0 }
+        { "timeout", 1, 0, 't' }, { "linger-ms", 1, 0, 'L' }, { "verbose", 0, 0, 'v' },
+        { "noise-dbm0", 1, 0, 'n' }, { "noise-period-ms", 1, 0, 'P' }, { "noise-burst-ms", 1, 0, 'b' },
+        { "noise-seed", 1, 0, 'z' }, { 0, 0, 0, 0 }
     };
     memset(c, 0, sizeof(*c));
     c->speed = 1.0;
@@ -230,6 +247,7 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
     c->ring_ms = 6000;
     c->timeout_s = 600;
     c->linger_ms = 2000;
+    c->noise_seed = 1234567;
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
@@ -262,6 +280,10 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
         case 't': c->timeout_s = atof(optarg); break;
         case 'L': c->linger_ms = atoi(optarg); break;
         case 'v': c->verbose = 1; break;
+        case 'n': c->noise = 1; c->noise_dbm0 = atof(optarg); break;
+        case 'P': c->noise_period_ms = atoi(optarg); break;
+        case 'b': c->noise_burst_ms = atoi(optarg); break;
+        case 'z': c->noise_seed = atoi(optarg); break;
         default: return -1;
         }
     }
@@ -272,13 +294,14 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
 
 static void print_result(peer_t *p, const char *why)
 {
-    char extra[512];
+    char extra[768];
     double wall = p->dialed ? ((p->host_hangup ? p->t_hangup : now_ms()) - p->t_dial) : 0;
     snprintf(extra, sizeof(extra),
              "\"dialed\":%s,\"number\":\"%s\",\"host_hangup\":%s,\"line_dropped\":%s,\"call_wall_ms\":%.0f,"
-             "\"call_audio_ms\":%lld,\"speed\":%g,\"max_lag_ms\":%.1f,\"end\":\"%s\"",
+             "\"call_audio_ms\":%lld,\"speed\":%g,\"max_lag_ms\":%.1f,\"end\":\"%s\",\"noise_ms\":%lld",
              p->dialed ? "true" : "false", p->number, p->host_hangup ? "true" : "false",
-             p->line_dropped ? "true" : "false", wall, p->call_samples / 8, p->cfg.speed, p->max_lag_ms, why);
+             p->line_dropped ? "true" : "false", wall, p->call_samples / 8, p->cfg.speed, p->max_lag_ms, why,
+             p->noise_samples / 8);
     txmon_finish(&p->mon);
     farend_print_result(p->far, stdout, extra);
 }
@@ -305,6 +328,8 @@ int main(int argc, char **argv)
         span_log_set_tag(t31_get_logging_state(p->t31), "t31");
     }
     p->far = farend_new(&p->cfg, &p->mon);
+    if (p->cfg.noise)
+        p->noise = awgn_init_dbm0(NULL, p->cfg.noise_seed, (float) p->cfg.noise_dbm0);
     printf("PTY %s\n", p->cfg.link ? p->cfg.link : p->line.slave);
     printf("READY\n");
     fflush(stdout);

@@ -119,6 +119,8 @@ test("afterPps case table (T.30 A: MCF, PPR, RNR, CRP, PIN/PIP, DCN, silence, ec
 		[X("PIN"), {}, "fail:PAGE_REJECTED"],
 		[X("DCN"), {}, "fail:REMOTE_DCN"],
 		[X("PPS"), {}, "listenAgain"],
+		[heard(Fcf.DIS), {}, "renegotiate"],
+		[heard(Fcf.DIS), { disResets: 2 }, "fail:DIS_AFTER_DCS_LIMIT"],
 		[X("RTN"), {}, "fail:PROTOCOL_ERROR"],
 		[X("CFR"), {}, "fail:PROTOCOL_ERROR"],
 	];
@@ -159,6 +161,7 @@ test("afterCtc / afterEor case tables", (t) => {
 		[X("DCN"), tries, "fail:REMOTE_DCN"],
 		[{ kind: "noCarrier" }, tries, "fail:CARRIER_LOST"],
 		[X("MCF"), tries, "fail:PROTOCOL_ERROR"],
+		[heard(Fcf.DIS), tries, "renegotiate"],
 	];
 	for (const [r, s, want] of ctc) t.is(kindOf(afterCtc(r, s as typeof tries)), want, `CTC ${label(r)}`);
 	const eor: [Reply, string][] = [
@@ -169,6 +172,7 @@ test("afterCtc / afterEor case tables", (t) => {
 		[X("PIN"), "fail:PAGE_REJECTED"],
 		[X("DCN"), "fail:REMOTE_DCN"],
 		[X("MCF"), "fail:PROTOCOL_ERROR"],
+		[heard(Fcf.DIS), "renegotiate"],
 	];
 	for (const [r, want] of eor) t.is(kindOf(afterEor(r, { ...tries, ppm: "EOP" })), want, `EOR ${label(r)}`);
 });
