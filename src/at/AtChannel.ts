@@ -20,6 +20,7 @@
  *   that had begun before a command was written is never taken as its reply.
  * Every line is traced on `at`, raw bytes on `io`. Layer: at (imports transport, core).
  */
+import { hex } from "../core/bytes.js";
 import type { Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import { nullTracer, type Tracer } from "../core/trace.js";
@@ -90,8 +91,6 @@ interface Waiter {
 	result?: AtResult;
 }
 
-const hex = (b: Uint8Array, max: number): string =>
-	Array.from(b.subarray(0, max), (x) => x.toString(16).padStart(2, "0")).join(" ") + (b.length > max ? " …" : "");
 
 export class AtChannel {
 	private readonly clock: Clock;

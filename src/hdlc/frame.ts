@@ -4,6 +4,7 @@
  * field (FCF, with the X bit as sent) and the optional information field (FIF). The two FCS octets are
  * not part of these frames (see fcs.ts). Layer: hdlc (pure).
  */
+import { hex } from "../core/bytes.js";
 import { FaxError } from "../core/FaxError.js";
 
 export const HDLC_ADDRESS = 0xff;
@@ -41,4 +42,3 @@ export function parseFrame(bytes: Uint8Array): HdlcFrame {
 }
 
 /** Lower-case hex with spaces, for traces: "ff 13 80 00 ce f4". */
-export const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");

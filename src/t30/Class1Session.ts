@@ -6,15 +6,16 @@
  */
 import { SystemClock, withTimeout, type Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
-import { nullTracer, type Tracer } from "../core/trace.js";
-import type { FaxModem, SendRequest, SendResult } from "../modem/FaxModem.js";
-import type { Class1Link } from "./Class1Link.js";
+import { nullTracer, teeTracer, type Tracer } from "../core/trace.js";
+import type { FaxModem, ReceiveRequest, ReceiveResult, SendRequest, SendResult } from "../modem/FaxModem.js";
+import type { Class1Link } from "../modem/Class1Link.js";
+import type { EcmSettings } from "./callState.js";
 import { T30Context } from "./context.js";
 import { defaultRtnResends, type RtnPolicy } from "./decisions.js";
 import type { EcmRetryPolicy } from "./ecmDecisions.js";
 import { destinationKey, MemoryDestinationStore, type DestinationStore, type DestinationTraits } from "./destinations.js";
-import type { RowEncoderFactory } from "./pageData.js";
-import { t4EncoderFactory } from "./t4Encoder.js";
+import type { RowEncoderFactory } from "../page/pageData.js";
+import { t4EncoderFactory } from "../page/t4Encoder.js";
 import { resolveTimers, type T30Timers } from "./timers.js";
 import { transmit } from "./transmit.js";
 
@@ -43,18 +44,23 @@ export interface Class1SessionOptions {
 	minRate?: number;
 	/** send T.4 2-D (MR) when offered (default true) */
 	allowMr?: boolean;
-	/** use error correction mode when the far end offers it (default true; `--no-ecm` / profile class1.ecmSupport false turn it off) */
-	ecm?: boolean;
-	/** FCD frame size under ECM (default 256; profile class1.ecmFrameSize) */
-	ecmFrameSize?: 64 | 256;
-	/** keep correcting at the lowest rate while frames get through (default true; profile class1.persistentEcm) */
-	persistentEcm?: boolean;
+	/** use error correction mode when the far end offers it and the profile allows it (default true; `--no-ecm` sets false) */
+	useEcm?: boolean;
 	/** after the 4th PPR of a block: "ctc" (default: CTC down the rate ladder, then EOR) or "eor" (EOR at once) */
 	ecmRetryPolicy?: EcmRetryPolicy;
 	/** send T.6 (MMR) under ECM when offered (default true) */
 	allowMmr?: boolean;
-	/** numbers never dialled (digits, e.g. ["911", "112"]) -> BLACKLISTED */
+	/** numbers never dialled besides the emergency numbers (digits) -> BLACKLISTED; rule in core/dialString.ts */
 	blockList?: readonly string[];
+	/** numbers dialled although blocked (an entry such as "911" or a whole number such as "9911"); default none */
+	allowNumbers?: readonly string[];
+	/** replaces the default emergency list (core/dialString.ts EMERGENCY_NUMBERS: 911 112 999 000 110 119) */
+	emergencyNumbers?: readonly string[];
+	/**
+	 * ECM as the modem profile allows it (session/class1.ts fills it from drivers class1.ecmSupport /
+	 * ecmFrameSize / persistentEcm); default enabled, 256-octet frames, persistent. `useEcm: false` wins.
+	 */
+	ecm?: EcmSettings;
 	/** page encoder (default src/t4 T4Encoder) */
 	encoderFactory?: RowEncoderFactory;
 	/** what earlier calls taught about each destination (default: a MemoryDestinationStore per session) */
@@ -94,12 +100,22 @@ export class Class1Session implements FaxModem {
 		}
 	}
 
+	/**
+	 * Receiving with the host T.30 engine is issue 10 (t30/receive.ts over Class1Link.answer/receiveData).
+	 * Until then: NOT_IMPLEMENTED (disposition "fail"), after the same closed/busy checks as send.
+	 */
+	async receive(_req: ReceiveRequest): Promise<ReceiveResult> {
+		if (this.closed) throw new FaxError("PORT_CLOSED", "session is closed");
+		if (this.busy) throw new FaxError("AT_BUSY_CHANNEL", "a call is already in progress on this modem");
+		throw new FaxError("NOT_IMPLEMENTED", "receiving with a Class 1 modem is not available yet");
+	}
+
 	private async run(req: SendRequest): Promise<SendResult> {
 		const o = this.opts;
 		const clock = o.clock ?? new SystemClock();
 		const perCall = o.tracerForCall?.(req);
 		const base = o.tracer ?? nullTracer;
-		const tracer: Tracer = perCall ? { trace: (...a) => (base.trace(...a), perCall.trace(...a)) } : base;
+		const tracer: Tracer = perCall ? teeTracer(base, perCall) : base;
 		let link: Class1Link;
 		try {
 			link = typeof this.link === "function" ? await this.link() : this.link;
@@ -116,12 +132,17 @@ export class Class1Session implements FaxModem {
 		if (known?.v17Trouble) tracer.trace("info", "-", `destination ${key} has V.17 trouble (${known.v17TroubleReason ?? "remembered"}): V.17 left out`);
 		if (known?.ecmTrouble) tracer.trace("info", "-", `destination ${key} has ECM trouble (${known.ecmTroubleReason ?? "remembered"}): ECM left out`);
 		else if (known?.mmrTrouble) tracer.trace("info", "-", `destination ${key} has MMR trouble (${known.mmrTroubleReason ?? "remembered"}): ECM without MMR`);
+		const ecmSettings: EcmSettings = {
+			enabled: (o.ecm?.enabled ?? true) && o.useEcm !== false && !known?.ecmTrouble,
+			frameSize: o.ecm?.frameSize ?? 256,
+			persistent: o.ecm?.persistent ?? true,
+		};
 		const local = {
 			transmitRates: link.transmitRates,
 			allowMr: o.allowMr ?? true,
-			ecm: (o.ecm ?? true) && !known?.ecmTrouble,
+			ecm: ecmSettings.enabled,
 			allowMmr: (o.allowMmr ?? true) && !known?.mmrTrouble,
-			ecmFrameSize: o.ecmFrameSize ?? 256,
+			ecmFrameSize: ecmSettings.frameSize,
 			...(o.maxRate ? { maxRate: o.maxRate } : {}),
 			...(o.minRate ? { minRate: o.minRate } : {}),
 			...(known?.v17Trouble ? { avoidV17: true } : {}),
@@ -133,10 +154,15 @@ export class Class1Session implements FaxModem {
 			rtnPolicy: policy,
 			maxRtnResends: o.maxRtnResends ?? defaultRtnResends(policy),
 			local,
-			blockList: o.blockList ?? [],
+			dialPolicy: {
+				blockList: o.blockList ?? [],
+				allowNumbers: o.allowNumbers ?? [],
+				...(o.emergencyNumbers ? { emergencyNumbers: o.emergencyNumbers } : {}),
+			},
 			encoderFactory: o.encoderFactory ?? t4EncoderFactory,
+			ecm: ecmSettings,
+			...(o.ecmRetryPolicy ? { ecmRetryPolicy: o.ecmRetryPolicy } : {}),
 			onV17Trouble: (reason) => (v17Trouble = reason),
-			ecm: { frameSize: o.ecmFrameSize ?? 256, persistent: o.persistentEcm ?? true, policy: o.ecmRetryPolicy ?? "ctc" },
 			onEcmTrouble: (kind, reason) => (ecmTrouble = { kind, reason }),
 		});
 		if (key !== undefined && (v17Trouble !== undefined || ecmTrouble !== undefined)) {

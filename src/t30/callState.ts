@@ -2,13 +2,28 @@
  * Shared state of one outgoing call for the transmitter scripts (transmit.ts, phaseB.ts): counters and
  * what was negotiated, plus the options of the call. Layer: t30.
  */
+import type { DialPolicy } from "../core/dialString.js";
 import { FaxError, type FaxErrorCode } from "../core/FaxError.js";
 import type { RtnPolicy } from "./decisions.js";
 import type { V17Tally } from "./destinations.js";
-import type { EcmCallState, EcmOptions, UndeliveredBlock } from "./ecm.js";
+import type { EcmCallState, UndeliveredBlock } from "./ecmBlocks.js";
+import type { EcmRetryPolicy } from "./ecmDecisions.js";
 import type { DisFields, Rate } from "./dis.js";
-import type { RowEncoderFactory } from "./pageData.js";
+import type { RowEncoderFactory } from "../page/pageData.js";
 import type { LocalCaps, SessionParams } from "./params.js";
+
+/**
+ * ECM as this modem may use it: from the profile (drivers class1.ecmSupport / ecmFrameSize / persistentEcm,
+ * filled in by src/session/class1.ts), turned off by the caller (`--no-ecm`) or the destination memory. The
+ * ECM page transfer (ecm.ts) reads it from TransmitOptions.ecm; LocalCaps.ecm carries `enabled` into DCS.
+ */
+export interface EcmSettings {
+	enabled: boolean;
+	/** octets per ECM frame (T.30 Annex A.3.1) */
+	frameSize: 64 | 256;
+	/** keep going with ECM while each block makes progress (HylaFAX Class1PersistentECM) */
+	persistent: boolean;
+}
 
 export interface TransmitOptions {
 	/** our identity for TSI (≤ 20 printable characters); no TSI frame when empty */
@@ -17,13 +32,15 @@ export interface TransmitOptions {
 	/** resends allowed after RTN for the retransmit policies */
 	maxRtnResends: number;
 	local: LocalCaps;
-	/** numbers never dialled */
-	blockList?: readonly string[];
+	/** the dial-string policy (core/dialString.ts): emergency numbers blocked by default, block list, allowed numbers */
+	dialPolicy?: DialPolicy;
 	encoderFactory: RowEncoderFactory;
+	/** ECM limits of the modem (ecm.ts reads them); absent = defaults (256-octet frames, persistent) */
+	ecm?: EcmSettings;
+	/** after the 4th PPR of a block: "ctc" (default, HylaFAX) or "eor" (ecmDecisions.ts afterPprLimit) */
+	ecmRetryPolicy?: EcmRetryPolicy;
 	/** told when this call shows the destination has V.17 trouble (destinations.ts), with the reason */
 	onV17Trouble?: (reason: string) => void;
-	/** ECM retry behaviour (ecm.ts); whether ECM is used at all is `local.ecm` */
-	ecm?: EcmOptions;
 	/** told when this call shows ECM or MMR trouble with the destination (destinations.ts noteEcmFailure) */
 	onEcmTrouble?: (kind: "ecm" | "mmr", reason: string) => void;
 }

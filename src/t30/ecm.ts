@@ -1,45 +1,83 @@
 /**
  * The ECM page transfer of the transmitter (T.30 Annex A, T.4 Annex A; class1.md §2.7): phases C and D
- * for one page in error correction mode. The page is coded (MMR when negotiated, else MH/MR with no
+ * for one page in error correction mode, as the `ecm` PageTransfer (pageTransfer.ts; chosen by
+ * choosePageTransfer.ts when DCS agreed ECM). The page is coded (MMR when negotiated, else MH/MR with no
  * minimum scan-line time), cut into blocks of up to 256 FCD frames (ecmBlocks.ts) and each block sent as
  * software-framed HDLC under +FTM (src/hdlc/framer.ts: 200 ms of flags, FCD frames, 3 × RCP), then
  * PPS-NULL/MPS/EOM/EOP. PPR -> resend exactly the named frames; the 4th PPR -> CTC down the rate ladder
  * (long train next) or EOR (ecmDecisions.ts afterPprLimit); RNR -> RR every T4 until T5; silence -> PPS
- * repeated (T4, 3 tries); CRP -> repeat; DCN at any point ends the call. Nodes traced: C:IV, D:IV_PPS_NULL,
+ * repeated (T4, 3 tries); CRP -> repeat; DCN at any point ends the call; DIS (the receiver lost the burst
+ * and went back to phase B) -> DCS + TCF again and the block again. Nodes traced: C:IV, D:IV_PPS_NULL,
  * D:IV_PPS_Q, D:IV_PPS_RNR, D:IV_CTC, D:IV_EOR, D:IV_EOR_RNR. Every PPS/PPR goes on the `page` channel
  * with the frame numbers resent. Layer: t30.
  */
 import { rowOf, type FaxPage } from "../core/bitmap.js";
 import { flagsFor } from "../hdlc/framer.js";
 import type { PageResult } from "../modem/FaxModem.js";
+import { fitPage } from "../page/pageData.js";
 import { T4Encoder } from "../t4/index.js";
-import { fatal, type CallState } from "./callState.js";
-import type { T30Context } from "./context.js";
+import { fatal, type CallState, type EcmSettings, type TransmitOptions } from "./callState.js";
+import type { TxContext } from "./context.js";
 import type { Reply } from "./decisions.js";
-import { buildDis } from "./dis.js";
-import { blockStream, ctcFif, ECM_PREAMBLE_MS, eorFif, frameRanges, FRAMES_PER_BLOCK, parsePprMap, ppsFif, type EcmBlock, type EcmFrameSize, type EcmPpm } from "./ecmBlocks.js";
+import { buildDis, parseDis } from "./dis.js";
+import {
+	blockStream,
+	ctcFif,
+	ECM_PREAMBLE_MS,
+	eorFif,
+	frameRanges,
+	FRAMES_PER_BLOCK,
+	parsePprMap,
+	ppsFif,
+	type EcmBlock,
+	type EcmCallState,
+	type EcmFrameSize,
+	type EcmPpm,
+	type UndeliveredBlock,
+} from "./ecmBlocks.js";
 import { afterCtc, afterEor, afterPprLimit, afterPps, afterRr, ppsName, type EcmNode, type EcmRetryPolicy, type PpsDecision } from "./ecmDecisions.js";
 import { Fcf, isFcf } from "./fcf.js";
-import { fitPage } from "./pageData.js";
+import type { PageJob, PageOutcome, PageTransfer, Ppm } from "./pageTransfer.js";
 import { dcsFields, kFactor, negotiated, nextSlower, type SessionParams } from "./params.js";
+import { acceptDis, train } from "./phaseB.js";
 
-/** ECM behaviour of the transmitter (profile knobs Class1ECMFrameSize, Class1PersistentECM; policy). */
+/** ECM behaviour of the transmitter: the profile's knobs (Class1PersistentECM) and the retry policy. */
 export interface EcmOptions {
-	/** FCD frame size we prefer (the far end's DIS may ask for 64); default 256 */
-	frameSize?: EcmFrameSize;
 	/** after the 4th PPR: "ctc" (default: CTC down the ladder, HylaFAX) or "eor" (give the block up) */
 	policy?: EcmRetryPolicy;
 	/** keep correcting at the lowest rate while frames get through (default true, HylaFAX Class1PersistentECM) */
 	persistent?: boolean;
 }
 
-/** A block given up with EOR: its page is not confirmed. Page 1-based, block 0-based. */
-export interface UndeliveredBlock {
-	page: number;
-	block: number;
-	/** frame numbers the far end still lacked */
-	frames: number[];
-}
+/** The ECM PageTransfer: one page, settled (pageEnd, counters), with a block given up by EOR recorded as undelivered. */
+export const ecm: PageTransfer = {
+	name: "ecm",
+	async transferPage(ctx: TxContext, st: CallState, job: PageJob, o: TransmitOptions): Promise<PageOutcome> {
+		const pageNo = job.index + 1;
+		ctx.emit({ type: "pageStart", page: pageNo, pages: job.pages });
+		st.pagesSent.add(pageNo);
+		st.unconfirmed.add(pageNo);
+		st.inEcmPage = pageNo;
+		let ppm: Promise<Ppm> | undefined;
+		const settings: EcmSettings | undefined = o.ecm;
+		const e = await sendPageEcm(ctx, st, st.ecm, job.page, pageNo, { policy: o.ecmRetryPolicy ?? "ctc", persistent: settings?.persistent ?? true }, {
+			nextPpm: () => (ppm ??= job.nextPpm()),
+			renegotiate: async (dis) => {
+				acceptDis(st, { fcf: dis.fcf, dis: parseDis(dis.fif) }, o.local, st.params!.rate.bitRate);
+				await train(ctx, st, job.page, o);
+			},
+		});
+		st.inEcmPage = undefined;
+		st.undelivered.push(...e.undelivered);
+		ctx.emit({ type: "pageEnd", page: pageNo, result: e.result, confirmed: e.confirmed, ...e.sent });
+		if (e.confirmed) {
+			st.pagesConfirmed++;
+			st.unconfirmed.delete(pageNo);
+		}
+		// no RTN under ECM: a page is never resent whole; a CTC already moved the rate for the pages after
+		return { kind: "next", result: e.result, confirmed: e.confirmed, retrain: false };
+	},
+};
 
 /** How one ECM page went. */
 export interface EcmPageOutcome {
@@ -54,16 +92,10 @@ export interface EcmPageOutcome {
 
 /** What the page transfer needs from the call around it. */
 export interface EcmHooks {
+	/** the page's PPM (MPS/EOM/EOP), asked once its last block's data has gone (PageJob.nextPpm) */
+	nextPpm(): Promise<Ppm>;
 	/** the receiver went back to phase B (DIS in reply): accept this DIS and train again (DCS + TCF until CFR) */
 	renegotiate(dis: { fcf: number; fif: Uint8Array }): Promise<void>;
-}
-
-/** The ECM part of the call state: the PPS page counter and whether the next burst needs long train. */
-export interface EcmCallState {
-	/** pages sent under ECM so far (PPS page counter, 0-based) */
-	pageCounter: number;
-	/** the next burst uses long train (first burst after CTC, T.30 §5 note 5) */
-	longTrain: boolean;
 }
 
 /** The page's coded bytes for ECM, in line order: no minimum scan-line time, no trailing zeros. */
@@ -121,16 +153,7 @@ export async function* ecmBlocks(data: AsyncIterable<Uint8Array>, frameSize: Ecm
 }
 
 /** Send one page under ECM. Throws FaxError for failures that end the call (DCN, silence, T5...). */
-export async function sendPageEcm(
-	ctx: T30Context,
-	st: CallState,
-	ecm: EcmCallState,
-	page: FaxPage,
-	pageNo: number,
-	ppm: Exclude<EcmPpm, "NULL">,
-	o: EcmOptions,
-	hooks: EcmHooks,
-): Promise<EcmPageOutcome> {
+export async function sendPageEcm(ctx: TxContext, st: CallState, ecm: EcmCallState, page: FaxPage, pageNo: number, o: EcmOptions, hooks: EcmHooks): Promise<EcmPageOutcome> {
 	const t0 = ctx.clock.now();
 	let bytes = 0;
 	let resentFrames = 0;
@@ -146,7 +169,7 @@ export async function sendPageEcm(
 	let result: PageResult = "MCF";
 	ctx.tracer.trace("page", "tx", `page ${pageNo}: ${p0.format.width} px ${p0.format.resolution} ${p0.coding.toUpperCase()} under ECM, ${frameSize}-octet frames, at ${p0.rate.modulation} ${p0.rate.bitRate}`);
 	for await (const b of ecmBlocks(counted, frameSize)) {
-		const r = await sendBlock(ctx, st, ecm, b, b.lastOfPage ? ppm : "NULL", o, hooks);
+		const r = await sendBlock(ctx, st, ecm, b, o, hooks);
 		resentFrames += r.resent;
 		if (r.undelivered) undelivered.push({ page: pageNo, block: b.block, frames: r.undelivered });
 		if (r.result) result = r.result;
@@ -161,17 +184,10 @@ export async function sendPageEcm(
 type Pending = { cmd: "PPS" } | { cmd: "RR"; after: "PPS" | "EOR" } | { cmd: "CTC"; fif: Uint8Array } | { cmd: "EOR" };
 
 /** One block: bursts and post-message exchanges until MCF or ERR. */
-async function sendBlock(
-	ctx: T30Context,
-	st: CallState,
-	ecm: EcmCallState,
-	b: EcmBlock,
-	ppm: EcmPpm,
-	o: EcmOptions,
-	hooks: EcmHooks,
-): Promise<{ resent: number; undelivered?: number[]; result?: PageResult }> {
+async function sendBlock(ctx: TxContext, st: CallState, ecm: EcmCallState, b: EcmBlock, o: EcmOptions, hooks: EcmHooks): Promise<{ resent: number; undelivered?: number[]; result?: PageResult }> {
 	const count = b.frames.length;
-	const pps = ppsFif({ ppm, page: ecm.pageCounter, block: b.block, frames: count });
+	let ppm: EcmPpm = "NULL";
+	let pps: Uint8Array = new Uint8Array(0);
 	let missing = Array.from({ length: count }, (_, i) => i);
 	let toSend = missing;
 	let resent = 0;
@@ -190,6 +206,11 @@ async function sendBlock(
 			firstBurst = false;
 			toSend = [];
 			afterBurst = true;
+			if (pps.length === 0) {
+				// the block's PPS: NULL inside the page; on its last block the PPM, known once the data has gone
+				if (b.lastOfPage) ppm = await hooks.nextPpm();
+				pps = ppsFif({ ppm, page: ecm.pageCounter, block: b.block, frames: count });
+			}
 		}
 		// ---- the post-message command ----
 		const node: EcmNode = pending.cmd === "PPS" ? (ppm === "NULL" ? "IV_PPS_NULL" : "IV_PPS_Q") : pending.cmd === "RR" ? (pending.after === "PPS" ? "IV_PPS_RNR" : "IV_EOR_RNR") : pending.cmd === "CTC" ? "IV_CTC" : "IV_EOR";
@@ -312,7 +333,7 @@ function pprMap(r: Reply): number[] {
 }
 
 /** Phase C of ECM: one burst with the listed frames of the block (C:IV). */
-async function sendBurst(ctx: T30Context, st: CallState, ecm: EcmCallState, b: EcmBlock, frames: readonly number[], isResend: boolean): Promise<void> {
+async function sendBurst(ctx: TxContext, st: CallState, ecm: EcmCallState, b: EcmBlock, frames: readonly number[], isResend: boolean): Promise<void> {
 	ctx.enter("C", "IV");
 	const rate = st.params!.rate;
 	const mod = ecm.longTrain ? rate.longTrain : rate.shortTrain;

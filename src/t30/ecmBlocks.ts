@@ -93,6 +93,22 @@ export function blockStream(frames: ReadonlyMap<number, Uint8Array>, preambleFla
 	return f.finish();
 }
 
+/** A block given up with EOR: its page is not confirmed. Page 1-based, block 0-based. */
+export interface UndeliveredBlock {
+	page: number;
+	block: number;
+	/** frame numbers the far end still lacked */
+	frames: number[];
+}
+
+/** The ECM part of the call state: the PPS page counter and whether the next burst needs long train. */
+export interface EcmCallState {
+	/** pages sent under ECM so far (PPS page counter, 0-based) */
+	pageCounter: number;
+	/** the next burst uses long train (first burst after CTC, T.30 §5 note 5) */
+	longTrain: boolean;
+}
+
 // ---- post-message frames (T.30 §5.3.6.1.7, A.4) ----
 
 /** FCF2 of PPS / EOR: NULL inside a page, the page's PPM on its last block. */

@@ -11,6 +11,9 @@ import { SystemClock } from "../../src/core/Clock.js";
 import type { Fault } from "../../hw-mocks/faults.js";
 import { pages, send, sendRig } from "./send-harness.js";
 
+/** The profile's ECM settings with 64-octet frames (drivers class1.ecmFrameSize: 64). */
+const ECM64 = { enabled: true, frameSize: 64, persistent: true } as const;
+
 let doc2: Bitmap[] | undefined;
 const two = async () => (doc2 ??= await pages(["text", "form"], 400));
 
@@ -39,7 +42,7 @@ test.serial("ECM offered by both: negotiated by default, MMR on the line, pages 
 });
 
 test.serial("64-octet frames by profile knob: DCS says so, the far end sees 64-octet frames, pages identical", async (t) => {
-	const { result, call, doc } = await ecmSend(t, [], { ecmFrameSize: 64 });
+	const { result, call, doc } = await ecmSend(t, [], { ecm: ECM64 });
 	t.true(result.ok, result.error?.message);
 	t.true(call.dcs[0]!.fields.ecmFrame64);
 	t.true(call.pages.every((p) => p.ecm?.frameSize === 64 && p.ecm.frames > 16));
@@ -48,7 +51,7 @@ test.serial("64-octet frames by profile knob: DCS says so, the far end sees 64-o
 });
 
 test.serial("frames 3-5 of page 1 arrive corrupted once: PPR names them, exactly those are resent, page delivered", async (t) => {
-	const { result, call, doc, trace } = await ecmSend(t, [{ kind: "ecmCorrupt", page: 1, block: 0, from: 3, to: 5 }], { ecmFrameSize: 64 });
+	const { result, call, doc, trace } = await ecmSend(t, [{ kind: "ecmCorrupt", page: 1, block: 0, from: 3, to: 5 }], { ecm: ECM64 });
 	t.true(result.ok, result.error?.message);
 	const p1 = call.pages[0]!.ecm!;
 	t.deepEqual(p1.pprs, [{ block: 0, frames: [3, 4, 5] }]);
@@ -60,7 +63,7 @@ test.serial("frames 3-5 of page 1 arrive corrupted once: PPR names them, exactly
 
 test.serial("a block that never gets through: 4 PPRs per rate, CTC down the ladder to 2400, then EOR/ERR; page 1 not confirmed, page 2 delivered", async (t) => {
 	t.timeout(120_000);
-	const { result, call, doc, trace, events } = await ecmSend(t, [{ kind: "ecmCorrupt", page: 1, block: 0, from: 2, times: 999 }], { ecmFrameSize: 64 });
+	const { result, call, doc, trace, events } = await ecmSend(t, [{ kind: "ecmCorrupt", page: 1, block: 0, from: 2, times: 999 }], { ecm: ECM64 });
 	t.false(result.ok);
 	t.is(result.error?.code, "ECM_BLOCK_UNDELIVERED");
 	t.deepEqual(result.unconfirmedPages, [1]);
@@ -142,8 +145,8 @@ test.serial("policy eor: the 4th PPR gives the block up at once (no CTC)", async
 	t.true(call.pages[0]!.accepted);
 });
 
-test.serial("ecm: false (--no-ecm): no ECM in the DCS, MR pages as before", async (t) => {
-	const { result, call, doc } = await ecmSend(t, [], { ecm: false });
+test.serial("useEcm: false (--no-ecm): no ECM in the DCS, MR pages as before", async (t) => {
+	const { result, call, doc } = await ecmSend(t, [], { useEcm: false });
 	t.true(result.ok, result.error?.message);
 	t.like(result.params, { ecm: false, coding: "mr" });
 	t.false(call.dcs[0]!.fields.ecm);
