@@ -70,6 +70,13 @@ export interface PeerOptions {
 	noiseBurstMs?: number;
 	/** noise generator seed (default fixed, so a run can be replayed) */
 	noiseSeed?: number;
+	/**
+	 * "all" (default): the gate runs from the call's start and hits whatever is on the line; "data": only page
+	 * data of our modem (not TCF, not V.21), the period counted from each carrier's start after `noiseSkipMs`
+	 * (default 500: past the training), so the damage lands in the data, the same way every run.
+	 */
+	noiseOn?: "all" | "data";
+	noiseSkipMs?: number;
 }
 
 /** One page as the far end's T.30 reported it in phase D. Resolutions in pixels per metre. */
@@ -164,6 +171,8 @@ function args(o: PeerOptions, rxFile: string): string[] {
 	if (o.noisePeriodMs !== undefined) a.push("--noise-period-ms", String(o.noisePeriodMs));
 	if (o.noiseBurstMs !== undefined) a.push("--noise-burst-ms", String(o.noiseBurstMs));
 	if (o.noiseSeed !== undefined) a.push("--noise-seed", String(o.noiseSeed));
+	if (o.noiseOn !== undefined) a.push("--noise-on", o.noiseOn);
+	if (o.noiseSkipMs !== undefined) a.push("--noise-skip-ms", String(o.noiseSkipMs));
 	return a;
 }
 

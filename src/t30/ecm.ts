@@ -288,7 +288,9 @@ async function sendBlock(ctx: TxContext, st: CallState, ecm: EcmCallState, b: Ec
 					break;
 				case "resend":
 				case "pprLimit": {
-					const ignored = d.ignored.length ? `; frames ${frameRanges(d.ignored)} never sent: ignored` : "";
+					// receivers such as SpanDSP also set the bits of every frame number past the block (count..255): not worth a word
+					const beyondOnly = d.ignored.length === FRAMES_PER_BLOCK - count && d.ignored[0] === count;
+					const ignored = d.ignored.length && !beyondOnly ? `; frames ${frameRanges(d.ignored)} never sent: ignored` : "";
 					ctx.tracer.trace("page", "rx", `PPR ${pprs + 1} for page ${ecm.pageCounter + 1} block ${b.block}: resend frames ${d.frames.length ? frameRanges(d.frames) : "(none)"}${ignored}`);
 					if (d.frames.length < missing.length) progress = true;
 					missing = d.frames;

@@ -40,6 +40,7 @@ typedef struct {
     double max_lag_ms;
     awgn_state_t *noise;    /* line noise towards the far end (--noise-dbm0), gated */
     long long noise_samples; /* samples of our audio that carried noise */
+    long long data_start;    /* call sample where the current page-data carrier began; <0: none */
 } peer_t;
 
 static double now_ms(void)
@@ -98,6 +99,7 @@ static void ring_step(peer_t *p)
     if (p->ring_samples > 0)
         return;
     p->ring_samples = -1;
+    p->data_start = -1;
     if (p->cfg.busy) {
         t31_call_event(p->t31, AT_CALL_EVENT_BUSY);
     } else if (p->cfg.no_answer) {
@@ -122,10 +124,23 @@ static void audio_block(peer_t *p)
     txmon_after(&p->mon, p->t31);
     if (n < SAMPLES_PER_BLOCK)
         memset(b + n, 0, sizeof(int16_t) * (size_t) (SAMPLES_PER_BLOCK - n));
+    /* a page-data carrier of our modem (not the TCF): the "data" gate measures from its start */
+    int data_on = p->mon.active && !p->mon.sessions[p->mon.n].tcf;
+    if (!data_on)
+        p->data_start = -1;
+    else if (p->data_start < 0)
+        p->data_start = p->call_samples;
     if (p->noise && p->dialed && !p->host_hangup) {
-        /* gated white noise on the line towards the far end: during the first burst ms of every period */
+        /* gated white noise on the line towards the far end: during the first burst ms of every period,
+           counted from the call's start, or (--noise-on data) from each page-data carrier's start after a skip */
         long long ms = p->call_samples / 8;
-        int on = p->cfg.noise_period_ms <= 0 || (ms % p->cfg.noise_period_ms) < p->cfg.noise_burst_ms;
+        int on;
+        if (p->cfg.noise_data_only) {
+            long long d = data_on ? (p->call_samples - p->data_start) / 8 - p->cfg.noise_skip_ms : -1;
+            on = d >= 0 && (p->cfg.noise_period_ms <= 0 || (d % p->cfg.noise_period_ms) < p->cfg.noise_burst_ms);
+        } else {
+            on = p->cfg.noise_period_ms <= 0 || (ms % p->cfg.noise_period_ms) < p->cfg.noise_burst_ms;
+        }
         if (on) {
             for (int i = 0; i < SAMPLES_PER_BLOCK; i++) {
                 int v = b[i] + awgn(p->noise);
@@ -199,7 +214,8 @@ static void usage(void)
             "  [--hangup-after-page N] [--hangup-delay-ms MS] [--hangup-mode silent|drop]\n"
             "  [--no-answer] [--ring-ms MS] [--busy] [--silent-answer] [--answer-delay-ms MS]\n"
             "  [--refuse-rate all|R[,R...]] [--timeout S] [--linger-ms MS] [--verbose]\n"
-            "  [--noise-dbm0 L [--noise-period-ms P --noise-burst-ms B] [--noise-seed N]]\n");
+            "  [--noise-dbm0 L [--noise-period-ms P --noise-burst-ms B] [--noise-on all|data] [--noise-skip-ms S]\n"
+            "   [--noise-seed N]]\n");
 }
 
 static int parse_list(const char *arg, const char *const names[], const int values[], int *out)
@@ -233,7 +249,7 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
         { "silent-answer", 0, 0, 'S' }, { "answer-delay-ms", 1, 0, 'a' }, { "refuse-rate", 1, 0, 'F' },
         { "timeout", 1, 0, 't' }, { "linger-ms", 1, 0, 'L' }, { "verbose", 0, 0, 'v' },
         { "noise-dbm0", 1, 0, 'n' }, { "noise-period-ms", 1, 0, 'P' }, { "noise-burst-ms", 1, 0, 'b' },
-        { "noise-seed", 1, 0, 'z' }, { 0, 0, 0, 0 }
+        { "noise-seed", 1, 0, 'z' }, { "noise-on", 1, 0, 'o' }, { "noise-skip-ms", 1, 0, 'k' }, { 0, 0, 0, 0 }
     };
     memset(c, 0, sizeof(*c));
     c->speed = 1.0;
@@ -248,6 +264,7 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
     c->timeout_s = 600;
     c->linger_ms = 2000;
     c->noise_seed = 1234567;
+    c->noise_skip_ms = 500;
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
@@ -284,6 +301,8 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
         case 'P': c->noise_period_ms = atoi(optarg); break;
         case 'b': c->noise_burst_ms = atoi(optarg); break;
         case 'z': c->noise_seed = atoi(optarg); break;
+        case 'o': c->noise_data_only = strcmp(optarg, "data") == 0; break;
+        case 'k': c->noise_skip_ms = atoi(optarg); break;
         default: return -1;
         }
     }
@@ -322,6 +341,7 @@ int main(int argc, char **argv)
         return 1;
     }
     p->ring_samples = -1;
+    p->data_start = -1;
     p->t31 = t31_init(NULL, at_tx, p, modem_control, p, NULL, NULL);
     if (p->cfg.verbose) {
         span_log_set_level(t31_get_logging_state(p->t31), SPAN_LOG_SHOW_SEVERITY | SPAN_LOG_SHOW_TAG | SPAN_LOG_SHOW_SAMPLE_TIME | SPAN_LOG_FLOW);

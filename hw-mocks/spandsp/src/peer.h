@@ -46,6 +46,8 @@ typedef struct {
     int noise_period_ms;     /* gating: noise during the first noise_burst_ms of every period (audio ms); 0 = always */
     int noise_burst_ms;
     int noise_seed;
+    int noise_data_only;     /* gate relative to each page-data carrier of our modem (not TCF, not V.21), after noise_skip_ms */
+    int noise_skip_ms;
 } peer_config_t;
 
 /* ---- line.c: the pty ---- */
