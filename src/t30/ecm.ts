@@ -351,5 +351,5 @@ async function sendBurst(ctx: TxContext, st: CallState, ecm: EcmCallState, b: Ec
 		"tx",
 		`${isResend ? "resend" : "block"} ${b.block}: frames ${frameRanges(frames)} (${stream.length} bytes HDLC) at ${rate.modulation} ${rate.bitRate} (+FTM=${mod})`,
 	);
-	await ctx.link.sendData(mod, stream, ctx.signal);
+	await ctx.link.sendData(mod, stream, ctx.signal, { preambleMs: ECM_PREAMBLE_MS });
 }

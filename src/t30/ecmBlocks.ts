@@ -11,6 +11,7 @@
 import { FaxError } from "../core/FaxError.js";
 import { CONTROL_NON_FINAL, HDLC_ADDRESS } from "../hdlc/frame.js";
 import { HdlcFramer } from "../hdlc/framer.js";
+import { dcsRate, parseDis } from "./dis.js";
 import { baseFcf, Fcf, fcfName, withX } from "./fcf.js";
 
 /** T.4 Annex A frame types in DTE-link form. */
@@ -185,6 +186,23 @@ export function buildPprMap(frames: Iterable<number>): Uint8Array {
 
 /** CTC FIF: the first two DCS octets, bits 11-14 giving the new rate (T.30 Table 2, §5.3.6.1.7). */
 export const ctcFif = (dcs: Uint8Array): Uint8Array => Uint8Array.of(dcs[0] ?? 0, dcs[1] ?? 0);
+
+/** Trace text of an ECM post-message frame: "PPS-MPS page 0 block 1, 256 frames", "PPR frames 3-5,9", "CTC V.17 12000". */
+export function describeEcmFrame(name: "PPS" | "EOR" | "PPR" | "CTC", fif: Uint8Array): string {
+	try {
+		if (name === "PPS") {
+			const p = parsePpsFif(fif);
+			return `PPS-${p.ppm} page ${p.page} block ${p.block}, ${p.frames} frames`;
+		}
+		if (name === "EOR") return `EOR-${parseEorFif(fif)}`;
+		if (name === "PPR") return `PPR frames ${frameRanges(parsePprMap(fif))}`;
+		const code = parseDis(Uint8Array.of(fif[0] ?? 0, fif[1] ?? 0, 0)).modemCode;
+		const r = dcsRate(code);
+		return `CTC ${r ? `${r.modulation} ${r.bitRate}` : `rate code 0x${code.toString(16)}`}`;
+	} catch {
+		return `${name} (malformed FIF)`;
+	}
+}
 
 /** Compress frame numbers for traces: [0,1,2,5,7,8] -> "0-2,5,7-8". */
 export function frameRanges(frames: readonly number[]): string {

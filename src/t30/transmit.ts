@@ -17,6 +17,7 @@ import type { SendResult } from "../modem/FaxModem.js";
 import { fatal, type CallState, type TransmitOptions } from "./callState.js";
 import type { TxContext } from "./context.js";
 import { noteEcmFailure } from "./destinations.js";
+import { frameRanges } from "./ecmBlocks.js";
 import { Fcf } from "./fcf.js";
 import { pageTransferFor } from "./choosePageTransfer.js";
 import type { Ppm } from "./pageTransfer.js";
@@ -71,7 +72,7 @@ export async function transmit(ctx: TxContext, req: TransmitRequest, o: Transmit
 	if (error && error.code === "CALL_ABORTED" && st.finished) error = undefined; // MCF to EOP was already in (§9.4)
 	if (!error && st.undelivered.length > 0) {
 		// ECM: a block given up with EOR/ERR leaves its page unconfirmed (T.30 A.4.4): never a success
-		const blocks = st.undelivered.map((u) => `page ${u.page} block ${u.block}`).join(", ");
+		const blocks = st.undelivered.map((u) => `page ${u.page} block ${u.block} (frames ${frameRanges(u.frames)})`).join(", ");
 		error = new FaxError("ECM_BLOCK_UNDELIVERED", `${blocks} not delivered (EOR: the far end kept missing frames)`, {
 			context: { unconfirmedPages: [...st.unconfirmed].sort((a, b) => a - b), undeliveredBlocks: st.undelivered },
 		});

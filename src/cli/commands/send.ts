@@ -18,7 +18,7 @@ import { openTrace, portOptions, portSettings } from "../portOptions.js";
 import { SendProgress } from "../progress.js";
 import { fullyConfirmed, sendReport } from "../sendReport.js";
 
-const USAGE = "usage: faxline send --device PATH --to NUMBER [--tsid ID] [--json] [--quiet] [--trace FILE] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts] [--max-rate BPS] FILE...";
+const USAGE = "usage: faxline send --device PATH --to NUMBER [--tsid ID] [--json] [--quiet] [--trace FILE] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts] [--max-rate BPS] [--no-ecm] FILE...";
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
 	const { values: v, positionals: files } = parseArgs({
@@ -31,6 +31,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 			json: { type: "boolean" },
 			"max-rate": { type: "string" },
 			quiet: { type: "boolean", short: "q" },
+			// error correction mode (T.30 Annex A) is used when both sides offer it; --no-ecm sends without it (and so without MMR)
+			"no-ecm": { type: "boolean" },
 		},
 	});
 	if (!v.device) throw new FaxError("USAGE", `--device is required\n${USAGE}`);
@@ -70,6 +72,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 			...(tracer ? { tracer } : {}),
 			...port,
 			...(maxRate ? { maxRate } : {}),
+			...(v["no-ecm"] ? { useEcm: false } : {}),
 		});
 		let result;
 		try {
@@ -84,6 +87,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		else if (ok) io.out(`sent: all ${doc.pageCount} page(s) confirmed by ${result.csid ? `"${result.csid}"` : "the far end"}`);
 		else if (result.error) io.err(`failed: ${report.extendedStatusName}: ${result.error.message}; ${result.pagesConfirmed} of ${doc.pageCount} page(s) confirmed`);
 		else io.err(`incomplete: page(s) ${result.unconfirmedPages.join(", ")} NOT confirmed by the far end; ${result.pagesConfirmed} of ${doc.pageCount} confirmed`);
+		for (const b of result.undeliveredBlocks ?? []) if (!v.json) io.err(`  page ${b.page} block ${b.block}: ${b.frames.length} ECM frame(s) not delivered (EOR)`);
 		if (v.trace && !v.json) io.out(`trace: ${v.trace}`);
 		return ok ? 0 : 1;
 	} finally {

@@ -1,5 +1,5 @@
 /**
- * `faxline sim --link PATH [--out DIR] [--fault SPEC ...] [--time-scale X] [--csi ID] [--rates LIST]`:
+ * `faxline sim --link PATH [--out DIR] [--fault SPEC ...] [--time-scale X] [--csi ID] [--rates LIST] [--ecm]`:
  * runs the Class 1 modem simulator (hw-mocks/ModemSimulator.ts, issue 3 "faxline sim") on an in-process
  * pty behind a stable symlink, so `faxline send --device PATH ...` can be tried in another shell with
  * no hardware. Prints the pty path and one line per call; Ctrl-C (SIGINT/SIGTERM) removes the link.
@@ -12,14 +12,17 @@ import { resolve } from "node:path";
 import { FaxError } from "../../core/FaxError.js";
 import type { CliIO } from "../io.js";
 
-const USAGE = `usage: faxline sim --link PATH [--out DIR] [--fault SPEC ...] [--time-scale X] [--csi ID] [--rates LIST]
+const USAGE = `usage: faxline sim --link PATH [--out DIR] [--fault SPEC ...] [--time-scale X] [--csi ID] [--rates LIST] [--ecm]
   --link PATH       symlink to create for the modem's pty (e.g. /tmp/faxmodem)
   --out DIR         write each call's received pages there as TIFF Class F
   --fault SPEC      kind[:key=value,...], repeatable, e.g. busy, fttAbove:bitRate=9600,
-                    postPage:page=2,response=RTN, noReply:to=EOP,times=3, dcn:after=tcf, vanish:page=1
+                    postPage:page=2,response=RTN, noReply:to=EOP,times=3, dcn:after=tcf, vanish:page=1;
+                    with --ecm also ecmCorrupt:page=1,from=3,to=5 (times=999: never gets through),
+                    rnr:seconds=20, noReply:to=PPS, pprPhantom:frame=200, dcn:after=pps
   --time-scale X    real seconds per line second (default 1 = real time; 0.1 = ten times faster)
   --csi ID          the far end's CSI (default "+1 555 0100")
-  --rates LIST      the modem's AT+FTM=? list (default 24,48,72,73,74,96,97,98,121,122,145,146)`;
+  --rates LIST      the modem's AT+FTM=? list (default 24,48,72,73,74,96,97,98,121,122,145,146)
+  --ecm             the far end offers error correction mode and T.6 (MMR) in its DIS`;
 
 /** Minimal shapes of the hw-mocks modules this command loads (kept here so src has no static import). */
 export interface SimCall {
@@ -30,7 +33,7 @@ export interface SimCall {
 	tsi?: string;
 	dcs: { modulation: string; bitRate: number; resolution: string }[];
 	tcf: { verdict: string }[];
-	pages: { page: number; accepted: boolean; response?: string; badLines: number }[];
+	pages: { page: number; accepted: boolean; response?: string; badLines: number; ecm?: { pprs: unknown[]; ctcs: number; eorBlocks: number[]; resentFrames: number } }[];
 	ppms: { name: string; page: number; response: string }[];
 	tiffPath?: string;
 	notes: string[];
@@ -55,6 +58,8 @@ export interface SimulatorOptions {
 	rates?: string;
 	outDir?: string;
 	csi?: string;
+	/** the far end offers ECM and T.6 */
+	ecm?: boolean;
 }
 
 export interface RunningSimulator {
@@ -88,7 +93,7 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
 		timeScale: o.timeScale ?? 1,
 		faults,
 		...(o.rates ? { rates: o.rates } : {}),
-		farEnd: { ...(o.outDir ? { outDir: resolve(o.outDir) } : {}), ...(o.csi !== undefined ? { csi: o.csi } : {}) },
+		farEnd: { ...(o.outDir ? { outDir: resolve(o.outDir) } : {}), ...(o.csi !== undefined ? { csi: o.csi } : {}), ...(o.ecm ? { ecm: true } : {}) },
 	});
 	return {
 		link,
@@ -110,6 +115,11 @@ export function describeCall(c: SimCall): string {
 	if (d) parts.push(`${d.modulation} ${d.bitRate} ${d.resolution}`);
 	if (c.tcf.length) parts.push(`TCF ${c.tcf.map((x) => x.verdict).join("/")}`);
 	if (c.pages.length) parts.push(`pages kept ${c.pages.filter((p) => p.accepted).length} of ${c.pages.length} sent (${c.pages.map((p) => p.response ?? "-").join(" ")})`);
+	const ecm = c.pages.flatMap((p) => (p.ecm ? [p.ecm] : []));
+	if (ecm.length) {
+		const sum = (f: (e: (typeof ecm)[number]) => number) => ecm.reduce((a, e) => a + f(e), 0);
+		parts.push(`ECM: ${sum((e) => e.pprs.length)} PPR, ${sum((e) => e.resentFrames)} frames resent, ${sum((e) => e.ctcs)} CTC, ${sum((e) => e.eorBlocks.length)} blocks given up (EOR)`);
+	}
 	parts.push(`ended: ${c.end ?? "?"}`);
 	if (c.tiffPath) parts.push(`TIFF ${c.tiffPath}`);
 	return parts.join(", ") + (c.notes.length ? `\n  notes: ${c.notes.join("; ")}` : "");
@@ -125,6 +135,7 @@ export async function run(argv: string[], io: CliIO, stop?: AbortSignal): Promis
 			"time-scale": { type: "string" },
 			csi: { type: "string" },
 			rates: { type: "string" },
+			ecm: { type: "boolean" },
 			help: { type: "boolean", short: "h" },
 		},
 	});
@@ -145,6 +156,7 @@ export async function run(argv: string[], io: CliIO, stop?: AbortSignal): Promis
 		...(values.rates ? { rates: values.rates } : {}),
 		...(values.out ? { outDir: values.out } : {}),
 		...(values.csi !== undefined ? { csi: values.csi } : {}),
+		...(values.ecm ? { ecm: true } : {}),
 	});
 	const { link, pair } = { link: sim.link, pair: { slavePath: sim.slavePath } };
 	io.out(`faxline sim: Class 1 modem on ${link} -> ${pair.slavePath} (time scale ${timeScale}${values.fault?.length ? `, faults: ${values.fault.join(" ")}` : ""})`);
