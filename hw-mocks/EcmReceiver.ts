@@ -42,6 +42,8 @@ export interface EcmAnswer {
 	reply?: Uint8Array[];
 	/** hang up after the reply (DCN) */
 	hangup?: boolean;
+	/** go back to phase B: send NSF/CSI/DIS and expect DCS + TCF (the burst was lost) */
+	phaseB?: boolean;
 	/** the page ended with this PPS/EOR and our answer: its record, and the PPM */
 	page?: { record: PageRecord; ppm: Exclude<EcmPpm, "NULL">; keep: boolean };
 }
@@ -64,6 +66,8 @@ export class EcmReceiver {
 	private pendingPps: PpsFields | undefined;
 	/** frames in the current block, as its last PPS said */
 	private blockFrames = 0;
+	/** the last burst was lost (fault ecmLostBurst): the next PPS is answered with DIS */
+	private lostBurst = false;
 	/** frames of the block heard at least once (good or damaged) */
 	private firstSeen = new Set<number>();
 
@@ -87,6 +91,11 @@ export class EcmReceiver {
 
 	/** A high-speed burst of the current block. */
 	onBurst(code: number, data: Uint8Array, info: HostDataInfo): void {
+		if (this.faults.take("ecmLostBurst", this.call.index, (f) => f.page === undefined || f.page === this.pageNo)) {
+			this.call.notes.push(`ECM fault: burst of page ${this.pageNo} block ${this.block} lost (training missed)`);
+			this.lostBurst = true;
+			return;
+		}
 		const d = new HdlcDeframer({ maxLength: 4 + 256 });
 		const events = d.push(data);
 		const corrupt = this.faults.take(
@@ -143,6 +152,11 @@ export class EcmReceiver {
 			return {};
 		}
 		if (this.faults.take("dcn", n, (f) => f.after === "pps" && (f.page === undefined || f.page === this.pageNo))) return { reply: [frame(Fcf.DCN)], hangup: true };
+		if (this.lostBurst) {
+			// like SpanDSP when its T2 runs out in phase C: back to phase B (start_receiving_document)
+			this.lostBurst = false;
+			return { phaseB: true };
+		}
 		const a = this.answered;
 		if (!(a && a.page === p.page && a.block === p.block)) this.blockFrames = Math.max(this.blockFrames, p.frames);
 		if (a && a.page === p.page && a.block === p.block) return { reply: a.reply }; // a repeat: it missed our MCF

@@ -450,6 +450,10 @@ export class FarEndFax {
 			this.call.notes.push(`DCN in reply to ${name} (fault)`);
 			return this.disconnect();
 		}
+		if (a.phaseB) {
+			this.dcs = undefined;
+			return this.sendDis();
+		}
 		if (name === "CTC") this.dcs = ecm.currentDcs;
 		const done = a.page;
 		if (done) {

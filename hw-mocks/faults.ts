@@ -39,6 +39,7 @@ export type Fault = Base &
 		| { kind: "ecmCorrupt"; from: number; to?: number; page?: number; block?: number; aboveBitRate?: number; times?: number } // FCD frames from..to arrive with a bad FCS in `times` bursts (default 1) -> PPR; times=999: the block never gets through -> CTC, then EOR; aboveBitRate: only while faster than that
 		| { kind: "rnr"; seconds: number; page?: number } // answer a PPS with RNR, and RR with RNR, for `seconds` of line time (one episode)
 		| { kind: "pprPhantom"; frame: number; page?: number; times?: number } // answer a complete block's PPS with a PPR naming a frame never sent (default once)
+		| { kind: "ecmLostBurst"; page?: number; times?: number } // a burst's training is missed: nothing of it arrives, and the far end answers the PPS with DIS (back to phase B, as SpanDSP does when its T2 runs out)
 	);
 
 export type FaultKind = Fault["kind"];
@@ -81,7 +82,7 @@ const limitless = new Set<FaultKind>(["busy", "noAnswer", "noDialtone", "noCarri
  */
 export function parseFaultSpec(spec: string): Fault {
 	const [kind, rest] = spec.split(":", 2) as [string, string | undefined];
-	const known: FaultKind[] = ["busy", "noAnswer", "noDialtone", "noCarrier", "fttAbove", "disAfterDcs", "postPage", "noReply", "badFcs", "fcError", "dcn", "connectEarly", "error", "silent", "vanish", "ecmCorrupt", "rnr", "pprPhantom"];
+	const known: FaultKind[] = ["busy", "noAnswer", "noDialtone", "noCarrier", "fttAbove", "disAfterDcs", "postPage", "noReply", "badFcs", "fcError", "dcn", "connectEarly", "error", "silent", "vanish", "ecmCorrupt", "rnr", "pprPhantom", "ecmLostBurst"];
 	if (!known.includes(kind as FaultKind)) throw new Error(`unknown fault '${kind}' (known: ${known.join(", ")})`);
 	const f: Record<string, string | number> = { kind };
 	for (const kv of (rest ?? "").split(",").filter(Boolean)) {

@@ -160,3 +160,12 @@ test.serial("DCN in reply to a PPS: REMOTE_DCN, no DCN of ours after it, page no
 	t.is(result.pagesConfirmed, 1);
 	t.false(call.frames.some((f) => f.dir === "host" && f.name === "DCN"));
 });
+
+test.serial("a burst the far end never heard (missed training): DIS in reply to the PPS, DCS + TCF again, the block again; delivered", async (t) => {
+	const { result, call, doc, tracer, trace } = await ecmSend(t, [{ kind: "ecmLostBurst", page: 2 }]);
+	t.true(result.ok, result.error?.message);
+	t.is(call.tcf.filter((x) => x.verdict === "CFR").length, 2, "trained twice");
+	t.true(trace.some((m) => /DIS in reply to PPS: the receiver went back to phase B/.test(m)), trace.join("\n"));
+	t.is(tracer.states().filter((s) => s === "B:D_TCF").length, 2);
+	t.deepEqual(kept(call), doc.map((b) => b.data));
+});
