@@ -17,6 +17,6 @@ test("noteEcmFailure case table", (t) => {
 		["mmr", "PORT_CLOSED", undefined], // our modem vanished
 		["mmr", "ECM_BLOCK_UNDELIVERED", undefined], // a noisy line, not an ECM fault of the far end
 	];
-	for (const [coding, code, want] of cases) t.is<string | undefined>(noteEcmFailure(coding, code, 2)?.kind, want, `${coding} ${code}`);
+	for (const [coding, code, want] of cases) t.is(noteEcmFailure(coding, code, 2)?.kind as string | undefined, want, `${coding} ${code}`);
 	t.regex(noteEcmFailure("mmr", "REMOTE_DCN", 2)!.reason, /REMOTE_DCN during ECM MMR page 2/);
 });
