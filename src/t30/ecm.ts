@@ -26,6 +26,7 @@ import {
 	ECM_PREAMBLE_MS,
 	eorFif,
 	frameRanges,
+	framesOf,
 	FRAMES_PER_BLOCK,
 	parsePprMap,
 	ppsFif,
@@ -99,7 +100,7 @@ export interface EcmHooks {
 }
 
 /** The page's coded bytes for ECM, in line order: no minimum scan-line time, no trailing zeros. */
-export async function* ecmPageData(page: FaxPage, p: SessionParams, chunkBytes = 8192): AsyncGenerator<Uint8Array> {
+export async function* ecmPageData(page: FaxPage, p: SessionParams, rowsPerChunk = 64): AsyncGenerator<Uint8Array> {
 	const fitted = fitPage(page, p.format);
 	const mmr = p.coding === "mmr";
 	const enc = new T4Encoder({
@@ -112,12 +113,9 @@ export async function* ecmPageData(page: FaxPage, p: SessionParams, chunkBytes =
 		bitOrder: "lsb",
 	});
 	const bm = fitted.bitmap;
-	let held = 0;
 	for (let y = 0; y < bm.height; y++) {
 		enc.encodeRow(rowOf(bm, y));
-		held += p.format.width >> 5; // a rough upper bound of coded bytes per row
-		if (held >= chunkBytes) {
-			held = 0;
+		if ((y + 1) % rowsPerChunk === 0) {
 			const b = enc.take();
 			if (b.length) yield b;
 		}
@@ -132,9 +130,7 @@ export async function* ecmBlocks(data: AsyncIterable<Uint8Array>, frameSize: Ecm
 	let len = 0;
 	let block = 0;
 	const cut = (n: number, last: boolean): EcmBlock => {
-		const frames: Uint8Array[] = [];
-		for (let o = 0; o < n; o += frameSize) frames.push(buf.slice(o, Math.min(n, o + frameSize)));
-		if (frames.length === 0) frames.push(new Uint8Array(0));
+		const frames = framesOf(buf.slice(0, n), frameSize);
 		buf.copyWithin(0, n, len);
 		len -= n;
 		return { block: block++, frames, lastOfPage: last };

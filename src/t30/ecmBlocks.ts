@@ -50,14 +50,20 @@ export interface EcmBlock {
  * block of one empty frame, so the far end gets a PPS with the PPM.
  */
 export function partitionPage(data: Uint8Array, frameSize: EcmFrameSize): EcmBlock[] {
-	const frames: Uint8Array[] = [];
-	for (let o = 0; o < data.length; o += frameSize) frames.push(data.subarray(o, Math.min(data.length, o + frameSize)));
-	if (frames.length === 0) frames.push(new Uint8Array(0));
+	const frames = framesOf(data, frameSize);
 	const blocks: EcmBlock[] = [];
 	for (let i = 0; i < frames.length; i += FRAMES_PER_BLOCK) {
 		blocks.push({ block: blocks.length, frames: frames.slice(i, i + FRAMES_PER_BLOCK), lastOfPage: i + FRAMES_PER_BLOCK >= frames.length });
 	}
 	return blocks;
+}
+
+/** `data` cut into frames of `frameSize` octets, the last one short; one empty frame for no data. */
+export function framesOf(data: Uint8Array, frameSize: EcmFrameSize): Uint8Array[] {
+	const frames: Uint8Array[] = [];
+	for (let o = 0; o < data.length; o += frameSize) frames.push(data.subarray(o, Math.min(data.length, o + frameSize)));
+	if (frames.length === 0) frames.push(new Uint8Array(0));
+	return frames;
 }
 
 /** `FF 03 06 n data…` (T.4 A.3.6.1). */

@@ -102,6 +102,6 @@ test.serial("noisy V.29 line (gated noise at -30 dBm0): ECM resends the damaged 
 
 	const plain = await call(doc, { ...NOISY, ecm: false });
 	const hurt = await damage(doc, plain.r);
-	t.log(`without ECM: faxline ${plain.s.ok ? "ok" : plain.s.error}, SpanDSP ${plain.r.t30_text}, ${plain.r.pages} pages, bad rows ${plain.r.bad_rows}, rows differing ${hurt.join("+")}`);
+	t.log(`without ECM: faxline ${plain.s.ok ? "ok" : plain.s.error}, SpanDSP ${plain.r.t30_text}, ${plain.r.pages} pages, bad rows ${plain.r.bad_rows}, rows differing per page ${hurt.join("+")} (a page whose height changed counts every row)`);
 	t.true(hurt.some((n) => n > 0), "without ECM the same line damages pages");
 });
