@@ -103,7 +103,6 @@ export class EcmReceiver {
 			this.call.index,
 			(f) => (f.page === undefined || f.page === this.pageNo) && (f.block === undefined || f.block === this.block) && (f.aboveBitRate === undefined || this.dcs.bitRate > f.aboveBitRate),
 		);
-		let good = 0;
 		let rcp = 0;
 		const dropped: number[] = [];
 		for (const e of events) {
@@ -127,7 +126,6 @@ export class EcmReceiver {
 			if (this.firstSeen.has(n)) this.rec.resentFrames++;
 			this.firstSeen.add(n);
 			this.frames.set(n, f.slice(4));
-			good++;
 		}
 		if (rcp === 0) this.call.notes.push(`ECM burst of page ${this.pageNo} block ${this.block} without RCP`);
 		if (dropped.length) this.call.notes.push(`ECM fault: frames ${frameRanges(dropped)} of page ${this.pageNo} block ${this.block} arrived with a bad FCS`);
@@ -140,7 +138,6 @@ export class EcmReceiver {
 		b.lostBytes += info.lostBytes;
 		b.code = code;
 		if (b.at === 0) b.at = this.now();
-		void good;
 	}
 
 	/** PPS from the caller. */
