@@ -3,7 +3,8 @@
  * side, non-ECM). After ATD it answers and sends NSF/CSI/DIS (T.30 §5.2, Figure 5-2a; DIS repeated
  * every T4 while the caller is silent), takes TSI/DCS, judges TCF with HylaFAX's rule and answers
  * CFR/FTT, receives pages at the DCS rate and decodes them with src/t4, answers MPS/EOM/EOP (MCF/RTN,
- * or what a fault asks for), and on DCN writes the pages it kept as a TIFF Class F file.
+ * or what a fault asks for), and on DCN writes the pages it kept as a TIFF Class F file. With `ecm` it
+ * offers ECM and T.6 (MMR) in its DIS and takes ECM pages through EcmReceiver.ts (PPS/PPR/CTC/EOR/RR).
  * Everything it sees goes into the call's record (records.ts); each page's data goes to disk as it ends
  * (pageSpool.ts) and `PageRecord.bitmap` decodes it from there on demand, so memory stays bounded
  * whatever the page count. Layer: hw-mocks.
@@ -19,6 +20,7 @@ import type { FaultSet, PostPageName } from "./faults.js";
 import { judgeTcf } from "./lineChecks.js";
 import { decodePage, samePage } from "./pageReceiver.js";
 import { PageSpool, spooledProperty } from "./pageSpool.js";
+import { EcmReceiver, type EcmAnswer } from "./EcmReceiver.js";
 import type { CallEnd, CallRecord, DcsRecord, PageRecord } from "./records.js";
 
 /** What the far end needs from the line (the DCE). */
@@ -49,6 +51,8 @@ export interface FarEndOptions {
 	maxWidth?: 1728 | 2048 | 2432;
 	/** T.4 2-D (MR) accepted; default true */
 	twoD?: boolean;
+	/** offer error correction mode and, with it, T.6 (MMR) coding (DIS bits 27, 31); default false */
+	ecm?: boolean;
 	/** DIS bits 21-23 minimum scan-line time code (dis.ts minScanCode); default 7 = 0 ms */
 	minScanCode?: number;
 	/** line ms between the caller's carrier dropping and our answer's flags; default 100 */
@@ -101,6 +105,8 @@ export class FarEndFax {
 	private lastData: Uint8Array | undefined;
 	private lastPageNo = 0;
 	private disSends = 0;
+	/** the ECM receiver of this call (one per call: the PPS page counter runs across EOM) */
+	private ecm: EcmReceiver | undefined;
 
 	constructor(
 		private readonly line: FarEndPort,
@@ -118,6 +124,8 @@ export class FarEndFax {
 		d.fine = opts.fine ?? true;
 		d.superfine = opts.superfine ?? false;
 		d.twoD = opts.twoD ?? true;
+		d.ecm = opts.ecm ?? false;
+		d.t6 = opts.ecm ?? false; // T.6 only with ECM (T.30 §5.3.6.2.1 note: MMR needs ECM)
 		const w = opts.maxWidth ?? 1728;
 		d.width255 = w === 2048;
 		d.width303 = w === 2432;
@@ -187,6 +195,7 @@ export class FarEndFax {
 		if (this.state === "done") return;
 		let dcs: DisFields | undefined;
 		let ppm: PostPageName | undefined;
+		let ecmCommand: { name: "PPS" | "EOR" | "CTC" | "RR"; fif: Uint8Array } | undefined;
 		for (const f of frames) {
 			const name = fcfName(f[2] ?? 0);
 			const fif = f.subarray(3);
@@ -213,6 +222,12 @@ export class FarEndFax {
 				case "CRP":
 					this.send(this.lastTx);
 					return;
+				case "PPS":
+				case "EOR":
+				case "CTC":
+				case "RR":
+					ecmCommand = { name, fif };
+					break;
 				case "SUB":
 				case "SID":
 				case "PWD":
@@ -224,6 +239,7 @@ export class FarEndFax {
 		}
 		if (dcs) this.onDcs(dcs);
 		else if (ppm) this.onPostPage(ppm);
+		else if (ecmCommand) this.onEcmCommand(ecmCommand.name, ecmCommand.fif);
 	}
 
 	private onDcs(fields: DisFields): void {
@@ -253,7 +269,8 @@ export class FarEndFax {
 		if (!disWidths(this.dis).includes(rec.width as 1728)) problems.push(`width ${rec.width} not offered`);
 		if (!disResolutions(this.dis).includes(resolution)) problems.push(`resolution ${resolution} not offered`);
 		if (rec.coding === "mr" && !this.dis.twoD) problems.push("2-D not offered");
-		if (rec.coding === "mmr" || fields.ecm) problems.push("MMR/ECM not offered");
+		if (fields.ecm && !this.dis.ecm) problems.push("ECM not offered");
+		if (rec.coding === "mmr" && !(this.dis.t6 && fields.ecm)) problems.push(fields.ecm ? "MMR not offered" : "MMR without ECM");
 		if (!fields.t4Receiver) problems.push("DCS lacks the receive bit (10)");
 		if (rec.minScanMs < disMinScanMs(this.dis, resolution)) problems.push(`scan-line time ${rec.minScanMs} ms below ours`);
 		if (problems.length) {
@@ -262,6 +279,7 @@ export class FarEndFax {
 		}
 		this.dcs = rec;
 		this.state = "awaitTcf";
+		if (fields.ecm) this.ecm = this.ecm ? this.ecm.withDcs(rec) : new EcmReceiver(this.call, this.faults, rec, () => this.line.now());
 	}
 
 	private disconnect(): void {
@@ -276,6 +294,7 @@ export class FarEndFax {
 	hostData(code: number, data: Uint8Array, info: HostDataInfo): void {
 		const dcs = this.dcs;
 		if (this.state === "awaitTcf" && dcs) return this.onTcf(dcs, code, data, info);
+		if (dcs?.fields.ecm && this.ecm && this.state === "awaitPage") return this.ecm.onBurst(code, data, info);
 		if (dcs && (this.state === "awaitPage" || (this.state === "awaitDcs" && this.lastResponse !== undefined))) return this.onPage(dcs, code, data, info);
 		this.call.notes.push(`high-speed data (+FTM=${code}, ${data.length} bytes) in state ${this.state} ignored`);
 	}
@@ -420,6 +439,45 @@ export class FarEndFax {
 		else this.state = "awaitDcs"; // RTN/RTP/PIN/PIP need a new DCS+TCF; EOM goes back to phase B
 		this.send([frame(response as FcfName)]);
 		if (response === "MCF" && ppm === "EOM") this.line.timer(this.delay + 1500, () => this.state === "awaitDcs" && this.sendDis());
+	}
+
+	// ------------------------------------------------------------------ ECM (T.30 Annex A)
+
+	private onEcmCommand(name: "PPS" | "EOR" | "CTC" | "RR", fif: Uint8Array): void {
+		const ecm = this.ecm;
+		if (!ecm || this.state !== "awaitPage") {
+			this.call.notes.push(`${name} in state ${this.state}${ecm ? "" : " without ECM"}`);
+			return;
+		}
+		let a: EcmAnswer;
+		try {
+			a = name === "PPS" ? ecm.onPps(fif) : name === "EOR" ? ecm.onEor(fif) : name === "CTC" ? ecm.onCtc(fif) : ecm.onRr();
+		} catch (e) {
+			this.call.notes.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+			return this.disconnect();
+		}
+		if (a.hangup) {
+			this.call.notes.push(`DCN in reply to ${name} (fault)`);
+			return this.disconnect();
+		}
+		if (a.phaseB) {
+			this.dcs = undefined;
+			return this.sendDis();
+		}
+		if (name === "CTC") this.dcs = ecm.currentDcs;
+		const done = a.page;
+		if (done) {
+			const r = done.record;
+			this.call.pages.push(r);
+			this.call.ppms.push({ at: this.line.now(), name: `${name}-${done.ppm}`, page: r.page, response: r.response ?? "" });
+			this.lastPageNo = r.page;
+			if (done.keep) this.kept.push(r);
+			this.lastResponse = r.response;
+			if (done.ppm === "EOP") this.state = "awaitDcn";
+			else if (done.ppm === "EOM") this.state = "awaitDcs";
+		}
+		if (a.reply) this.send(a.reply);
+		if (done?.ppm === "EOM") this.line.timer(this.delay + 1500, () => this.state === "awaitDcs" && this.sendDis());
 	}
 
 	// ------------------------------------------------------------------ end of call

@@ -27,14 +27,19 @@ export type Fault = Base &
 		| { kind: "fttAbove"; bitRate: number } // FTT to any TCF faster than bitRate
 		| { kind: "disAfterDcs"; times?: number } // answer TSI/DCS+TCF with NSF/CSI/DIS again, `times` times (default 1)
 		| { kind: "postPage"; page: number; response: "RTN" | "RTP" | "PIN" | "PIP" | "CRP"; times?: number } // reply to the PPM of page N
-		| { kind: "noReply"; to: PostPageName | "DCS"; page?: number; times?: number } // ignore that command `times` times (default 1)
+		| { kind: "noReply"; to: PostPageName | "DCS" | "PPS"; page?: number; times?: number } // ignore that command `times` times (default 1); PPS = a lost PPS reply (ECM)
 		| { kind: "badFcs"; frame: FarFrameName; times?: number } // deliver that far-end frame with a corrupt FCS (-> ERROR)
 		| { kind: "fcError"; before: FarFrameName; times?: number } // +FRH=3 -> +FCERROR while that frame is the far end's next
-		| { kind: "dcn"; after: "dis" | "dcs" | "tcf" | "mps" | "eop"; page?: number } // far end sends DCN right after its DIS, or instead of its reply (to DCS: collides with the TCF)
+		| { kind: "dcn"; after: "dis" | "dcs" | "tcf" | "mps" | "eop" | "pps"; page?: number } // far end sends DCN right after its DIS, or instead of its reply (to DCS: collides with the TCF; pps: to an ECM PPS)
 		| { kind: "connectEarly"; notReadyMs?: number } // +FTM CONNECT at once; data sent within notReadyMs (line ms, default 400) of it is lost
 		| { kind: "error"; command: string; times?: number } // ERROR to a command, e.g. "+FCLASS=1" (prefix match, no "AT")
 		| { kind: "silent"; command: string; nth?: number } // stop answering from the nth (default 1st) command matching
 		| { kind: "vanish"; page: number; afterBytes?: number } // the port disappears mid-page (after N data bytes, default 1024)
+		// ECM (T.30 Annex A), pages 1-based, blocks 0-based as the PPS counts them:
+		| { kind: "ecmCorrupt"; from: number; to?: number; page?: number; block?: number; aboveBitRate?: number; times?: number } // FCD frames from..to arrive with a bad FCS in `times` bursts (default 1) -> PPR; times=999: the block never gets through -> CTC, then EOR; aboveBitRate: only while faster than that
+		| { kind: "rnr"; seconds: number; page?: number } // answer a PPS with RNR, and RR with RNR, for `seconds` of line time (one episode)
+		| { kind: "pprPhantom"; frame: number; page?: number; times?: number } // answer a complete block's PPS with a PPR naming a frame never sent (default once)
+		| { kind: "ecmLostBurst"; page?: number; times?: number } // a burst's training is missed: nothing of it arrives, and the far end answers the PPS with DIS (back to phase B, as SpanDSP does when its T2 runs out)
 	);
 
 export type FaultKind = Fault["kind"];
@@ -77,7 +82,7 @@ const limitless = new Set<FaultKind>(["busy", "noAnswer", "noDialtone", "noCarri
  */
 export function parseFaultSpec(spec: string): Fault {
 	const [kind, rest] = spec.split(":", 2) as [string, string | undefined];
-	const known: FaultKind[] = ["busy", "noAnswer", "noDialtone", "noCarrier", "fttAbove", "disAfterDcs", "postPage", "noReply", "badFcs", "fcError", "dcn", "connectEarly", "error", "silent", "vanish"];
+	const known: FaultKind[] = ["busy", "noAnswer", "noDialtone", "noCarrier", "fttAbove", "disAfterDcs", "postPage", "noReply", "badFcs", "fcError", "dcn", "connectEarly", "error", "silent", "vanish", "ecmCorrupt", "rnr", "pprPhantom", "ecmLostBurst"];
 	if (!known.includes(kind as FaultKind)) throw new Error(`unknown fault '${kind}' (known: ${known.join(", ")})`);
 	const f: Record<string, string | number> = { kind };
 	for (const kv of (rest ?? "").split(",").filter(Boolean)) {

@@ -5,6 +5,7 @@
  */
 import type { Bitmap } from "../src/core/bitmap.js";
 import type { DisFields } from "../src/t30/dis.js";
+import type { EcmPageRecord } from "./EcmReceiver.js";
 
 export interface DialRecord {
 	/** the text after ATD, as sent */
@@ -113,6 +114,8 @@ export interface PageRecord {
 	accepted: boolean;
 	/** page data arrived without the retraining that RTN/PIN/RTP required */
 	noRetrain?: boolean;
+	/** the page came under ECM (T.30 Annex A): blocks, PPRs, CTCs, EOR */
+	ecm?: EcmPageRecord;
 }
 
 export type DialOutcomeName = "connected" | "busy" | "noAnswer" | "noDialtone" | "noCarrier" | "aborted";

@@ -60,6 +60,23 @@ export interface PeerOptions {
 	lingerMs?: number;
 	/** SpanDSP protocol logs on the peer's stderr (kept in `log`). */
 	verbose?: boolean;
+	/**
+	 * White Gaussian noise (SpanDSP awgn) added on the line from our modem to the far end, in dBm0 (e.g. -30).
+	 * With `noisePeriodMs`, only during the first `noiseBurstMs` of every period (audio ms): gated, so only
+	 * some bursts are hit.
+	 */
+	noiseDbm0?: number;
+	noisePeriodMs?: number;
+	noiseBurstMs?: number;
+	/** noise generator seed (default fixed, so a run can be replayed) */
+	noiseSeed?: number;
+	/**
+	 * "all" (default): the gate runs from the call's start and hits whatever is on the line; "data": only page
+	 * data of our modem (not TCF, not V.21), the period counted from each carrier's start after `noiseSkipMs`
+	 * (default 500: past the training), so the damage lands in the data, the same way every run.
+	 */
+	noiseOn?: "all" | "data";
+	noiseSkipMs?: number;
 }
 
 /** One page as the far end's T.30 reported it in phase D. Resolutions in pixels per metre. */
@@ -117,6 +134,10 @@ export interface PeerResult {
 	max_lag_ms: number;
 	/** why the peer ended: "host hung up" | "busy" | "no answer" | "timeout" | "signal" */
 	end: string;
+	/** T.30 Annex A exchanges the far end saw (pps, ctc, eor, rr from us) and sent (ppr, ctr, err, rnr); ppr_frames = frames named by its PPRs */
+	ecm_exchanges: { pps: number; ppr: number; ppr_frames: number; ctc: number; ctr: number; eor: number; err: number; rr: number; rnr: number };
+	/** audio ms of our transmission that carried line noise (--noise-dbm0) */
+	noise_ms: number;
 }
 
 let built: Promise<string> | undefined;
@@ -146,6 +167,12 @@ function args(o: PeerOptions, rxFile: string): string[] {
 	if (o.refuseRates) a.push("--refuse-rate", o.refuseRates === "all" ? "all" : o.refuseRates.join(","));
 	if (o.lingerMs !== undefined) a.push("--linger-ms", String(o.lingerMs));
 	if (o.verbose) a.push("--verbose");
+	if (o.noiseDbm0 !== undefined) a.push("--noise-dbm0", String(o.noiseDbm0));
+	if (o.noisePeriodMs !== undefined) a.push("--noise-period-ms", String(o.noisePeriodMs));
+	if (o.noiseBurstMs !== undefined) a.push("--noise-burst-ms", String(o.noiseBurstMs));
+	if (o.noiseSeed !== undefined) a.push("--noise-seed", String(o.noiseSeed));
+	if (o.noiseOn !== undefined) a.push("--noise-on", o.noiseOn);
+	if (o.noiseSkipMs !== undefined) a.push("--noise-skip-ms", String(o.noiseSkipMs));
 	return a;
 }
 
@@ -200,7 +227,7 @@ export class SpanDspPeer {
 			const lines = err.split("\n");
 			err = lines.pop() ?? "";
 			this.log.push(...lines);
-			if (this.log.length > 2000) this.log.splice(0, this.log.length - 2000);
+			if (this.log.length > 200000) this.log.splice(0, this.log.length - 200000);
 		});
 		child.once("error", (e) => {
 			failPty(e);

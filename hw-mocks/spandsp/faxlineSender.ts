@@ -28,6 +28,10 @@ export interface FaxlineSendOutcome {
 	wallMs: number;
 	/** the last protocol trace lines ("t ch dir msg"), for failure messages */
 	traceTail: string[];
+	/** every `page` channel message of the call (pages, ECM blocks, PPS/PPR with the frames resent) */
+	pageTrace: string[];
+	/** the state nodes entered ("C:IV", "D:IV_PPS_Q"...) */
+	states: string[];
 }
 
 /** Send the TIFF/PBM at `documentPath` through the modem at `device` with faxline. Never rejects for a failed call. */
@@ -49,7 +53,8 @@ export async function sendWithFaxline(device: string, documentPath: string, o: F
 			signal: ac.signal,
 			onEvent: (e) => events.push(e),
 		});
-		const outcome: FaxlineSendOutcome = { ok: result.ok, result, events, wallMs: performance.now() - t0, traceTail: traceTail() };
+		const pageTrace = tracer.records.filter((r) => r.ch === "page").map((r) => r.msg);
+		const outcome: FaxlineSendOutcome = { ok: result.ok, result, events, wallMs: performance.now() - t0, traceTail: traceTail(), pageTrace, states: tracer.states() };
 		if (result.error) outcome.error = result.error.code;
 		return outcome;
 	} finally {

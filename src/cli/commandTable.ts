@@ -76,6 +76,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 			{ flags: "--max-bad-rows <share>", help: "refuse a document page whose bad rows exceed this share (a page with fewer is sent with a warning)", unit: "percent (10%) or fraction (0.1)", default: "10%" },
 			{ flags: "--tsid <id>", help: "our station id sent in TSI, at most 20 printable ASCII characters", default: "none" },
 			{ flags: "--max-rate <bps>", help: "highest bit rate to try", unit: "bit/s, 2400..14400", default: "14400" },
+			{ flags: "--no-ecm", help: "send without error correction mode (and so without MMR); ECM is used whenever both sides offer it" },
 			...DOC_OPTS,
 			...COVER_OPTS,
 			JSON_OPT,
@@ -192,6 +193,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 			{ flags: "--time-scale <x>", help: "real seconds per line second (0.1 = ten times faster)", unit: "ratio, (0, 10]", default: "1" },
 			{ flags: "--csi <id>", help: "the far end's CSI", default: "+1 555 0100" },
 			{ flags: "--rates <list>", help: "the modem's AT+FTM=? list", default: "24,48,72,73,74,96,97,98,121,122,145,146" },
+			{ flags: "--ecm", help: "the far end offers error correction mode and T.6 (MMR) in its DIS; faults ecmCorrupt:page=1,from=3,to=5 (times=999: never), rnr:seconds=20, noReply:to=PPS, pprPhantom:frame=200, dcn:after=pps" },
 		],
 	},
 	{

@@ -33,6 +33,8 @@ export interface SendReport {
 	/** [ours] what the far end confirmed */
 	pagesConfirmed: number;
 	unconfirmedPages: number[];
+	/** [ours] ECM blocks given up with EOR (page 1-based, block 0-based, the frames still missing); [] when none */
+	undeliveredBlocks: { page: number; block: number; frames: number[] }[];
 	/** [ours] the DCS parameters of the last page */
 	parameters: SendResult["params"] | null;
 }
@@ -88,6 +90,7 @@ export function sendReport(r: SendResult, f: AttemptFacts): SendReport {
 		tsid: f.tsid,
 		pagesConfirmed: r.pagesConfirmed,
 		unconfirmedPages: r.unconfirmedPages,
+		undeliveredBlocks: r.undeliveredBlocks ?? [],
 		parameters: r.params ?? null,
 	};
 }

@@ -53,6 +53,8 @@ export const FaxErrorCodes = {
 	CALL_ABORTED: 505, // local cancel
 	CRP_LIMIT: 506,
 	DATA_UNDERRUN: 507,
+	ECM_RNR_TIMEOUT: 508, // ECM: the receiver stayed not ready (RNR) beyond T5
+	ECM_BLOCK_UNDELIVERED: 509, // ECM: a block was given up with EOR/ERR; its page is not confirmed
 	// 6xx receive
 	RX_T2_TIMEOUT: 600,
 	RX_BAD_TCF: 601,

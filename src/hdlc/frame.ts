@@ -7,7 +7,7 @@
 import { hex } from "../core/bytes.js";
 import { FaxError } from "../core/FaxError.js";
 
-const HDLC_ADDRESS = 0xff;
+export const HDLC_ADDRESS = 0xff;
 /** Control field of a non-final frame (T.30 §5.3.5: 1100 0000 in line order). */
 export const CONTROL_NON_FINAL = 0x03;
 /** Control field of the last frame of a sequence (1100 1000 in line order). */

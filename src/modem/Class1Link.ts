@@ -46,6 +46,16 @@ export type DataSink = (chunk: Uint8Array) => void | Promise<void>;
 /** Points of a call where a modem may need its own pause (HylaFAX Class1*WaitCmd knobs). */
 export type TurnaroundKind = "switching" | "tcf" | "ppm" | "eop" | "response";
 
+/** How a high-speed burst begins, for the link's timing around +FTM's CONNECT. */
+export interface SendDataOptions {
+	/**
+	 * The data begins with this many ms of idle HDLC flags (an ECM block, T.4 A: flags before the first
+	 * frame). Flags a modem drops because it said CONNECT before its training (Class1TMConnectDelay) cost
+	 * nothing, so the link shortens that pause by this much. Default 0.
+	 */
+	preambleMs?: number;
+}
+
 export interface Class1Link {
 	/** Modulations the modem can transmit (AT+FTM=?). */
 	readonly transmitRates: readonly ModulationCode[];
@@ -66,7 +76,7 @@ export interface Class1Link {
 	 * (LSB first). The link doubles DLEs, appends DLE ETX, keeps the modem fed and resolves at OK.
 	 * `data` may be a stream so a page never needs to sit whole in memory.
 	 */
-	sendData(mod: ModulationCode, data: Uint8Array | AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void>;
+	sendData(mod: ModulationCode, data: Uint8Array | AsyncIterable<Uint8Array>, signal?: AbortSignal, opts?: SendDataOptions): Promise<void>;
 	/**
 	 * Answer a ringing line (ATA, in +FCLASS=1). "connect" leaves the DCE sending V.21 flags, so the
 	 * answerer's first sendFrames (CSI, DIS) goes out without another +FTH=3 (T.31 §8.2, §8.3.6).

@@ -24,7 +24,7 @@ import { checkFcs } from "../hdlc/fcs.js";
 import type { AtChannel, AtResult, DleBlock } from "../at/AtChannel.js";
 import { DLE_ETX, dleFrame } from "../at/dle.js";
 import { delayedSeconds } from "../at/resultCodes.js";
-import type { AnswerOutcome, Class1Link, DataOutcome, DataSink, DialOutcome, ModulationCode, ReceivedFrame, TurnaroundKind } from "./Class1Link.js";
+import type { AnswerOutcome, Class1Link, DataOutcome, DataSink, DialOutcome, ModulationCode, ReceivedFrame, SendDataOptions, TurnaroundKind } from "./Class1Link.js";
 import type { FlowControl } from "../transport/Transport.js";
 import { assertSafeDialString } from "../core/dialString.js";
 import { feedData } from "./feedData.js";
@@ -308,7 +308,7 @@ export class Class1Modem implements Class1Link {
 		this.txOpen = false;
 	}
 
-	async sendData(mod: ModulationCode, data: Uint8Array | AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<void> {
+	async sendData(mod: ModulationCode, data: Uint8Array | AsyncIterable<Uint8Array>, signal?: AbortSignal, opts: SendDataOptions = {}): Promise<void> {
 		const m = MODULATIONS[mod];
 		if (!m) throw new FaxError("PROTOCOL_ERROR", `Unknown modulation ${String(mod)}`);
 		signal?.throwIfAborted();
@@ -320,7 +320,16 @@ export class Class1Modem implements Class1Link {
 		this.expectConnect(r, `AT+FTM=${mod}`);
 		this.txOpen = true;
 		await feedData(
-			{ channel: this.channel, clock: this.clock, tracer: this.tracer, chunkBytes: this.chunkBytes, class1: k, closed: () => (this.txOpen = false), unexpected: (res: AtResult, wanted: string) => this.unexpected(res, wanted) },
+			{
+				channel: this.channel,
+				clock: this.clock,
+				tracer: this.tracer,
+				chunkBytes: this.chunkBytes,
+				class1: k,
+				preambleMs: opts.preambleMs ?? 0,
+				closed: () => (this.txOpen = false),
+				unexpected: (res: AtResult, wanted: string) => this.unexpected(res, wanted),
+			},
 			mod,
 			data,
 			signal,

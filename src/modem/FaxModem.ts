@@ -24,7 +24,8 @@ export interface NegotiatedParams {
 }
 
 /** How the far end answered a page's post-page message. */
-export type PageResult = "MCF" | "RTP" | "RTN" | "PIP" | "PIN";
+/** ERR: under ECM a block of the page was given up (EOR answered ERR): the page is not confirmed. */
+export type PageResult = "MCF" | "RTP" | "RTN" | "PIP" | "PIN" | "ERR";
 
 export type SendEvent =
 	| { type: "dialing"; number: string }
@@ -103,8 +104,10 @@ export interface SendResult {
 	/** pages the far end confirmed (MCF / RTP / PIP) */
 	pagesConfirmed: number;
 	pagesSent: number;
-	/** 1-based page numbers sent but not confirmed (RTN accepted by policy, etc.) */
+	/** 1-based page numbers sent but not confirmed (RTN accepted by policy, a block ended by EOR, etc.) */
 	unconfirmedPages: number[];
+	/** ECM: blocks given up with EOR/ERR (page 1-based, block 0-based, the frames still missing); absent when none */
+	undeliveredBlocks?: { page: number; block: number; frames: number[] }[];
 	csid: string;
 	params?: NegotiatedParams;
 	/** set when ok is false */

@@ -31,6 +31,8 @@ export interface FeedContext {
 	/** Bytes per write. */
 	chunkBytes: number;
 	class1: Class1Knobs;
+	/** ms of idle HDLC flags the data begins with (Class1Link SendDataOptions.preambleMs); default 0 */
+	preambleMs?: number;
 	/** The DCE is out of data mode (DLE ETX about to be written, or it left by itself). */
 	closed(): void;
 	unexpected(r: AtResult, wanted: string): FaxError;
@@ -63,8 +65,10 @@ export async function feedData(o: FeedContext, mod: ModulationCode, data: Uint8A
 		onLost();
 	});
 	try {
-		// Class1TMConnectDelay: some DCEs say CONNECT before they start training (T.31 §8.3.3).
-		if (k.tmConnectDelayMs > 0) await o.clock.sleep(k.tmConnectDelayMs, signal);
+		// Class1TMConnectDelay: some DCEs say CONNECT before they start training (T.31 §8.3.3); a lead-in of
+		// idle flags (ECM) absorbs that much of it: flags lost to an early start cost nothing
+		const connectDelay = k.tmConnectDelayMs - (o.preambleMs ?? 0);
+		if (connectDelay > 0) await o.clock.sleep(connectDelay, signal);
 		start = o.clock.now();
 		for await (const chunk of chunked(data, o.chunkBytes)) {
 			if (signal?.aborted || lost !== undefined) break; // stop feeding at once (§9.4 phase C)

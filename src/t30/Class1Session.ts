@@ -12,6 +12,7 @@ import type { Class1Link } from "../modem/Class1Link.js";
 import type { EcmSettings } from "./callState.js";
 import { T30Context } from "./context.js";
 import { defaultRtnResends, type RtnPolicy } from "./decisions.js";
+import type { EcmRetryPolicy } from "./ecmDecisions.js";
 import { destinationKey, MemoryDestinationStore, type DestinationStore, type DestinationTraits } from "./destinations.js";
 import type { RowEncoderFactory } from "../page/pageData.js";
 import { t4EncoderFactory } from "../page/t4Encoder.js";
@@ -43,13 +44,22 @@ export interface Class1SessionOptions {
 	minRate?: number;
 	/** send T.4 2-D (MR) when offered (default true) */
 	allowMr?: boolean;
+	/** use error correction mode when the far end offers it and the profile allows it (default true; `--no-ecm` sets false) */
+	useEcm?: boolean;
+	/** after the 4th PPR of a block: "ctc" (default: CTC down the rate ladder, then EOR) or "eor" (EOR at once) */
+	ecmRetryPolicy?: EcmRetryPolicy;
+	/** send T.6 (MMR) under ECM when offered (default true) */
+	allowMmr?: boolean;
 	/** numbers never dialled besides the emergency numbers (digits) -> BLACKLISTED; rule in core/dialString.ts */
 	blockList?: readonly string[];
 	/** numbers dialled although blocked (an entry such as "911" or a whole number such as "9911"); default none */
 	allowNumbers?: readonly string[];
 	/** replaces the default emergency list (core/dialString.ts EMERGENCY_NUMBERS: 911 112 999 000 110 119) */
 	emergencyNumbers?: readonly string[];
-	/** ECM as the modem profile allows it (session/class1.ts fills it from drivers class1.ecm*); read by the ECM transfer (issue 9) */
+	/**
+	 * ECM as the modem profile allows it (session/class1.ts fills it from drivers class1.ecmSupport /
+	 * ecmFrameSize / persistentEcm); default enabled, 256-octet frames, persistent. `useEcm: false` wins.
+	 */
 	ecm?: EcmSettings;
 	/** page encoder (default src/t4 T4Encoder) */
 	encoderFactory?: RowEncoderFactory;
@@ -120,14 +130,25 @@ export class Class1Session implements FaxModem {
 		const key = destinationKey(req.number);
 		const known = key === undefined ? undefined : await this.recall(key, clock, tracer);
 		if (known?.v17Trouble) tracer.trace("info", "-", `destination ${key} has V.17 trouble (${known.v17TroubleReason ?? "remembered"}): V.17 left out`);
+		if (known?.ecmTrouble) tracer.trace("info", "-", `destination ${key} has ECM trouble (${known.ecmTroubleReason ?? "remembered"}): ECM left out`);
+		else if (known?.mmrTrouble) tracer.trace("info", "-", `destination ${key} has MMR trouble (${known.mmrTroubleReason ?? "remembered"}): ECM without MMR`);
+		const ecmSettings: EcmSettings = {
+			enabled: (o.ecm?.enabled ?? true) && o.useEcm !== false && !known?.ecmTrouble,
+			frameSize: o.ecm?.frameSize ?? 256,
+			persistent: o.ecm?.persistent ?? true,
+		};
 		const local = {
 			transmitRates: link.transmitRates,
 			allowMr: o.allowMr ?? true,
+			ecm: ecmSettings.enabled,
+			allowMmr: (o.allowMmr ?? true) && !known?.mmrTrouble,
+			ecmFrameSize: ecmSettings.frameSize,
 			...(o.maxRate ? { maxRate: o.maxRate } : {}),
 			...(o.minRate ? { minRate: o.minRate } : {}),
 			...(known?.v17Trouble ? { avoidV17: true } : {}),
 		};
 		let v17Trouble: string | undefined;
+		let ecmTrouble: { kind: "ecm" | "mmr"; reason: string } | undefined;
 		const result = await transmit(ctx, { document: req.document, number: req.number, ...(req.allowNumbers ? { allowNumbers: req.allowNumbers } : {}) }, {
 			...(tsid ? { tsid } : {}),
 			rtnPolicy: policy,
@@ -139,11 +160,18 @@ export class Class1Session implements FaxModem {
 				...(o.emergencyNumbers ? { emergencyNumbers: o.emergencyNumbers } : {}),
 			},
 			encoderFactory: o.encoderFactory ?? t4EncoderFactory,
-			...(o.ecm ? { ecm: o.ecm } : {}),
+			ecm: ecmSettings,
+			...(o.ecmRetryPolicy ? { ecmRetryPolicy: o.ecmRetryPolicy } : {}),
 			onV17Trouble: (reason) => (v17Trouble = reason),
+			onEcmTrouble: (kind, reason) => (ecmTrouble = { kind, reason }),
 		});
-		if (key !== undefined && v17Trouble !== undefined) {
-			await this.remember(key, { ...known, v17Trouble: true, v17TroubleReason: v17Trouble, v17TroubleSince: Date.now() }, clock, tracer);
+		if (key !== undefined && (v17Trouble !== undefined || ecmTrouble !== undefined)) {
+			const now = Date.now();
+			const traits: DestinationTraits = { ...known };
+			if (v17Trouble !== undefined) Object.assign(traits, { v17Trouble: true, v17TroubleReason: v17Trouble, v17TroubleSince: now });
+			if (ecmTrouble?.kind === "ecm") Object.assign(traits, { ecmTrouble: true, ecmTroubleReason: ecmTrouble.reason, ecmTroubleSince: now });
+			if (ecmTrouble?.kind === "mmr") Object.assign(traits, { mmrTrouble: true, mmrTroubleReason: ecmTrouble.reason, mmrTroubleSince: now });
+			await this.remember(key, traits, clock, tracer);
 		}
 		if (o.afterCall) await o.afterCall(result, perCall ?? tracer);
 		return result;
@@ -163,7 +191,12 @@ export class Class1Session implements FaxModem {
 	private async remember(key: string, traits: DestinationTraits, clock: Clock, tracer: Tracer): Promise<void> {
 		try {
 			await this.bounded(() => this.destinations.set(key, traits), clock, "set");
-			tracer.trace("info", "-", `destination ${key} remembered: V.17 trouble (${traits.v17TroubleReason})`);
+			const what = [
+				traits.v17Trouble ? `V.17 trouble (${traits.v17TroubleReason})` : "",
+				traits.ecmTrouble ? `ECM trouble (${traits.ecmTroubleReason})` : "",
+				traits.mmrTrouble ? `MMR trouble (${traits.mmrTroubleReason})` : "",
+			].filter(Boolean);
+			tracer.trace("info", "-", `destination ${key} remembered: ${what.join(", ")}`);
 		} catch (e) {
 			tracer.trace("error", "-", `destination store set failed: ${e instanceof Error ? e.message : String(e)}`);
 		}

@@ -6,14 +6,16 @@ import type { DialPolicy } from "../core/dialString.js";
 import { FaxError, type FaxErrorCode } from "../core/FaxError.js";
 import type { RtnPolicy } from "./decisions.js";
 import type { V17Tally } from "./destinations.js";
+import type { EcmCallState, UndeliveredBlock } from "./ecmBlocks.js";
+import type { EcmRetryPolicy } from "./ecmDecisions.js";
 import type { DisFields, Rate } from "./dis.js";
 import type { RowEncoderFactory } from "../page/pageData.js";
 import type { LocalCaps, SessionParams } from "./params.js";
 
 /**
  * ECM as this modem may use it: from the profile (drivers class1.ecmSupport / ecmFrameSize / persistentEcm,
- * filled in by src/session/class1.ts). The ECM page transfer (issue 9) reads it from TransmitOptions.ecm;
- * until then ECM is never offered (DCS bit 27 stays 0).
+ * filled in by src/session/class1.ts), turned off by the caller (`--no-ecm`) or the destination memory. The
+ * ECM page transfer (ecm.ts) reads it from TransmitOptions.ecm; LocalCaps.ecm carries `enabled` into DCS.
  */
 export interface EcmSettings {
 	enabled: boolean;
@@ -33,10 +35,14 @@ export interface TransmitOptions {
 	/** the dial-string policy (core/dialString.ts): emergency numbers blocked by default, block list, allowed numbers */
 	dialPolicy?: DialPolicy;
 	encoderFactory: RowEncoderFactory;
-	/** ECM limits of the modem (issue 9 reads them); absent = no ECM */
+	/** ECM limits of the modem (ecm.ts reads them); absent = defaults (256-octet frames, persistent) */
 	ecm?: EcmSettings;
+	/** after the 4th PPR of a block: "ctc" (default, HylaFAX) or "eor" (ecmDecisions.ts afterPprLimit) */
+	ecmRetryPolicy?: EcmRetryPolicy;
 	/** told when this call shows the destination has V.17 trouble (destinations.ts), with the reason */
 	onV17Trouble?: (reason: string) => void;
+	/** told when this call shows ECM or MMR trouble with the destination (destinations.ts noteEcmFailure) */
+	onEcmTrouble?: (kind: "ecm" | "mmr", reason: string) => void;
 }
 
 export interface CallState {
@@ -58,6 +64,12 @@ export interface CallState {
 	pagesConfirmed: number;
 	pagesSent: Set<number>;
 	unconfirmed: Set<number>;
+	/** ECM page counter and long-train flag (ecm.ts) */
+	ecm: EcmCallState;
+	/** ECM blocks given up with EOR/ERR */
+	undelivered: UndeliveredBlock[];
+	/** the ECM page being transferred (1-based), while it is */
+	inEcmPage?: number;
 }
 
 export const fatal = (code: FaxErrorCode, reason: string, context?: Record<string, unknown>): FaxError => new FaxError(code, reason, context ? { context } : {});

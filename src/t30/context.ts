@@ -13,6 +13,7 @@ import type { Class1Link, ReceivedFrame, TurnaroundKind } from "../modem/Class1L
 import type { FaxEvent, ReceiveEvent, SendEvent } from "../modem/FaxModem.js";
 import type { Reply } from "./decisions.js";
 import { decodeId, describeDis, parseDis } from "./dis.js";
+import { describeEcmFrame } from "./ecmBlocks.js";
 import { fcfLabel, fcfName, withX } from "./fcf.js";
 import type { Phase, T30Node } from "./nodes.js";
 import type { T30Timers } from "./timers.js";
@@ -50,6 +51,7 @@ function describeFrame(f: HdlcFrame): string {
 	const label = fcfLabel(f.fcf);
 	if (name === "DIS" || name === "DTC" || name === "DCS") return `${label} ${describeDis(parseDis(f.fif), name)}`;
 	if (name === "CSI" || name === "TSI" || name === "CIG") return `${label} "${decodeId(f.fif)}"`;
+	if (name === "PPS" || name === "EOR" || name === "PPR" || name === "CTC") return describeEcmFrame(name, f.fif);
 	return label;
 }
 

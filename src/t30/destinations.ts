@@ -1,9 +1,11 @@
 /**
  * Per-destination memory of the transmitter (class1.md §2.4, HylaFAX FaxMachineInfo `hasV17Trouble`):
  * what earlier calls to a number taught us, behind a small pluggable store (in memory by default; a job
- * layer can back it with a file or a database). Today one trait: V.17 trouble — the far end hung up with
- * DCN right after our first V.17 TCF, or answered FTT to V.17 training more than once in a call — after
- * which calls to that number leave V.17 out of the rate ladder (params.ts `rateLadder`, `avoidV17`).
+ * layer can back it with a file or a database). Traits: V.17 trouble — the far end hung up with DCN right
+ * after our first V.17 TCF, or answered FTT to V.17 training more than once in a call — after which calls
+ * to that number leave V.17 out of the rate ladder (params.ts `rateLadder`, `avoidV17`); and ECM/MMR
+ * trouble (HylaFAX FaxMachineInfo keeps the like): a call that failed inside an ECM page transfer marks
+ * MMR trouble when the page was MMR (next call: ECM with MH/MR), else ECM trouble (next call: no ECM).
  * Keys are the dialled number reduced to its digits (and * #), so "+1 (555) 0100" and "1-555-0100" meet.
  * Layer: t30 (pure apart from the store the caller supplies).
  */
@@ -18,6 +20,14 @@ export interface DestinationTraits {
 	v17TroubleReason?: string;
 	/** when it was set, ms since the Unix epoch */
 	v17TroubleSince?: number;
+	/** send without ECM to this destination (a call failed inside an ECM page transfer without MMR) */
+	ecmTrouble?: boolean;
+	ecmTroubleReason?: string;
+	ecmTroubleSince?: number;
+	/** send without MMR (still ECM) to this destination (a call failed inside an ECM page transfer with MMR) */
+	mmrTrouble?: boolean;
+	mmrTroubleReason?: string;
+	mmrTroubleSince?: number;
 }
 
 /** Where destination traits live. Either method may be async; errors are traced, never fail a call. */
@@ -72,4 +82,17 @@ export function noteV17Training(tally: V17Tally, rate: Pick<Rate, "modulation" |
 	if (outcome === "DCN" && tally.tcfs === 1) return `DCN after the first V.17 TCF (${rate.bitRate})`;
 	if (outcome === "FTT" && ++tally.ftts === V17_FTT_LIMIT) return `FTT to V.17 training ${V17_FTT_LIMIT} times (last at ${rate.bitRate})`;
 	return undefined;
+}
+
+/** Failures inside an ECM page transfer that speak of the far end's ECM/MMR handling (not of our side or the user). */
+const ECM_TROUBLE_CODES: ReadonlySet<string> = new Set(["REMOTE_DCN", "NO_RESPONSE_POST_PAGE", "PROTOCOL_ERROR", "CARRIER_LOST", "CRP_LIMIT", "ECM_RNR_TIMEOUT"]);
+
+/**
+ * After a call that failed with `code` while an ECM page (coded `coding`) was being transferred: which
+ * trouble that marks ("mmr" for an MMR page, else "ecm") and why, or undefined when it marks none.
+ */
+export function noteEcmFailure(coding: string, code: string, page: number): { kind: "ecm" | "mmr"; reason: string } | undefined {
+	if (!ECM_TROUBLE_CODES.has(code)) return undefined;
+	const kind = coding === "mmr" ? "mmr" : "ecm";
+	return { kind, reason: `${code} during ECM ${coding.toUpperCase()} page ${page}` };
 }

@@ -36,6 +36,7 @@ async function sendPage(ctx: TxContext, page: FaxPage, p: SessionParams, i: numb
 	await ctx.turn("switching"); // after CFR / MCF: T.30 §5.3.2.4 pause before high speed
 	const t0 = ctx.clock.now();
 	let bytes = 0;
+	if (p.coding === "mmr") throw fatal("PROTOCOL_ERROR", "MMR without ECM"); // sessionParams never chooses it (T.6 needs ECM)
 	const enc = {
 		coding: p.coding,
 		width: p.format.width,

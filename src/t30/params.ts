@@ -34,6 +34,12 @@ export interface LocalCaps {
 	allowMr?: boolean;
 	/** leave V.17 out when another modulation is common (destination with V.17 trouble, destinations.ts) */
 	avoidV17?: boolean;
+	/** use error correction mode when the far end offers it (default true; T.30 Annex A) */
+	ecm?: boolean;
+	/** FCD frame size we use under ECM (default 256; 64 also when the far end's DIS asks for it) */
+	ecmFrameSize?: 64 | 256;
+	/** send T.6 (MMR) under ECM when the far end offers it (default true) */
+	allowMmr?: boolean;
 }
 
 /**
@@ -83,8 +89,8 @@ export function pageFormat(page: FaxPage, dis: Pick<DisFields, "fine" | "superfi
 
 export const sameFormat = (a: PageFormat, b: PageFormat): boolean => a.width === b.width && a.resolution === b.resolution;
 
-/** Coding for non-ECM pages: MR when offered and allowed, else MH (MMR needs ECM, out of scope). */
-const chooseCoding = (dis: Pick<DisFields, "twoD">, local: LocalCaps): Extract<Coding, "mh" | "mr"> => (dis.twoD && local.allowMr !== false ? "mr" : "mh");
+/** Coding for non-ECM pages: MR when offered and allowed, else MH (MMR needs ECM: see sessionParams). */
+export const chooseCoding = (dis: Pick<DisFields, "twoD">, local: LocalCaps): Extract<Coding, "mh" | "mr"> => (dis.twoD && local.allowMr !== false ? "mr" : "mh");
 
 /** MR K factor (T.4 §4.2.1.3.1): 2 at 3.85 l/mm, 4 at 7.7, 8 at 15.4. */
 export const kFactor = (r: FaxResolution): number => (r === "standard" ? 2 : r === "fine" ? 4 : 8);
@@ -93,7 +99,9 @@ export const kFactor = (r: FaxResolution): number => (r === "standard" ? 2 : r =
 export interface SessionParams {
 	rate: Rate;
 	format: PageFormat;
-	coding: "mh" | "mr";
+	coding: Coding;
+	/** error correction mode (T.30 Annex A) and its FCD frame size; absent = pages without ECM */
+	ecm?: { frameSize: 64 | 256 };
 	length: PageLength;
 	/** scan-line time applied to the pages, ms (DCS value, ≥ the receiver's minimum) */
 	minScanMs: number;
@@ -102,8 +110,13 @@ export interface SessionParams {
 /** Choose the DCS parameters for a format at a rate. */
 export function sessionParams(dis: DisFields, rate: Rate, format: PageFormat, local: LocalCaps): SessionParams {
 	const length: PageLength = dis.lengthUnlimited ? "unlimited" : dis.lengthB4 ? "b4" : "a4";
-	const minScanMs = dcsMinScanMs(dcsMinScanCode(disMinScanMs(dis, format.resolution)));
-	return { rate, format, coding: chooseCoding(dis, local), length, minScanMs };
+	const useEcm = dis.ecm && local.ecm !== false;
+	// T.30 Annex A: no minimum scan-line time under ECM (DCS bits 21-23 = 0 ms)
+	const minScanMs = useEcm ? 0 : dcsMinScanMs(dcsMinScanCode(disMinScanMs(dis, format.resolution)));
+	if (!useEcm) return { rate, format, coding: chooseCoding(dis, local), length, minScanMs };
+	// MMR only under ECM (T.30 §5.3.6.2.1 note: T.6 requires ECM); 64-octet frames by profile or when the DIS asks (bit 28, HylaFAX)
+	const coding: Coding = dis.t6 && local.allowMmr !== false ? "mmr" : chooseCoding(dis, local);
+	return { rate, format, coding, length, minScanMs, ecm: { frameSize: local.ecmFrameSize === 64 || dis.ecmFrame64 ? 64 : 256 } };
 }
 
 /** The DCS information field for `p` (T.30 Table 2, DCS column). */
@@ -114,6 +127,9 @@ export function dcsFields(p: SessionParams): DisFields {
 	d.fine = p.format.resolution === "fine";
 	d.superfine = p.format.resolution === "superfine"; // bit 41 alone selects R8 x 15.4
 	d.twoD = p.coding === "mr";
+	d.t6 = p.coding === "mmr";
+	d.ecm = p.ecm !== undefined;
+	d.ecmFrame64 = p.ecm?.frameSize === 64;
 	d.width255 = p.format.width === 2048;
 	d.width303 = p.format.width === 2432;
 	d.lengthB4 = p.length === "b4";
@@ -129,6 +145,6 @@ export const negotiated = (p: SessionParams): NegotiatedParams => ({
 	resolution: p.format.resolution,
 	width: p.format.width,
 	coding: p.coding,
-	ecm: false,
+	ecm: p.ecm !== undefined,
 	minScanLineMs: p.minScanMs,
 });

@@ -16,6 +16,8 @@ import type { DialOutcome } from "../modem/Class1Link.js";
 import type { SendResult } from "../modem/FaxModem.js";
 import { fatal, type CallState, type TransmitOptions } from "./callState.js";
 import type { TxContext } from "./context.js";
+import { noteEcmFailure } from "./destinations.js";
+import { frameRanges } from "./ecmBlocks.js";
 import { Fcf } from "./fcf.js";
 import { pageTransferFor } from "./choosePageTransfer.js";
 import type { Ppm } from "./pageTransfer.js";
@@ -48,6 +50,8 @@ export async function transmit(ctx: TxContext, req: TransmitRequest, o: Transmit
 		pagesConfirmed: 0,
 		pagesSent: new Set(),
 		unconfirmed: new Set(),
+		ecm: { pageCounter: 0, longTrain: false },
+		undelivered: [],
 	};
 	let error: FaxError | undefined;
 	try {
@@ -61,9 +65,22 @@ export async function transmit(ctx: TxContext, req: TransmitRequest, o: Transmit
 		error = toFaxError(e, ctx.signal);
 		if (error.code === "REMOTE_DCN") st.remoteDcn = true;
 		if (error.code === "CARRIER_LOST" || error.code === "PORT_CLOSED" || error.code === "PORT_WRITE_FAILED") st.lineDead = true;
+		const trouble = st.inEcmPage !== undefined && st.params ? noteEcmFailure(st.params.coding, error.code, st.inEcmPage) : undefined;
+		if (trouble) {
+			ctx.tracer.trace("info", "-", `destination has ${trouble.kind.toUpperCase()} trouble: ${trouble.reason}`);
+			o.onEcmTrouble?.(trouble.kind, trouble.reason);
+		}
 		ctx.tracer.trace("error", "-", `${error.code}: ${error.message}`, error.context);
 	}
 	if (error && error.code === "CALL_ABORTED" && st.finished) error = undefined; // MCF to EOP was already in (§9.4)
+	if (!error && st.undelivered.length > 0) {
+		// ECM: a block given up with EOR/ERR leaves its page unconfirmed (T.30 A.4.4): never a success
+		const blocks = st.undelivered.map((u) => `page ${u.page} block ${u.block} (frames ${frameRanges(u.frames)})`).join(", ");
+		error = new FaxError("ECM_BLOCK_UNDELIVERED", `${blocks} not delivered (EOR: the far end kept missing frames)`, {
+			context: { unconfirmedPages: [...st.unconfirmed].sort((a, b) => a - b), undeliveredBlocks: st.undelivered },
+		});
+		ctx.tracer.trace("error", "-", `${error.code}: ${error.message}`, error.context);
+	}
 	if (!error && st.unconfirmed.size > 0) {
 		// the call ran to the end but the far end did not confirm every page (RTN moved past by policy):
 		// never reported as a success (outgoing-job.md §9.3 "RTN/PIN/PIP past the resend limit")
@@ -79,6 +96,7 @@ export async function transmit(ctx: TxContext, req: TransmitRequest, o: Transmit
 		unconfirmedPages: [...st.unconfirmed].sort((a, b) => a - b),
 		csid: st.csid,
 	};
+	if (st.undelivered.length) result.undeliveredBlocks = st.undelivered.map((u) => ({ ...u, frames: [...u.frames] }));
 	if (st.params) result.params = negotiated(st.params);
 	if (error) result.error = error;
 	return result;

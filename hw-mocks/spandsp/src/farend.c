@@ -44,6 +44,11 @@ struct farend_s {
     training_t trainings[MAX_TRAININGS];
     int n_trainings;
     t30_stats_t last;
+    /* ECM exchanges seen (T.30 Annex A): commands from our sender, answers of the far end */
+    int pps, ctc, eor, rr;
+    int ppr, ctr, err, rnr;
+    int ppr_frames;      /* frames of the block named by all PPRs */
+    int pps_frames;      /* frames in the block, from the last PPS */
 };
 
 static int dcs_rate(const uint8_t *msg, int len)
@@ -81,6 +86,14 @@ static void frame_handler(t30_state_t *s, void *user, int incoming, const uint8_
         return;
     int fcf = msg[2] & 0xFE;
     if (incoming) {
+        if (fcf == (T30_PPS & 0xFE)) {
+            f->pps++;
+            if (len >= 7)
+                f->pps_frames = msg[6] + 1;
+        }
+        if (fcf == (T30_CTC & 0xFE)) f->ctc++;
+        if (fcf == (T30_EOR & 0xFE)) f->eor++;
+        if (fcf == (T30_RR & 0xFE)) f->rr++;
         if (fcf == (T30_DCS & 0xFE)) {
             f->dcs_rate = dcs_rate(msg, len);
             f->dcs_pending = 1; /* SpanDSP's own reading of the rate is taken after it processed the DCS */
@@ -96,6 +109,15 @@ static void frame_handler(t30_state_t *s, void *user, int incoming, const uint8_
     }
     if (fcf == T30_MCF || fcf == T30_RTP || fcf == T30_RTN)
         f->answers++;
+    if (fcf == T30_PPR) {
+        f->ppr++;
+        for (int i = 3; i < len && i < 35; i++)
+            for (int b = 0; b < 8; b++)
+                f->ppr_frames += ((i - 3) * 8 + b < f->pps_frames) && ((msg[i] >> b) & 1);
+    }
+    if (fcf == T30_CTR) f->ctr++;
+    if (fcf == T30_ERR) f->err++;
+    if (fcf == T30_RNR) f->rnr++;
     int n = f->cfg->hangup_after_page;
     if (n >= 0 && !f->armed && ((n == 0 && fcf == T30_CFR) || (n > 0 && f->answers == n && fcf != T30_CFR)))
         f->armed = 1;
@@ -270,7 +292,9 @@ void farend_print_result(farend_t *f, FILE *o, const char *extra)
             fill += s->fill_bytes;
         }
     }
-    fprintf(o, "],\"underruns\":%d,\"underrun_bytes\":%ld%s%s}\n", underruns, fill, extra && *extra ? "," : "",
-            extra ? extra : "");
+    fprintf(o, "],\"underruns\":%d,\"underrun_bytes\":%ld", underruns, fill);
+    fprintf(o, ",\"ecm_exchanges\":{\"pps\":%d,\"ppr\":%d,\"ppr_frames\":%d,\"ctc\":%d,\"ctr\":%d,\"eor\":%d,\"err\":%d,\"rr\":%d,\"rnr\":%d}",
+            f->pps, f->ppr, f->ppr_frames, f->ctc, f->ctr, f->eor, f->err, f->rr, f->rnr);
+    fprintf(o, "%s%s}\n", extra && *extra ? "," : "", extra ? extra : "");
     fflush(o);
 }

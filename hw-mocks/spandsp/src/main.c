@@ -38,6 +38,9 @@ typedef struct {
     double t_dial, t_hangup;
     long long call_samples;
     double max_lag_ms;
+    awgn_state_t *noise;    /* line noise towards the far end (--noise-dbm0), gated */
+    long long noise_samples; /* samples of our audio that carried noise */
+    long long data_start;    /* call sample where the current page-data carrier began; <0: none */
 } peer_t;
 
 static double now_ms(void)
@@ -96,6 +99,7 @@ static void ring_step(peer_t *p)
     if (p->ring_samples > 0)
         return;
     p->ring_samples = -1;
+    p->data_start = -1;
     if (p->cfg.busy) {
         t31_call_event(p->t31, AT_CALL_EVENT_BUSY);
     } else if (p->cfg.no_answer) {
@@ -120,6 +124,31 @@ static void audio_block(peer_t *p)
     txmon_after(&p->mon, p->t31);
     if (n < SAMPLES_PER_BLOCK)
         memset(b + n, 0, sizeof(int16_t) * (size_t) (SAMPLES_PER_BLOCK - n));
+    /* a page-data carrier of our modem (not the TCF): the "data" gate measures from its start */
+    int data_on = p->mon.active && !p->mon.sessions[p->mon.n].tcf;
+    if (!data_on)
+        p->data_start = -1;
+    else if (p->data_start < 0)
+        p->data_start = p->call_samples;
+    if (p->noise && p->dialed && !p->host_hangup) {
+        /* gated white noise on the line towards the far end: during the first burst ms of every period,
+           counted from the call's start, or (--noise-on data) from each page-data carrier's start after a skip */
+        long long ms = p->call_samples / 8;
+        int on;
+        if (p->cfg.noise_data_only) {
+            long long d = data_on ? (p->call_samples - p->data_start) / 8 - p->cfg.noise_skip_ms : -1;
+            on = d >= 0 && (p->cfg.noise_period_ms <= 0 || (d % p->cfg.noise_period_ms) < p->cfg.noise_burst_ms);
+        } else {
+            on = p->cfg.noise_period_ms <= 0 || (ms % p->cfg.noise_period_ms) < p->cfg.noise_burst_ms;
+        }
+        if (on) {
+            for (int i = 0; i < SAMPLES_PER_BLOCK; i++) {
+                int v = b[i] + awgn(p->noise);
+                b[i] = (int16_t) (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+            }
+            p->noise_samples += SAMPLES_PER_BLOCK;
+        }
+    }
     farend_rx(p->far, b, SAMPLES_PER_BLOCK);
     if (farend_take_line_drop(p->far) && !p->line_dropped) {
         p->line_dropped = 1;
@@ -184,7 +213,9 @@ static void usage(void)
             "  [--modems v17,v29,v27ter] [--no-2d] [--resolutions standard,fine,superfine] [--ecm on|off]\n"
             "  [--hangup-after-page N] [--hangup-delay-ms MS] [--hangup-mode silent|drop]\n"
             "  [--no-answer] [--ring-ms MS] [--busy] [--silent-answer] [--answer-delay-ms MS]\n"
-            "  [--refuse-rate all|R[,R...]] [--timeout S] [--linger-ms MS] [--verbose]\n");
+            "  [--refuse-rate all|R[,R...]] [--timeout S] [--linger-ms MS] [--verbose]\n"
+            "  [--noise-dbm0 L [--noise-period-ms P --noise-burst-ms B] [--noise-on all|data] [--noise-skip-ms S]\n"
+            "   [--noise-seed N]]\n");
 }
 
 static int parse_list(const char *arg, const char *const names[], const int values[], int *out)
@@ -216,7 +247,9 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
         { "hangup-after-page", 1, 0, 'H' }, { "hangup-delay-ms", 1, 0, 'D' }, { "hangup-mode", 1, 0, 'M' },
         { "no-answer", 0, 0, 'N' }, { "ring-ms", 1, 0, 'g' }, { "busy", 0, 0, 'B' },
         { "silent-answer", 0, 0, 'S' }, { "answer-delay-ms", 1, 0, 'a' }, { "refuse-rate", 1, 0, 'F' },
-        { "timeout", 1, 0, 't' }, { "linger-ms", 1, 0, 'L' }, { "verbose", 0, 0, 'v' }, { 0, 0, 0, 0 }
+        { "timeout", 1, 0, 't' }, { "linger-ms", 1, 0, 'L' }, { "verbose", 0, 0, 'v' },
+        { "noise-dbm0", 1, 0, 'n' }, { "noise-period-ms", 1, 0, 'P' }, { "noise-burst-ms", 1, 0, 'b' },
+        { "noise-seed", 1, 0, 'z' }, { "noise-on", 1, 0, 'o' }, { "noise-skip-ms", 1, 0, 'k' }, { 0, 0, 0, 0 }
     };
     memset(c, 0, sizeof(*c));
     c->speed = 1.0;
@@ -230,6 +263,8 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
     c->ring_ms = 6000;
     c->timeout_s = 600;
     c->linger_ms = 2000;
+    c->noise_seed = 1234567;
+    c->noise_skip_ms = 500;
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
@@ -262,6 +297,12 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
         case 't': c->timeout_s = atof(optarg); break;
         case 'L': c->linger_ms = atoi(optarg); break;
         case 'v': c->verbose = 1; break;
+        case 'n': c->noise = 1; c->noise_dbm0 = atof(optarg); break;
+        case 'P': c->noise_period_ms = atoi(optarg); break;
+        case 'b': c->noise_burst_ms = atoi(optarg); break;
+        case 'z': c->noise_seed = atoi(optarg); break;
+        case 'o': c->noise_data_only = strcmp(optarg, "data") == 0; break;
+        case 'k': c->noise_skip_ms = atoi(optarg); break;
         default: return -1;
         }
     }
@@ -272,13 +313,14 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
 
 static void print_result(peer_t *p, const char *why)
 {
-    char extra[512];
+    char extra[768];
     double wall = p->dialed ? ((p->host_hangup ? p->t_hangup : now_ms()) - p->t_dial) : 0;
     snprintf(extra, sizeof(extra),
              "\"dialed\":%s,\"number\":\"%s\",\"host_hangup\":%s,\"line_dropped\":%s,\"call_wall_ms\":%.0f,"
-             "\"call_audio_ms\":%lld,\"speed\":%g,\"max_lag_ms\":%.1f,\"end\":\"%s\"",
+             "\"call_audio_ms\":%lld,\"speed\":%g,\"max_lag_ms\":%.1f,\"end\":\"%s\",\"noise_ms\":%lld",
              p->dialed ? "true" : "false", p->number, p->host_hangup ? "true" : "false",
-             p->line_dropped ? "true" : "false", wall, p->call_samples / 8, p->cfg.speed, p->max_lag_ms, why);
+             p->line_dropped ? "true" : "false", wall, p->call_samples / 8, p->cfg.speed, p->max_lag_ms, why,
+             p->noise_samples / 8);
     txmon_finish(&p->mon);
     farend_print_result(p->far, stdout, extra);
 }
@@ -299,12 +341,15 @@ int main(int argc, char **argv)
         return 1;
     }
     p->ring_samples = -1;
+    p->data_start = -1;
     p->t31 = t31_init(NULL, at_tx, p, modem_control, p, NULL, NULL);
     if (p->cfg.verbose) {
         span_log_set_level(t31_get_logging_state(p->t31), SPAN_LOG_SHOW_SEVERITY | SPAN_LOG_SHOW_TAG | SPAN_LOG_SHOW_SAMPLE_TIME | SPAN_LOG_FLOW);
         span_log_set_tag(t31_get_logging_state(p->t31), "t31");
     }
     p->far = farend_new(&p->cfg, &p->mon);
+    if (p->cfg.noise)
+        p->noise = awgn_init_dbm0(NULL, p->cfg.noise_seed, (float) p->cfg.noise_dbm0);
     printf("PTY %s\n", p->cfg.link ? p->cfg.link : p->line.slave);
     printf("READY\n");
     fflush(stdout);

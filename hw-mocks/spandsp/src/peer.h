@@ -41,6 +41,13 @@ typedef struct {
     double timeout_s;        /* wall-clock limit for the whole run */
     int linger_ms;           /* wall ms to keep serving the pty after the result */
     int verbose;             /* SpanDSP protocol logs to stderr */
+    int noise;               /* add noise to the line from our modem to the far end */
+    double noise_dbm0;       /* its level (white Gaussian, SpanDSP awgn) */
+    int noise_period_ms;     /* gating: noise during the first noise_burst_ms of every period (audio ms); 0 = always */
+    int noise_burst_ms;
+    int noise_seed;
+    int noise_data_only;     /* gate relative to each page-data carrier of our modem (not TCF, not V.21), after noise_skip_ms */
+    int noise_skip_ms;
 } peer_config_t;
 
 /* ---- line.c: the pty ---- */

@@ -48,6 +48,8 @@ interface SendOpts {
 	fromNumber?: string;
 	subject?: string;
 	note?: string;
+	/** commander's --no-ecm: false when given */
+	ecm?: boolean;
 }
 
 export async function run(p: Parsed, io: CliIO): Promise<number> {
@@ -108,6 +110,7 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 			...(tracer ? { tracer } : {}),
 			...port,
 			...(maxRate ? { maxRate } : {}),
+			...(v.ecm === false ? { useEcm: false } : {}),
 		});
 		let result;
 		try {
@@ -121,6 +124,7 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 		else if (ok) io.out(`sent: all ${doc.pageCount} page(s) confirmed by ${result.csid ? `"${result.csid}"` : "the far end"}`);
 		else if (result.error) io.err(`failed: ${report.extendedStatusName}: ${result.error.message}; ${result.pagesConfirmed} of ${doc.pageCount} page(s) confirmed`);
 		else io.err(`incomplete: page(s) ${result.unconfirmedPages.join(", ")} NOT confirmed by the far end; ${result.pagesConfirmed} of ${doc.pageCount} confirmed`);
+		for (const b of result.undeliveredBlocks ?? []) if (!v.json) io.err(`  page ${b.page} block ${b.block}: ${b.frames.length} ECM frame(s) not delivered (EOR)`);
 		if (v.trace && !v.json) io.out(`trace: ${v.trace}`);
 		return ok ? 0 : 1;
 	} finally {

@@ -1,5 +1,5 @@
 /**
- * `faxline sim --link PATH [--out DIR] [--fault SPEC ...] [--time-scale X] [--csi ID] [--rates LIST]`:
+ * `faxline sim --link PATH [--out DIR] [--fault SPEC ...] [--time-scale X] [--csi ID] [--rates LIST] [--ecm]`:
  * runs the Class 1 modem simulator (hw-mocks/ModemSimulator.ts, issue 3 "faxline sim") on an in-process
  * pty behind a stable symlink, so `faxline send --device PATH ...` can be tried in another shell with
  * no hardware. Prints the pty path and one line per call; Ctrl-C (SIGINT/SIGTERM) removes the link.
@@ -24,7 +24,7 @@ export interface SimCall {
 	tsi?: string;
 	dcs: { modulation: string; bitRate: number; resolution: string }[];
 	tcf: { verdict: string }[];
-	pages: { page: number; accepted: boolean; response?: string; badLines: number }[];
+	pages: { page: number; accepted: boolean; response?: string; badLines: number; ecm?: { pprs: unknown[]; ctcs: number; eorBlocks: number[]; resentFrames: number } }[];
 	ppms: { name: string; page: number; response: string }[];
 	tiffPath?: string;
 	notes: string[];
@@ -49,6 +49,8 @@ export interface SimulatorOptions {
 	rates?: string;
 	outDir?: string;
 	csi?: string;
+	/** the far end offers ECM and T.6 */
+	ecm?: boolean;
 }
 
 export interface RunningSimulator {
@@ -89,7 +91,7 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
 		timeScale: o.timeScale ?? 1,
 		faults,
 		...(o.rates ? { rates: o.rates } : {}),
-		farEnd: { ...(o.outDir ? { outDir: resolve(o.outDir) } : {}), ...(o.csi !== undefined ? { csi: o.csi } : {}) },
+		farEnd: { ...(o.outDir ? { outDir: resolve(o.outDir) } : {}), ...(o.csi !== undefined ? { csi: o.csi } : {}), ...(o.ecm ? { ecm: true } : {}) },
 	});
 	return {
 		link,
@@ -112,6 +114,11 @@ export function describeCall(c: SimCall): string {
 	if (d) parts.push(`${d.modulation} ${d.bitRate} ${d.resolution}`);
 	if (c.tcf.length) parts.push(`TCF ${c.tcf.map((x) => x.verdict).join("/")}`);
 	if (c.pages.length) parts.push(`pages kept ${c.pages.filter((p) => p.accepted).length} of ${c.pages.length} sent (${c.pages.map((p) => p.response ?? "-").join(" ")})`);
+	const ecm = c.pages.flatMap((p) => (p.ecm ? [p.ecm] : []));
+	if (ecm.length) {
+		const sum = (f: (e: (typeof ecm)[number]) => number) => ecm.reduce((a, e) => a + f(e), 0);
+		parts.push(`ECM: ${sum((e) => e.pprs.length)} PPR, ${sum((e) => e.resentFrames)} frames resent, ${sum((e) => e.ctcs)} CTC, ${sum((e) => e.eorBlocks.length)} blocks given up (EOR)`);
+	}
 	parts.push(`ended: ${c.end ?? "?"}`);
 	if (c.tiffPath) parts.push(`TIFF ${c.tiffPath}`);
 	return parts.join(", ") + (c.notes.length ? `\n  notes: ${c.notes.join("; ")}` : "");
@@ -124,6 +131,7 @@ interface SimOpts {
 	timeScale?: string;
 	csi?: string;
 	rates?: string;
+	ecm?: boolean;
 }
 
 export async function run(p: Parsed, io: CliIO): Promise<number> {
@@ -143,6 +151,7 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 		...(values.rates ? { rates: values.rates } : {}),
 		...(values.out ? { outDir: values.out } : {}),
 		...(values.csi !== undefined ? { csi: values.csi } : {}),
+		...(values.ecm ? { ecm: true } : {}),
 	});
 	io.out(`faxline sim: Class 1 modem on ${sim.link} -> ${sim.slavePath} (time scale ${timeScale}${values.fault?.length ? `, faults: ${values.fault.join(" ")}` : ""})`);
 	io.out(`try: faxline send --device ${sim.link} --to 5550100 FILE.tif   (Ctrl-C to stop)`);
