@@ -12,8 +12,10 @@ import { resolve } from "node:path";
 import { FaxError } from "../../core/FaxError.js";
 import type { CliIO } from "../io.js";
 
-const USAGE = `usage: faxline sim --link PATH [--out DIR] [--fault SPEC ...] [--time-scale X] [--csi ID] [--rates LIST]
+const USAGE = `usage: faxline sim --link PATH [--class 1|2|2.0] [--out DIR] [--fault SPEC ...] [--time-scale X] [--csi ID] [--rates LIST]
   --link PATH       symlink to create for the modem's pty (e.g. /tmp/faxmodem)
+  --class C         1 (default): a T.31 Class 1 modem; 2 or 2.0: a Class 2 (SP-2388) / Class 2.0 (T.32)
+                    modem whose firmware runs T.30 (hw-mocks/class2)
   --out DIR         write each call's received pages there as TIFF Class F
   --fault SPEC      kind[:key=value,...], repeatable, e.g. busy, fttAbove:bitRate=9600,
                     postPage:page=2,response=RTN, noReply:to=EOP,times=3, dcn:after=tcf, vanish:page=1
@@ -38,6 +40,9 @@ export interface SimCall {
 interface SimModule {
 	ModemSimulator: new (port: unknown, opts: Record<string, unknown>) => { on(ev: "callEnd", fn: (c: SimCall) => void): unknown; once(ev: "callEnd", fn: (c: SimCall) => void): unknown; detach(): void };
 }
+interface Class2Module {
+	Class2Simulator: new (port: unknown, opts: Record<string, unknown>) => InstanceType<SimModule["ModemSimulator"]>;
+}
 interface PtyModule {
 	openPtyPair(o: { link?: string }): Promise<{ path: string; slavePath: string; master: unknown; close(): Promise<void> }>;
 }
@@ -55,6 +60,8 @@ export interface SimulatorOptions {
 	rates?: string;
 	outDir?: string;
 	csi?: string;
+	/** "1" (default), "2" or "2.0" */
+	fclass?: "1" | "2" | "2.0";
 }
 
 export interface RunningSimulator {
@@ -84,12 +91,17 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
 	const { openPtyPair } = (await import(`${base}ptyPair.js`)) as PtyModule;
 	const link = resolve(o.link);
 	const pair = await openPtyPair({ link });
-	const sim = new ModemSimulator(pair.master, {
+	const simOpts = {
 		timeScale: o.timeScale ?? 1,
 		faults,
 		...(o.rates ? { rates: o.rates } : {}),
 		farEnd: { ...(o.outDir ? { outDir: resolve(o.outDir) } : {}), ...(o.csi !== undefined ? { csi: o.csi } : {}) },
-	});
+	};
+	const fclass = o.fclass ?? "1";
+	const sim =
+		fclass === "1"
+			? new ModemSimulator(pair.master, simOpts)
+			: new ((await import(`${base}class2/Class2Simulator.js`)) as Class2Module).Class2Simulator(pair.master, { ...simOpts, dialect: fclass });
 	return {
 		link,
 		slavePath: pair.slavePath,
@@ -125,6 +137,7 @@ export async function run(argv: string[], io: CliIO, stop?: AbortSignal): Promis
 			"time-scale": { type: "string" },
 			csi: { type: "string" },
 			rates: { type: "string" },
+			class: { type: "string" },
 			help: { type: "boolean", short: "h" },
 		},
 	});
@@ -136,6 +149,8 @@ export async function run(argv: string[], io: CliIO, stop?: AbortSignal): Promis
 	const timeScale = values["time-scale"] === undefined ? 1 : Number(values["time-scale"]);
 	if (!(timeScale > 0 && timeScale <= 10)) throw new FaxError("USAGE", `--time-scale must be a number in (0, 10], not '${values["time-scale"]}'`);
 	if (values.rates !== undefined && !/^\d+(,\d+)*$/.test(values.rates)) throw new FaxError("USAGE", `--rates must be a comma-separated list of T.31 codes, not '${values.rates}'`);
+	const fclass = values.class ?? "1";
+	if (fclass !== "1" && fclass !== "2" && fclass !== "2.0") throw new FaxError("USAGE", `--class must be 1, 2 or 2.0, not '${fclass}'`);
 	if (values.csi !== undefined && !/^[\x20-\x7e]{0,20}$/.test(values.csi)) throw new FaxError("USAGE", "--csi must be at most 20 printable ASCII characters");
 
 	const sim = await startSimulator({
@@ -145,9 +160,10 @@ export async function run(argv: string[], io: CliIO, stop?: AbortSignal): Promis
 		...(values.rates ? { rates: values.rates } : {}),
 		...(values.out ? { outDir: values.out } : {}),
 		...(values.csi !== undefined ? { csi: values.csi } : {}),
+		fclass,
 	});
 	const { link, pair } = { link: sim.link, pair: { slavePath: sim.slavePath } };
-	io.out(`faxline sim: Class 1 modem on ${link} -> ${pair.slavePath} (time scale ${timeScale}${values.fault?.length ? `, faults: ${values.fault.join(" ")}` : ""})`);
+	io.out(`faxline sim: Class ${fclass} modem on ${link} -> ${pair.slavePath} (time scale ${timeScale}${values.fault?.length ? `, faults: ${values.fault.join(" ")}` : ""})`);
 	io.out(`try: faxline send --device ${link} --to 5550100 FILE.tif   (Ctrl-C to stop)`);
 	sim.onCallEnd((c) => io.out(describeCall(c)));
 
