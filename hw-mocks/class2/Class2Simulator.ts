@@ -65,8 +65,8 @@ export class Class2Simulator extends AtDce {
 	/** T.32 parameters by command name (+FLI, +FNR, +FBO, ...), as the DTE set them */
 	readonly params: Record<string, string> = {};
 	/** +FCC/+FDCC: what the DCE may use; +FIS/+FDIS: what the DTE wants for the next session */
-	caps: T30Params = { vr: 1, br: 5, wd: 2, ln: 2, df: 1, ec: 0, bf: 0, st: 0 };
-	want: T30Params = { vr: 1, br: 5, wd: 0, ln: 2, df: 0, ec: 0, bf: 0, st: 0 };
+	caps: T30Params = { vr: 3, br: 5, wd: 2, ln: 2, df: 1, ec: 0, bf: 0, st: 0 };
+	want: T30Params = { vr: 0, br: 5, wd: 0, ln: 2, df: 0, ec: 0, bf: 0, st: 0 };
 	/** +FCS/+FDCS: the session in use (read-only) */
 	session: T30Params | undefined;
 	/** last page status (+FPS/+FPTS) and hang-up status (+FHS/+FHNG), T.32 values */
@@ -104,7 +104,8 @@ export class Class2Simulator extends AtDce {
 		this.params[this.dialect.bitOrder] = "0";
 		this.params[this.dialect.minSpeed] = "0";
 		this.params[this.dialect.localId] = "";
-		this.want = { vr: 1, br: 5, wd: 0, ln: 2, df: 0, ec: 0, bf: 0, st: 0 };
+		// Rockwell RC144AC defaults (+FDCC/+FDIS 0,5,0,2,0,0,0,0; mgetty doc/class2doc 7.5.1)
+		this.want = { vr: 0, br: 5, wd: 0, ln: 2, df: 0, ec: 0, bf: 0, st: 0 };
 	}
 
 	/** Is the DCE in a fax class of its dialect? */
@@ -311,7 +312,10 @@ export class Class2Simulator extends AtDce {
 		const far = this.far;
 		if (!call || !link || !far || !this.inFaxClass) return "error";
 		// repeated DIS the far end sent while the DTE was busy, or the DIS after an EOM
-		for (const fs of link.drain()) this.takeDis(fs);
+		const heard = link.drain();
+		for (const fs of heard) this.takeDis(fs);
+		// the far end said DCN after its DIS (no paper, busy): the session is over before it began
+		if (link.hungUp || heard.some((fs) => fs.some((f) => fcfName(f[2] ?? 0) === "DCN"))) return this.hangupWith(SIM_HANGUP.phaseBUnspecified, "ERROR", false);
 		if (this.needTrain && this.pageNo > 0 && this.lastPpm === "EOM") {
 			this.dis = undefined;
 			for (;;) {

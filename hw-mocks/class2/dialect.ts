@@ -104,6 +104,7 @@ export const SIM_HANGUP = {
 	normal: 0x00,
 	aborted: 0x02,
 	noAnswerT1: 0x11,
+	phaseBUnspecified: 0x20,
 	remoteCannotReceive: 0x21,
 	invalidCommand: 0x23,
 	dcsNoResponse: 0x25,

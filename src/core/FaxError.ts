@@ -27,6 +27,7 @@ export const FaxErrorCodes = {
 	MODEM_NOT_FAX_CLASS1: 301, // AT+FCLASS=? lacks 1
 	MODEM_INIT_FAILED: 302,
 	MODEM_NO_RATES: 303,
+	MODEM_CLASS_UNSUPPORTED: 340, // the class asked for (--class, config, profile) is not in AT+FCLASS=?
 	// 4xx phase A/B (dial, negotiation)
 	BAD_DIAL_STRING: 400,
 	BLACKLISTED: 401,
@@ -51,10 +52,14 @@ export const FaxErrorCodes = {
 	CALL_ABORTED: 505, // local cancel
 	CRP_LIMIT: 506,
 	DATA_UNDERRUN: 507,
+	TX_IMAGE_REJECTED: 540, // a Class 2 modem refused the page data (T.32 +FHS:41-47: format, line/page length, coding)
 	// 6xx receive
 	RX_T2_TIMEOUT: 600,
 	RX_BAD_TCF: 601,
 	RX_PAGE_ERROR: 602,
+	RX_PROTOCOL_ERROR: 640, // receive phase B/D command or response error (T.32 +FHS:70-72, A0-A2)
+	RX_T1_TIMEOUT: 641, // no new phase B after EOM within T1 (T.32 +FHS:74)
+	RX_OVERFLOW: 642, // the DCE's receive buffer overflowed towards the host (T.32 +FHS:93)
 	// 7xx image / TIFF / codec
 	TIFF_MALFORMED: 700,
 	TIFF_TRUNCATED: 701,
