@@ -317,7 +317,9 @@ export class Class2Simulator extends AtDce {
 		// the far end said DCN after its DIS (no paper, busy): the session is over before it began
 		if (link.hungUp || heard.some((fs) => fs.some((f) => fcfName(f[2] ?? 0) === "DCN"))) return this.hangupWith(SIM_HANGUP.phaseBUnspecified, "ERROR", false);
 		if (this.needTrain && this.pageNo > 0 && this.lastPpm === "EOM") {
+			// EOM: back to phase B: a new DIS, and a new session from the +FIS the DTE set meanwhile
 			this.dis = undefined;
+			this.neg = undefined;
 			for (;;) {
 				const ev = await link.next(T1);
 				if (ev.kind !== "frames") return this.hangupWith(SIM_HANGUP.noAnswerT1, "ERROR", false);
