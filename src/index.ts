@@ -11,7 +11,7 @@ export * from "./core/Clock.js";
 export * from "./core/trace.js";
 export * from "./core/bitmap.js";
 export type * from "./modem/FaxModem.js";
-export type * from "./t30/Class1Link.js";
+export type * from "./modem/Class1Link.js";
 
 export { T4Decoder, T4Encoder, decodeToBitmap, encodeBitmap, minBitsPerRow } from "./t4/index.js";
 export type { T4Coding, T4DecodeOptions, T4DecodeResult, T4EncodeOptions } from "./t4/index.js";
@@ -24,9 +24,9 @@ export type { OpenClass1ModemOptions, ProbeResult } from "./modem/probe.js";
 export { Class1Modem } from "./modem/Class1Modem.js";
 export { Class1Session } from "./t30/Class1Session.js";
 export type { Class1SessionOptions } from "./t30/Class1Session.js";
-export { openFaxModem } from "./t30/openFaxModem.js";
-export type { OpenFaxModemOptions } from "./t30/openFaxModem.js";
-export { sanitizeDialString } from "./t30/dialString.js";
+export { openFaxModem } from "./session/openFaxModem.js";
+export type { OpenFaxModemOptions } from "./session/openFaxModem.js";
+export { sanitizeDialString } from "./core/dialString.js";
 export { listPorts } from "./transport/listPorts.js";
 
 export * from "./jobs/index.js";

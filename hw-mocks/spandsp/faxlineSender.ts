@@ -7,7 +7,7 @@
 import { SystemClock } from "../../src/core/Clock.js";
 import { MemoryTracer } from "../../src/core/trace.js";
 import type { SendEvent, SendResult } from "../../src/modem/FaxModem.js";
-import { openFaxModem, type OpenFaxModemOptions } from "../../src/t30/openFaxModem.js";
+import { openFaxModem, type OpenFaxModemOptions } from "../../src/session/openFaxModem.js";
 import { openFaxDocument } from "../../src/tiff/index.js";
 
 export interface FaxlineSendOptions {

@@ -46,6 +46,8 @@ export interface EngineOptions {
 	modemReopenMs?: number;
 	/** numbers never dialed: the attempt fails CALL_BLACKLISTED (§9.2 "our block list"); default 911, 112 */
 	blockedNumbers?: readonly string[];
+	/** numbers dialled although the dial-string rule blocks them (core/dialString.ts DialPolicy.allowNumbers); default none */
+	allowNumbers?: readonly string[];
 	emit?: (e: EngineEvent) => void;
 }
 

@@ -7,7 +7,7 @@
 import type { FaxPageSource } from "../core/bitmap.js";
 import { FaxError, isFaxError } from "../core/FaxError.js";
 import type { FaxModem, SendEvent, SendResult } from "../modem/FaxModem.js";
-import { sanitizeDialString } from "../t30/dialString.js";
+import { checkDialString } from "../core/dialString.js";
 import { brandDocument } from "./branding.js";
 import type { JobDocument } from "./codec.js";
 import { FaxJobExtendedStatus as X, FaxJobStatus as S, baseStatus } from "./enums.js";
@@ -24,8 +24,8 @@ export async function runAttempt(e: OutgoingEngine, a: Attempt, j: JobRecord, mo
 	let thrown: unknown;
 	let opened: JobDocument | undefined;
 	try {
-		// the one dial-string rule (t30/dialString.ts): also catches "+911" and an outside-line prefix "9,911"
-		sanitizeDialString(j.recipient.faxNumber, { blockList: e.o.blockedNumbers ?? DEFAULT_BLOCKED_NUMBERS });
+		// the one dial-string rule (core/dialString.ts): emergency numbers in every form ("911#", "9T911", "*911")
+		checkDialString(j.recipient.faxNumber, { blockList: e.o.blockedNumbers ?? DEFAULT_BLOCKED_NUMBERS, allowNumbers: e.o.allowNumbers ?? [] });
 		opened = await e.o.codec.open(e.spool.path(j.docFile));
 		let doc: FaxPageSource = opened;
 		if (e.settings.branding) doc = brandDocument(doc, { clock: e.clock, tsid: j.tsid, number: j.recipient.faxNumber });

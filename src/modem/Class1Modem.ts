@@ -23,9 +23,9 @@ import { checkFcs } from "../hdlc/fcs.js";
 import type { AtChannel, AtResult, DleBlock } from "../at/AtChannel.js";
 import { DLE_ETX, dleFrame } from "../at/dle.js";
 import { delayedSeconds } from "../at/resultCodes.js";
-import type { Class1Link, DialOutcome, ModulationCode, ReceivedFrame, TurnaroundKind } from "../t30/Class1Link.js";
+import type { AnswerOutcome, Class1Link, DataOutcome, DataSink, DialOutcome, ModulationCode, ReceivedFrame, TurnaroundKind } from "./Class1Link.js";
 import type { FlowControl } from "../transport/Transport.js";
-import { assertSafeDialString } from "./dialGuard.js";
+import { assertSafeDialString } from "../core/dialString.js";
 import { feedData } from "./feedData.js";
 import { MODULATIONS } from "./rates.js";
 
@@ -60,6 +60,8 @@ const MAX_QUICK_NO_CARRIER = 30;
 const MAX_RH_CONNECT_BUG = 30;
 /** hangup() waits this long for a command still in flight to finish before forcing it with CAN, ms. */
 const HANGUP_IDLE_MS = 4000;
+/** ATA to CONNECT: CED (2.6-4 s, T.30 §5.2.2) + 75 ms + V.21 flags, with margin, ms. */
+const ANSWER_TIMEOUT_MS = 15000;
 /** A frame that has begun gets this long to finish even past the caller's deadline: 3 s +15% (T.30 §5.3.1). */
 const FRAME_COMPLETION_MS = 3450;
 
@@ -77,6 +79,8 @@ export class Class1Modem implements Class1Link {
 	private binaryMode = false;
 	/** After CONNECT to +FTH/+FTM until the closing OK: the DCE takes every byte as data. */
 	private txOpen = false;
+	/** After ATA's CONNECT the DCE is already in V.21 HDLC transmit (T.31 §8.2): skip +FTH=3 once. */
+	private hdlcTxReady = false;
 
 	constructor(
 		readonly channel: AtChannel,
@@ -149,6 +153,26 @@ export class Class1Modem implements Class1Link {
 				// ERROR, OK (no carrier or a V.8 failure in class 1.0), too many +FCERROR.
 				return { kind: "error", line: r.line };
 		}
+	}
+
+	async answer(signal?: AbortSignal): Promise<AnswerOutcome> {
+		signal?.throwIfAborted();
+		await this.settleTx();
+		await this.enterBinary();
+		this.receiving = false;
+		const r = await this.channel.command("ATA", { timeoutMs: ANSWER_TIMEOUT_MS, signal });
+		if (r.code === "CONNECT") {
+			this.hdlcTxReady = true;
+			this.txOpen = true; // the DCE takes bytes as HDLC data until a frame ends with DLE ETX
+			return { kind: "connect" };
+		}
+		if (r.code === "NO CARRIER") return { kind: "noCarrier" };
+		return { kind: "error", line: r.line };
+	}
+
+	/** Streaming +FRM with DLE decoding is issue 10's (AtChannel needs a streaming DLE reader); refused until then. */
+	async receiveData(mod: ModulationCode, _sink: DataSink, _timeoutMs: number, _signal?: AbortSignal): Promise<DataOutcome> {
+		throw new FaxError("NOT_IMPLEMENTED", `AT+FRM=${mod}: receiving high-speed data is not available yet`);
 	}
 
 	async receiveFrame(timeoutMs: number, signal?: AbortSignal): Promise<ReceivedFrame> {
@@ -240,14 +264,18 @@ export class Class1Modem implements Class1Link {
 			}
 		});
 		signal?.throwIfAborted();
-		await this.settleTx();
-		await this.enterBinary();
-		this.receiving = false;
+		if (this.hdlcTxReady) {
+			this.hdlcTxReady = false; // after ATA: already in HDLC transmit (T.31 §8.2), no +FTH=3
+		} else {
+			await this.settleTx();
+			await this.enterBinary();
+			this.receiving = false;
+			// An abort is wound down by the channel: CONNECT is closed with DLE ETX and its OK awaited.
+			const r = await this.channel.command("AT+FTH=3", { timeoutMs: this.profile.class1.connectTimeoutMs, signal });
+			this.expectConnect(r, "AT+FTH=3");
+			this.txOpen = true;
+		}
 		const k = this.profile.class1;
-		// An abort is wound down by the channel: CONNECT is closed with DLE ETX and its OK awaited.
-		const r = await this.channel.command("AT+FTH=3", { timeoutMs: k.connectTimeoutMs, signal });
-		this.expectConnect(r, "AT+FTH=3");
-		this.txOpen = true;
 		for (let i = 0; i < frames.length; i++) {
 			const last = i === frames.length - 1;
 			this.tracer.trace("at", "tx", `<${hexs(frames[i]!)}> <DLE><ETX>`);
@@ -322,6 +350,7 @@ export class Class1Modem implements Class1Link {
 
 	async hangup(): Promise<void> {
 		this.receiving = false;
+		this.hdlcTxReady = false;
 		try {
 			// A command still in flight (the caller gave up waiting for it) is wound down by the channel in
 			// bounded time: let it finish (the DCE then is in command state); only then force it with CAN.
@@ -357,6 +386,7 @@ export class Class1Modem implements Class1Link {
 	private async settleTx(): Promise<void> {
 		if (!this.txOpen || this.channel.isBusy) return;
 		this.txOpen = false;
+		this.hdlcTxReady = false;
 		this.tracer.trace("info", "-", "closing an interrupted transmission with DLE ETX");
 		try {
 			await this.channel.sendAndWait(DLE_ETX, { timeoutMs: 3000 });

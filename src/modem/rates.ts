@@ -3,7 +3,7 @@
  * the AT+FTM=? / AT+FRM=? capability replies ("24,48,72,96", ELSA-style "(24,48)", "+FTM: ...",
  * ranges "24-96" are not used by any modem we know and are ignored). Layer: modem (pure).
  */
-import type { ModulationCode } from "../t30/Class1Link.js";
+import type { ModulationCode } from "./Class1Link.js";
 
 export interface Modulation {
 	code: ModulationCode;

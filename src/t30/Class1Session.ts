@@ -7,13 +7,13 @@
 import { SystemClock, withTimeout, type Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import { nullTracer, type Tracer } from "../core/trace.js";
-import type { FaxModem, SendRequest, SendResult } from "../modem/FaxModem.js";
-import type { Class1Link } from "./Class1Link.js";
+import type { FaxModem, ReceiveRequest, ReceiveResult, SendRequest, SendResult } from "../modem/FaxModem.js";
+import type { Class1Link } from "../modem/Class1Link.js";
 import { T30Context } from "./context.js";
 import { defaultRtnResends, type RtnPolicy } from "./decisions.js";
 import { destinationKey, MemoryDestinationStore, type DestinationStore, type DestinationTraits } from "./destinations.js";
-import type { RowEncoderFactory } from "./pageData.js";
-import { t4EncoderFactory } from "./t4Encoder.js";
+import type { RowEncoderFactory } from "../page/pageData.js";
+import { t4EncoderFactory } from "../page/t4Encoder.js";
 import { resolveTimers, type T30Timers } from "./timers.js";
 import { transmit } from "./transmit.js";
 
@@ -42,8 +42,12 @@ export interface Class1SessionOptions {
 	minRate?: number;
 	/** send T.4 2-D (MR) when offered (default true) */
 	allowMr?: boolean;
-	/** numbers never dialled (digits, e.g. ["911", "112"]) -> BLACKLISTED */
+	/** numbers never dialled besides the emergency numbers (digits) -> BLACKLISTED; rule in core/dialString.ts */
 	blockList?: readonly string[];
+	/** numbers dialled although blocked (an entry such as "911" or a whole number such as "9911"); default none */
+	allowNumbers?: readonly string[];
+	/** replaces the default emergency list (core/dialString.ts EMERGENCY_NUMBERS: 911 112 999 000 110 119) */
+	emergencyNumbers?: readonly string[];
 	/** page encoder (default src/t4 T4Encoder) */
 	encoderFactory?: RowEncoderFactory;
 	/** what earlier calls taught about each destination (default: a MemoryDestinationStore per session) */
@@ -83,6 +87,16 @@ export class Class1Session implements FaxModem {
 		}
 	}
 
+	/**
+	 * Receiving with the host T.30 engine is issue 10 (t30/receive.ts over Class1Link.answer/receiveData).
+	 * Until then: NOT_IMPLEMENTED (disposition "fail"), after the same closed/busy checks as send.
+	 */
+	async receive(_req: ReceiveRequest): Promise<ReceiveResult> {
+		if (this.closed) throw new FaxError("PORT_CLOSED", "session is closed");
+		if (this.busy) throw new FaxError("AT_BUSY_CHANNEL", "a call is already in progress on this modem");
+		throw new FaxError("NOT_IMPLEMENTED", "receiving with a Class 1 modem is not available yet");
+	}
+
 	private async run(req: SendRequest): Promise<SendResult> {
 		const o = this.opts;
 		const clock = o.clock ?? new SystemClock();
@@ -116,7 +130,11 @@ export class Class1Session implements FaxModem {
 			rtnPolicy: policy,
 			maxRtnResends: o.maxRtnResends ?? defaultRtnResends(policy),
 			local,
-			blockList: o.blockList ?? [],
+			dialPolicy: {
+				blockList: o.blockList ?? [],
+				allowNumbers: o.allowNumbers ?? [],
+				...(o.emergencyNumbers ? { emergencyNumbers: o.emergencyNumbers } : {}),
+			},
 			encoderFactory: o.encoderFactory ?? t4EncoderFactory,
 			onV17Trouble: (reason) => (v17Trouble = reason),
 		});

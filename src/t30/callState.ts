@@ -2,11 +2,12 @@
  * Shared state of one outgoing call for the transmitter scripts (transmit.ts, phaseB.ts): counters and
  * what was negotiated, plus the options of the call. Layer: t30.
  */
+import type { DialPolicy } from "../core/dialString.js";
 import { FaxError, type FaxErrorCode } from "../core/FaxError.js";
 import type { RtnPolicy } from "./decisions.js";
 import type { V17Tally } from "./destinations.js";
 import type { DisFields, Rate } from "./dis.js";
-import type { RowEncoderFactory } from "./pageData.js";
+import type { RowEncoderFactory } from "../page/pageData.js";
 import type { LocalCaps, SessionParams } from "./params.js";
 
 export interface TransmitOptions {
@@ -16,8 +17,8 @@ export interface TransmitOptions {
 	/** resends allowed after RTN for the retransmit policies */
 	maxRtnResends: number;
 	local: LocalCaps;
-	/** numbers never dialled */
-	blockList?: readonly string[];
+	/** the dial-string policy (core/dialString.ts): emergency numbers blocked by default, block list, allowed numbers */
+	dialPolicy?: DialPolicy;
 	encoderFactory: RowEncoderFactory;
 	/** told when this call shows the destination has V.17 trouble (destinations.ts), with the reason */
 	onV17Trouble?: (reason: string) => void;

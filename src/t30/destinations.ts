@@ -7,7 +7,7 @@
  * Keys are the dialled number reduced to its digits (and * #), so "+1 (555) 0100" and "1-555-0100" meet.
  * Layer: t30 (pure apart from the store the caller supplies).
  */
-import { dialDigits } from "./dialString.js";
+import { dialDigits } from "../core/dialString.js";
 import type { Rate } from "./dis.js";
 
 /** What is remembered about one destination. */

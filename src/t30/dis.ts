@@ -6,7 +6,7 @@
  * 20 = unlimited). Layer: t30, pure (Uint8Array in/out, no I/O).
  */
 import type { FaxResolution } from "../core/bitmap.js";
-import type { ModulationCode } from "./Class1Link.js";
+import type { ModulationCode } from "../modem/Class1Link.js";
 
 /** Single-bit fields of Table 2 by name (DIS/DTC meaning; in DCS the same bit selects the mode). */
 export const DisBit = {

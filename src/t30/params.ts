@@ -7,7 +7,7 @@
 import { resolutionOf, type FaxPage, type FaxResolution } from "../core/bitmap.js";
 import type { NegotiatedParams, Coding } from "../modem/FaxModem.js";
 import { chooseWidth } from "../tiff/normalize.js";
-import type { ModulationCode } from "./Class1Link.js";
+import type { ModulationCode } from "../modem/Class1Link.js";
 import {
 	dcsMinScanCode,
 	dcsMinScanMs,

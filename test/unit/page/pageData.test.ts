@@ -5,9 +5,9 @@
  */
 import test from "ava";
 import { rowOf } from "../../../src/core/bitmap.js";
-import { t4EncoderFactory } from "../../../src/t30/t4Encoder.js";
-import { minBitsPerRow, PAGE_TRAILER_ZEROS, pageChunks, type RowEncoderOptions } from "../../../src/t30/pageData.js";
-import { testPage } from "./helpers.js";
+import { t4EncoderFactory } from "../../../src/page/t4Encoder.js";
+import { minBitsPerRow, PAGE_TRAILER_ZEROS, pageChunks, type RowEncoderOptions } from "../../../src/page/pageData.js";
+import { testPage } from "../t30/helpers.js";
 
 async function collect(it: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
 	const out: Uint8Array[] = [];
