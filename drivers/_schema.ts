@@ -80,6 +80,28 @@ export interface Class1Knobs {
 	dataOkMarginMs: number;
 }
 
+/**
+ * HylaFAX-style Class 2 / 2.0 knobs (config/class2, config/class2.0 and the vendor prototypes; names in
+ * brackets). The dialect itself (command names, page ends, hang-up numbering) is not a knob: it is a row
+ * of src/modem/class2Dialects.ts chosen by the class in use.
+ */
+export interface Class2Knobs {
+	/** ms to wait for the XON an SP-2388 modem sends after +FDT's CONNECT; 0 = do not wait (Class2XmitWaitForXON). Default 10000 (used in Class 2 only). */
+	xonWaitMs: number;
+	/** the host ends each page with RTC itself (Class2SendRTC). Default true (efax does; T.32 leaves it to the DTE). */
+	sendRtc: boolean;
+	/** +FBO / +FBOR value for phase C: 0 direct (first bit on the line = LSB of each byte), 1 reversed. Default 0. */
+	bitOrder: 0 | 1;
+	/** received page data arrives bit-reversed whatever +FBOR says (ModemRecvFillOrder MSB2LSB, Rockwell). Default false. */
+	recvBitReversed: boolean;
+	/** character sent after +FDR's CONNECT; "" = the dialect's (T.32 DC1, SP-2388 DC2) (Class2RecvDataTrigger). Default "". */
+	recvDataTrigger: "" | "DC1" | "DC2";
+	/** commands after AT+FCLASS=2/2.0 and the dialect's own (Class2BUGCmd, Class2NRCmd, Class2APCmd, Class2CQCmd). Default none. */
+	init: readonly string[];
+	/** end the last page with <DLE><ETX> instead of <DLE>. in Class 2.0 (early 2.0 firmware). Default false. */
+	etxForEop: boolean;
+}
+
 /** T.30 timer overrides (ms); defaults live in src/t30/timers.ts. */
 export type TimerOverrides = Partial<Record<"T0" | "T1" | "T2" | "T3" | "T4" | "T5", number>>;
 
@@ -90,8 +112,11 @@ export interface ModemProfile {
 	description: string;
 	/** When this profile applies (any one alternative matching is enough); generic-class1 has none. */
 	match?: ProfileMatch | readonly ProfileMatch[];
-	/** Service classes in order of preference. Default ["1"]. "1.0" adds T.31 Amd.1 DLE codes. */
-	classPreference: readonly ("1" | "1.0")[];
+	/**
+	 * Service classes in order of preference (the session opener takes the first the modem offers). Default
+	 * ["1"]. "1.0" adds T.31 Amd.1 DLE codes; "2" is SP-2388 Class 2, "2.0" T.32.
+	 */
+	classPreference: readonly ("1" | "1.0" | "2" | "2.0")[];
 	/** Reset command (ModemResetCmds). Default "ATZ". */
 	resetCmd: string;
 	/** Pause after the reset before talking again, ms (ModemResetDelay). Default 0. */
@@ -114,6 +139,7 @@ export interface ModemProfile {
 	/** How long to wait for the dial result, ms (T0, 60 s; class1.md §2.2). Default 60000. */
 	dialTimeoutMs: number;
 	class1: Class1Knobs;
+	class2: Class2Knobs;
 	timers: TimerOverrides;
 }
 
@@ -153,6 +179,10 @@ export function validateProfile(p: ModemProfile): ModemProfile {
 	for (const k of ["switchingCmd", "tcfWaitCmd", "ppmWaitCmd", "eopWaitCmd", "responseWaitCmd"] as const) {
 		if (c[k] !== "" && !/^AT\S*$/i.test(c[k]) && !/^<delay:\d+>$/.test(c[k])) bad(`class1.${k}`, 'must be "", an AT command or "<delay:n>"');
 	}
+	const c2 = p.class2;
+	if (!(c2.xonWaitMs >= 0 && c2.xonWaitMs <= 60000)) bad("class2.xonWaitMs", "must be 0..60000 ms");
+	if (c2.bitOrder !== 0 && c2.bitOrder !== 1) bad("class2.bitOrder", "must be 0 or 1");
+	for (const cmd of c2.init) if (!/^AT\+F\S*$/i.test(cmd)) bad("class2.init", `"${cmd}" is not an AT+F command`);
 	for (const q of [c.tmQueryCmd, c.rmQueryCmd]) if (!/^(AT\+F[TR]M=\?|!\(?[\d,\s]+\)?)$/i.test(q)) bad("class1.tm/rmQueryCmd", `"${q}" is neither a query nor !<list>`);
 	return p;
 }

@@ -45,6 +45,15 @@ const genericClass1: ModemProfile = {
 		dialFcErrorsIgnored: 3,
 		dataOkMarginMs: 5000,
 	},
+	class2: {
+		xonWaitMs: 10000, // mgetty waits 20 s, efax 2 s; 10 s covers slow firmware
+		sendRtc: true,
+		bitOrder: 0,
+		recvBitReversed: false,
+		recvDataTrigger: "",
+		init: [],
+		etxForEop: false,
+	},
 	timers: {},
 };
 

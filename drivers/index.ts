@@ -12,7 +12,7 @@ import multitech from "./multitech.js";
 import usrobotics from "./usrobotics.js";
 
 export { defineProfile, deepMerge, matchScore, validateProfile } from "./_schema.js";
-export type { Class1Knobs, ModemIdentity, ModemProfile, ProfileMatch, ProfileSpec, TimerOverrides } from "./_schema.js";
+export type { Class1Knobs, Class2Knobs, ModemIdentity, ModemProfile, ProfileMatch, ProfileSpec, TimerOverrides } from "./_schema.js";
 
 /** All profiles, most specific first; generic-class1 last. */
 export const profiles: readonly ModemProfile[] = [multitech, lucentAgere, conexant, usrobotics, iaxmodem, genericClass1];

@@ -16,30 +16,20 @@ import type { FaxPage } from "../core/bitmap.js";
 import { SystemClock, type Clock } from "../core/Clock.js";
 import { FaxError, isFaxError } from "../core/FaxError.js";
 import { nullTracer, teeTracer, type Tracer } from "../core/trace.js";
+import type { Class2Knobs } from "../../drivers/_schema.js";
 import type { AtChannel, AtResult } from "../at/AtChannel.js";
 import type { FlowControl } from "../transport/Transport.js";
 import { DLE, ETX } from "../at/dle.js";
 import { chooseWidth, faxResolutionOf } from "../tiff/normalize.js";
-import { assertSafeDialString } from "./dialGuard.js";
-import type { FaxModem, NegotiatedParams, PageResult, SendEvent, SendRequest, SendResult } from "./FaxModem.js";
+import { checkDialString, type DialPolicy } from "../core/dialString.js";
+import type { FaxModem, NegotiatedParams, PageResult, ReceiveRequest, ReceiveResult, SendEvent, SendRequest, SendResult } from "./FaxModem.js";
 import { CLASS2_DIALECTS, PAGE_STATUS, PPM_CHAR, PPM_FET, type Class2Dialect, type Class2DialectName, type PostPage } from "./class2Dialects.js";
 import { formatClass2Params, negotiatedFrom, parseClass2Params, sessionFor } from "./class2Params.js";
 import { armXonWatch, writePageData } from "./class2Page.js";
 import { hangupError, hangupRow } from "./hangupCodes.js";
 
-/** Class 2 knobs (HylaFAX Class2* configuration names in brackets); profiles set them. */
-export interface Class2Knobs {
-	/** ms to wait for XON after +FDT's CONNECT; 0 = none (Class2XmitWaitForXON). Default: 10000 when the dialect sends XON. */
-	xonWaitMs?: number;
-	/** the host ends each page with RTC (Class2SendRTC). Default true. */
-	sendRtc?: boolean;
-	/** +FBO/+FBOR phase C bit order: 0 direct, 1 reversed (Class2BOR). Default 0. */
-	bitOrder?: 0 | 1;
-	/** commands after +FCLASS and the dialect's own init (Class2Cmd...). Default none. */
-	init?: readonly string[];
-	/** end the last page with <DLE><ETX> instead of <DLE>. in Class 2.0 (a few early 2.0 firmwares). Default false. */
-	etxForEop?: boolean;
-}
+/** The profile's Class 2 knobs (drivers/_schema.ts Class2Knobs); every one optional here. */
+export type Class2ModemKnobs = Partial<Class2Knobs>;
 
 export interface Class2ModemOptions {
 	dialect: Class2DialectName;
@@ -63,9 +53,9 @@ export interface Class2ModemOptions {
 	dialTimeoutMs?: number;
 	/** how long +FDT may take to CONNECT (training with fallbacks), ms (default 60000) */
 	fdtTimeoutMs?: number;
-	/** dial-string sanitiser (the opener passes t30's with the block list); default: refuse unsafe strings */
-	sanitizeDial?: (number: string) => string;
-	knobs?: Class2Knobs;
+	/** the dial rule's policy (core/dialString.ts: emergency numbers, block list, allowed numbers) */
+	dialPolicy?: DialPolicy;
+	knobs?: Class2ModemKnobs;
 	/** host flow control in use (the opener's); XON/XOFF lets the DCE pace page data (SP-2388 7.1.2). Default "none". */
 	flowControl?: FlowControl;
 	/** called by close() (e.g. close the transport) */
@@ -136,18 +126,24 @@ export class Class2Modem implements FaxModem {
 		return result;
 	}
 
+	/** Receiving on a Class 2 modem: not built yet (see the report); the seam says NOT_IMPLEMENTED. */
+	receive(_req: ReceiveRequest): Promise<ReceiveResult> {
+		return Promise.reject(new FaxError("NOT_IMPLEMENTED", `receive is not implemented for Class ${this.dialect.name} modems yet`, { disposition: "fail" }));
+	}
+
 	// ------------------------------------------------------------------ the call
 
 	private async run(req: SendRequest, c: Call): Promise<void> {
 		const d = this.dialect;
 		const signal = req.signal;
-		const number = (this.o.sanitizeDial ?? ((s: string) => assertSafeDialString(s.replace(/[ \-().]/g, ""))))(req.number);
+		const number = checkDialString(req.number, this.o.dialPolicy ?? {});
 		const doc = req.document;
 		if (!(doc.pageCount >= 1)) throw new FaxError("INVALID_ARG", "document has no pages", { disposition: "fail" });
 		let page = await doc.page(0); // a bad document fails before the line is seized
 		const tsid = req.tsid ?? this.o.tsid;
 		const k = this.o.knobs ?? {};
-		for (const cmd of [...d.cmd.init, ...(k.init ?? [])]) await this.ok(cmd, c);
+		await this.ok(`AT+FCLASS=${d.fclass}`, c); // a modem reset between calls (ATZ by another program) is back in class
+		for (const cmd of d.cmd.init) await this.ok(cmd, c);
 		if (tsid !== undefined) await this.ok(`AT${d.cmd.localId}="${tsid.replace(/"/g, "'")}"`, c);
 		await this.ok(`AT${d.cmd.bitOrder}=${k.bitOrder ?? 0}`, c);
 		const minBr = Math.max(0, [2400, 4800, 7200, 9600, 12000, 14400].indexOf(this.o.minRate ?? 2400));

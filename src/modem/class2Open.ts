@@ -49,7 +49,19 @@ async function query(ch: AtChannel, cmd: string): Promise<string | undefined> {
 	}
 }
 
-/** Put the modem on `ch` into the dialect's class; returns what it said about itself. */
+/**
+ * Enter the dialect's class on a modem already reset and identified (the session opener's identifyModem):
+ * AT+FCLASS=2|2.0, the dialect's init (2.0: +FNR reporting on) and the profile's class2 init commands.
+ */
+export async function enterClass2(ch: AtChannel, dialect: Class2DialectName, init: readonly string[] = [], tracer: Tracer = nullTracer): Promise<void> {
+	const d = CLASS2_DIALECTS[dialect];
+	await must(ch, `AT+FCLASS=${d.fclass}`, `enter Class ${d.fclass}`);
+	for (const cmd of d.cmd.init) await must(ch, cmd, "Class 2 reporting");
+	// profile commands work around firmware bugs (HylaFAX Class2BUGCmd ...): a refusal is traced, not fatal
+	for (const cmd of init) await query(ch, cmd).catch(() => tracer.trace("info", "-", `${cmd} refused`));
+}
+
+/** Put the modem on `ch` into the dialect's class from cold (wake, reset, classes); returns what it said about itself. */
 export async function initClass2(ch: AtChannel, dialect: Class2DialectName, tracer: Tracer = nullTracer): Promise<Class2Identity> {
 	const d = CLASS2_DIALECTS[dialect];
 	await must(ch, "AT", "wake");
@@ -58,7 +70,7 @@ export async function initClass2(ch: AtChannel, dialect: Class2DialectName, trac
 	const fc = await query(ch, "AT+FCLASS=?");
 	const classes = fc ? parseClassList(fc) : [];
 	if (!classes.includes(d.fclass)) throw new FaxError("MODEM_CLASS_UNSUPPORTED", `Modem offers classes ${classes.join(",") || "(none)"}, not ${d.fclass}`, { context: { classes }, disposition: "fail" });
-	await must(ch, `AT+FCLASS=${d.fclass}`, `enter Class ${d.fclass}`);
+	await enterClass2(ch, dialect, [], tracer);
 	const [manufacturer, model, revision] = [await query(ch, `AT${d.cmd.identity[0]}`), await query(ch, `AT${d.cmd.identity[1]}`), await query(ch, `AT${d.cmd.identity[2]}`)];
 	const id: Class2Identity = { classes, ...(manufacturer ? { manufacturer } : {}), ...(model ? { model } : {}), ...(revision ? { revision } : {}) };
 	tracer.trace("info", "-", `Class ${d.fclass} modem`, id);
