@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import type { Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import { JsonlTracer } from "../core/trace.js";
+import type { FaxClass } from "../modem/faxClass.js";
 import type { FlowControl } from "../transport/Transport.js";
 
 /** parseArgs option specs for the port. */
@@ -16,16 +17,19 @@ export const portOptions = {
 	baud: { type: "string" },
 	flow: { type: "string" },
 	trace: { type: "string" },
+	class: { type: "string" },
 } as const;
 
 export interface PortSettings {
 	profile?: string;
 	baud?: number;
 	flowControl?: FlowControl;
+	/** --class 1|1.0|2|2.0 (auto: undefined, the profile's preference) */
+	faxClass?: FaxClass;
 }
 
 /** Checks --profile/--baud/--flow; USAGE errors name the option (followed by `usage` when given). */
-export function portSettings(v: { profile?: string; baud?: string; flow?: string }, usage = ""): PortSettings {
+export function portSettings(v: { profile?: string; baud?: string; flow?: string; class?: string }, usage = ""): PortSettings {
 	const tail = usage ? `\n${usage}` : "";
 	const s: PortSettings = {};
 	if (v.profile !== undefined) s.profile = v.profile;
@@ -37,6 +41,10 @@ export function portSettings(v: { profile?: string; baud?: string; flow?: string
 	if (v.flow !== undefined) {
 		if (!["none", "xonxoff", "rtscts"].includes(v.flow)) throw new FaxError("USAGE", `--flow must be none, xonxoff or rtscts${tail}`);
 		s.flowControl = v.flow as FlowControl;
+	}
+	if (v.class !== undefined && v.class !== "auto") {
+		if (!["1", "1.0", "2", "2.0"].includes(v.class)) throw new FaxError("USAGE", `--class must be 1, 1.0, 2, 2.0 or auto${tail}`);
+		s.faxClass = v.class as FaxClass;
 	}
 	return s;
 }

@@ -20,6 +20,8 @@ export interface ModemConfig {
 	tsid?: string;
 	/** driver quirk profile name (passed to the factory) */
 	profile?: string;
+	/** fax class to use (config `faxClass`); default the profile's preference among what the modem offers */
+	faxClass?: "1" | "1.0" | "2" | "2.0";
 }
 
 /** Opens (and initialises) one modem; rejects with a FaxError when it cannot. */

@@ -1,6 +1,6 @@
 /**
  * The daemon's JSON config (issue 4 "Daemon and CLI") and the modem factory it implies:
- * `{ spoolDir, modems: [{path, profile?, deviceId?, tsid?, name?}], queue: {...QueueSettings},
+ * `{ spoolDir, modems: [{path, profile?, faxClass?, deviceId?, tsid?, name?}], queue: {...QueueSettings},
  *    smtp?: {host, port, ...}, testModems?, pollMs?, modemReopenMs?, blockedNumbers?, allowNumbers?, traceDir? }`.
  * Every call on a real modem leaves a JSONL protocol trace (AT lines, frames both ways, states, timers) in
  * `traceDir` (default `<spoolDir>/traces`), named `<UTC time>-<job id>-try<n>.jsonl`; the modems of one daemon
@@ -76,6 +76,10 @@ export function parseDaemonConfig(raw: unknown, baseDir: string, what = "config"
 		const out: ModemConfig = { path: m.path.startsWith("fake:") ? m.path : resolve(baseDir, m.path) };
 		if (typeof m.name === "string") out.name = m.name;
 		if (typeof m.profile === "string") out.profile = m.profile;
+		if (m.faxClass !== undefined) {
+			if (!["1", "1.0", "2", "2.0"].includes(String(m.faxClass))) bad(`modems[${i}].faxClass must be "1", "1.0", "2" or "2.0"`);
+			out.faxClass = String(m.faxClass) as NonNullable<ModemConfig["faxClass"]>;
+		}
 		if (typeof m.deviceId === "number") out.deviceId = m.deviceId;
 		if (typeof m.tsid === "string") out.tsid = m.tsid;
 		return out;
@@ -109,6 +113,7 @@ export function daemonModemFactory(cfg: DaemonConfig, clock: Clock = new SystemC
 			id: m.name ?? m.path,
 			clock,
 			...(m.profile ? { profile: m.profile } : {}),
+			...(m.faxClass ? { faxClass: m.faxClass } : {}),
 			...(m.tsid ? { tsid: m.tsid } : {}),
 			...(cfg.blockedNumbers ? { blockList: cfg.blockedNumbers } : {}),
 			...(cfg.allowNumbers ? { allowNumbers: cfg.allowNumbers } : {}),

@@ -18,7 +18,7 @@ import { openTrace, portOptions, portSettings } from "../portOptions.js";
 import { SendProgress } from "../progress.js";
 import { fullyConfirmed, sendReport } from "../sendReport.js";
 
-const USAGE = "usage: faxline send --device PATH --to NUMBER [--tsid ID] [--json] [--quiet] [--trace FILE] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts] [--max-rate BPS] FILE...";
+const USAGE = "usage: faxline send --device PATH --to NUMBER [--tsid ID] [--json] [--quiet] [--trace FILE] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts] [--class 1|1.0|2|2.0|auto] [--max-rate BPS] FILE...";
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
 	const { values: v, positionals: files } = parseArgs({
