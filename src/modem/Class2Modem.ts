@@ -197,7 +197,7 @@ export class Class2Modem implements FaxModem {
 	private async sendPage(page: FaxPage, i: number, n: number, ppm: PostPage, c: Call, signal: AbortSignal | undefined): Promise<PageResult> {
 		const d = this.dialect;
 		c.emit({ type: "pageStart", page: i + 1, pages: n });
-		const xonWaitMs = this.o.knobs?.xonWaitMs ?? (d.xonAfterConnect ? 10_000 : 0);
+		const xonWaitMs = d.xonAfterConnect ? (this.o.knobs?.xonWaitMs ?? 10_000) : 0; // T.32 modems send no XON
 		// host XON/XOFF would swallow the modem's XON: off until it came (HylaFAX Class2Modem does the same)
 		const flow = this.o.flowControl ?? "none";
 		if (xonWaitMs > 0 && flow === "xonxoff") await this.channel.transport.setFlowControl("none");
