@@ -29,6 +29,7 @@ import type { CallEnd, CallRecord } from "../records.js";
 import { class2Handlers } from "./commands.js";
 import { SIM_DIALECTS, SIM_HANGUP, dialectHangupCode, type Class2DialectName, type SimDialect } from "./dialect.js";
 import { FarLink } from "./FarLink.js";
+import { IncomingCall, type IncomingCallOptions, type IncomingHost } from "./incomingCall.js";
 import { atRate, dcsFor, formatParams, negotiate, paramsFromDis, type Session, type T30Params } from "./sessionParams.js";
 
 export interface Class2SimulatorOptions extends AtDceOptions {
@@ -59,7 +60,7 @@ interface PageTx {
 	vanishAfter?: number;
 }
 
-export class Class2Simulator extends AtDce {
+export class Class2Simulator extends AtDce implements IncomingHost {
 	readonly dialect: SimDialect;
 	readonly calls: CallRecord[] = [];
 	/** T.32 parameters by command name (+FLI, +FNR, +FBO, ...), as the DTE set them */
@@ -140,8 +141,78 @@ export class Class2Simulator extends AtDce {
 		return this.call?.index ?? this.calls.length;
 	}
 
-	private report(name: string, value: string): void {
+	report(name: string, value: string): void {
 		this.info(`${name}:${this.dialect.reportSpace ? " " : ""}${value}`);
+	}
+
+	// ------------------------------------------------------------------ incoming calls (receive)
+
+	/** The incoming call in progress (ringing or answered), if any. */
+	incoming: IncomingCall | undefined;
+	/** Every incoming call, in order. */
+	readonly incomingCalls: IncomingCall[] = [];
+
+	/** A caller rings (RING every 6 s of line time) until ATA or `maxRings`. */
+	ring(o: IncomingCallOptions): IncomingCall {
+		const c = new IncomingCall(this, o);
+		this.incoming = c;
+		this.incomingCalls.push(c);
+		return c;
+	}
+
+	/** Resolves when incoming call `index` (1-based) is over; rejects after `ms` real ms. */
+	waitForIncomingEnd(index: number, ms: number): Promise<IncomingCall> {
+		return new Promise((resolve, reject) => {
+			const t = setTimeout(() => reject(new Error(`incoming call ${index} did not end within ${ms} ms`)), ms);
+			const check = () => {
+				const c = this.incomingCalls[index - 1];
+				if (c?.state === "done") {
+					clearTimeout(t);
+					this.off("incomingEnd", check);
+					resolve(c);
+				}
+			};
+			this.on("incomingEnd", check);
+			check();
+		});
+	}
+
+	incomingDone(): void {
+		this.incoming = undefined;
+		this.mode = "command";
+		this.emit("incomingEnd");
+	}
+
+	writeData(bytes: Uint8Array): void {
+		this.write(bytes);
+	}
+
+	sleep(lineMs: number): Promise<void> {
+		return new Promise((r) => this.after(Math.max(0, lineMs), r));
+	}
+
+	lineTimer(lineMs: number, fn: () => void): { cancel(): void } {
+		return this.after(lineMs, fn);
+	}
+
+	holdInput(): void {
+		this.busy = true;
+	}
+
+	releaseInput(): void {
+		this.release();
+	}
+
+	/** ATA */
+	async answerCall(): Promise<"online" | "error"> {
+		if (!this.incoming || !this.inFaxClass) return "error";
+		return this.incoming.answer();
+	}
+
+	/** AT+FDR */
+	async receiveData(): Promise<"online" | "error"> {
+		if (!this.incoming || !this.inFaxClass) return "error";
+		return this.incoming.receive();
 	}
 
 	// ------------------------------------------------------------------ AtDce hooks
@@ -180,6 +251,10 @@ export class Class2Simulator extends AtDce {
 
 	/** ATH: drop the line (a DCN first when a session is up, as firmware does). */
 	hangup(_who: "host"): void {
+		if (this.incoming) {
+			this.incoming.state = "done";
+			this.incomingDone();
+		}
 		if (!this.call) return;
 		this.endCall("hostHangup");
 	}
@@ -409,6 +484,7 @@ export class Class2Simulator extends AtDce {
 	// ------------------------------------------------------------------ phase C data from the DTE
 
 	protected dataByte(b: number): void {
+		if (this.incoming?.waitingForStart) return this.incoming.startByte(b);
 		const tx = this.tx;
 		if (!tx) return;
 		if (tx.dle) {

@@ -116,10 +116,10 @@ export function class2Handlers(d: SimDialect): Record<string, Class2Handler> {
 		return sim.transmitPage();
 	};
 	h["+FET"] = (sim, cmd) => (d.pageEnd === "fet" && cmd.op === "set" ? sim.postPageCommand(cmd.arg) : "error");
-	h["+FDR"] = () => "error";
+	h["+FDR"] = (sim, cmd) => (cmd.op === "exec" ? sim.receiveData() : "error");
 	h[d.abort] = (sim) => sim.abortSession();
 	h["D"] = (sim, cmd) => sim.dial(cmd.arg);
-	h["A"] = () => "error";
+	h["A"] = (sim) => sim.answerCall();
 	// SP-2388 identity queries (+FMFR?, +FMDL?, +FREV?); T.32 uses +FMI/+FMM/+FMR (atCommands.ts)
 	const ident = (k: "manufacturer" | "model" | "revision"): Class2Handler => (sim, cmd) => (cmd.op === "test" ? "ok" : (sim.info(sim.identity[k]), "done"));
 	h["+FMFR"] = ident("manufacturer");

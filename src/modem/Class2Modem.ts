@@ -27,6 +27,7 @@ import { CLASS2_DIALECTS, PAGE_STATUS, PPM_CHAR, PPM_FET, type Class2Dialect, ty
 import { formatClass2Params, negotiatedFrom, parseClass2Params, sessionFor } from "./class2Params.js";
 import { armXonWatch, writePageData } from "./class2Page.js";
 import { hangupError, hangupRow } from "./hangupCodes.js";
+import { Class2Receiver } from "./class2Receive.js";
 
 /** The profile's Class 2 knobs (drivers/_schema.ts Class2Knobs); every one optional here. */
 export type Class2ModemKnobs = Partial<Class2Knobs>;
@@ -126,9 +127,35 @@ export class Class2Modem implements FaxModem {
 		return result;
 	}
 
-	/** Receiving on a Class 2 modem: not built yet (see the report); the seam says NOT_IMPLEMENTED. */
-	receive(_req: ReceiveRequest): Promise<ReceiveResult> {
-		return Promise.reject(new FaxError("NOT_IMPLEMENTED", `receive is not implemented for Class ${this.dialect.name} modems yet`, { disposition: "fail" }));
+	/** Wait for a call, answer it and receive the pages into `req.sink` (class2Receive.ts). */
+	async receive(req: ReceiveRequest): Promise<ReceiveResult> {
+		if (this.closed) throw new FaxError("PORT_CLOSED", "modem is closed");
+		if (this.busy) throw new FaxError("AT_BUSY_CHANNEL", "a call is already in progress on this modem");
+		this.busy = true;
+		const tracer = this.o.tracer ?? nullTracer;
+		const rx = new Class2Receiver(this.channel, this.dialect, this.o.knobs ?? {}, this.clock, tracer, req);
+		let error: FaxError | undefined;
+		// received page data is binary both ways of 0x11/0x13: host XON/XOFF would stop our output on a DC3 in
+		// the data (HylaFAX turns flow control off for Class 2 receive the same way); restored after the call
+		const flow = this.o.flowControl ?? "none";
+		try {
+			if (flow === "xonxoff") await this.channel.transport.setFlowControl("none");
+			await rx.run(req.csid ?? this.o.tsid);
+		} catch (e) {
+			error = req.signal?.aborted ? (isFaxError(e, "CALL_ABORTED") ? e : new FaxError("CALL_ABORTED", "Receive cancelled", { cause: e })) : e instanceof FaxError ? e : new FaxError("RX_PROTOCOL_ERROR", `internal error: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+			tracer.trace("error", "-", `${error.code}: ${error.message}`, error.context);
+		} finally {
+			if (this.channel.isBusy) await this.channel.idle(10_000);
+			if (rx.st.answered && !rx.st.hungUp && error?.code !== "PORT_CLOSED") await this.channel.command(`AT${this.dialect.cmd.abort}`, { timeoutMs: 20_000 }).catch(() => undefined);
+			if (error?.code !== "PORT_CLOSED") await this.channel.command("ATH0", { timeoutMs: 5000 }).catch(() => undefined);
+			if (flow === "xonxoff" && error?.code !== "PORT_CLOSED") await this.channel.transport.setFlowControl("xonxoff").catch(() => undefined);
+			this.busy = false;
+		}
+		req.onEvent?.({ type: "hangup" });
+		const result: ReceiveResult = { ok: !error, pagesReceived: rx.st.pagesReceived, tsid: rx.st.tsid };
+		if (rx.st.params) result.params = rx.st.params;
+		if (error) result.error = error;
+		return result;
 	}
 
 	// ------------------------------------------------------------------ the call
