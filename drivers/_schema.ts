@@ -92,7 +92,7 @@ export interface Class2Knobs {
 	sendRtc: boolean;
 	/** +FBO / +FBOR value for phase C: 0 direct (first bit on the line = LSB of each byte), 1 reversed. Default 0. */
 	bitOrder: 0 | 1;
-	/** received page data arrives bit-reversed whatever +FBOR says (ModemRecvFillOrder MSB2LSB, Rockwell). Default false. */
+	/** Class 2 (SP-2388) receive: page data arrives bit-reversed whatever +FBOR says (ModemRecvFillOrder MSB2LSB, Rockwell). T.32 fixed +FBO, so 2.0 ignores it. Default false. */
 	recvBitReversed: boolean;
 	/** character sent after +FDR's CONNECT; "" = the dialect's (T.32 DC1, SP-2388 DC2) (Class2RecvDataTrigger). Default "". */
 	recvDataTrigger: "" | "DC1" | "DC2";

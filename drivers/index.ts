@@ -6,16 +6,19 @@ import { FaxError } from "../src/core/FaxError.js";
 import { matchScore, type ModemIdentity, type ModemProfile } from "./_schema.js";
 import conexant from "./conexant.js";
 import genericClass1 from "./generic-class1.js";
+import genericClass2 from "./generic-class2.js";
+import genericClass20 from "./generic-class20.js";
 import iaxmodem from "./iaxmodem.js";
 import lucentAgere from "./lucent-agere.js";
 import multitech from "./multitech.js";
+import rockwellClass2 from "./rockwell-class2.js";
 import usrobotics from "./usrobotics.js";
 
 export { defineProfile, deepMerge, matchScore, validateProfile } from "./_schema.js";
 export type { Class1Knobs, Class2Knobs, ModemIdentity, ModemProfile, ProfileMatch, ProfileSpec, TimerOverrides } from "./_schema.js";
 
 /** All profiles, most specific first; generic-class1 last. */
-export const profiles: readonly ModemProfile[] = [multitech, lucentAgere, conexant, usrobotics, iaxmodem, genericClass1];
+export const profiles: readonly ModemProfile[] = [multitech, lucentAgere, conexant, rockwellClass2, usrobotics, iaxmodem, genericClass20, genericClass2, genericClass1];
 
 export { genericClass1 };
 

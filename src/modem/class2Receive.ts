@@ -83,7 +83,7 @@ export class Class2Receiver {
 			if (block.final) throw new FaxError("CARRIER_LOST", `the page ended with ${block.final.line}`, { context: { line: block.final.line } });
 			const fin = await this.ch.waitFinal({ timeoutMs: 30_000 });
 			// +FBO 0: the first bit on the line is each byte's LSB; some Rockwell firmware reverses anyway
-			const reversed = ((this.knobs.bitOrder ?? 0) === 1) !== (this.knobs.recvBitReversed ?? false);
+			const reversed = ((this.knobs.bitOrder ?? 0) === 1) !== ((this.knobs.recvBitReversed ?? false) && d.name === "2");
 			const data = reversed ? reverseBits(block.data) : block.data;
 			let ppm = -1;
 			let dcePpr = 1;
