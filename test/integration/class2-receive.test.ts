@@ -14,6 +14,7 @@ import { yResOf, type Bitmap, type FaxResolution } from "../../src/core/bitmap.j
 import type { ReceiveEvent, ReceiveResult, ReceiveSink } from "../../src/modem/FaxModem.js";
 import { openClass2Modem } from "../../src/modem/class2Open.js";
 import { decodeToBitmap } from "../../src/t4/index.js";
+import { normalizePage } from "../../src/tiff/normalize.js";
 import { ClassFWriter } from "../../src/tiff/ClassFWriter.js";
 import { class2Rig, wire, type Class2Rig } from "./class2-harness.js";
 
@@ -58,14 +59,17 @@ async function receive(t: ExecutionContext, dialect: Dialect, call: IncomingCall
 	return { rig, result, events, tiff, results: s.results, aborted: s.aborted };
 }
 
-const page = async (name: "text" | "form", res: FaxResolution, rows: number, width: 1728 | 2048 | 2432 = 1728): Promise<Bitmap> =>
-	cropRows(await fixturePage(name, res === "standard" ? "standard" : "fine", width), rows);
+const page = async (name: "text" | "form", res: FaxResolution, rows: number, width: 1728 | 2048 | 2432 = 1728): Promise<Bitmap> => {
+	const p = cropRows(await fixturePage(name, res === "standard" ? "standard" : "fine", width), rows);
+	return res === "superfine" ? normalizePage({ bitmap: p, xRes: 204, yRes: 196 }, { width, resolution: "superfine" }).bitmap : p;
+};
 
 for (const dialect of ["2.0", "2"] as const) {
-	for (const [res, coding, width] of [
-		["standard", "mh", 1728],
-		["fine", "mr", 2048],
-	] as const) {
+	// every resolution the dialect has (SP-2388 VR has no superfine), width and coding
+	const matrix = (dialect === "2.0" ? (["standard", "fine", "superfine"] as const) : (["standard", "fine"] as const)).flatMap((res) =>
+		([1728, 2048, 2432] as const).flatMap((width) => (["mh", "mr"] as const).map((coding) => [res, coding, width] as const)),
+	);
+	for (const [res, coding, width] of matrix) {
 		test(`Class ${dialect} receive: 2 pages ${res} ${coding.toUpperCase()} ${width} -> ok, TSI, session, libtiff reads the caller's pixels`, async (t) => {
 			const pages = [await page("text", res, 120, width), await page("form", res, 90, width)];
 			const { rig, result, events, tiff } = await receive(t, dialect, { tsi: "+1 555 0123", pages, resolution: res, coding });
