@@ -27,6 +27,7 @@ import { CLASS2_DIALECTS, PAGE_STATUS, PPM_CHAR, PPM_FET, type Class2Dialect, ty
 import { formatClass2Params, negotiatedFrom, parseClass2Params, sessionFor } from "./class2Params.js";
 import { armXonWatch, writePageData } from "./class2Page.js";
 import { hangupError, hangupRow } from "./hangupCodes.js";
+import { idOf, reportValue, unexpected } from "./class2Reports.js";
 import { Class2Receiver } from "./class2Receive.js";
 
 /** The profile's Class 2 knobs (drivers/_schema.ts Class2Knobs); every one optional here. */
@@ -290,7 +291,7 @@ export class Class2Modem implements FaxModem {
 	private report(line: string, c: Call, where: string): void {
 		const d = this.dialect.report;
 		const s = line.trim();
-		const value = (name: string): string | undefined => (s.toUpperCase().startsWith(name) && /^\s*:/.test(s.slice(name.length)) ? s.slice(name.length).replace(/^\s*:\s*/, "") : undefined);
+		const value = (name: string): string | undefined => reportValue(s, name);
 		if (s.toUpperCase() === d.connect) {
 			if (!c.connected) c.emit({ type: "connected" });
 			c.connected = true;
@@ -298,7 +299,7 @@ export class Class2Modem implements FaxModem {
 		}
 		let v: string | undefined;
 		if ((v = value(d.csi)) !== undefined) {
-			c.csid = v.replace(/^"(.*)"$/, "$1").trim();
+			c.csid = idOf(v);
 			c.emit({ type: "remoteId", csid: c.csid });
 		} else if ((v = value(d.dcs)) !== undefined) {
 			const p = negotiatedFrom(parseClass2Params(v));
@@ -363,10 +364,4 @@ function dialError(r: AtResult): FaxError {
 		default:
 			return new FaxError("DIAL_ERROR", `Dial failed: ${r.line}`, { context: { line: r.line } });
 	}
-}
-
-function unexpected(r: AtResult, wanted: string): FaxError {
-	if (r.code === "ERROR") return new FaxError("AT_ERROR", `Modem said ERROR, wanted ${wanted}`, { context: { line: r.line, info: r.info } });
-	if (r.code === "NO CARRIER") return new FaxError("CARRIER_LOST", `NO CARRIER, wanted ${wanted}`, { context: { line: r.line } });
-	return new FaxError("AT_UNEXPECTED_RESPONSE", `Modem said ${r.line}, wanted ${wanted}`, { context: { line: r.line } });
 }

@@ -19,6 +19,7 @@ import type { Class2Dialect } from "./class2Dialects.js";
 import { formatClass2Params, negotiatedFrom, parseClass2Params } from "./class2Params.js";
 import type { NegotiatedParams, PageResult, ReceiveEvent, ReceiveRequest } from "./FaxModem.js";
 import { hangupError, hangupRow } from "./hangupCodes.js";
+import { idOf, reportValue, unexpected } from "./class2Reports.js";
 
 export interface ReceiveState {
 	tsid: string;
@@ -164,11 +165,11 @@ export class Class2Receiver {
 	private report(line: string): void {
 		const r = this.d.report;
 		const s = line.trim();
-		const value = (name: string): string | undefined => (s.toUpperCase().startsWith(name) && /^\s*:/.test(s.slice(name.length)) ? s.slice(name.length).replace(/^\s*:\s*/, "") : undefined);
+		const value = (name: string): string | undefined => reportValue(s, name);
 		let v: string | undefined;
 		if (s.toUpperCase() === r.connect) this.emit({ type: "connected" });
 		else if ((v = value(r.tsi)) !== undefined) {
-			this.st.tsid = v.replace(/^"(.*)"$/, "$1").trim();
+			this.st.tsid = idOf(v);
 			this.emit({ type: "remoteTsi", tsid: this.st.tsid });
 		} else if ((v = value(r.dcs)) !== undefined) {
 			const p = negotiatedFrom(parseClass2Params(v));
@@ -187,10 +188,4 @@ export class Class2Receiver {
 		const r = await this.ch.command(cmd, { timeoutMs: 5000 });
 		if (r.code !== "OK") throw new FaxError("MODEM_INIT_FAILED", `Modem answered ${r.line} to ${cmd}`, { context: { cmd, line: r.line } });
 	}
-}
-
-function unexpected(r: AtResult, wanted: string): FaxError {
-	if (r.code === "ERROR") return new FaxError("AT_ERROR", `Modem said ERROR, wanted ${wanted}`, { context: { line: r.line, info: r.info } });
-	if (r.code === "NO CARRIER") return new FaxError("CARRIER_LOST", `NO CARRIER, wanted ${wanted}`, { context: { line: r.line } });
-	return new FaxError("AT_UNEXPECTED_RESPONSE", `Modem said ${r.line}, wanted ${wanted}`, { context: { line: r.line } });
 }
