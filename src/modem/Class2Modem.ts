@@ -178,6 +178,7 @@ export class Class2Modem implements FaxModem {
 		await this.ok(`AT${d.cmd.minSpeed}=${minBr}`, c, true);
 		let wanted = await this.setSession(page, c);
 
+		c.tracer.trace("state", "-", "A:dial"); // T.30 phase A; phases B-D run in the modem, named by the command that drives them
 		c.emit({ type: "dialing", number });
 		const off = this.channel.onUnsolicited((line) => this.report(line, c, "connect"));
 		let r: AtResult;
@@ -224,6 +225,7 @@ export class Class2Modem implements FaxModem {
 
 	private async sendPage(page: FaxPage, i: number, n: number, ppm: PostPage, c: Call, signal: AbortSignal | undefined): Promise<PageResult> {
 		const d = this.dialect;
+		c.tracer.trace("state", "-", "B:FDT");
 		c.emit({ type: "pageStart", page: i + 1, pages: n });
 		const xonWaitMs = d.xonAfterConnect ? (this.o.knobs?.xonWaitMs ?? 10_000) : 0; // T.32 modems send no XON
 		// host XON/XOFF would swallow the modem's XON: off until it came (HylaFAX Class2Modem does the same)
@@ -249,7 +251,17 @@ export class Class2Modem implements FaxModem {
 		const t0 = this.clock.now();
 		c.sent.add(i + 1);
 		c.unconfirmed.add(i + 1);
-		const bytes = await writePageData(this.channel, page, params, { bitOrder: this.o.knobs?.bitOrder ?? 0, sendRtc: this.o.knobs?.sendRtc ?? true }, signal);
+		c.tracer.trace("state", "-", "C:I");
+		let bytes: number;
+		try {
+			bytes = await writePageData(this.channel, page, params, { bitOrder: this.o.knobs?.bitOrder ?? 0, sendRtc: this.o.knobs?.sendRtc ?? true }, signal);
+		} catch (e) {
+			// cancelled (or the write failed) inside the page: close the data so the modem is back in command
+			// state for AT+FKS (SP-2388 7.1.2: <DLE><ETX> ends the stream; the modem answers OK or ERROR)
+			await this.channel.sendAndWait(Uint8Array.of(DLE, ETX), { timeoutMs: 30_000 }).catch(() => undefined);
+			throw e;
+		}
+		c.tracer.trace("state", "-", `D:${ppm}`);
 		const lineMs = (bytes * 8000) / params.bitRate;
 		let result: PageResult;
 		if (d.pageEnd === "dleChar") {
@@ -332,6 +344,7 @@ export class Class2Modem implements FaxModem {
 
 	/** After the call: abort a session still up, then ATH (the modem may already be on-hook: harmless). */
 	private async endCall(c: Call, error: FaxError | undefined): Promise<void> {
+		c.tracer.trace("state", "-", "E:hangup");
 		if (error?.code === "PORT_CLOSED") return;
 		if (this.channel.isBusy) await this.channel.idle(10_000);
 		// a modem that stopped answering gets no session abort to wait for, only the ATH below

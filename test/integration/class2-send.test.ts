@@ -147,3 +147,30 @@ test("a modem without the class asked for is refused with MODEM_CLASS_UNSUPPORTE
 	const rig = await class2Rig(t, { dialect: "2" });
 	await t.throwsAsync(openClass2Modem(rig.path, { dialect: "2.0" }), { instanceOf: Error, message: /not 2\.0/ });
 });
+
+for (const dialect of ["2.0", "2"] as const) {
+	test(`Class ${dialect}: cancel inside page 1 -> CALL_ABORTED; the data is closed, the session ended, the modem back in command state`, async (t) => {
+		const pages = [await pageAt("text", "fine", 1728, 900), await pageAt("form", "fine", 1728, 60)];
+		const rig = await class2Rig(t, { dialect, timeScale: 0.05, farEnd: { answerDelayMs: 500 } });
+		const modem = await openClass2Modem(rig.path, { dialect });
+		t.teardown(() => modem.close());
+		const ac = new AbortController();
+		const events: SendEvent[] = [];
+		const result = await modem.send({
+			document: docOf(pages),
+			number: "5550100",
+			signal: ac.signal,
+			onEvent: (e) => {
+				events.push(e);
+				if (e.type === "negotiated") setTimeout(() => ac.abort(), 50); // once CONNECT is near: inside the page data
+			},
+		});
+		t.is(result.error?.code, "CALL_ABORTED");
+		t.is(result.pagesConfirmed, 0);
+		t.is(events.at(-1)?.type, "hangup");
+		const call = await rig.sim.waitForCallEnd(1, 20_000);
+		t.true(call.end !== undefined);
+		t.true(rig.sim.commands.some((c) => c.text === (dialect === "2.0" ? "+FKS" : "+FK") || c.text === "H0"), "the session was ended by the host");
+		t.is(rig.sim.mode, "command");
+	});
+}
