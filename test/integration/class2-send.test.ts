@@ -174,3 +174,15 @@ for (const dialect of ["2.0", "2"] as const) {
 		t.is(rig.sim.mode, "command");
 	});
 }
+
+for (const dialect of ["2.0", "2"] as const) {
+	test(`Class ${dialect}: reversed phase C bit order (${dialect === "2.0" ? "+FBO=1" : "+FBOR=1"}) -> the far end still gets identical pixels`, async (t) => {
+		const pages = [await pageAt("text", "standard", 1728, 80), await pageAt("form", "standard", 1728, 60)];
+		const { rig, result } = await send(t, dialect, pages, { modem: { knobs: { bitOrder: 1 } } });
+		t.true(result.ok, result.error?.message);
+		t.true(rig.sim.commands.some((c) => c.text === (dialect === "2.0" ? "+FBO=1" : "+FBOR=1")));
+		const call = await rig.sim.waitForCallEnd(1, 10_000);
+		const rx = await readTiffPages(call.tiffPath!);
+		for (let i = 0; i < 2; i++) t.is(diffRows(pages[i]!.bitmap, rx[i]!), 0);
+	});
+}
