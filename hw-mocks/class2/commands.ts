@@ -49,6 +49,8 @@ export function class2Handlers(d: SimDialect): Record<string, Class2Handler> {
 		const p = cmd.op === "set" ? applyParams(sim.caps, cmd.arg) : undefined;
 		if (!p) return "error";
 		sim.caps = p;
+		// SP-2388 7.5.1 (Rockwell): "When +FDCC is modified by the DTE, the DCE copies +FDCC into +FDIS"; T.32 +FCC likewise
+		sim.want = { ...p };
 		return "ok";
 	};
 	h[d.dis] = (sim, cmd) => {

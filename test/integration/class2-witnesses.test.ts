@@ -39,7 +39,7 @@ for (const [dialect, opt] of [
 	test.serial(`efax -o${opt} sends 2 pages through the Class ${dialect} simulator: exit 0, both pages kept, same pixels`, async (t) => {
 		t.timeout(120_000);
 		const pages = [cropRows(await fixturePage("text", "standard"), 260), cropRows(await fixturePage("form", "standard"), 260)];
-		const rig = await class2Rig(t, { dialect, timeScale: scaleFor(pages, 2.5) });
+		const rig = await class2Rig(t, { dialect, timeScale: scaleFor(pages, 1.5) });
 		const files = await writeG3Pages(pages, 98);
 		const sent = await efaxSend({ device: rig.path, protocol: opt, files, localId: "+1 555 0001", timeoutMs: 100_000 });
 		const call = await rig.sim.waitForCallEnd(1, 20_000);
