@@ -55,6 +55,13 @@ test.serial("a Class 1 and a Class 2.0 simulator in one pool: a broadcast to 4 c
 		await p2.close();
 		rmSync(dir, { recursive: true, force: true });
 	});
+	// both modems open (probe + class set-up over the ptys) before the broadcast, so each can take jobs;
+	// no queue event marks a slot becoming idle: re-checked every 20 ms, 60 s deadline
+	const t0 = Date.now();
+	while (!server.engine!.pool.slots.every((s) => s.state !== "opening" && s.state !== "down")) {
+		if (Date.now() - t0 > 60_000) throw new Error("modems did not open");
+		await new Promise((r) => setTimeout(r, 20));
+	}
 	const d = new FaxDocument();
 	d.body = doc;
 	d.sender.tsid = "FAXLINE POOL";

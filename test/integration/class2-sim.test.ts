@@ -22,10 +22,10 @@ async function rawRig(t: ExecutionContext, dialect: Dialect, faults: Fault[] = [
 	const port = await openPort(rig.path);
 	t.teardown(() => closePort(port));
 	const c = new RawAtClient(fromEmitter(port));
-	t.is(await c.final("ATE0"), "OK");
-	t.is(await c.final(`AT+FCLASS=${dialect}`), "OK");
-	if (dialect === "2.0") t.is(await c.final("AT+FNR=1,1,1,0"), "OK");
-	t.is(await c.final(dialect === "2.0" ? 'AT+FLI="+1 555 0001"' : 'AT+FLID="+1 555 0001"'), "OK");
+	t.is(await c.final("ATE0", 20_000), "OK");
+	t.is(await c.final(`AT+FCLASS=${dialect}`, 20_000), "OK");
+	if (dialect === "2.0") t.is(await c.final("AT+FNR=1,1,1,0", 20_000), "OK");
+	t.is(await c.final(dialect === "2.0" ? 'AT+FLI="+1 555 0001"' : 'AT+FLID="+1 555 0001"', 20_000), "OK");
 	return { rig, c };
 }
 
@@ -100,7 +100,7 @@ for (const d of ["2.0", "2"] as const) {
 		await fdt(c);
 		if (d === "2.0") {
 			t.deepEqual(await sendPage(c, d, pages[0]!, "MPS"), ["ERROR"]);
-			t.deepEqual(await c.at("AT+FPS?"), ["+FPS:2", "OK"]);
+			t.deepEqual(await c.at("AT+FPS?", 20_000), ["+FPS:2", "OK"]);
 		} else t.deepEqual(await sendPage(c, d, pages[0]!, "MPS"), ["OK", "+FPTS:2", "OK"]);
 		t.is((await fdt(c))[0], `${rep.dcs}:0,5,0,0,0,0,0,0`, "retrained: the session is reported again");
 		t.is((await sendPage(c, d, pages[0]!, "EOP")).at(-1), "OK");
@@ -142,7 +142,7 @@ for (const d of ["2.0", "2"] as const) {
 				}
 			}
 			if (want.some((w) => w.startsWith(rep.hng))) t.is((await rig.sim.waitForCallEnd(1, 10_000)).end !== undefined, true);
-			t.is(await c.final("AT"), "OK", "the modem is back in command state");
+			t.is(await c.final("AT", 20_000), "OK", "the modem is back in command state");
 		});
 	}
 
@@ -163,7 +163,7 @@ for (const d of ["2.0", "2"] as const) {
 
 test("Class 2.0: +FMS sets the training floor: FTT above 9600 with +FMS=4 (12000) -> +FHS:27", async (t) => {
 	const { c } = await rawRig(t, "2.0", [{ kind: "fttAbove", bitRate: 9600 }]);
-	t.is(await c.final("AT+FMS=4"), "OK");
+	t.is(await c.final("AT+FMS=4", 20_000), "OK");
 	t.is((await c.at("ATD5551234", 20_000)).at(-1), "OK");
 	t.deepEqual(await c.at("AT+FDT", 20_000), ["+FHS:27", "ERROR"]);
 });
@@ -176,9 +176,9 @@ test("Class 2.0: FTT above 9600 falls back and reports the trained rate in +FCS"
 
 test("Class 2 commands are refused outside their class, Class 1 commands inside it", async (t) => {
 	const { c } = await rawRig(t, "2.0");
-	t.is(await c.final("AT+FTH=3"), "ERROR");
-	t.is(await c.final("AT+FCLASS=1"), "ERROR");
-	t.is(await c.final("AT+FCLASS=0"), "OK");
-	t.is(await c.final("AT+FCS?"), "ERROR");
+	t.is(await c.final("AT+FTH=3", 20_000), "ERROR");
+	t.is(await c.final("AT+FCLASS=1", 20_000), "ERROR");
+	t.is(await c.final("AT+FCLASS=0", 20_000), "OK");
+	t.is(await c.final("AT+FCS?", 20_000), "ERROR");
 	t.deepEqual(await c.at("AT+FCLASS=?"), ["0,2.0", "OK"]);
 });
