@@ -86,3 +86,19 @@ test("the Class 2 simulator writes every value as the table reads it, in both di
 		if (r.sp2388 !== undefined) t.is(hangupRow(SP2388, dialectHangupCode(SIM_DIALECTS["2"], r.t32)), r);
 	}
 });
+
+test("the job layer maps every hang-up code without knowing Class 2 (jobs/failureMap.ts sees only FaxError codes)", async (t) => {
+	const { mapFailure } = await import("../../../src/jobs/failureMap.js");
+	const { FaxJobExtendedStatus: X } = await import("../../../src/jobs/enums.js");
+	for (const r of HANGUP_ROWS) {
+		const e = hangupError(T32, r.t32.toString(16));
+		if (!e) continue;
+		const o = mapFailure(e, true);
+		t.true(["retry", "fail", "abort", "line"].includes(o.kind), `0x${r.t32.toString(16)}`);
+		t.is(o.detail.code, r.code);
+	}
+	t.is(mapFailure(hangupError(T32, "11")!, true).ext, X.NO_ANSWER);
+	t.is(mapFailure(hangupError(SP2388, "53")!, true).ext, X.DISCONNECTED);
+	t.is(mapFailure(hangupError(T32, "02")!, true).kind, "abort");
+	t.is(mapFailure(hangupError(T32, "27")!, true).kind, "retry");
+});
