@@ -37,7 +37,11 @@ export const RING_INTERVAL_MS = 6000;
 /** The caller's pages as the line would carry them (LSB first), with the DCS parameters. */
 export function callerPage(o: IncomingCallOptions, index: number, fbo: number): Uint8Array {
 	const bm = o.pages[index]!;
-	const data = encodeBitmap(bm, { coding: o.coding ?? "mh", rtc: true, bitOrder: "lsb", k: (o.resolution ?? "fine") === "standard" ? 2 : 4 });
+	const coded = encodeBitmap(bm, { coding: o.coding ?? "mh", rtc: true, bitOrder: "lsb", k: (o.resolution ?? "fine") === "standard" ? 2 : 4 });
+	// a sending machine's trailing fill after RTC (HylaFAX sends 20 zero octets "to push it out"); the DCE
+	// passes what the line carried up to the carrier drop, and efax needs bytes past RTC to see it
+	const data = new Uint8Array(coded.length + 20);
+	data.set(coded);
 	// +FBO/+FBOR bit 0: phase C reversed on the DTE link
 	return dleStuff(fbo & 1 ? reverseBits(data) : data);
 }
@@ -78,6 +82,8 @@ export class IncomingCall {
 	rings = 0;
 	/** every page data block the DCE handed to the DTE: page index and the verdict it got */
 	readonly log: { page: number; verdict?: number }[] = [];
+	/** deviations from T.32 / SP-2388 the DTE made that a modem tolerates */
+	readonly notes: string[] = [];
 	private next = 0;
 	private awaiting: { page: number; ppm: Ppm } | undefined;
 	private waitingStart: (() => void) | undefined;
@@ -205,7 +211,12 @@ export class IncomingCall {
 	/** A byte from the DTE while CONNECT waits for the start character (T.32 DC1, SP-2388 DC2). */
 	startByte(b: number): void {
 		if (!this.waitingStart) return;
-		if (b !== this.host.dialect.receiveStart) return; // anything else before it is ignored
+		if (b !== this.host.dialect.receiveStart) {
+			// efax starts Class 2.0 receive with DC2 (class2-notes.md): T.32 §8.3.4 says DC1, but a real 2.0
+			// modem takes either, so the simulator does too and notes it; anything else before it is ignored
+			if (!(b === 0x12 && this.host.dialect.name === "2.0")) return;
+			this.notes.push("the DTE started +FDR data with DC2; T.32 §8.3.4 asks for DC1 (tolerated)");
+		}
 		const go = this.waitingStart;
 		this.waitingStart = undefined;
 		go();

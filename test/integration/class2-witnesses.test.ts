@@ -12,6 +12,9 @@
  *   0 and the page arrives: logged as a warning here, not a failure.
  * - efax divides the bytes sent by whole elapsed seconds (SIGFPE when a page takes < 1 s): the line is
  *   run slowly enough that a page takes a few real seconds, as it does on a real line.
+ * - efax receiving in Class 2.0 starts +FDR data with DC2 where T.32 §8.3.4 says DC1: the simulator takes
+ *   it, as real 2.0 modems do, and notes it; efax -o2 assumes Rockwell's reversed receive bit order, so the
+ *   Class 2 run uses -o2r ("standard modem", efax(1)).
  */
 import test from "ava";
 import { writeFileSync } from "node:fs";
@@ -20,6 +23,8 @@ import { fixturePage } from "../helpers/fixtures.js";
 import { efaxSend } from "../../hw-mocks/spandsp/efaxSender.js";
 import { cropRows, diffRows, matchWithTopMargin, readTiffPages, toPbm, writeG3Pages } from "../../hw-mocks/spandsp/pages.js";
 import { pbmToG3, sendfaxSend } from "../../hw-mocks/class2/sendfaxSender.js";
+import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { encodeBitmap } from "../../src/t4/index.js";
 import type { Bitmap } from "../../src/core/bitmap.js";
 import { class2Rig, wire } from "./class2-harness.js";
@@ -82,5 +87,42 @@ for (const [dialect, opt] of [
 		const rx = await readTiffPages(call.tiffPath!);
 		t.is(rx.length, 2);
 		for (let i = 0; i < 2; i++) t.is(diffRows(pages[i]!, rx[i]!), 0, `page ${i + 1}`);
+	});
+}
+
+for (const [dialect, opt] of [
+	["2.0", "-o0"],
+	["2", "-o2r"],
+] as const) {
+	test.serial(`efax ${opt} receives 2 pages from the Class ${dialect} simulator's caller: exit 0, one file per page, same pixels`, async (t) => {
+		t.timeout(120_000);
+		const pages = [cropRows(await fixturePage("text", "fine"), 200), cropRows(await fixturePage("form", "fine"), 150)];
+		const rig = await class2Rig(t, { dialect, timeScale: 0.2 });
+		rig.sim.ring({ tsi: "+1 555 0123", pages, resolution: "fine", maxRings: 30 });
+		const out = join(rig.outDir, "rx");
+		const child = spawn("efax", ["-d", rig.path, opt, "-v", "ewinchrmf", "-r", out], { stdio: ["ignore", "pipe", "pipe"] });
+		let log = "";
+		child.stdout.setEncoding("latin1").on("data", (s: string) => (log += s));
+		child.stderr.setEncoding("latin1").on("data", (s: string) => (log += s));
+		const code = await new Promise<number | null | "timeout">((resolve) => {
+			const timer = setTimeout(() => {
+				child.kill("SIGKILL");
+				resolve("timeout");
+			}, 100_000);
+			child.once("close", (c) => {
+				clearTimeout(timer);
+				resolve(c);
+			});
+		});
+		t.is(code, 0, `${log.slice(-2500)}\n${wire(rig.sim)}`);
+		const files = readdirSync(rig.outDir).filter((f) => /^rx\.\d{3}$/.test(f)).sort();
+		t.deepEqual(files, ["rx.001", "rx.002"]);
+		for (let i = 0; i < 2; i++) {
+			const [rx] = await readTiffPages(join(rig.outDir, files[i]!));
+			t.is(diffRows(pages[i]!, rx!), 0, `page ${i + 1}`);
+		}
+		const notes = rig.sim.incomingCalls[0]!.notes;
+		if (dialect === "2.0") t.deepEqual(notes, ["the DTE started +FDR data with DC2; T.32 §8.3.4 asks for DC1 (tolerated)", "the DTE started +FDR data with DC2; T.32 §8.3.4 asks for DC1 (tolerated)"]);
+		else t.deepEqual(notes, []);
 	});
 }

@@ -95,7 +95,7 @@ test("the job layer maps every hang-up code without knowing Class 2 (jobs/failur
 		if (!e) continue;
 		const o = mapFailure(e, true);
 		t.true(["retry", "fail", "abort", "line"].includes(o.kind), `0x${r.t32.toString(16)}`);
-		t.is(o.detail.code, r.code);
+		t.is(o.detail.code, r.code ?? "");
 	}
 	t.is(mapFailure(hangupError(T32, "11")!, true).ext, X.NO_ANSWER);
 	t.is(mapFailure(hangupError(SP2388, "53")!, true).ext, X.DISCONNECTED);
