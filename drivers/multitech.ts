@@ -10,8 +10,8 @@ import { defineProfile } from "./_schema.js";
 
 export default defineProfile({
 	name: "multitech",
-	description: "Multi-Tech MT5634 family (Lucent chipset; Class 1.0, 2.0, 2)",
-	classPreference: ["1.0", "1", "2.0", "2"],
+	description: "Multi-Tech MT5634 family (Lucent chipset; Class 1, 2.0, 2)",
+	classPreference: ["1", "2.0", "2"], // Class 1 as before; Class 2.0 (lucent-mt-20) then 2 (lucent-mt-2) when forced or alone
 	match: [
 		// per HylaFAX config/lucent-mt-10 CONFIG:CLASS1.0:LT V.9x 1.0 <model> lines
 		{ ati: /^LT V\.9[02] 1\.0 (MT5634ZPX-PCI|MT5634ZBA|ISI5634PCI|MT5634SMI)/m },
