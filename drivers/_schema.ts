@@ -89,35 +89,26 @@ export interface Class1Knobs {
 	dataOkMarginMs: number;
 }
 
-/** Bit order of phase C data on the DTE link: "lsb" = direct (first bit on the line = LSB; TIFF FillOrder 2). */
-export type BitOrder = "lsb" | "msb";
-
 /**
- * HylaFAX-style Class 2 / 2.0 knobs (config/class2, config/class2.0; class2-notes.md). "auto" means the
- * dialect's rule (Class 2 = SP-2388, Class 2.0 = T.32), which a modem that breaks it overrides here.
- * Read by the Class 2 session (issue 11).
+ * HylaFAX-style Class 2 / 2.0 knobs (config/class2, config/class2.0 and the vendor prototypes; names in
+ * brackets). The dialect itself (command names, page ends, hang-up numbering) is not a knob: it is a row
+ * of src/modem/class2Dialects.ts chosen by the class in use.
  */
 export interface Class2Knobs {
-	/** Sets the phase C bit order (Class2BORCmd): "AT+FBO=0" (2.0, T.32 §8.5.1.2) / "AT+FBOR=0" (Class 2); "" = modem default. Default "auto" = by dialect. */
-	bitOrderCmd: string;
-	/** Bit order the modem expects in +FDT data after bitOrderCmd. Default "lsb" (direct). */
-	sendBitOrder: BitOrder;
-	/** Bit order the modem really delivers in +FDR data: many Rockwell-era Class 2 modems reverse it (class2-notes.md "efax"). Default "lsb". */
-	receiveBitOrder: BitOrder;
-	/** The host appends RTC to each page (Class2SendRTC). Default false: the modem appends it (HylaFAX; class2-notes.md). */
+	/** ms to wait for the XON an SP-2388 modem sends after +FDT's CONNECT; 0 = do not wait (Class2XmitWaitForXON). Default 10000 (used in Class 2 only). */
+	xonWaitMs: number;
+	/** the host ends each page with RTC itself (Class2SendRTC). Default true (efax does; T.32 leaves it to the DTE). */
 	sendRtc: boolean;
-	/** How status codes (+FHS, +FPS, +FHNG) are written (Class2UseHex): "auto" = hex in 2.0 ("+FHS:A0"), decimal in 2. */
-	statusCodes: "auto" | "hex" | "decimal";
-	/** Where the end-of-call code comes from: "auto" = +FHS (2.0) / +FHNG (2); a modem that mixes them says so here. */
-	hangupCodeSource: "auto" | "+FHS" | "+FHNG";
-	/** Byte the DTE sends after +FDR's CONNECT (Class2RecvDataTrigger): "auto" = DC1 (2.0) / DC2 (2). */
-	recvDataTrigger: "auto" | "DC1" | "DC2";
-	/** Wait for XON after +FDT's CONNECT before data (Class2XmitWaitForXON): "auto" = yes in Class 2, no in 2.0. */
-	xmitWaitForXon: "auto" | boolean;
-	/** Wait for the page result after the data (+FPTS / OK / ERROR), ms (HylaFAX PageDoneTimeout 3 min). Default 180000. */
-	pageDoneTimeoutMs: number;
-	/** Abort command (Class2AbortCmd): "auto" = AT+FKS (2.0) / AT+FK (2). */
-	abortCmd: string;
+	/** +FBO / +FBOR value for phase C: 0 direct (first bit on the line = LSB of each byte), 1 reversed. Default 0. */
+	bitOrder: 0 | 1;
+	/** Class 2 (SP-2388) receive: page data arrives bit-reversed whatever +FBOR says (ModemRecvFillOrder MSB2LSB, Rockwell). T.32 fixed +FBO, so 2.0 ignores it. Default false. */
+	recvBitReversed: boolean;
+	/** character sent after +FDR's CONNECT; "" = the dialect's (T.32 DC1, SP-2388 DC2) (Class2RecvDataTrigger). Default "". */
+	recvDataTrigger: "" | "DC1" | "DC2";
+	/** commands after AT+FCLASS=2/2.0 and the dialect's own (Class2BUGCmd, Class2NRCmd, Class2APCmd, Class2CQCmd). Default none. */
+	init: readonly string[];
+	/** end the last page with <DLE><ETX> instead of <DLE>. in Class 2.0 (early 2.0 firmware). Default false. */
+	etxForEop: boolean;
 }
 
 /** T.30 timer overrides (ms); defaults live in src/t30/timers.ts. */
@@ -195,11 +186,11 @@ export function validateProfile(p: ModemProfile): ModemProfile {
 	for (const k of ["switchingCmd", "tcfWaitCmd", "ppmWaitCmd", "eopWaitCmd", "responseWaitCmd"] as const) {
 		if (c[k] !== "" && !/^AT\S*$/i.test(c[k]) && !/^<delay:\d+>$/.test(c[k])) bad(`class1.${k}`, 'must be "", an AT command or "<delay:n>"');
 	}
-	for (const q of [c.tmQueryCmd, c.rmQueryCmd]) if (!/^(AT\+F[TR]M=\?|!\(?[\d,\s]+\)?)$/i.test(q)) bad("class1.tm/rmQueryCmd", `"${q}" is neither a query nor !<list>`);
 	const c2 = p.class2;
-	if (!["auto", ""].includes(c2.bitOrderCmd) && !/^AT\+FBOR?=[0-3]$/i.test(c2.bitOrderCmd)) bad("class2.bitOrderCmd", 'must be "auto", "" or AT+FBO=n / AT+FBOR=n');
-	if (!["auto", ""].includes(c2.abortCmd) && !/^AT\+FKS?$/i.test(c2.abortCmd)) bad("class2.abortCmd", 'must be "auto", "" or AT+FK / AT+FKS');
-	if (!(c2.pageDoneTimeoutMs > 0 && c2.pageDoneTimeoutMs <= 600000)) bad("class2.pageDoneTimeoutMs", "must be 1..600000 ms");
+	if (!(c2.xonWaitMs >= 0 && c2.xonWaitMs <= 60000)) bad("class2.xonWaitMs", "must be 0..60000 ms");
+	if (c2.bitOrder !== 0 && c2.bitOrder !== 1) bad("class2.bitOrder", "must be 0 or 1");
+	for (const cmd of c2.init) if (!/^AT\+F\S*$/i.test(cmd)) bad("class2.init", `"${cmd}" is not an AT+F command`);
+	for (const q of [c.tmQueryCmd, c.rmQueryCmd]) if (!/^(AT\+F[TR]M=\?|!\(?[\d,\s]+\)?)$/i.test(q)) bad("class1.tm/rmQueryCmd", `"${q}" is neither a query nor !<list>`);
 	return p;
 }
 

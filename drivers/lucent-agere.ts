@@ -1,12 +1,14 @@
 /**
  * Lucent/Agere "LT" modems (incl. Zoom V.90 PCI/USB, AboCom EFM560, Mainpine Venus) in Class 1.
- * Source: HylaFAX config/lucent and config/lucent-mt-10 (CONFIG lines give the ATI replies below).
+ * Sources: HylaFAX config/lucent and config/lucent-mt-10 (CONFIG lines give the ATI replies below);
+ * Class 2 on the Agere-based Mainpine RockForceDUO+: config/agere-mp-2 (CONFIG: CLASS2:"Mainpine Venus V.92").
  */
 import { defineProfile } from "./defineProfile.js";
 
 export default defineProfile({
 	name: "lucent-agere",
-	description: "Lucent/Agere LT chipset Class 1",
+	description: "Lucent/Agere LT chipset (Class 1, Class 2)",
+	classPreference: ["1", "1.0", "2"],
 	match: [
 		// per HylaFAX config/lucent CONFIG:CLASS1 lines
 		{ ati: /^LT V\.9[02] (Data\+Fax|1\.0)/m },
@@ -14,6 +16,7 @@ export default defineProfile({
 		{ ati: /^EFM560 VER/m },
 		{ ati: /^Mainpine Venus V\.92/m },
 		{ fmi: /lucent|agere/i },
+		{ fmi: /^Mainpine Venus V\.92/ }, // config/agere-mp-2 CONFIG: CLASS2 manufacturer string
 	],
 	// config/lucent: ModemFlowControl rtscts "many firmwares have broken software flow control".
 	flowControl: "rtscts",
@@ -25,5 +28,12 @@ export default defineProfile({
 		// (CONNECT for a non-V.21 carrier, then NO CARRIER with no frame: re-issue +FRH=3).
 		hasRhConnectBug: true,
 		// config/lucent-mt-10 enables V.34 with AT+F34=14,1,2; faxline does not drive V.34, so it stays off.
+	},
+	class2: {
+		// config/agere-mp-2: Class2BUGCmd AT+FBUG=0 "buggy in early firmwares"
+		init: ["AT+FBUG=0"],
+		// config/agere-mp-2: "Early firmwares reported ECM capability but then disabled it internally, thus
+		// causing us to possibly attempt to send MMR data without ECM": faxline's +FDIS never asks ECM/MMR
+		// (src/modem/class2Params.ts sessionFor: df <= 1, ec 0), so nothing to override here.
 	},
 });

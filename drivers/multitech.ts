@@ -1,6 +1,8 @@
 /**
  * Multi-Tech MultiModem boards on the Lucent chipset (MT5634ZPX-PCI, MT5634ZBA, ISI5634PCI,
- * MT5634SMI). Source: HylaFAX config/lucent-mt-10 (CONFIG lines below). The Conexant-based
+ * MT5634SMI). Sources: HylaFAX config/lucent-mt-10 (Class 1.0, CONFIG lines below), config/lucent-mt-2
+ * (Class 2: CONFIG: CLASS2:"Multi-Tech Systems"-"MT5634ZBA"-*) and config/lucent-mt-20 (Class 2.0, same
+ * identity). The Conexant-based
  * MT5600ZDX/MT5656ZDX are matched by conexant.ts instead (HylaFAX config/conexant-1.0).
  */
 import lucent from "./lucent-agere.js";
@@ -8,7 +10,8 @@ import { defineProfile } from "./defineProfile.js";
 
 export default defineProfile({
 	name: "multitech",
-	description: "Multi-Tech MT5634 family (Lucent chipset) Class 1",
+	description: "Multi-Tech MT5634 family (Lucent chipset; Class 1, 2.0, 2)",
+	classPreference: ["1", "2.0", "2"], // Class 1 as before; Class 2.0 (lucent-mt-20) then 2 (lucent-mt-2) when forced or alone
 	match: [
 		// per HylaFAX config/lucent-mt-10 CONFIG:CLASS1.0:LT V.9x 1.0 <model> lines
 		{ ati: /^LT V\.9[02] 1\.0 (MT5634ZPX-PCI|MT5634ZBA|ISI5634PCI|MT5634SMI)/m },
@@ -19,4 +22,13 @@ export default defineProfile({
 	flowControl: "rtscts",
 	// Same Lucent knobs (config/lucent-mt-10: Class1TMConnectDelay 400, Class1HasRHConnectBug yes).
 	class1: { tmConnectDelayMs: lucent.class1.tmConnectDelayMs, hasRhConnectBug: lucent.class1.hasRhConnectBug },
+	class2: {
+		// config/lucent-mt-20: Class2SendRTC yes (the 2.0 firmware does not add RTC)
+		sendRtc: true,
+		// config/lucent-mt-20: Class2BUGCmd AT+FBU=0 "early firmware is buggy"; Class2CQCmd AT+FCQ=1,0
+		// (the modem checks received copy quality and reports it in +FPS)
+		init: ["AT+FBU=0", "AT+FCQ=1,0"],
+		// config/lucent-mt-2: ModemRecvFillOrder MSB2LSB "classic MultiTech" (Class 2 receive arrives reversed)
+		recvBitReversed: true,
+	},
 });

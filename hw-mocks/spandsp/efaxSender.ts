@@ -20,6 +20,8 @@ export interface EfaxSendOptions {
 	caps?: string;
 	/** Kill efax after this many ms. Default 300000. */
 	timeoutMs?: number;
+	/** efax -o protocol: "1" Class 1 (default), "0" Class 2.0, "2" Class 2 (efax(1) -o). */
+	protocol?: "1" | "0" | "2";
 	/** efax -v message classes on stderr. Default "ewinch" (errors, warnings, session, negotiation, commands, HDLC). */
 	verbose?: string;
 }
@@ -37,7 +39,7 @@ export interface EfaxSendResult {
 
 /** Send `files` with efax through `device`; resolves when efax exits (never rejects for a failed call). */
 export function efaxSend(o: EfaxSendOptions): Promise<EfaxSendResult> {
-	const args = ["-d", o.device, "-o1", "-h", "", "-v", o.verbose ?? "ewinch"];
+	const args = ["-d", o.device, `-o${o.protocol ?? "1"}`, "-h", "", "-v", o.verbose ?? "ewinch"];
 	if (o.localId) args.push("-l", o.localId);
 	if (o.caps) args.push("-c", o.caps);
 	args.push("-t", o.number ?? "5551234", ...o.files);

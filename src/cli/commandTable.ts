@@ -57,7 +57,8 @@ const CONFIG_OPT: OptionSpec = {
 const SPOOL_OPTS: OptionSpec[] = [CONFIG_OPT, { flags: "--spool <dir>", help: "queue spool directory instead of a config file's spoolDir (or $FAXLINE_SPOOL)" }];
 const PORT_OPTS: OptionSpec[] = [
 	{ flags: "-d, --device <path>", help: "the modem's serial device or pty (e.g. /dev/ttyACM0)" },
-	{ flags: "--profile <name>", help: "quirk profile (generic-class1, conexant, usrobotics, lucent-agere, multitech, iaxmodem)", default: "chosen from the modem's identity" },
+	{ flags: "--profile <name>", help: "quirk profile (generic-class1, generic-class2, generic-class20, conexant, rockwell-class2, usrobotics, lucent-agere, multitech, iaxmodem)", default: "chosen from the modem's identity" },
+	{ flags: "--class <c>", help: "fax class to drive: 1/1.0 (faxline runs T.30) or 2/2.0 (the modem runs T.30)", choices: ["1", "1.0", "2", "2.0", "auto"], default: "auto: the profile's preference among what AT+FCLASS=? offers" },
 	{ flags: "--baud <n>", help: "serial line speed", unit: "bit/s", default: "the profile's, else 115200" },
 	{ flags: "--flow <kind>", help: "serial flow control", choices: ["none", "xonxoff", "rtscts"], default: "the profile's" },
 	{ flags: "--trace <file>", help: "write a JSONL protocol trace (AT lines, frames, states, timers) to this file (replaced)" },
@@ -67,7 +68,7 @@ const JOB_ACTION = (name: string, what: string): CommandSpec => ({ name, summary
 export const COMMANDS: readonly CommandSpec[] = [
 	{
 		name: "send",
-		summary: "send a fax now through a Class 1 modem (exit 0 only if every page was confirmed)",
+		summary: "send a fax now through a Class 1, 2 or 2.0 modem (exit 0 only if every page was confirmed)",
 		args: "<file...>",
 		options: [
 			...PORT_OPTS,
@@ -185,7 +186,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 	},
 	{
 		name: "sim",
-		summary: "run the Class 1 modem simulator on a pty (no hardware needed)",
+		summary: "run a modem simulator on a pty (Class 1, 2 or 2.0; no hardware needed)",
 		options: [
 			{ flags: "--link <path>", help: "symlink to create for the modem's pty (refused while another simulator holds it)" },
 			{ flags: "--out <dir>", help: "write each call's received pages there as TIFF Class F" },
@@ -193,6 +194,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 			{ flags: "--time-scale <x>", help: "real seconds per line second (0.1 = ten times faster)", unit: "ratio, (0, 10]", default: "1" },
 			{ flags: "--csi <id>", help: "the far end's CSI", default: "+1 555 0100" },
 			{ flags: "--rates <list>", help: "the modem's AT+FTM=? list", default: "24,48,72,73,74,96,97,98,121,122,145,146" },
+			{ flags: "--class <c>", help: "the modem to emulate: 1 a T.31 Class 1 modem; 2 or 2.0 a Class 2 (SP-2388) / 2.0 (T.32) modem whose firmware runs T.30", choices: ["1", "2", "2.0"], default: "1" },
 			{ flags: "--ecm", help: "the far end offers error correction mode and T.6 (MMR) in its DIS; faults ecmCorrupt:page=1,from=3,to=5 (times=999: never), rnr:seconds=20, noReply:to=PPS, pprPhantom:frame=200, dcn:after=pps" },
 		],
 	},

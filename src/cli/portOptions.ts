@@ -7,16 +7,20 @@ import { writeFileSync } from "node:fs";
 import type { Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import { JsonlTracer } from "../core/trace.js";
+import type { FaxClass } from "../modem/faxClass.js";
 import type { FlowControl } from "../transport/Transport.js";
 
 export interface PortSettings {
 	profile?: string;
 	baud?: number;
 	flowControl?: FlowControl;
+	/** --class 1|1.0|2|2.0 (auto: undefined, the profile's preference) */
+	faxClass?: FaxClass;
 }
 
-/** Checks --profile/--baud/--flow (commandTable.ts PORT_OPTS); USAGE errors name the option. */
-export function portSettings(v: { profile?: string; baud?: string; flow?: string }): PortSettings {
+/** Checks --profile/--baud/--flow/--class (commandTable.ts PORT_OPTS); USAGE errors name the option. */
+export function portSettings(v: { profile?: string; baud?: string; flow?: string; class?: string }): PortSettings {
+	const tail = "";
 	const s: PortSettings = {};
 	if (v.profile !== undefined) s.profile = v.profile;
 	if (v.baud !== undefined) {
@@ -27,6 +31,10 @@ export function portSettings(v: { profile?: string; baud?: string; flow?: string
 	if (v.flow !== undefined) {
 		if (!["none", "xonxoff", "rtscts"].includes(v.flow)) throw new FaxError("USAGE", `--flow must be none, xonxoff or rtscts`);
 		s.flowControl = v.flow as FlowControl;
+	}
+	if (v.class !== undefined && v.class !== "auto") {
+		if (!["1", "1.0", "2", "2.0"].includes(v.class)) throw new FaxError("USAGE", `--class must be 1, 1.0, 2, 2.0 or auto${tail}`);
+		s.faxClass = v.class as FaxClass;
 	}
 	return s;
 }

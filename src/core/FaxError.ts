@@ -27,7 +27,7 @@ export const FaxErrorCodes = {
 	MODEM_NOT_FAX_CLASS1: 301, // AT+FCLASS=? lacks 1
 	MODEM_INIT_FAILED: 302,
 	MODEM_NO_RATES: 303,
-	MODEM_CLASS_UNSUPPORTED: 304, // the modem offers only fax classes faxline cannot drive yet, or not the one forced
+	MODEM_CLASS_UNSUPPORTED: 304, // the modem offers only fax classes faxline cannot drive yet, or not the one forced (--class, config, profile)
 	NOT_IMPLEMENTED: 305, // a FaxModem operation this session type does not offer yet (e.g. receive before issue 10)
 	// 4xx phase A/B (dial, negotiation)
 	BAD_DIAL_STRING: 400,
@@ -55,10 +55,14 @@ export const FaxErrorCodes = {
 	DATA_UNDERRUN: 507,
 	ECM_RNR_TIMEOUT: 508, // ECM: the receiver stayed not ready (RNR) beyond T5
 	ECM_BLOCK_UNDELIVERED: 509, // ECM: a block was given up with EOR/ERR; its page is not confirmed
+	TX_IMAGE_REJECTED: 540, // a Class 2 modem refused the page data (T.32 +FHS:41-47: format, line/page length, coding)
 	// 6xx receive
 	RX_T2_TIMEOUT: 600,
 	RX_BAD_TCF: 601,
 	RX_PAGE_ERROR: 602,
+	RX_PROTOCOL_ERROR: 640, // receive phase B/D command or response error (T.32 +FHS:70-72, A0-A2)
+	RX_T1_TIMEOUT: 641, // no new phase B after EOM within T1 (T.32 +FHS:74)
+	RX_OVERFLOW: 642, // the DCE's receive buffer overflowed towards the host (T.32 +FHS:93)
 	// 7xx image / TIFF / codec
 	TIFF_MALFORMED: 700,
 	TIFF_TRUNCATED: 701,

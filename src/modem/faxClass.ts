@@ -7,7 +7,11 @@
 
 export type FaxClass = "1" | "1.0" | "2" | "2.0" | "2.1";
 
-/** Every class, in the order tried when a profile's preference names none the modem offers. */
-export const FAX_CLASSES: readonly FaxClass[] = Object.freeze(["1", "1.0", "2", "2.0", "2.1"]);
+/**
+ * Every class, in the order tried when a profile's preference names none the modem offers: Class 1 first
+ * (the host runs T.30), then the standard Class 2.0 before the pre-standard Class 2 (efax and HylaFAX
+ * faxaddmodem pick 2.0 over 2 the same way).
+ */
+export const FAX_CLASSES: readonly FaxClass[] = Object.freeze(["1", "1.0", "2.0", "2", "2.1"]);
 
 export const isFaxClass = (s: string): s is FaxClass => (FAX_CLASSES as readonly string[]).includes(s);

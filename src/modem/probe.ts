@@ -37,7 +37,7 @@ export interface ProbeOptions {
 	tracer?: Tracer;
 }
 
-const stripEcho = (s: string): string => s.replace(/^\+FM[IMR]\s*:\s*/i, "").replace(/^"(.*)"$/, "$1").trim();
+const stripEcho = (s: string): string => s.replace(/^\+F(M[IMR]|MFR|MDL|REV)\s*:\s*/i, "").replace(/^"(.*)"$/, "$1").trim();
 
 /** Run a command; undefined on ERROR or timeout (for optional queries). PORT_CLOSED still throws. */
 async function optional(ch: AtChannel, cmd: string, timeoutMs = 3000): Promise<AtResult | undefined> {
@@ -107,6 +107,13 @@ export async function identifyModem(ch: AtChannel, opts: ProbeOptions): Promise<
 	for (const k of ["fmi", "fmm", "fmr"] as const) {
 		const r = await optional(ch, `AT+${k.toUpperCase()}?`);
 		if (r && r.info.length) identity[k] = stripEcho(r.info.join("\n"));
+	}
+	// SP-2388 Class 2 firmware names itself only through +FMFR? / +FMDL? / +FREV? (Rockwell RC144AC manual 7.2)
+	if (identity.fmi === undefined && identity.fmm === undefined) {
+		for (const [k, cmd] of [["fmi", "AT+FMFR?"], ["fmm", "AT+FMDL?"], ["fmr", "AT+FREV?"]] as const) {
+			const r = await optional(ch, cmd);
+			if (r && r.info.length) identity[k] = stripEcho(r.info.join("\n"));
+		}
 	}
 	const profile = named ?? selectProfile(identity);
 	tracer.trace("info", "-", `modem profile: ${profile.name}`, { identity });

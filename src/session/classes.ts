@@ -8,14 +8,17 @@
 import { FaxError } from "../core/FaxError.js";
 import { FAX_CLASSES, isFaxClass, type FaxClass } from "../modem/faxClass.js";
 import { class1Session } from "./class1.js";
+import { class2Session } from "./class2.js";
 import type { SessionFactory } from "./factory.js";
 
 export type { SessionFactory, SessionFactoryInput, SessionOptions } from "./factory.js";
 
-/** The classes faxline drives today. Class 2 / 2.0 (issue 11) add their factory here. */
+/** The classes faxline drives: Class 1 / 1.0 (T.30 in the host) and Class 2 / 2.0 (T.30 in the modem, issue 11). */
 export const SESSION_FACTORIES: Readonly<Partial<Record<FaxClass, SessionFactory>>> = Object.freeze({
 	"1": class1Session,
 	"1.0": class1Session,
+	"2": class2Session,
+	"2.0": class2Session,
 });
 
 const human = (cs: readonly string[]): string => cs.map((c) => `Class ${c}`).join(", ");

@@ -37,6 +37,7 @@ interface SendOpts {
 	baud?: string;
 	flow?: string;
 	trace?: string;
+	class?: string;
 	paper?: string;
 	dither?: string;
 	cover?: boolean;

@@ -32,6 +32,9 @@ export interface SimCall {
 interface SimModule {
 	ModemSimulator: new (port: unknown, opts: Record<string, unknown>) => { on(ev: "callEnd", fn: (c: SimCall) => void): unknown; once(ev: "callEnd", fn: (c: SimCall) => void): unknown; detach(): void };
 }
+interface Class2Module {
+	Class2Simulator: new (port: unknown, opts: Record<string, unknown>) => InstanceType<SimModule["ModemSimulator"]>;
+}
 interface PtyModule {
 	openPtyPair(o: { link?: string }): Promise<{ path: string; slavePath: string; master: unknown; close(): Promise<void> }>;
 }
@@ -51,6 +54,8 @@ export interface SimulatorOptions {
 	csi?: string;
 	/** the far end offers ECM and T.6 */
 	ecm?: boolean;
+	/** "1" (default), "2" or "2.0" */
+	fclass?: "1" | "2" | "2.0";
 }
 
 export interface RunningSimulator {
@@ -87,12 +92,17 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
 		release();
 		throw e;
 	}
-	const sim = new ModemSimulator(pair.master, {
+	const simOpts = {
 		timeScale: o.timeScale ?? 1,
 		faults,
 		...(o.rates ? { rates: o.rates } : {}),
 		farEnd: { ...(o.outDir ? { outDir: resolve(o.outDir) } : {}), ...(o.csi !== undefined ? { csi: o.csi } : {}), ...(o.ecm ? { ecm: true } : {}) },
-	});
+	};
+	const fclass = o.fclass ?? "1";
+	const sim =
+		fclass === "1"
+			? new ModemSimulator(pair.master, simOpts)
+			: new ((await import(`${base}class2/Class2Simulator.js`)) as Class2Module).Class2Simulator(pair.master, { ...simOpts, dialect: fclass });
 	return {
 		link,
 		slavePath: pair.slavePath,
@@ -132,6 +142,7 @@ interface SimOpts {
 	csi?: string;
 	rates?: string;
 	ecm?: boolean;
+	class?: string;
 }
 
 export async function run(p: Parsed, io: CliIO): Promise<number> {
@@ -140,6 +151,8 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	const timeScale = values.timeScale === undefined ? 1 : Number(values.timeScale);
 	if (!(timeScale > 0 && timeScale <= 10)) throw new FaxError("USAGE", `--time-scale must be a number in (0, 10], not '${values.timeScale}'`);
 	if (values.rates !== undefined && !/^\d+(,\d+)*$/.test(values.rates)) throw new FaxError("USAGE", `--rates must be a comma-separated list of T.31 codes, not '${values.rates}'`);
+	const fclass = values.class ?? "1";
+	if (fclass !== "1" && fclass !== "2" && fclass !== "2.0") throw new FaxError("USAGE", `--class must be 1, 2 or 2.0, not '${fclass}'`);
 	if (values.csi !== undefined && !/^[\x20-\x7e]{0,20}$/.test(values.csi)) throw new FaxError("USAGE", "--csi must be at most 20 printable ASCII characters");
 
 	checkLinkPath(resolve(values.link), "--link");
@@ -152,8 +165,9 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 		...(values.out ? { outDir: values.out } : {}),
 		...(values.csi !== undefined ? { csi: values.csi } : {}),
 		...(values.ecm ? { ecm: true } : {}),
+		fclass,
 	});
-	io.out(`faxline sim: Class 1 modem on ${sim.link} -> ${sim.slavePath} (time scale ${timeScale}${values.fault?.length ? `, faults: ${values.fault.join(" ")}` : ""})`);
+	io.out(`faxline sim: Class ${fclass} modem on ${sim.link} -> ${sim.slavePath} (time scale ${timeScale}${values.fault?.length ? `, faults: ${values.fault.join(" ")}` : ""})`);
 	io.out(`try: faxline send --device ${sim.link} --to 5550100 FILE.tif   (Ctrl-C to stop)`);
 	sim.onCallEnd((c) => io.out(describeCall(c)));
 

@@ -56,7 +56,7 @@ export class ScriptedDce extends TransportEvents implements Transport {
 	readonly rawWritten: number[] = [];
 
 	private line = "";
-	private data: { bytes: number[]; dle: boolean; done: (d: Uint8Array) => void } | undefined;
+	private data: { bytes: number[]; dle: boolean; done: (d: Uint8Array, end: number) => void; ends: readonly number[] } | undefined;
 	private readonly onceHandlers: { re: RegExp; fn: Handler }[] = [];
 	private readonly handlers: { re: RegExp; fn: Handler }[] = [];
 
@@ -99,9 +99,12 @@ export class ScriptedDce extends TransportEvents implements Transport {
 		if (this.isOpen) this.emit("data", new Uint8Array(b));
 	}
 
-	/** Collect the next DLE-framed block from the DTE (unstuffed here) and pass it to `done`. */
-	expectData(done: (data: Uint8Array) => void): void {
-		this.data = { bytes: [], dle: false, done };
+	/**
+	 * Collect the next DLE-framed block from the DTE (unstuffed here) and pass it to `done` with the byte
+	 * that followed the closing DLE: ETX by default; `ends` adds others (T.32 §8.3.3 <DLE>, ; . page ends).
+	 */
+	expectData(done: (data: Uint8Array, end: number) => void, ends: readonly number[] = [ETX]): void {
+		this.data = { bytes: [], dle: false, done, ends };
 	}
 
 	/** Leave data mode without a DLE ETX (the DCE's own NO CARRIER): later bytes are commands again. */
@@ -159,9 +162,9 @@ export class ScriptedDce extends TransportEvents implements Transport {
 		if (d) {
 			if (d.dle) {
 				d.dle = false;
-				if (b === ETX) {
+				if (d.ends.includes(b)) {
 					this.data = undefined;
-					d.done(Uint8Array.from(d.bytes));
+					d.done(Uint8Array.from(d.bytes), b);
 				} else d.bytes.push(b); // DLE DLE -> DLE
 			} else if (b === DLE) d.dle = true;
 			else d.bytes.push(b);

@@ -55,3 +55,12 @@ test("submit --at: now, discount, HH:MM (next occurrence), ISO; junk is a usage 
 	t.is(codeOf(() => parseAt("tomorrow", now)), "USAGE");
 	t.is(codeOf(() => parseAt("25:00", now)), "USAGE");
 });
+
+test("config: modems[].faxClass is 1, 1.0, 2 or 2.0 (issue 11); anything else is CONFIG_INVALID", (t) => {
+	const cfg = parseDaemonConfig({ spoolDir: "s", modems: [{ path: "/dev/ttyS0", faxClass: "2.0" }, { path: "/dev/ttyS1" }] }, "/base");
+	t.is(cfg.modems[0]!.faxClass, "2.0");
+	t.is(cfg.modems[1]!.faxClass, undefined);
+	const e = t.throws(() => parseDaemonConfig({ spoolDir: "s", modems: [{ path: "/dev/ttyS0", faxClass: "3" }] }, "/base"));
+	t.true(e instanceof FaxError && e.code === "CONFIG_INVALID");
+	t.regex(e!.message, /faxClass must be "1", "1\.0", "2" or "2\.0"/);
+});

@@ -1,7 +1,8 @@
 /**
  * src/session: the class-neutral opener picks the fax class from AT+FCLASS=?, the profile's preference
- * and a forced class; per-class factories plug in by table (a Class-2-only modem is refused with a typed
- * MODEM_CLASS_UNSUPPORTED until Class 2 exists, and a Class 2 factory given in the table is used).
+ * and a forced class; per-class factories plug in by table (a Class-2-only modem opens as a Class2Modem,
+ * 2.0 before 2 (issue 11); a class without a factory, 2.1, is refused with a typed MODEM_CLASS_UNSUPPORTED;
+ * a factory given in the table is used).
  */
 import test from "ava";
 import { ManualClock } from "../../../src/core/Clock.js";
@@ -11,6 +12,7 @@ import type { FaxModem } from "../../../src/modem/FaxModem.js";
 import { pickClass, SESSION_FACTORIES, type SessionFactory, type SessionFactoryInput } from "../../../src/session/classes.js";
 import { openFaxModem } from "../../../src/session/openFaxModem.js";
 import { Class1Session } from "../../../src/t30/Class1Session.js";
+import { Class2Modem } from "../../../src/modem/Class2Modem.js";
 import { ScriptedDce } from "../at/scriptedDce.js";
 
 /** A modem answering the probe, offering `classes` and accepting any +FCLASS=n. */
@@ -35,14 +37,21 @@ test("a Class 1 modem opens as a Class1Session: class entered, rates read, id = 
 	await m.close();
 });
 
-test("a Class-2-only modem: MODEM_CLASS_UNSUPPORTED saying Class 2 is not available yet; no class entered; port closed", async (t) => {
+test("a Class-2-only modem opens as a Class2Modem in Class 2.0 (T.32 before the pre-standard 2); a 2.1-only modem is refused", async (t) => {
 	const dce = modem("0,2,2.0");
-	const e = await open(dce).catch((x: unknown) => x);
+	dce.always("AT+FNR=1,1,1,0", "\r\nOK\r\n");
+	const m = await open(dce);
+	t.true(m instanceof Class2Modem);
+	t.is((m as Class2Modem).dialect.name, "2.0");
+	t.deepEqual(dce.commands.slice(dce.commands.indexOf("AT+FCLASS=?")), ["AT+FCLASS=?", "AT+FCLASS=2.0", "AT+FNR=1,1,1,0"]);
+	await m.close();
+	const only21 = modem("0,2.1");
+	const e = await open(only21).catch((x: unknown) => x);
 	t.true(isFaxError(e, "MODEM_CLASS_UNSUPPORTED"), String(e));
-	t.regex((e as FaxError).message, /offers Class 2, Class 2\.0 only; Class 2 support is not available yet/);
+	t.regex((e as FaxError).message, /offers Class 2\.1 only/);
 	t.is((e as FaxError).disposition, "fail");
-	t.false(dce.commands.some((c) => /^AT\+FCLASS=\d/.test(c)));
-	t.false(dce.isOpen);
+	t.false(only21.commands.some((c) => /^AT\+FCLASS=\d/.test(c)));
+	t.false(only21.isOpen);
 });
 
 test("no fax class at all: MODEM_NOT_FAX_CLASS1", async (t) => {
@@ -60,8 +69,11 @@ test("a forced class is used when offered (1.0), refused when not offered or wit
 	const notOffered = await open(modem("0,1"), { faxClass: "2.0" }).catch((x: unknown) => x);
 	t.true(isFaxError(notOffered, "MODEM_CLASS_UNSUPPORTED"));
 	t.regex((notOffered as FaxError).message, /Class 2\.0 was asked for, but the modem offers Class 1/);
-	const noDriver = await open(modem("0,1,2"), { faxClass: "2" }).catch((x: unknown) => x);
-	t.regex((noDriver as FaxError).message, /Class 2 support is not available yet/);
+	const class2 = await open(modem("0,1,2"), { faxClass: "2" });
+	t.true(class2 instanceof Class2Modem);
+	await class2.close();
+	const noDriver = await open(modem("0,1,2.1"), { faxClass: "2.1" }).catch((x: unknown) => x);
+	t.regex((noDriver as FaxError).message, /Class 2\.1 support is not available yet/);
 });
 
 test("Class 2 plugs in by a factory in the table: the opener hands it the identified channel", async (t) => {
