@@ -81,5 +81,5 @@ for (const fclass of ["2.0", "2"] as const) {
 test("--class takes 1, 1.0, 2, 2.0 or auto", async (t) => {
 	const r = await faxline(["probe", "--device", "/dev/null", "--class", "3"]);
 	t.is(r.code, 2);
-	t.regex(r.err.join("\n"), /--class must be 1, 1\.0, 2, 2\.0 or auto/);
+	t.regex(r.err.join("\n"), /--class <c>.* is invalid\. Allowed choices are 1, 1\.0, 2, 2\.0, auto/);
 });

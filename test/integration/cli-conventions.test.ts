@@ -157,15 +157,16 @@ test("submit refuses what send refuses, before anything is queued; then a good o
 	const truncated = join(dir, "cut.tif");
 	const whole = readFileSync(SAMPLE_TIF);
 	writeFileSync(truncated, whole.subarray(0, 600));
-	const text = join(dir, "notes.txt");
-	writeFileSync(text, "not an image\n");
+	// binary garbage: no document format (a text file is a document since issue 12)
+	const text = join(dir, "noise.bin");
+	writeFileSync(text, Buffer.from([0x00, 0xff, 0x13, 0x37, 0x00, 0x01, 0xfe, 0x80, 0x00, 0x00, 0x7f, 0x02]));
 	const cases: { args: string[]; code: number; err: RegExp; json?: string }[] = [
 		{ args: ["--to", "911", SAMPLE_TIF], code: 1, err: /dials the emergency number 911/, json: "BLACKLISTED" },
 		{ args: ["--to", "9,911", SAMPLE_TIF], code: 1, err: /dials the emergency number 911/, json: "BLACKLISTED" },
 		{ args: ["--to", "555;ATZ", SAMPLE_TIF], code: 1, err: /Invalid character ";" in dial string/, json: "BAD_DIAL_STRING" },
 		{ args: ["--to", "5551234", "--to", "555\rATH", SAMPLE_TIF], code: 1, err: /Invalid character "\\r"/, json: "BAD_DIAL_STRING" },
 		{ args: ["--to", "5551234", truncated], code: 1, err: /cut\.tif|TIFF/ },
-		{ args: ["--to", "5551234", text], code: 1, err: /not a TIFF or PBM/ },
+		{ args: ["--to", "5551234", text], code: 1, err: /not a document faxline reads/, json: "DOC_UNSUPPORTED" },
 		{ args: ["--to", "5551234", join(dir, "missing.tif")], code: 1, err: /no such file/, json: "FILE_NOT_FOUND" },
 		{ args: ["--to", "5551234", "--tsid", "x".repeat(21), SAMPLE_TIF], code: 2, err: /--tsid must be at most 20/, json: "USAGE" },
 		{ args: ["--to", "5551234", "--at", "25:00", SAMPLE_TIF], code: 2, err: /bad --at time/ },
