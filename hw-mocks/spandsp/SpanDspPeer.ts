@@ -1,7 +1,8 @@
 /**
  * Node adapter for the SpanDSP interop peer (hw-mocks/spandsp/src, built by build.sh): a Class 1 fax
  * modem (SpanDSP 0.0.6 T.31 emulation) on a pty, joined by real 8 kHz V.21/V.27ter/V.29/V.17 audio to
- * an answering SpanDSP fax terminal (T.30 receiver) that stores what it receives as a TIFF.
+ * an answering SpanDSP fax terminal (T.30 receiver) that stores what it receives as a TIFF — or, with
+ * `call`, a calling SpanDSP terminal that rings the host and sends a TIFF (T.30 transmitter).
  *
  * `SpanDspPeer.start(opts)` builds the peer if needed, spawns it (one call per process), resolves the
  * pty path the sender must open, and `result()` resolves with the peer's closing `RESULT {...}` line.
@@ -60,6 +61,23 @@ export interface PeerOptions {
 	lingerMs?: number;
 	/** SpanDSP protocol logs on the peer's stderr (kept in `log`). */
 	verbose?: boolean;
+	/**
+	 * Calling mode (issue 10): the far end rings the host and, once answered (ATA or auto-answer), its
+	 * SpanDSP T.30 terminal calls and sends this TIFF. `modems`, `no2d`, `resolutions`, `ecm` and
+	 * `hangupAfterPage` (the caller goes on-hook `hangupDelayMs` into page N+1) apply to the caller.
+	 */
+	call?: string;
+	/** Caller id shown with RING (when the host enabled +VCID=1): number and name. */
+	callerId?: string;
+	callerName?: string;
+	/** Wall ms after the host's first command before the first RING. Default 500. */
+	ringStartMs?: number;
+	/** The caller gives up after this many unanswered RINGs (6 s of audio apart). Default 10. */
+	maxRings?: number;
+	/** Fault: the caller never speaks fax after the answer (no DCS: the answerer's T1). */
+	silentCall?: boolean;
+	/** Fault: white noise (AWGN, `dbm0`) on the n-th page transmission (1-based) from `atMs` for `ms` audio ms. */
+	noise?: { page: number; dbm0: number; atMs?: number; ms?: number };
 }
 
 /** One page as the far end's T.30 reported it in phase D. Resolutions in pixels per metre. */
@@ -115,8 +133,17 @@ export interface PeerResult {
 	call_audio_ms: number;
 	speed: number;
 	max_lag_ms: number;
-	/** why the peer ended: "host hung up" | "busy" | "no answer" | "timeout" | "signal" */
+	/** why the peer ended: "host hung up" | "busy" | "no answer" | "timeout" | "signal" | "caller gave up (not answered)" */
 	end: string;
+	/** "answer" (the peer answers and receives) or "call" (it calls and sends `call`) */
+	mode: "answer" | "call";
+	/** calling mode: pages SpanDSP's T.30 counted as sent; the host's post-page answers in order */
+	pages_tx: number;
+	responses: ("MCF" | "RTP" | "RTN" | "PIN" | "PIP")[];
+	/** calling mode: page transmissions begun (resends included) */
+	image_bursts: number;
+	/** RINGs given */
+	rings: number;
 }
 
 let built: Promise<string> | undefined;
@@ -146,6 +173,17 @@ function args(o: PeerOptions, rxFile: string): string[] {
 	if (o.refuseRates) a.push("--refuse-rate", o.refuseRates === "all" ? "all" : o.refuseRates.join(","));
 	if (o.lingerMs !== undefined) a.push("--linger-ms", String(o.lingerMs));
 	if (o.verbose) a.push("--verbose");
+	if (o.call) a.push("--call", o.call);
+	if (o.callerId) a.push("--caller-id", o.callerId);
+	if (o.callerName) a.push("--caller-name", o.callerName);
+	if (o.ringStartMs !== undefined) a.push("--ring-start-ms", String(o.ringStartMs));
+	if (o.maxRings !== undefined) a.push("--max-rings", String(o.maxRings));
+	if (o.silentCall) a.push("--silent-call");
+	if (o.noise) {
+		a.push("--noise-page", String(o.noise.page), "--noise-dbm0", String(o.noise.dbm0));
+		if (o.noise.atMs !== undefined) a.push("--noise-at-ms", String(o.noise.atMs));
+		if (o.noise.ms !== undefined) a.push("--noise-ms", String(o.noise.ms));
+	}
 	return a;
 }
 

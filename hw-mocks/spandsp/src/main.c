@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#define SPANDSP_EXPOSE_INTERNAL_STRUCTURES
 #include <spandsp.h>
 
 #include "peer.h"
@@ -36,6 +37,12 @@ typedef struct {
     int host_hangup;        /* ATH/ATZ from the host, or the port closed */
     int line_dropped;       /* we told the modem the far end hung up */
     double t_dial, t_hangup;
+    /* calling mode */
+    double t_host_seen;     /* wall ms the host first spoke */
+    long next_ring_samples; /* audio samples to the next RING; <0: not ringing */
+    int rings;
+    int answer_pending;     /* the host answered; tell the modem on the next block */
+    int caller_gave_up;
     long long call_samples;
     double max_lag_ms;
 } peer_t;
@@ -68,6 +75,13 @@ static int modem_control(t31_state_t *s, void *user, int op, const char *num)
             p->ring_samples = (long) (p->cfg.no_answer ? p->cfg.ring_ms : p->cfg.answer_delay_ms) * 8;
             printf("EVENT {\"type\":\"dial\"}\n");
             fflush(stdout);
+        }
+        break;
+    case AT_MODEM_CONTROL_ANSWER:
+        /* ATA, or auto-answer after S0 rings: the calling far end starts on the next audio block */
+        if (p->cfg.call_file && p->next_ring_samples >= 0 && !p->dialed) {
+            p->next_ring_samples = -1;
+            p->answer_pending = 1;
         }
         break;
     case AT_MODEM_CONTROL_HANGUP:
@@ -109,10 +123,61 @@ static void ring_step(peer_t *p)
     }
 }
 
+/*
+ * Calling mode: ring the host (RING every 6 s of audio: 2 s on, 4 s off, as a North American cadence),
+ * with the caller id before the first RING (SpanDSP shows it when the host enabled +VCID=1); on the
+ * host's answer start the calling terminal and tell the modem (AT_CALL_EVENT_ANSWERED: CED, then V.21).
+ */
+static void call_step(peer_t *p)
+{
+    if (!p->cfg.call_file)
+        return;
+    if (p->answer_pending) {
+        p->answer_pending = 0;
+        p->dialed = 1; /* the call's clock and the host-hangup logic run as for a dialled call */
+        p->t_dial = now_ms();
+        if (!p->cfg.silent_call)
+            farend_start(p->far);
+        t31_call_event(p->t31, AT_CALL_EVENT_ANSWERED);
+        printf("EVENT {\"type\":\"answered\",\"rings\":%d}\n", p->rings);
+        fflush(stdout);
+        return;
+    }
+    if (p->next_ring_samples < 0) {
+        if (p->rings == 0 && p->t_host_seen > 0 && now_ms() - p->t_host_seen >= p->cfg.ring_start_ms && !p->dialed)
+            p->next_ring_samples = 0;
+        else
+            return;
+    }
+    p->next_ring_samples -= SAMPLES_PER_BLOCK;
+    if (p->next_ring_samples > 0)
+        return;
+    if (p->rings >= p->cfg.max_rings) {
+        p->next_ring_samples = -1;
+        p->caller_gave_up = 1;
+        return;
+    }
+    if (p->rings == 0 && p->cfg.caller_id) {
+        at_state_t *at = &p->t31->at_state;
+        at_reset_call_info(at);
+        at_set_call_info(at, "DATE", "1206");
+        at_set_call_info(at, "TIME", "1810");
+        at_set_call_info(at, "NMBR", p->cfg.caller_id);
+        if (p->cfg.caller_name)
+            at_set_call_info(at, "NAME", p->cfg.caller_name);
+    }
+    p->rings++;
+    p->next_ring_samples = 6000 * 8;
+    printf("EVENT {\"type\":\"ring\",\"n\":%d}\n", p->rings);
+    fflush(stdout);
+    t31_call_event(p->t31, AT_CALL_EVENT_ALERTING);
+}
+
 static void audio_block(peer_t *p)
 {
     int16_t a[SAMPLES_PER_BLOCK], b[SAMPLES_PER_BLOCK];
     ring_step(p);
+    call_step(p);
     farend_tx(p->far, a, SAMPLES_PER_BLOCK);
     t31_rx(p->t31, a, SAMPLES_PER_BLOCK);
     txmon_before(&p->mon, p->t31);
@@ -165,6 +230,8 @@ static void serve_line(peer_t *p, double deadline)
             uint8_t buf[256];
             int n = p->holding ? 0 : line_read(&p->line, buf, sizeof(buf));
             if (n > 0) {
+                if (p->t_host_seen == 0)
+                    p->t_host_seen = now_ms();
                 feed_modem(p, buf, n);
             } else if (n < 0) {
                 /* No host on the slave (not yet open, or closed): nothing to read until the deadline. */
@@ -184,7 +251,10 @@ static void usage(void)
             "  [--modems v17,v29,v27ter] [--no-2d] [--resolutions standard,fine,superfine] [--ecm on|off]\n"
             "  [--hangup-after-page N] [--hangup-delay-ms MS] [--hangup-mode silent|drop]\n"
             "  [--no-answer] [--ring-ms MS] [--busy] [--silent-answer] [--answer-delay-ms MS]\n"
-            "  [--refuse-rate all|R[,R...]] [--timeout S] [--linger-ms MS] [--verbose]\n");
+            "  [--refuse-rate all|R[,R...]] [--timeout S] [--linger-ms MS] [--verbose]\n"
+            "  calling mode: --call FILE.tif [--caller-id NUM] [--caller-name NAME] [--ring-start-ms MS]\n"
+            "  [--max-rings N] [--silent-call] [--noise-page N --noise-dbm0 L --noise-at-ms MS --noise-ms MS]\n"
+            "  (--hangup-after-page N and --modems/--no-2d/--resolutions/--ecm apply to the caller too)\n");
 }
 
 static int parse_list(const char *arg, const char *const names[], const int values[], int *out)
@@ -216,7 +286,11 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
         { "hangup-after-page", 1, 0, 'H' }, { "hangup-delay-ms", 1, 0, 'D' }, { "hangup-mode", 1, 0, 'M' },
         { "no-answer", 0, 0, 'N' }, { "ring-ms", 1, 0, 'g' }, { "busy", 0, 0, 'B' },
         { "silent-answer", 0, 0, 'S' }, { "answer-delay-ms", 1, 0, 'a' }, { "refuse-rate", 1, 0, 'F' },
-        { "timeout", 1, 0, 't' }, { "linger-ms", 1, 0, 'L' }, { "verbose", 0, 0, 'v' }, { 0, 0, 0, 0 }
+        { "timeout", 1, 0, 't' }, { "linger-ms", 1, 0, 'L' }, { "verbose", 0, 0, 'v' },
+        { "call", 1, 0, 'c' }, { "caller-id", 1, 0, 'I' }, { "caller-name", 1, 0, 'n' },
+        { "ring-start-ms", 1, 0, 'y' }, { "max-rings", 1, 0, 'x' }, { "silent-call", 0, 0, 'q' },
+        { "noise-page", 1, 0, 'P' }, { "noise-dbm0", 1, 0, 'o' }, { "noise-at-ms", 1, 0, 'T' },
+        { "noise-ms", 1, 0, 'u' }, { 0, 0, 0, 0 }
     };
     memset(c, 0, sizeof(*c));
     c->speed = 1.0;
@@ -230,6 +304,11 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
     c->ring_ms = 6000;
     c->timeout_s = 600;
     c->linger_ms = 2000;
+    c->ring_start_ms = 500;
+    c->max_rings = 10;
+    c->noise_dbm0 = -20;
+    c->noise_at_ms = 1000;
+    c->noise_ms = 2000;
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
@@ -262,6 +341,16 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
         case 't': c->timeout_s = atof(optarg); break;
         case 'L': c->linger_ms = atoi(optarg); break;
         case 'v': c->verbose = 1; break;
+        case 'c': c->call_file = optarg; break;
+        case 'I': c->caller_id = optarg; break;
+        case 'n': c->caller_name = optarg; break;
+        case 'y': c->ring_start_ms = atoi(optarg); break;
+        case 'x': c->max_rings = atoi(optarg); break;
+        case 'q': c->silent_call = 1; break;
+        case 'P': c->noise_burst = atoi(optarg); break;
+        case 'o': c->noise_dbm0 = atof(optarg); break;
+        case 'T': c->noise_at_ms = atoi(optarg); break;
+        case 'u': c->noise_ms = atoi(optarg); break;
         default: return -1;
         }
     }
@@ -276,9 +365,9 @@ static void print_result(peer_t *p, const char *why)
     double wall = p->dialed ? ((p->host_hangup ? p->t_hangup : now_ms()) - p->t_dial) : 0;
     snprintf(extra, sizeof(extra),
              "\"dialed\":%s,\"number\":\"%s\",\"host_hangup\":%s,\"line_dropped\":%s,\"call_wall_ms\":%.0f,"
-             "\"call_audio_ms\":%lld,\"speed\":%g,\"max_lag_ms\":%.1f,\"end\":\"%s\"",
+             "\"call_audio_ms\":%lld,\"speed\":%g,\"max_lag_ms\":%.1f,\"rings\":%d,\"end\":\"%s\"",
              p->dialed ? "true" : "false", p->number, p->host_hangup ? "true" : "false",
-             p->line_dropped ? "true" : "false", wall, p->call_samples / 8, p->cfg.speed, p->max_lag_ms, why);
+             p->line_dropped ? "true" : "false", wall, p->call_samples / 8, p->cfg.speed, p->max_lag_ms, p->rings, why);
     txmon_finish(&p->mon);
     farend_print_result(p->far, stdout, extra);
 }
@@ -299,6 +388,7 @@ int main(int argc, char **argv)
         return 1;
     }
     p->ring_samples = -1;
+    p->next_ring_samples = -1;
     p->t31 = t31_init(NULL, at_tx, p, modem_control, p, NULL, NULL);
     if (p->cfg.verbose) {
         span_log_set_level(t31_get_logging_state(p->t31), SPAN_LOG_SHOW_SEVERITY | SPAN_LOG_SHOW_TAG | SPAN_LOG_SHOW_SAMPLE_TIME | SPAN_LOG_FLOW);
@@ -329,6 +419,8 @@ int main(int argc, char **argv)
         }
         if (p->host_hangup)
             why = "host hung up";
+        else if (p->caller_gave_up)
+            why = "caller gave up (not answered)";
         else if (p->dialed && p->ring_samples < 0 && (p->cfg.busy || p->cfg.no_answer))
             why = p->cfg.busy ? "busy" : "no answer";
         else if (now_ms() - start > p->cfg.timeout_s * 1000)

@@ -41,6 +41,17 @@ typedef struct {
     double timeout_s;        /* wall-clock limit for the whole run */
     int linger_ms;           /* wall ms to keep serving the pty after the result */
     int verbose;             /* SpanDSP protocol logs to stderr */
+    /* calling mode (the far end calls the host and sends a document; issue 10) */
+    const char *call_file;   /* TIFF the calling far end sends; NULL = answering mode */
+    const char *caller_id;   /* NMBR shown with RING when the host enabled +VCID */
+    const char *caller_name; /* NAME shown with RING */
+    int ring_start_ms;       /* wall ms after the host first spoke before the first RING */
+    int max_rings;           /* the caller gives up after this many RINGs unanswered */
+    int silent_call;         /* the caller never speaks fax after the answer (no DCS: the host's T1) */
+    int noise_burst;         /* 1-based image burst (page transmission) to add noise to; 0 none */
+    double noise_dbm0;       /* AWGN level, dBm0 */
+    int noise_at_ms;         /* audio ms into the burst where the noise starts */
+    int noise_ms;            /* audio ms of noise */
 } peer_config_t;
 
 /* ---- line.c: the pty ---- */
@@ -100,5 +111,7 @@ int farend_take_line_drop(farend_t *f);
 int farend_done(const farend_t *f);
 void farend_terminate(farend_t *f);
 void farend_print_result(farend_t *f, FILE *out, const char *extra_json);
+/* Calling mode: the host answered (ATA / auto-answer); start the calling terminal. */
+int farend_is_caller(const farend_t *f);
 
 #endif
