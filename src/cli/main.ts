@@ -12,6 +12,7 @@ const COMMANDS: Record<string, string> = {
 	info: "per page: width, height, resolution, compression, fill order",
 	convert: "convert TIFF/PBM/raw T.4 to TIFF Class F or PBM",
 	send: "send a fax through a Class 1 modem",
+	receive: "answer calls and receive faxes on a Class 1 modem",
 	sim: "run the Class 1 modem simulator on a pty",
 	demo: "send a sample document through the built-in simulator",
 	daemon: "run the outgoing queue and its modems",

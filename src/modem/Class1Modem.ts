@@ -28,6 +28,7 @@ import type { FlowControl } from "../transport/Transport.js";
 import { assertSafeDialString } from "./dialGuard.js";
 import { feedData } from "./feedData.js";
 import { MODULATIONS } from "./rates.js";
+import { answerCall, enableCallerId, receiveHighSpeed, waitForRings, type AnswerResult, type DataResult, type IncomingCall, type ReceiveDeps } from "./class1Receive.js";
 
 export interface Class1ModemOptions {
 	profile: ModemProfile;
@@ -77,6 +78,8 @@ export class Class1Modem implements Class1Link {
 	private binaryMode = false;
 	/** After CONNECT to +FTH/+FTM until the closing OK: the DCE takes every byte as data. */
 	private txOpen = false;
+	/** ATA said CONNECT: the DCE already waits for V.21 frames as after +FTH=3 (skip +FTH=3 once). */
+	private hdlcTxReady = false;
 
 	constructor(
 		readonly channel: AtChannel,
@@ -244,9 +247,12 @@ export class Class1Modem implements Class1Link {
 		await this.enterBinary();
 		this.receiving = false;
 		const k = this.profile.class1;
-		// An abort is wound down by the channel: CONNECT is closed with DLE ETX and its OK awaited.
-		const r = await this.channel.command("AT+FTH=3", { timeoutMs: k.connectTimeoutMs, signal });
-		this.expectConnect(r, "AT+FTH=3");
+		if (this.hdlcTxReady) this.hdlcTxReady = false; // after ATA: CONNECT was the answer's
+		else {
+			// An abort is wound down by the channel: CONNECT is closed with DLE ETX and its OK awaited.
+			const r = await this.channel.command("AT+FTH=3", { timeoutMs: k.connectTimeoutMs, signal });
+			this.expectConnect(r, "AT+FTH=3");
+		}
 		this.txOpen = true;
 		for (let i = 0; i < frames.length; i++) {
 			const last = i === frames.length - 1;
@@ -320,8 +326,46 @@ export class Class1Modem implements Class1Link {
 		await this.waitCommand(cmd, n ? Number(n[1]) * 10 : 0, signal, /^AT\+FRS/i.test(cmd));
 	}
 
+	// --- receive side (class1Receive.ts) -------------------------------------------------------------
+
+	private get receiveDeps(): ReceiveDeps {
+		const k = this.profile.class1;
+		return { channel: this.channel, clock: this.clock, tracer: this.tracer, recvAbortOkMs: k.recvAbortOkMs, fcErrorDelayMs: k.fcErrorDelayMs };
+	}
+
+	/** AT+VCID=1 (caller id with RING); false when the modem refuses it. */
+	enableCallerId(): Promise<boolean> {
+		return enableCallerId(this.receiveDeps);
+	}
+
+	/** Wait for `rings` RINGs (caller id collected on the way). */
+	waitForRings(rings: number, signal?: AbortSignal, onRing?: (n: number, id: IncomingCall["callerId"]) => void): Promise<IncomingCall> {
+		return waitForRings(this.receiveDeps, rings, signal, onRing);
+	}
+
+	/** ATA; on CONNECT the first sendFrames() goes out without +FTH=3. */
+	async answer(signal?: AbortSignal): Promise<AnswerResult> {
+		await this.settleTx();
+		await this.enterBinary();
+		this.receiving = false;
+		const r = await answerCall(this.receiveDeps, signal);
+		this.hdlcTxReady = r.kind === "connect";
+		return r;
+	}
+
+	/** AT+FRM=mod: high-speed data (TCF or a page) to `onData`; see class1Receive.ts. */
+	async receiveData(mod: ModulationCode, onData: (chunk: Uint8Array) => void, timeoutMs: number, signal?: AbortSignal): Promise<DataResult> {
+		signal?.throwIfAborted();
+		await this.settleTx();
+		await this.enterBinary();
+		this.receiving = false;
+		this.hdlcTxReady = false;
+		return receiveHighSpeed(this.receiveDeps, mod, onData, timeoutMs, signal);
+	}
+
 	async hangup(): Promise<void> {
 		this.receiving = false;
+		this.hdlcTxReady = false;
 		try {
 			// A command still in flight (the caller gave up waiting for it) is wound down by the channel in
 			// bounded time: let it finish (the DCE then is in command state); only then force it with CAN.

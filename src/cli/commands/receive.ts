@@ -1,0 +1,98 @@
+/**
+ * `faxline receive --device PATH [--out DIR] [--once] [--json] [--rings N] [--csid ID] [--trace FILE]`
+ * Waits for calls on a Class 1 modem, answers after N rings, receives each fax into a TIFF Class F file
+ * in DIR (crash-safe, page by page: src/receive/TiffReceiveSink.ts), prints per-page progress and the
+ * result. `--once` ends after one call (exit 0 when the document arrived complete, 1 otherwise); without
+ * it the command answers call after call until SIGINT/SIGTERM. Layer: cli.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { SystemClock } from "../../core/Clock.js";
+import { FaxError } from "../../core/FaxError.js";
+import { openClass1Modem } from "../../modem/probe.js";
+import { receivableRates } from "../../t30/answerDis.js";
+import { receiveCall } from "../../t30/receiveCall.js";
+import type { ReceiveEvent } from "../../t30/receiveTypes.js";
+import { resolveTimers } from "../../t30/timers.js";
+import { TiffReceiveSink } from "../../receive/TiffReceiveSink.js";
+import type { CliIO } from "../io.js";
+import { openTrace, portOptions, portSettings } from "../portOptions.js";
+import { ReceiveProgress } from "../receiveProgress.js";
+import { receiveReport } from "../receiveReport.js";
+
+const USAGE = "usage: faxline receive --device PATH [--out DIR] [--once] [--json] [--quiet] [--rings N] [--csid ID] [--trace FILE] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts]";
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+	const { values: v } = parseArgs({
+		args: argv,
+		allowPositionals: false,
+		options: {
+			...portOptions,
+			out: { type: "string", short: "o" },
+			once: { type: "boolean" },
+			json: { type: "boolean" },
+			quiet: { type: "boolean", short: "q" },
+			rings: { type: "string" },
+			csid: { type: "string" },
+		},
+	});
+	if (!v.device) throw new FaxError("USAGE", `--device is required\n${USAGE}`);
+	const rings = v.rings === undefined ? 1 : Number(v.rings);
+	if (!(Number.isInteger(rings) && rings >= 0 && rings <= 20)) throw new FaxError("USAGE", `--rings must be 0..20\n${USAGE}`);
+	if (v.csid !== undefined && !/^[\x20-\x7e]{0,20}$/.test(v.csid)) throw new FaxError("USAGE", "--csid must be at most 20 printable ASCII characters");
+	const port = portSettings(v, USAGE);
+	const outDir = v.out ?? ".";
+	mkdirSync(outDir, { recursive: true });
+	const clock = new SystemClock();
+	const tracer = openTrace(v.trace, clock);
+	const quiet = v.json === true || v.quiet === true;
+	const progress = new ReceiveProgress(io, quiet);
+	const ac = new AbortController();
+	const onSigint = () => ac.abort(new FaxError("CALL_ABORTED", "interrupted by the user"));
+	const onSigterm = () => ac.abort(new FaxError("CALL_ABORTED", "terminated (SIGTERM)"));
+	process.once("SIGINT", onSigint);
+	process.once("SIGTERM", onSigterm);
+	let exit = 0;
+	try {
+		const modem = await openClass1Modem(v.device, { clock, ...(tracer ? { tracer } : {}), ...port });
+		try {
+			const caps = { receiveRates: modem.receiveRates };
+			if (receivableRates(caps).length === 0) throw new FaxError("MODEM_NO_RATES", "the modem reports no receive rate we can use (AT+FRM=?)");
+			if (!quiet) io.out(`waiting for a call on ${v.device} (answer after ${rings} ring${rings === 1 ? "" : "s"}), faxes to ${outDir}`);
+			for (let n = 1; !ac.signal.aborted; n++) {
+				const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
+				const path = join(outDir, `fax-${stamp}-${process.pid}-${n}.tif`);
+				let tsid = "";
+				const sink = new TiffReceiveSink(path, { tsid: () => tsid });
+				const start = new Date();
+				const onEvent = (e: ReceiveEvent) => {
+					if (e.type === "remoteTsi") tsid = e.tsid;
+					progress.onEvent(e);
+				};
+				let r;
+				try {
+					r = await receiveCall(modem, { clock, tracer: tracer ?? { trace: () => {} }, timers: resolveTimers(modem.profile.timers) }, { sink, rings, signal: ac.signal, onEvent }, { caps, ...(v.csid !== undefined ? { csid: v.csid } : {}) });
+				} catch (e) {
+					if (ac.signal.aborted && !sink.pagesStored) break; // Ctrl-C while waiting for a call
+					throw e;
+				} finally {
+					await sink.finish();
+				}
+				const report = receiveReport(r, sink, { path, device: v.device, start, end: new Date() });
+				if (v.json) io.out(JSON.stringify(report, null, 2));
+				else if (report.complete) io.out(`received: ${sink.pagesStored} page(s) from ${tsid ? `"${tsid}"` : "the caller"} -> ${path}`);
+				else io.err(`incomplete: ${r.error ? `${r.error.message}; ` : ""}${sink.pagesStored} page(s) kept${sink.pagesStored ? ` in ${path}` : ""}`);
+				exit = report.complete ? 0 : 1;
+				if (v.once) break;
+			}
+			return exit;
+		} finally {
+			await modem.close();
+		}
+	} finally {
+		process.off("SIGINT", onSigint);
+		process.off("SIGTERM", onSigterm);
+		await tracer?.close();
+	}
+}

@@ -1,0 +1,78 @@
+/**
+ * One incoming call on a Class 1 modem from ring to hang-up: phase A (RINGs counted, caller id taken,
+ * ATA after N rings; T.30 §5.1 / V.250 §6.3.5) and then the answerer (receive.ts) for phases B-E.
+ * Used by Class1Session.receive. Layer: t30.
+ */
+import type { CallerId } from "../modem/class1Receive.js";
+import type { Clock } from "../core/Clock.js";
+import { FaxError } from "../core/FaxError.js";
+import type { Tracer } from "../core/trace.js";
+import type { AnswerResult, IncomingCall } from "../modem/class1Receive.js";
+import { T30Context } from "./context.js";
+import { receive, type ReceiveOptions } from "./receive.js";
+import type { ReceiveLink } from "./receiveLink.js";
+import type { ReceiveEvent, ReceiveResult, ReceiveSink } from "./receiveTypes.js";
+import type { T30Timers } from "./timers.js";
+
+/** A link that can also wait for the phone to ring. */
+export interface AnsweringLink extends ReceiveLink {
+	enableCallerId?(): Promise<boolean>;
+	waitForRings(rings: number, signal?: AbortSignal, onRing?: (n: number, id: CallerId) => void): Promise<IncomingCall>;
+	answer(signal?: AbortSignal): Promise<AnswerResult>;
+}
+
+export interface ReceiveCallRequest {
+	sink: ReceiveSink;
+	/** answer after this many RINGs (default 1); 0 = answer now (ATA without waiting) */
+	rings?: number;
+	signal?: AbortSignal;
+	onEvent?: (e: ReceiveEvent) => void;
+	/** called with the caller id when the call is answered */
+	onCall?: (call: IncomingCall) => void;
+}
+
+export interface ReceiveCallResult extends ReceiveResult {
+	callerId?: CallerId;
+	rings: number;
+	/** when phase B began (ms on the clock), undefined when never answered */
+	answeredAt?: number;
+}
+
+export async function receiveCall(
+	link: AnsweringLink,
+	deps: { clock: Clock; tracer: Tracer; timers: T30Timers },
+	req: ReceiveCallRequest,
+	o: ReceiveOptions,
+): Promise<ReceiveCallResult> {
+	const signal = req.signal ?? new AbortController().signal;
+	const emit = (e: ReceiveEvent) => {
+		deps.tracer.trace("job", "-", e.type, e);
+		try {
+			req.onEvent?.(e);
+		} catch (err) {
+			deps.tracer.trace("error", "-", `event listener threw: ${String(err)}`);
+		}
+	};
+	await link.enableCallerId?.();
+	const rings = req.rings ?? 1;
+	let call: IncomingCall = { rings: 0, callerId: { number: "", name: "" } };
+	if (rings > 0) {
+		deps.tracer.trace("state", "-", "A:wait_ring");
+		call = await link.waitForRings(rings, signal, (count) => emit({ type: "ring", count }));
+	}
+	req.onCall?.(call);
+	deps.tracer.trace("state", "-", "A:answer");
+	emit({ type: "answering" });
+	const a = await link.answer(signal);
+	if (a.kind !== "connect") {
+		const error = new FaxError("CARRIER_LOST", `answer failed: ${a.kind === "error" ? a.line : "NO CARRIER"}`, { context: { rings: call.rings } });
+		deps.tracer.trace("error", "-", `${error.code}: ${error.message}`);
+		await link.hangup();
+		return { ok: false, pagesReceived: 0, tsid: "", error, rings: call.rings, callerId: call.callerId };
+	}
+	emit({ type: "connected" });
+	const answeredAt = deps.clock.now();
+	const ctx = new T30Context(link, deps.clock, deps.tracer, signal, deps.timers, (e) => req.onEvent?.(e as unknown as ReceiveEvent));
+	const r = await receive(ctx, link, req.sink, o);
+	return { ...r, rings: call.rings, callerId: call.callerId, answeredAt };
+}

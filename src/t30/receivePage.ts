@@ -1,0 +1,88 @@
+/**
+ * Phase C of the answerer, non-ECM (T.30 §5.3.3 / Figure 5-2b node "F" message reception; T.4 §4): one
+ * page's data from +FRM, decoded as it arrives (T4Decoder, rows counted good/bad for the copy-quality
+ * check), watched for RTC (rtcDetector.ts: what follows RTC before the carrier drops is not the page),
+ * and streamed to the page writer of the sink. Layer: t30.
+ */
+import type { FaxResolution } from "../core/bitmap.js";
+import { T4Decoder } from "../t4/index.js";
+import { RtcDetector } from "../t4/rtcDetector.js";
+import type { ModulationCode } from "./Class1Link.js";
+import type { T30Context } from "./context.js";
+import type { DataReceived, ReceiveLink } from "./receiveLink.js";
+
+/** The page's coding as the DCS announced it. */
+export interface PageFormat {
+	coding: "mh" | "mr" | "mmr";
+	width: number;
+	resolution: FaxResolution;
+}
+
+/** What one +FRM of page data gave. */
+export interface PageIntake {
+	outcome: DataReceived;
+	/** octets received up to the RTC (or all of them when no RTC came) */
+	bytes: number;
+	/** octets that came after the RTC before the carrier dropped (ignored) */
+	afterRtc: number;
+	rows: number;
+	badLines: number;
+	consecutiveBadLines: number;
+	rtc: boolean;
+	ms: number;
+}
+
+/**
+ * Receive one page: +FRM at `mod`, waiting `timeoutMs` for the carrier. `write` gets the page data
+ * (line order, up to the RTC) as it arrives; it may be async (a spool file): writes are chained and
+ * awaited before this resolves.
+ */
+export async function receivePageData(
+	ctx: T30Context,
+	link: ReceiveLink,
+	mod: ModulationCode,
+	format: PageFormat,
+	timeoutMs: number,
+	write: (chunk: Uint8Array) => void | Promise<void>,
+): Promise<PageIntake> {
+	const dec = new T4Decoder({ coding: format.coding, width: format.width, bitOrder: "lsb" });
+	const rtc = format.coding === "mmr" ? undefined : new RtcDetector(format.coding);
+	let bytes = 0;
+	let afterRtc = 0;
+	let rows = 0;
+	let pending: Promise<void> = Promise.resolve();
+	let writeError: unknown;
+	const t0 = ctx.clock.now();
+	const take = (chunk: Uint8Array) => {
+		if (rtc?.found) {
+			afterRtc += chunk.length;
+			return;
+		}
+		let part = chunk;
+		if (rtc && rtc.push(chunk)) {
+			const keep = rtc.endOffset - bytes;
+			afterRtc += chunk.length - keep;
+			part = chunk.subarray(0, keep);
+		}
+		bytes += part.length;
+		dec.pushRows(part, () => void rows++);
+		const copy = part.slice(); // the link may reuse its buffer
+		pending = pending.then(async () => {
+			if (writeError === undefined) await write(copy);
+		}).catch((e: unknown) => void (writeError ??= e));
+	};
+	ctx.tracer.trace("timer", "-", `T2 start ${timeoutMs} ms (page carrier)`);
+	const outcome = await link.receiveData(mod, take, timeoutMs, ctx.signal);
+	let stats;
+	try {
+		stats = dec.finishRows(() => void rows++);
+	} catch {
+		stats = dec.stats(); // nothing decodable (noise, a dropped carrier): zero good rows, judged bad
+	}
+	await pending;
+	if (writeError !== undefined) throw writeError;
+	const ms = ctx.clock.now() - t0;
+	if (outcome.kind === "data")
+		ctx.tracer.trace("info", "rx", `page data: ${bytes} octets, ${rows} rows (${stats.badLines} bad, longest run ${stats.consecutiveBadLines})${rtc?.found ? ", RTC" : ", no RTC"}${afterRtc ? `, ${afterRtc} octets after RTC ignored` : ""}`);
+	return { outcome, bytes, afterRtc, rows, badLines: stats.badLines, consecutiveBadLines: stats.consecutiveBadLines, rtc: rtc?.found ?? stats.endMarker !== "none", ms };
+}
