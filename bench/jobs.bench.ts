@@ -100,7 +100,7 @@ function record(i: number): Omit<JobRecord, "seq"> {
 		scheduledTime: now, originalScheduledTime: now, submissionTime: now, ageStart: now, transmissionStart: null, transmissionEnd: null,
 		currentPage: 0, pages: 3, size: 1000, deviceId: 0, csid: "", tsid: "", retries: 0, recipient: { faxNumber: `555${i}`, name: "" }, sender: {},
 		subject: "", documentName: "", receiptType: 0, receiptAddress: "", groupBroadcastReceipts: false, attachFaxToReceipt: false, hasCoverPage: false,
-		docFile: "0000000000000000.tif", removedAt: null, owner: "bench", announced: true,
+		docFile: "0000000000000000.tif", removedAt: null, owner: "bench", announced: true, confirmedPages: [], possiblyDuplicatedPages: [], attempts: [],
 	};
 }
 

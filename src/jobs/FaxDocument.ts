@@ -1,12 +1,14 @@
 /**
  * FaxDocument (IFaxDocument, outgoing-job.md §6, §8): what to send and to whom. `connectedSubmit(server)`
  * / `submit(serverName)` create one job per recipient sharing one SubmissionId and return the job ids in
- * recipient order. Layer: jobs.
+ * recipient order. A server name is the spool directory of a local queue [ours]: there is no registry of
+ * connected servers. Layer: jobs.
  */
 import { FaxError } from "../core/FaxError.js";
 import { FaxCoverPageType, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "./enums.js";
-import type { FaxServer } from "./FaxServer.js";
-import type { FaxRecipient, FaxSender } from "./types.js";
+import { tiffCodec } from "./codec.js";
+import { FaxServer } from "./FaxServer.js";
+import type { FaxRecipient, FaxSender, SubmissionSpec } from "./types.js";
 
 /** FaxRecipients: `add(faxNumber, name)`, 1-based `item`, `remove` [MS]. */
 export class FaxRecipients implements Iterable<FaxRecipient> {
@@ -33,7 +35,7 @@ export class FaxRecipients implements Iterable<FaxRecipient> {
 	}
 }
 
-export class FaxDocument {
+export class FaxDocument implements SubmissionSpec {
 	/** the body file (TIFF; PBM) [MS: one file] */
 	body = "";
 	/** [ours] further body files appended after `body`, in order */
@@ -69,22 +71,17 @@ export class FaxDocument {
 		return jobIds;
 	}
 
-	/** Submit to the server connected under `serverName` ('' = the local one). */
-	submit(serverName: string): Promise<string[]> {
-		return this.connectedSubmit(serverByName(serverName));
+	/**
+	 * Submit to the queue whose spool directory is `serverName` [ours: the COM server name]: connects as a
+	 * client (the running daemon picks the jobs up), submits, disconnects.
+	 */
+	async submit(serverName: string): Promise<string[]> {
+		if (!serverName) throw new FaxError("INVALID_ARG", "submit needs the queue's spool directory as the server name");
+		const server = FaxServer.connect({ spoolDir: serverName, codec: tiffCodec });
+		try {
+			return await this.connectedSubmit(server);
+		} finally {
+			await server.disconnect();
+		}
 	}
-}
-
-const servers = new Map<string, FaxServer>();
-
-/** @internal FaxServer registers itself under its name ('' = local). */
-export function registerServer(name: string, s: FaxServer | null): void {
-	if (s) servers.set(name, s);
-	else servers.delete(name);
-}
-
-function serverByName(name: string): FaxServer {
-	const s = servers.get(name);
-	if (!s) throw new FaxError("INVALID_ARG", `no fax server connected as '${name}'`);
-	return s;
 }

@@ -6,8 +6,22 @@ import { FaxError } from "../core/FaxError.js";
 import { FaxAccessRight } from "./enums.js";
 import type { JobBackend } from "./FaxOutgoingJob.js";
 import { FaxOutgoingJob, FaxOutgoingJobs } from "./FaxOutgoingJob.js";
-import type { FaxServer } from "./FaxServer.js";
-import type { HourMinute, QueueSettings } from "./types.js";
+import type { JobStore } from "./JobStore.js";
+import type { HourMinute, JobRecord, QueueSettings } from "./types.js";
+
+/** What the queue facade needs from its server (FaxServer passes it; the queue never sees the server). */
+export interface QueueHost {
+	readonly store: JobStore;
+	readonly user: string;
+	/** FaxAccessRight mask of the connected user */
+	readonly rights: number;
+	/** ACCESS_DENIED unless the user may act on `r` (own jobs: a submit right; others': `other`) */
+	checkRight(r: JobRecord, other: FaxAccessRight): void;
+	/** the settings were saved to the store: a daemon applies them at once */
+	saved(s: QueueSettings): void;
+	/** cancel a submission's jobs (daemon: at once; client: by request) */
+	cancelSubmission(submissionId: string): Promise<void>;
+}
 
 const hm = (v: HourMinute, what: string): HourMinute => {
 	if (!Number.isInteger(v?.hour) || !Number.isInteger(v?.minute) || v.hour < 0 || v.hour > 23 || v.minute < 0 || v.minute > 59) {
@@ -32,7 +46,7 @@ export class FaxOutgoingQueue implements QueueSettings {
 
 	/** @internal */
 	constructor(
-		private readonly server: FaxServer,
+		private readonly server: QueueHost,
 		private readonly backend: JobBackend,
 	) {
 		this.load();
@@ -69,10 +83,7 @@ export class FaxOutgoingQueue implements QueueSettings {
 			allowedReceipts: int(this.allowedReceipts, 0, 5, "allowedReceipts"),
 		};
 		this.server.store.putSettings(s);
-		if (this.server.engine) {
-			this.server.engine.applySettings(s);
-			this.server.engine.tick();
-		}
+		this.server.saved(s);
 	}
 
 	/** Snapshot of the queued jobs this user may see, in queue order. */
@@ -92,7 +103,6 @@ export class FaxOutgoingQueue implements QueueSettings {
 		const members = this.server.store.submissionJobs(submissionId).filter((r) => r.removedAt === null);
 		if (members.length === 0) throw new FaxError("MESSAGE_NOT_FOUND", `submission ${submissionId} is not in the queue`);
 		for (const m of members) this.server.checkRight(m, FaxAccessRight.MANAGE_JOBS);
-		if (this.server.engine) this.server.engine.ops.cancelSubmission(submissionId);
-		else await this.server.request("cancelSubmission", submissionId);
+		await this.server.cancelSubmission(submissionId);
 	}
 }

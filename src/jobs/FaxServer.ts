@@ -17,8 +17,6 @@ import { FaxError } from "../core/FaxError.js";
 import type { DocumentCodec } from "./codec.js";
 import { ALL_RIGHTS, FaxAccessRight, FaxJobOperations, FaxServerEventsType, availableOperations } from "./enums.js";
 import { EpochClock } from "./EpochClock.js";
-import type { FaxDocument } from "./FaxDocument.js";
-import { registerServer } from "./FaxDocument.js";
 import { FaxOutgoingQueue } from "./FaxOutgoingQueue.js";
 import type { FaxJobStatusInfo, JobBackend } from "./FaxOutgoingJob.js";
 import { FaxOutgoingJob, statusInfo } from "./FaxOutgoingJob.js";
@@ -28,7 +26,7 @@ import type { EngineEvent, EngineOptions } from "./OutgoingEngine.js";
 import { OutgoingEngine } from "./OutgoingEngine.js";
 import { Spool } from "./spool.js";
 import { submitDocument } from "./submit.js";
-import type { JobRecord } from "./types.js";
+import type { JobRecord, SubmissionSpec } from "./types.js";
 
 export interface FaxServerOptions {
 	/** spool directory: queue.db + docs/ */
@@ -41,7 +39,7 @@ export interface FaxServerOptions {
 	user?: string;
 	/** FaxAccessRight mask of that user; default all */
 	rights?: number;
-	/** name for FaxDocument.submit(serverName); default '' (local) */
+	/** a label for this connection (e.g. "cli-1234"); informational only: servers are not registered anywhere */
 	name?: string;
 	/** client mode: how often the store is sampled for events, ms (default 250) */
 	watchMs?: number;
@@ -106,8 +104,24 @@ export class FaxServer {
 			});
 		}
 		this.backend = this.makeBackend();
-		this.outgoingQueue = new FaxOutgoingQueue(this, this.backend);
-		registerServer(o.name ?? "", this);
+		this.outgoingQueue = new FaxOutgoingQueue(
+			{
+				store: this.store,
+				user: this.user,
+				rights: this.rights,
+				checkRight: (r, other) => this.checkRight(r, other),
+				saved: (s) => {
+					if (!this.engine) return;
+					this.engine.applySettings(s);
+					this.engine.tick();
+				},
+				cancelSubmission: async (id) => {
+					if (this.engine) this.engine.ops.cancelSubmission(id);
+					else await this.request("cancelSubmission", id);
+				},
+			},
+			this.backend,
+		);
 	}
 
 	/** Run the queue in this process (the daemon). */
@@ -186,6 +200,7 @@ export class FaxServer {
 		switch (e.type) {
 			case "added":
 				return this.raise(FaxServerEventsType.OUT_QUEUE, "outgoingJobAdded", e.jobId);
+			// (incoming jobs, when they come, are events of kind "incoming" through the same ledger mechanism)
 			case "changed":
 				return this.raise(FaxServerEventsType.OUT_QUEUE, "outgoingJobChanged", e.jobId, statusInfo(e.job));
 			case "removed":
@@ -201,11 +216,12 @@ export class FaxServer {
 	}
 
 	/** @internal FaxDocument.connectedSubmit */
-	async submitDocument(doc: FaxDocument): Promise<{ submissionId: string; jobIds: string[] }> {
-		const recs = await submitDocument(doc, { store: this.store, spool: this.spool, codec: this.o.codec, clock: this.clock, user: this.user, rights: this.rights, announced: this.engine !== null });
-		if (this.engine) {
-			for (const r of recs) this.onEngine({ type: "added", jobId: r.id });
-			this.engine.tick();
+	async submitDocument(doc: SubmissionSpec): Promise<{ submissionId: string; jobIds: string[] }> {
+		const engine = this.engine;
+		const insert = engine ? (recs: Omit<JobRecord, "seq">[]) => engine.jobs.insert(recs, true) : (recs: Omit<JobRecord, "seq">[]) => this.store.jobs.insert(recs);
+		const recs = await submitDocument(doc, { store: this.store, spool: this.spool, codec: this.o.codec, clock: this.clock, user: this.user, rights: this.rights, announced: engine !== null, insert });
+		if (engine) {
+			engine.tick();
 		} else {
 			this.store.addRequest("wake", "", this.clock.now());
 		}
@@ -259,18 +275,19 @@ export class FaxServer {
 		};
 	}
 
-	/** @internal write a request for the daemon and wait for its verdict. */
+	/** @internal write a request for the daemon and wait for its verdict (the store polled every 20 ms of the clock). */
 	async request(op: RequestOp, target: string, timeoutMs = 10_000): Promise<void> {
-		const id = this.store.addRequest(op, target, this.clock.now());
-		const t0 = Date.now();
+		const t0 = this.clock.now();
+		const id = this.store.addRequest(op, target, t0);
 		for (;;) {
 			const st = this.store.requestState(id);
 			if (st.state === "done") return;
 			if (st.state === "error") throw new FaxError(st.code as ConstructorParameters<typeof FaxError>[0], st.text);
-			if (Date.now() - t0 > timeoutMs || !this.daemonAlive()) {
-				throw new FaxError("STORE_ERROR", `no daemon acted on the ${op} request within ${Math.round((Date.now() - t0) / 1000)} s (is 'faxline daemon' running on ${this.o.spoolDir}?)`);
+			const waited = this.clock.now() - t0;
+			if (waited > timeoutMs || !this.daemonAlive()) {
+				throw new FaxError("STORE_ERROR", `no daemon acted on the ${op} request within ${Math.round(waited / 1000)} s (is 'faxline daemon' running on ${this.o.spoolDir}?)`);
 			}
-			await new Promise((r) => setTimeout(r, 20));
+			await this.clock.sleep(20);
 		}
 	}
 
@@ -279,7 +296,7 @@ export class FaxServer {
 		const raw = this.store.getMeta("daemon");
 		if (!raw) return false;
 		const { pid, at } = JSON.parse(raw) as { pid: number; at: number };
-		if (Date.now() - at > 5000) return false;
+		if (this.clock.now() - at > 5000) return false;
 		try {
 			process.kill(pid, 0);
 			return true;
@@ -313,7 +330,6 @@ export class FaxServer {
 
 	/** Stop the engine (daemon mode) and close the store. */
 	async disconnect(): Promise<void> {
-		registerServer(this.o.name ?? "", null);
 		this.watching?.cancel();
 		this.watching = null;
 		if (this.engine) {

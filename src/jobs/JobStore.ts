@@ -1,7 +1,8 @@
 /**
- * The persistent outgoing queue (issue 4 "persistent store"): SQLite on disk in WAL mode
+ * The persistent job store (issue 4 "persistent store"): SQLite on disk in WAL mode
  * (@photostructure/sqlite, node:sqlite API, prebuilt) shared by the daemon and CLI processes. Tables:
- * jobs (one row per recipient, the JobRecord as JSON plus indexed columns), settings (queue settings §5),
+ * jobs (outgoing, one row per recipient, the JobRecord as JSON plus indexed columns, recordTable.ts; other
+ * kinds of job declare their own table with `table()`), settings (queue settings §5),
  * requests (operations written by other processes, acted on by the daemon), devices (stable DeviceIds),
  * meta (daemon heartbeat). Every mutation is one transaction. Commits are durable (synchronous=FULL)
  * except call-progress updates (`durable: false`: synchronous=NORMAL, which in WAL mode survives a killed
@@ -12,8 +13,10 @@
 import { DatabaseSync, type DatabaseSyncInstance } from "@photostructure/sqlite";
 import { join } from "node:path";
 import { FaxError } from "../core/FaxError.js";
+import type { StoredJob, TableSpec } from "./recordTable.js";
+import { RecordTable } from "./recordTable.js";
 import type { JobRecord, QueueSettings } from "./types.js";
-import { defaultQueueSettings } from "./types.js";
+import { defaultQueueSettings, upgradeJobRecord } from "./types.js";
 
 /** Operations another process may ask the daemon for (§2.4, §6 cancelSubmission). */
 export type RequestOp = "cancel" | "pause" | "resume" | "restart" | "cancelSubmission" | "wake";
@@ -29,18 +32,6 @@ export interface StoreRequest {
 export type RequestState = { state: "new" } | { state: "done" } | { state: "error"; code: string; text: string };
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS jobs (
-	id TEXT PRIMARY KEY,
-	seq INTEGER NOT NULL UNIQUE,
-	submission_id TEXT NOT NULL,
-	status INTEGER NOT NULL,
-	removed_at INTEGER,
-	announced INTEGER NOT NULL,
-	doc_file TEXT NOT NULL,
-	data TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS jobs_queued ON jobs(removed_at);
-CREATE INDEX IF NOT EXISTS jobs_submission ON jobs(submission_id);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS requests (
 	id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -55,18 +46,20 @@ CREATE TABLE IF NOT EXISTS devices (device_id INTEGER PRIMARY KEY AUTOINCREMENT,
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-interface JobRow {
-	data: string;
-	seq: number;
-	status: number;
-	removed_at: number | null;
-	announced: number;
-}
+/** The outgoing jobs' table (the name and columns of the first version, so old spools open unchanged). */
+const OUTGOING_TABLE: TableSpec<JobRecord> = {
+	name: "jobs",
+	columns: [{ name: "submission_id", type: "TEXT NOT NULL", value: (r) => r.submissionId, indexed: true }],
+	upgrade: upgradeJobRecord,
+};
 
 export class JobStore {
 	private readonly db: DatabaseSyncInstance;
 	private depth = 0;
 	private syncFull = true;
+	private readonly tables: RecordTable<StoredJob>[] = [];
+	/** the outgoing queue's records (one row per recipient) */
+	readonly jobs: RecordTable<JobRecord>;
 
 	/** Open (creating) `<dir>/queue.db`. `busyTimeoutMs` bounds waits on another process's write lock (default 5000). */
 	constructor(
@@ -79,6 +72,7 @@ export class JobStore {
 			this.db.exec("PRAGMA journal_mode=WAL");
 			this.db.exec("PRAGMA synchronous=FULL");
 			this.transaction(() => this.db.exec(SCHEMA));
+			this.jobs = this.table(OUTGOING_TABLE);
 		} catch (e) {
 			if (e instanceof FaxError) throw e;
 			throw new FaxError("STORE_ERROR", `cannot open job store in ${dir}: ${(e as Error).message}`, { cause: e });
@@ -110,74 +104,59 @@ export class JobStore {
 		}
 	}
 
-	/** Insert new jobs in one transaction; `seq` is assigned here. */
+	/**
+	 * Declare (creating if missing) a table of job records of another kind, e.g. incoming faxes. Its
+	 * documents count in referencedDocs/docInUse, so the spool sweep keeps them.
+	 */
+	table<R extends StoredJob>(spec: TableSpec<R>): RecordTable<R> {
+		const t = this.transaction(() => new RecordTable<R>(this.db, (fn, durable) => this.transaction(fn, durable), spec));
+		this.tables.push(t as unknown as RecordTable<StoredJob>);
+		return t;
+	}
+
+	/** Insert new outgoing jobs in one transaction; `seq` is assigned here. */
 	insertJobs(recs: Omit<JobRecord, "seq">[]): JobRecord[] {
-		return this.transaction(() => {
-			const row = this.db.prepare("SELECT coalesce(max(seq), 0) AS m FROM jobs").get() as { m: number };
-			let seq = Number(row.m);
-			const ins = this.db.prepare("INSERT INTO jobs (id, seq, submission_id, status, removed_at, announced, doc_file, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-			return recs.map((r) => {
-				const full: JobRecord = { ...r, seq: ++seq };
-				ins.run(full.id, full.seq, full.submissionId, full.status, full.removedAt, full.announced ? 1 : 0, full.docFile, JSON.stringify(full));
-				return full;
-			});
-		});
+		return this.jobs.insert(recs);
 	}
 
 	/** Write a whole record back (its id must exist). */
 	putJob(r: JobRecord): void {
-		const res = this.db
-			.prepare("UPDATE jobs SET status = ?, removed_at = ?, announced = ?, data = ? WHERE id = ?")
-			.run(r.status, r.removedAt, r.announced ? 1 : 0, JSON.stringify(r), r.id);
-		if (Number(res.changes) !== 1) throw new FaxError("MESSAGE_NOT_FOUND", `job ${r.id} not found`);
+		this.jobs.put(r);
 	}
 
 	/** Read-modify-write one job in a transaction; returns the new record. `durable` false for call progress. */
 	updateJob(id: string, patch: Partial<JobRecord> | ((r: JobRecord) => Partial<JobRecord>), durable = true): JobRecord {
-		return this.transaction(() => {
-			const cur = this.getJob(id);
-			if (!cur) throw new FaxError("MESSAGE_NOT_FOUND", `job ${id} not found`);
-			const next: JobRecord = { ...cur, ...(typeof patch === "function" ? patch(cur) : patch) };
-			this.putJob(next);
-			return next;
-		}, durable);
+		return this.jobs.update(id, patch, durable);
 	}
 
 	/** A job by id, queued or archived. */
 	getJob(id: string): JobRecord | undefined {
-		const row = this.db.prepare("SELECT data, seq, status, removed_at, announced FROM jobs WHERE id = ?").get(id) as JobRow | undefined;
-		return row ? fromRow(row) : undefined;
+		return this.jobs.get(id);
 	}
 
 	/** Jobs still in the queue, in store order. */
 	queuedJobs(): JobRecord[] {
-		const rows = this.db.prepare("SELECT data, seq, status, removed_at, announced FROM jobs WHERE removed_at IS NULL ORDER BY seq").all() as unknown as JobRow[];
-		return rows.map(fromRow);
+		return this.jobs.select({ removed_at: null });
 	}
 
 	/** Queued jobs whose Added event was not raised yet (submitted by another process). */
 	unannouncedJobs(): JobRecord[] {
-		const rows = this.db.prepare("SELECT data, seq, status, removed_at, announced FROM jobs WHERE removed_at IS NULL AND announced = 0 ORDER BY seq").all() as unknown as JobRow[];
-		return rows.map(fromRow);
+		return this.jobs.select({ removed_at: null, announced: 0 });
 	}
 
 	/** Every job of a submission (queued or archived), in recipient order. */
 	submissionJobs(submissionId: string): JobRecord[] {
-		const rows = this.db
-			.prepare("SELECT data, seq, status, removed_at, announced FROM jobs WHERE submission_id = ? ORDER BY seq")
-			.all(submissionId) as unknown as JobRow[];
-		return rows.map(fromRow);
+		return this.jobs.select({ submission_id: submissionId });
 	}
 
-	/** Spool file names still referenced by a queued job. */
+	/** Spool file names still referenced by a queued record of any kind. */
 	referencedDocs(): Set<string> {
-		const rows = this.db.prepare("SELECT DISTINCT doc_file AS f FROM jobs WHERE removed_at IS NULL").all() as { f: string }[];
-		return new Set(rows.map((r) => r.f));
+		return new Set(this.tables.flatMap((t) => [...t.referencedDocs()]));
 	}
 
-	/** True when a queued job other than `exceptId` still uses `docFile`. */
+	/** True when a queued record (of any kind) other than `exceptId` still uses `docFile`. */
 	docInUse(docFile: string, exceptId: string): boolean {
-		return !!this.db.prepare("SELECT 1 FROM jobs WHERE doc_file = ? AND removed_at IS NULL AND id <> ? LIMIT 1").get(docFile, exceptId);
+		return this.tables.some((t) => t.docInUse(docFile, exceptId));
 	}
 
 	getSettings(): QueueSettings {
@@ -249,10 +228,4 @@ export class JobStore {
 	close(): void {
 		this.db.close();
 	}
-}
-
-function fromRow(row: JobRow): JobRecord {
-	const r = JSON.parse(row.data) as JobRecord;
-	r.seq = Number(row.seq);
-	return r;
 }

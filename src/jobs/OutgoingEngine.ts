@@ -9,23 +9,26 @@ import { FaxError, isFaxError } from "../core/FaxError.js";
 import type { Tracer } from "../core/trace.js";
 import { nullTracer } from "../core/trace.js";
 import type { DocumentCodec } from "./codec.js";
-import { runAttempt } from "./attempt.js";
-import { FaxJobExtendedStatus as X, FaxJobStatus as S, baseStatus, isWaitingStatus } from "./enums.js";
-import type { FailureOutcome } from "./failureMap.js";
+import type { CallContext } from "./attempt.js";
+import { DEFAULT_BLOCKED_NUMBERS, runAttempt } from "./attempt.js";
+import type { Attempt, OutgoingLedger } from "./engineContext.js";
+import { FaxJobStatus as S, baseStatus } from "./enums.js";
+import { FinalWork } from "./finalWork.js";
+import type { JobEvent } from "./jobLedger.js";
+import { JobLedger } from "./jobLedger.js";
 import { JobOps } from "./jobOps.js";
 import type { JobStore, StoreRequest } from "./JobStore.js";
 import type { ModemConfig, ModemFactory, ModemSlot } from "./ModemPool.js";
 import { ModemPool } from "./ModemPool.js";
 import type { ReceiptSender } from "./receipts.js";
-import { dueJobs, earliestAttempt, nextDueTime } from "./schedule.js";
+import { dueJobs, nextDueTime } from "./schedule.js";
 import type { Spool } from "./spool.js";
+import { claimed, expired, noDevice, noLine, recovered } from "./transitions.js";
 import type { JobRecord, QueueSettings } from "./types.js";
 
 /** What the engine tells the facade (mapped to §7 events). */
 export type EngineEvent =
-	| { type: "added"; jobId: string }
-	| { type: "changed"; jobId: string; job: JobRecord }
-	| { type: "removed"; jobId: string }
+	| JobEvent<"outgoing", JobRecord>
 	| { type: "queueState"; settings: QueueSettings }
 	| { type: "config"; settings: QueueSettings }
 	| { type: "receiptError"; jobId: string; error: Error };
@@ -49,33 +52,23 @@ export interface EngineOptions {
 	emit?: (e: EngineEvent) => void;
 }
 
-/** A call in progress. */
-export interface Attempt {
-	jobId: string;
-	slot: ModemSlot;
-	ctrl: AbortController;
-	/** base status before the claim (PENDING or RETRYING) */
-	prevBase: number;
-	dialed: boolean;
-	/** the user canceled it */
-	canceled: boolean;
-	/** the daemon is shutting down */
-	shutdown: boolean;
-	done: Promise<void>;
-}
-
 const DAY_MS = 86_400_000;
 /** longest single scheduler sleep, ms */
 const MAX_WAKE_MS = 3_600_000;
 
-export class OutgoingEngine {
+export class OutgoingEngine implements CallContext {
 	readonly store: JobStore;
 	readonly spool: Spool;
 	readonly clock: Clock;
+	readonly codec: DocumentCodec;
 	readonly pool: ModemPool;
+	readonly blockedNumbers: readonly string[];
+	/** every change of an outgoing job goes through here (event + final-state work) */
+	readonly jobs: OutgoingLedger;
 	readonly ops: JobOps;
 	readonly active = new Map<string, Attempt>();
 	settings: QueueSettings;
+	private readonly final: FinalWork;
 	private readonly tracer: Tracer;
 	private wake: TimerHandle | null = null;
 	private wakeAt = Infinity;
@@ -90,6 +83,8 @@ export class OutgoingEngine {
 		this.store = o.store;
 		this.spool = o.spool;
 		this.clock = o.clock;
+		this.codec = o.codec;
+		this.blockedNumbers = o.blockedNumbers ?? DEFAULT_BLOCKED_NUMBERS;
 		this.tracer = o.tracer ?? nullTracer;
 		this.settings = o.store.getSettings();
 		this.pool = new ModemPool(o.modems, o.modemFactory, {
@@ -99,15 +94,13 @@ export class OutgoingEngine {
 			onChange: () => this.tick(),
 			onTrace: (m) => this.tracer.trace("job", "-", m),
 		});
+		this.final = new FinalWork(this, { store: o.store, receipts: o.receipts, onReceiptError: (jobId, error) => this.emit({ type: "receiptError", jobId, error }) });
+		this.jobs = new JobLedger({ kind: "outgoing", table: o.store.jobs, emit: (e) => this.emit(e), onFinal: (r) => this.final.run(r) });
 		this.ops = new JobOps(this);
 	}
 
-	emit(e: EngineEvent): void {
+	private emit(e: EngineEvent): void {
 		this.o.emit?.(e);
-	}
-
-	get receipts(): ReceiptSender | undefined {
-		return this.o.receipts;
 	}
 
 	trace(msg: string, data?: unknown): void {
@@ -148,26 +141,12 @@ export class OutgoingEngine {
 	private recover(): void {
 		const now = this.clock.now();
 		for (const j of this.store.queuedJobs()) {
-			const b = baseStatus(j.status);
-			if (b === S.INPROGRESS) {
-				this.trace(`recover ${j.id}: interrupted mid-call`);
-				const outcome: FailureOutcome = { kind: "retry", ext: X.DISCONNECTED, detail: { code: "CARRIER_LOST", text: "interrupted by daemon restart" }, minDelayMs: 0 };
-				this.applyFailure(j, outcome, b);
-			} else if (b === S.CANCELING) {
-				const r = this.store.updateJob(j.id, { status: S.CANCELED, extCode: X.CALL_ABORTED, transmissionStart: null });
-				this.emitChanged(r);
-				this.ops.afterFinal(r);
-			} else if (j.status & S.NOLINE) {
-				this.emitChanged(this.store.updateJob(j.id, { status: j.status & ~S.NOLINE }));
-			}
+			if (baseStatus(j.status) === S.INPROGRESS) this.trace(`recover ${j.id}: interrupted mid-call`);
+			this.jobs.commit(j.id, (cur) => recovered(cur, this.settings, now));
 		}
-		for (const j of this.store.queuedJobs()) if (baseStatus(j.status) === S.COMPLETED || baseStatus(j.status) === S.CANCELED) this.ops.retention(j.submissionId, now);
-		this.spool.sweep(this.store.referencedDocs());
-		this.store.purgeRequests(Date.now() - DAY_MS);
-	}
-
-	emitChanged(r: JobRecord): void {
-		this.emit({ type: "changed", jobId: r.id, job: r });
+		for (const j of this.store.queuedJobs()) if (baseStatus(j.status) === S.COMPLETED || baseStatus(j.status) === S.CANCELED) this.final.retention(j.submissionId, now);
+		this.spool.sweep(this.store.referencedDocs(), now);
+		this.store.purgeRequests(now - DAY_MS);
 	}
 
 	/** Run the scheduler now (re-entrancy safe). */
@@ -195,7 +174,7 @@ export class OutgoingEngine {
 		const now = this.clock.now();
 		if (now - this.lastBeat < 1000) return;
 		this.lastBeat = now;
-		this.store.setMeta("daemon", JSON.stringify({ pid: process.pid, at: Date.now() }));
+		this.store.setMeta("daemon", JSON.stringify({ pid: process.pid, at: now }));
 	}
 
 	private tickOnce(): void {
@@ -212,18 +191,12 @@ export class OutgoingEngine {
 				if (this.active.has(j.id)) continue;
 				if (this.pool.slots.length === 0) {
 					// no device configured at all: the job can never be attempted (§2.2)
-					const detail = { code: "NO_DEVICE", text: "no fax device is configured" };
-					const r = this.store.updateJob(j.id, { status: S.RETRIES_EXCEEDED, extCode: X.LINE_UNAVAILABLE, failure: detail });
-					this.emitChanged(r);
-					this.ops.afterFinal(r);
+					this.jobs.commit(j.id, noDevice());
 					continue;
 				}
 				const slot = this.pool.idleSlot();
-				if (slot) {
-					this.startAttempt(j, slot);
-				} else if (!(j.status & S.NOLINE)) {
-					this.emitChanged(this.store.updateJob(j.id, { status: j.status | S.NOLINE }));
-				}
+				if (slot) this.startAttempt(j, slot);
+				else this.jobs.commit(j.id, noLine);
 			}
 		}
 		this.armWake(now, queued);
@@ -249,10 +222,7 @@ export class OutgoingEngine {
 	private syncFromStore(): void {
 		const s = this.store.getSettings();
 		if (JSON.stringify(s) !== JSON.stringify(this.settings)) this.applySettings(s);
-		for (const j of this.store.unannouncedJobs()) {
-			this.store.updateJob(j.id, { announced: true });
-			this.emit({ type: "added", jobId: j.id });
-		}
+		for (const j of this.store.unannouncedJobs()) this.jobs.commit(j.id, { announced: true }, { event: "added" });
 		for (const r of this.store.newRequests()) this.handleRequest(r);
 	}
 
@@ -295,57 +265,24 @@ export class OutgoingEngine {
 
 	/** AgeLimit (§5): undelivered jobs leave the queue `ageLimit` days after submission/restart. */
 	private ageSweep(now: number, queued: JobRecord[]): JobRecord[] {
-		const days = this.settings.ageLimit;
-		if (days <= 0) return queued;
+		if (this.settings.ageLimit <= 0) return queued;
 		return queued.filter((j) => {
-			const b = baseStatus(j.status);
-			if (b === S.INPROGRESS || b === S.CANCELING || now < j.ageStart + days * DAY_MS) return true;
+			if (!expired(j, this.settings.ageLimit, now)) return true;
 			this.trace(`AgeLimit: ${j.id} expired`);
-			this.ops.remove(j, now);
+			this.final.remove(j, now);
 			return false;
 		});
 	}
 
-
 	private startAttempt(j: JobRecord, slot: ModemSlot): void {
 		const modem = this.pool.claim(slot);
 		const tsid = (this.settings.useDeviceTsid ? slot.cfg.tsid : j.sender.tsid) ?? "";
-		const r = this.store.updateJob(j.id, {
-			status: S.INPROGRESS,
-			extCode: X.INITIALIZING,
-			extText: "",
-			failure: null,
-			deviceId: slot.deviceId,
-			currentPage: 0,
-			csid: "",
-			tsid,
-			transmissionStart: null,
-			transmissionEnd: null,
-		});
-		this.emitChanged(r);
+		const pages = Array.from({ length: j.pages }, (_, i) => i + 1);
+		const r = this.jobs.commit(j.id, (cur) => claimed(cur, { deviceId: slot.deviceId, tsid, now: this.clock.now(), pages }));
 		this.trace(`start ${j.id} on device ${slot.deviceId}`);
 		const a: Attempt = { jobId: j.id, slot, ctrl: new AbortController(), prevBase: baseStatus(j.status), dialed: false, canceled: false, shutdown: false, done: Promise.resolve() };
 		this.active.set(j.id, a);
 		a.done = runAttempt(this, a, r, modem);
-	}
-
-	/** The failure rules of §2.2/§9.5 on a job that was INPROGRESS. */
-	applyFailure(cur: JobRecord, outcome: FailureOutcome, prevBase: number): void {
-		const now = this.clock.now();
-		const common = { extCode: outcome.ext, extText: "", failure: outcome.detail, transmissionStart: null, transmissionEnd: null };
-		let r: JobRecord;
-		if (outcome.kind === "line") {
-			// not the far end's fault: back in the queue at once, retries untouched (§9.3 last line)
-			const base = isWaitingStatus(prevBase) ? prevBase : S.PENDING;
-			r = this.store.updateJob(cur.id, { ...common, status: base });
-		} else if (outcome.kind === "retry" && cur.retries < this.settings.retries) {
-			const at = earliestAttempt(now + Math.max(this.settings.retryDelay * 60_000, outcome.minDelayMs), cur.scheduleType, this.settings);
-			r = this.store.updateJob(cur.id, { ...common, status: S.RETRYING, retries: cur.retries + 1, scheduledTime: at });
-		} else {
-			r = this.store.updateJob(cur.id, { ...common, status: S.RETRIES_EXCEEDED });
-		}
-		this.emitChanged(r);
-		if (baseStatus(r.status) === S.RETRIES_EXCEEDED) this.ops.afterFinal(r);
 	}
 
 	/** Stop: abort running calls (they come back as retries), close the modems. */

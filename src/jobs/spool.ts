@@ -50,10 +50,11 @@ export class Spool {
 
 	/**
 	 * Crash recovery: delete temp files and documents no job refers to (a document written whose row was
-	 * never committed). Only files older than `minAgeMs` (default 60 s) go, so a submission in progress in
-	 * another process keeps its document. Returns the names removed.
+	 * never committed). Only files whose mtime is `minAgeMs` (default 60 s) before `nowMs` (the caller's
+	 * wall clock, epoch ms) go, so a submission in progress in another process keeps its document.
+	 * Returns the names removed.
 	 */
-	sweep(referenced: ReadonlySet<string>, nowMs = Date.now(), minAgeMs = 60_000): string[] {
+	sweep(referenced: ReadonlySet<string>, nowMs: number, minAgeMs = 60_000): string[] {
 		const removed: string[] = [];
 		const old = (p: string): boolean => {
 			try {

@@ -8,12 +8,11 @@ import type { Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import type { DocumentCodec } from "./codec.js";
 import { FaxAccessRight, FaxCoverPageType, FaxJobExtendedStatus, FaxJobStatus, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "./enums.js";
-import type { FaxDocument } from "./FaxDocument.js";
 import type { JobStore } from "./JobStore.js";
 import { SERVER_COVER_PAGES, renderCoverPage } from "./coverPage.js";
 import { earliestAttempt } from "./schedule.js";
 import type { Spool } from "./spool.js";
-import type { JobRecord } from "./types.js";
+import type { JobRecord, SubmissionSpec } from "./types.js";
 
 /** 16 hex digits (job and submission ids, §3). */
 export const newId = (): string => randomBytes(8).toString("hex");
@@ -34,10 +33,12 @@ export interface SubmitContext {
 	rights: number;
 	/** daemon mode: Added is raised at once (true); client mode: the daemon raises it (false) */
 	announced: boolean;
+	/** commit the new records in one transaction (the daemon's ledger raises Added; a client only writes) */
+	insert(recs: Omit<JobRecord, "seq">[]): JobRecord[];
 }
 
 /** Validate, render, spool and commit; returns the new records in recipient order. */
-export async function submitDocument(doc: FaxDocument, c: SubmitContext): Promise<JobRecord[]> {
+export async function submitDocument(doc: SubmissionSpec, c: SubmitContext): Promise<JobRecord[]> {
 	const s = c.store.getSettings();
 	if (s.blocked) throw new FaxError("QUEUE_BLOCKED", "the outgoing queue is blocked");
 	if (!enumOk(doc.priority, [FaxPriorityType.LOW, FaxPriorityType.NORMAL, FaxPriorityType.HIGH])) throw new FaxError("INVALID_ARG", `bad priority ${String(doc.priority)}`);
@@ -124,9 +125,12 @@ export async function submitDocument(doc: FaxDocument, c: SubmitContext): Promis
 		removedAt: null,
 		owner: c.user,
 		announced: c.announced,
+		confirmedPages: [],
+		possiblyDuplicatedPages: [],
+		attempts: [],
 	}));
 	try {
-		return c.store.insertJobs(recs);
+		return c.insert(recs);
 	} catch (e) {
 		for (const f of new Set(perJob.map((p) => p.docFile))) c.spool.remove(f);
 		throw e instanceof FaxError ? e : new FaxError("STORE_ERROR", `cannot queue the jobs: ${(e as Error).message}`, { cause: e });

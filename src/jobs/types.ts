@@ -4,7 +4,7 @@
  * Layer: jobs (pure).
  */
 import type { FailureDetail } from "./failureMap.js";
-import type { FaxPriorityType, FaxReceiptType, FaxScheduleType } from "./enums.js";
+import type { FaxCoverPageType, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "./enums.js";
 
 /** Hour and minute of local time (the COM DATE's time part). */
 export interface HourMinute {
@@ -33,6 +33,26 @@ export interface FaxSender {
 export interface FaxRecipient {
 	faxNumber: string;
 	name: string;
+}
+
+/** What a submission carries (FaxDocument's fields, outgoing-job.md §6, §8): read by submit.ts. */
+export interface SubmissionSpec {
+	body: string;
+	moreBodies: readonly string[];
+	sender: FaxSender;
+	recipients: Iterable<FaxRecipient>;
+	coverPageType: FaxCoverPageType;
+	coverPage: string;
+	subject: string;
+	note: string;
+	documentName: string;
+	priority: FaxPriorityType;
+	receiptType: FaxReceiptType;
+	receiptAddress: string;
+	attachFaxToReceipt: boolean;
+	groupBroadcastReceipts: boolean;
+	scheduleType: FaxScheduleType;
+	scheduleTime: Date | null;
 }
 
 /** Outgoing queue + server settings (§5, §6 recipient cap, §8 allowed receipts). */
@@ -76,6 +96,32 @@ export const defaultQueueSettings = (): QueueSettings => ({
 	recipientsLimit: 0,
 	allowedReceipts: 0x1,
 });
+
+/** How an attempt (one call) ended; "inProgress" while it runs. */
+export type AttemptResult = "inProgress" | "completed" | "failed" | "canceled" | "interrupted";
+
+/**
+ * One attempt of a job as the job's record lists it (issue 14 "retries resume"): which document pages it
+ * set out to send and which of them the far end confirmed, committed page by page as the MCF arrives.
+ */
+export interface AttemptRecord {
+	/** 1-based attempt number across the job's life (restarts included) */
+	attempt: number;
+	deviceId: number;
+	/** when the modem was claimed (epoch ms) */
+	startTime: number;
+	/** when the call was settled, null while running or when the daemon died during it */
+	endTime: number | null;
+	/** document pages (1-based) this attempt set out to send, in order */
+	pages: number[];
+	/** document pages the far end confirmed during this attempt (MCF, RTP, PIP) */
+	pagesDelivered: number[];
+	/** the page on the wire when the daemon died: its confirmation may have been lost; null otherwise */
+	pageInDoubt: number | null;
+	result: AttemptResult;
+	/** the attempt's failure, if it failed */
+	failure: FailureDetail | null;
+}
 
 /** One job as persisted in the store (one row). */
 export interface JobRecord {
@@ -122,4 +168,18 @@ export interface JobRecord {
 	owner: string;
 	/** Added already raised by the daemon (jobs submitted by another process start false) */
 	announced: boolean;
+	/** document pages (1-based, ascending) the far end confirmed over all attempts: never sent again */
+	confirmedPages: number[];
+	/** pages confirmed again after their first confirmation may have been lost in a crash (possibly printed twice) */
+	possiblyDuplicatedPages: number[];
+	/** every attempt, oldest first */
+	attempts: AttemptRecord[];
+}
+
+/** Fill the fields a record written before they existed lacks (store read path). */
+export function upgradeJobRecord(r: JobRecord): JobRecord {
+	r.confirmedPages ??= [];
+	r.possiblyDuplicatedPages ??= [];
+	r.attempts ??= [];
+	return r;
 }

@@ -55,3 +55,17 @@ test("a client submits, watches events, and cancels through the daemon", async (
 	const e = await p;
 	t.true(e instanceof FaxError && e.code === "INVALID_OPERATION" && e.hresult === 0x800710dd, String(e));
 });
+
+test("FaxDocument.submit(serverName): the name is the queue's spool directory, no registry of servers", async (t) => {
+	// submit() connects with the real wall clock: the daemon's clock starts there too
+	const h = await jobHarness(t, { extra: { pollMs: 100 }, startEpoch: Date.now() });
+	const d = new FaxDocument();
+	d.body = SAMPLE_TIF;
+	d.recipients.add("5559010");
+	const [id] = await d.submit(h.spoolDir);
+	t.regex(d.submissionId, /^[0-9a-f]{16}$/);
+	await h.until(() => h.rec(id!).status === S.COMPLETED, "sent by the daemon");
+	t.deepEqual(h.events.filter((e) => e.ev === "added").map((e) => (e as { id: string }).id), [id!], "the daemon announced it");
+	const e = await new FaxDocument().submit("").catch((x) => x);
+	t.true(e instanceof FaxError && e.code === "INVALID_ARG", String(e));
+});
