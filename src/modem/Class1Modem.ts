@@ -80,6 +80,8 @@ export class Class1Modem implements Class1Link {
 	private txOpen = false;
 	/** ATA said CONNECT: the DCE already waits for V.21 frames as after +FTH=3 (skip +FTH=3 once). */
 	private hdlcTxReady = false;
+	/** A V.21 frame a +FRM delivered instead of data (+FAR=1): the next receiveFrame() returns it. */
+	private heldFrame: Uint8Array | undefined;
 
 	constructor(
 		readonly channel: AtChannel,
@@ -159,6 +161,11 @@ export class Class1Modem implements Class1Link {
 		await this.settleTx();
 		await this.enterBinary();
 		const k = this.profile.class1;
+		if (this.heldFrame) {
+			const frame = this.trimFrame(this.heldFrame);
+			this.heldFrame = undefined;
+			if (frame.length >= 3) return { kind: "frame", frame, fcsOk: true };
+		}
 		const deadline = this.clock.now() + Math.max(0, timeoutMs);
 		let quickNoCarrier = 0;
 		let rhBug = 0;
@@ -360,12 +367,16 @@ export class Class1Modem implements Class1Link {
 		await this.enterBinary();
 		this.receiving = false;
 		this.hdlcTxReady = false;
-		return receiveHighSpeed(this.receiveDeps, mod, onData, timeoutMs, signal);
+		this.heldFrame = undefined;
+		const r = await receiveHighSpeed(this.receiveDeps, mod, onData, timeoutMs, signal);
+		if (r.kind === "fcError" && r.frame) this.heldFrame = r.frame;
+		return r.kind === "fcError" ? { kind: "fcError" } : r;
 	}
 
 	async hangup(): Promise<void> {
 		this.receiving = false;
 		this.hdlcTxReady = false;
+		this.heldFrame = undefined;
 		try {
 			// A command still in flight (the caller gave up waiting for it) is wound down by the channel in
 			// bounded time: let it finish (the DCE then is in command state); only then force it with CAN.

@@ -7,7 +7,8 @@
  *   exactly as after AT+FTH=3 (SpanDSP t31: CED -> V21_TX, "CONNECT" on the preamble); so the first
  *   frames after the answer go out without +FTH=3.
  * - +FRM=n: CONNECT once the carrier trained, data (DLE-stuffed) up to DLE ETX when it drops, then
- *   NO CARRIER (or OK). +FCERROR when V.21 is heard instead (+FAR=1's "+FRH:3" is not handled yet); an immediate
+ *   NO CARRIER (or OK). +FCERROR when V.21 is heard instead; with adaptive receive (+FAR=1, T.31 §8.5.1)
+ *   the DCE says "+FRH:3", CONNECT and delivers the V.21 frame: it is handed back with the result; an immediate
  *   NO CARRIER when the last carrier just dropped is re-issued (as for +FRH); nothing within the wait:
  *   the receive is aborted (any byte, CAN) — a T.31 DCE never times out +FRM by itself.
  * Layer: modem.
@@ -102,7 +103,11 @@ export async function answerCall(d: ReceiveDeps, signal?: AbortSignal): Promise<
 	return { kind: "error", line: r.line };
 }
 
-export type DataResult = { kind: "data"; bytes: number } | { kind: "timeout" } | { kind: "fcError" } | { kind: "noCarrier" };
+export type DataResult =
+	| { kind: "data"; bytes: number }
+	| { kind: "timeout" }
+	| { kind: "fcError"; frame?: Uint8Array } // frame: +FAR=1 reported the V.21 frame heard instead ("+FRH:3"), FCS included
+	| { kind: "noCarrier" };
 
 /**
  * AT+FRM=mod: wait at most `timeoutMs` for the carrier, then hand the DLE-decoded data to `onData` and
@@ -146,6 +151,14 @@ export async function receiveHighSpeed(d: ReceiveDeps, mod: number, onData: (chu
 			throw e;
 		}
 		if (block.final) return block.final.code === "+FCERROR" ? { kind: "fcError" } : { kind: "noCarrier" };
+		if (r.info.some((l) => /^\+FRH:\s*3/i.test(l))) {
+			// +FAR=1: V.21 was heard instead of the high-speed carrier and this block is an HDLC frame;
+			// its OK / ERROR (FCS verdict) follows like after +FRH=3
+			const fin = await d.channel.waitFinal({ timeoutMs: 5000, signal }).catch(() => undefined);
+			const frame = block.data.slice();
+			d.tracer.trace("info", "-", `+FRM=${mod}: +FRH:3, a V.21 frame instead of data${fin?.code === "OK" ? "" : " (bad FCS)"}`);
+			return fin?.code === "OK" ? { kind: "fcError", frame } : { kind: "fcError" };
+		}
 		if (block.data.length) onData(block.data);
 		if (!block.events.includes("eot")) {
 			// the carrier dropped: NO CARRIER (T.31) or OK follows

@@ -4,9 +4,12 @@
  * line order LSB first), bad rows regenerated from the row above, and committed with ReceivedFaxWriter
  * (crash-safe, page by page) with BadFaxLines, ConsecutiveBadFaxLines, CleanFaxData, the caller's TSID
  * (ImageDescription) and the session parameters (FaxDcs). Pages answered RTN are kept too, with their
- * quality (HylaFAX SaveUnconfirmedPages), unless `keepRejected` is false. Layer: receive (above t30).
+ * quality (HylaFAX SaveUnconfirmedPages), unless `keepRejected` is false — but a page answered RTN is
+ * held back until the next page shows whether the caller resent it (same size, most rows equal): a
+ * resend replaces it, anything else commits it first. Layer: receive (above t30).
  */
-import { yResOf } from "../core/bitmap.js";
+import { yResOf, type Bitmap } from "../core/bitmap.js";
+import type { ClassFPage } from "../tiff/classF.js";
 import type { NegotiatedParams, PageResult } from "../modem/FaxModem.js";
 import type { ReceiveSink, ReceivedPageInfo, ReceivedPageResult, ReceivedPageWriter } from "../t30/receiveTypes.js";
 import { decodeToBitmap } from "../t4/index.js";
@@ -42,6 +45,8 @@ export class TiffReceiveSink implements ReceiveSink {
 	readonly pages: StoredPage[] = [];
 	private readonly writer: ReceivedFaxWriter;
 	private fileBytes = 0;
+	/** a page answered RTN, waiting to see whether the caller resends it */
+	private held: { page: ClassFPage; stored: StoredPage; bytes: number } | undefined;
 
 	constructor(
 		/** where the TIFF appears once the first page is stored */
@@ -79,7 +84,7 @@ export class TiffReceiveSink implements ReceiveSink {
 					return; // nothing decodable: nothing to keep (the page record says so)
 				}
 				stored.consecutiveBadRows = dec.consecutiveBadLines;
-				await this.writer.addPage({
+				const page: ClassFPage = {
 					bitmap: dec.bitmap,
 					xRes: 204,
 					yRes: yResOf(p.resolution),
@@ -89,10 +94,12 @@ export class TiffReceiveSink implements ReceiveSink {
 					description: this.o.tsid(),
 					dcs: `${p.modulation} ${p.bitRate}, ${p.resolution}, ${p.coding.toUpperCase()}, ${p.width} px${p.ecm ? ", ECM" : ""}; ${r.result}`,
 					recvTimeSec: (Date.now() - started) / 1000,
-				});
-				stored.kept = true;
-				this.fileBytes += bytes;
-				this.o.onPageStored?.(stored, this.fileBytes);
+				};
+				const held = this.held;
+				this.held = undefined;
+				if (held && !isResend(held.page.bitmap, page.bitmap)) await this.commit(held.page, held.stored, held.bytes);
+				if (!r.confirmed) this.held = { page, stored, bytes };
+				else await this.commit(page, stored, bytes);
 			},
 			abort: () => {
 				chunks.length = 0; // a page cut short is never stored
@@ -100,10 +107,36 @@ export class TiffReceiveSink implements ReceiveSink {
 		};
 	}
 
-	/** Ends the file (PageNumber totals); returns the pages in it (0: no file was created). */
-	finish(): Promise<number> {
+	private async commit(page: ClassFPage, stored: StoredPage, bytes: number): Promise<void> {
+		await this.writer.addPage(page);
+		stored.kept = true;
+		this.fileBytes += bytes;
+		this.o.onPageStored?.(stored, this.fileBytes);
+	}
+
+	/** Ends the file (a page still held after RTN is committed; PageNumber totals); returns the pages in it. */
+	async finish(): Promise<number> {
+		const held = this.held;
+		this.held = undefined;
+		if (held) await this.commit(held.page, held.stored, held.bytes);
 		return this.writer.finish();
 	}
+}
+
+/**
+ * Is `b` a resend of `a`? Same width, about the same height, and at least half the rows equal counting
+ * from the top and from the bottom (noise damages a band of rows and may lose some, shifting the rest).
+ */
+function isResend(a: Bitmap, b: Bitmap): boolean {
+	if (a.width !== b.width || Math.abs(a.height - b.height) > a.height / 10) return false;
+	const rows = Math.min(a.height, b.height);
+	const row = (m: Bitmap, y: number) => m.data.subarray(y * m.stride, (y + 1) * m.stride);
+	const eq = (x: Uint8Array, y: Uint8Array) => x.every((v, i) => v === y[i]);
+	let top = 0;
+	while (top < rows && eq(row(a, top), row(b, top))) top++;
+	let bottom = 0;
+	while (bottom < rows - top && eq(row(a, a.height - 1 - bottom), row(b, b.height - 1 - bottom))) bottom++;
+	return (top + bottom) * 2 >= rows;
 }
 
 function concat(chunks: Uint8Array[], n: number): Uint8Array {

@@ -153,9 +153,16 @@ async function onCommand(ctx: T30Context, link: ReceiveLink, st: CallState, o: R
 			if (st.lastFrames) await sendFrames(ctx, link, st.lastFrames);
 			return "command";
 		} else if (postPageCommand(name)) {
-			// a post-page command with no page before it: the caller missed our answer; answer the same again
-			if (st.last) await respond(ctx, link, st, st.last, true);
-			return st.last === "MCF" && postPageCommand(name) === "MPS" ? "page" : "command";
+			// A post-page command with no page data since our last answer. Either the caller missed our
+			// answer and repeats its command, or it sent a page we did not hear (carrier not detected) and
+			// now asks for its confirmation. The two cannot be told apart; answering MCF again could lose a
+			// page silently, so after MCF (a new page was due) we answer RTN: the caller retrains and resends
+			// (at worst a duplicate). After RTN/RTP the same answer is repeated (T.30 §5.3.2.3).
+			if (!st.last) return "command";
+			const again = st.last === "MCF" ? "RTN" : st.last;
+			if (again !== st.last) ctx.tracer.trace("info", "-", `${name} without page data since our ${st.last}: answered RTN (a page may have been missed)`);
+			await respond(ctx, link, st, again, true);
+			return "command";
 		}
 	}
 	if (!dcs) return "command";

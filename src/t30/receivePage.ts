@@ -82,7 +82,22 @@ export async function receivePageData(
 	await pending;
 	if (writeError !== undefined) throw writeError;
 	const ms = ctx.clock.now() - t0;
+	// Rows lost to noise: a burst that garbles EOLs makes the decoder take several coded rows for one bad
+	// row (it resynchronises at the next EOL it can see), so its bad-row count understates the damage.
+	// The EOLs on the line still tell how many rows were sent (one per row plus the leading EOL and RTC's
+	// six): rows short of that are counted bad too, as one run (HylaFAX counts rows by EOLs the same way).
+	let badLines = stats.badLines;
+	let consecutive = stats.consecutiveBadLines;
+	if (rtc) {
+		const sent = rtc.eols - 1 - (rtc.found ? 6 : 0);
+		const lost = sent - rows;
+		if (lost > 2) {
+			badLines += lost;
+			consecutive = Math.max(consecutive, lost);
+			ctx.tracer.trace("info", "rx", `${lost} rows lost in damaged data (${sent} EOL-delimited rows sent, ${rows} decoded): counted bad`);
+		}
+	}
 	if (outcome.kind === "data")
-		ctx.tracer.trace("info", "rx", `page data: ${bytes} octets, ${rows} rows (${stats.badLines} bad, longest run ${stats.consecutiveBadLines})${rtc?.found ? ", RTC" : ", no RTC"}${afterRtc ? `, ${afterRtc} octets after RTC ignored` : ""}`);
-	return { outcome, bytes, afterRtc, rows, badLines: stats.badLines, consecutiveBadLines: stats.consecutiveBadLines, rtc: rtc?.found ?? stats.endMarker !== "none", ms };
+		ctx.tracer.trace("info", "rx", `page data: ${bytes} octets, ${rows} rows (${badLines} bad, longest run ${consecutive})${rtc?.found ? ", RTC" : ", no RTC"}${afterRtc ? `, ${afterRtc} octets after RTC ignored` : ""}`);
+	return { outcome, bytes, afterRtc, rows, badLines, consecutiveBadLines: consecutive, rtc: rtc?.found ?? stats.endMarker !== "none", ms };
 }

@@ -47,6 +47,7 @@ struct farend_s {
     int bursts;        /* calling mode: image bursts begun so far */
     long burst_samples;
     awgn_state_t noise;
+    awgn_state_t tcf_noise;
     char responses[MAX_PAGES * 2][4];
     int n_responses;
     int armed;
@@ -185,6 +186,7 @@ void farend_start(farend_t *f)
         if (c->hangup_after_page == 0)
             f->armed = 1;
         awgn_init_dbm0(&f->noise, 1234567, (float) c->noise_dbm0);
+        awgn_init_dbm0(&f->tcf_noise, 7654321, -15.0f);
     } else {
         t30_set_rx_file(f->t30, c->rx_file, -1);
     }
@@ -207,14 +209,24 @@ void farend_start(farend_t *f)
 
 int farend_active(const farend_t *f) { return f->active && !f->hung_up && !f->finished; }
 
-/* SpanDSP 0.0.6 t30.c phase enum: T30_PHASE_C_NON_ECM_TX = 6, T30_PHASE_C_ECM_TX = 8 (not in its headers) */
+/* SpanDSP 0.0.6 t30.c enums (not in its headers): T30_PHASE_C_NON_ECM_TX = 6, T30_PHASE_C_ECM_TX = 8;
+   T30_STATE_D_TCF = 5 (the TCF goes out in phase C_NON_ECM_TX too) */
 #define PEER_PHASE_C_NON_ECM_TX 6
 #define PEER_PHASE_C_ECM_TX 8
+#define PEER_STATE_D_TCF 5
 
 /* Calling mode: follow the image bursts, play the noise fault and the hang-up fault on them. */
 static void caller_step(farend_t *f, int16_t *buf, int len)
 {
-    int image = f->t30->phase == PEER_PHASE_C_NON_ECM_TX || f->t30->phase == PEER_PHASE_C_ECM_TX;
+    int fast = f->t30->phase == PEER_PHASE_C_NON_ECM_TX || f->t30->phase == PEER_PHASE_C_ECM_TX;
+    int tcf = fast && f->t30->state == PEER_STATE_D_TCF;
+    if (tcf && refused(f, f->dcs_rate)) {
+        /* --refuse-rate in calling mode: the line is too noisy for this rate during the TCF, so the
+           answerer's training check fails (FTT) and SpanDSP falls back by its own T.30 */
+        for (int i = 0; i < len; i++)
+            buf[i] = saturate(buf[i] + awgn(&f->tcf_noise));
+    }
+    int image = fast && !tcf;
     if (image && !f->image_tx) {
         f->bursts++;
         f->burst_samples = 0;
