@@ -35,6 +35,8 @@ export interface FaxlineReceiveOutcome {
 	/** wall ms from the far end's DCN (the last frame heard) to the TIFF being final, when there was one */
 	dcnToFileMs?: number;
 	traceTail: string[];
+	/** DIS frames we sent (T.30 repeats DIS while the caller is silent) */
+	disSent: number;
 }
 
 /** Receive one call on `device` into `tiffPath`. Never rejects for a failed call. */
@@ -58,7 +60,8 @@ export async function receiveWithFaxline(device: string, tiffPath: string, o: Fa
 		);
 		const dcnAt = [...tracer.records].reverse().find((r) => r.ch === "hdlc" && r.dir === "rx" && /DCN/.test(r.msg))?.t;
 		const stored = await sink.finish();
-		const out: FaxlineReceiveOutcome = { result, pages: sink.pages, stored, events, wallMs: performance.now() - t0, traceTail: traceTail() };
+		const disSent = tracer.records.filter((r) => r.ch === "hdlc" && r.dir === "tx" && /^-> DIS/.test(r.msg)).length;
+		const out: FaxlineReceiveOutcome = { result, pages: sink.pages, stored, events, wallMs: performance.now() - t0, traceTail: traceTail(), disSent };
 		if (dcnAt !== undefined) out.dcnToFileMs = clock.now() - dcnAt;
 		return out;
 	} finally {

@@ -124,11 +124,12 @@ export class TiffReceiveSink implements ReceiveSink {
 }
 
 /**
- * Is `b` a resend of `a`? Same width, about the same height, and at least half the rows equal counting
- * from the top and from the bottom (noise damages a band of rows and may lose some, shifting the rest).
+ * Is `b` a resend of `a`? Same width, a height within half, and at least a third of the rows equal
+ * counting from the top and from the bottom (noise damages a band of rows and may lose many, shifting
+ * the rest).
  */
 function isResend(a: Bitmap, b: Bitmap): boolean {
-	if (a.width !== b.width || Math.abs(a.height - b.height) > a.height / 10) return false;
+	if (a.width !== b.width || Math.abs(a.height - b.height) > Math.max(a.height, b.height) / 2) return false;
 	const rows = Math.min(a.height, b.height);
 	const row = (m: Bitmap, y: number) => m.data.subarray(y * m.stride, (y + 1) * m.stride);
 	const eq = (x: Uint8Array, y: Uint8Array) => x.every((v, i) => v === y[i]);
@@ -136,7 +137,7 @@ function isResend(a: Bitmap, b: Bitmap): boolean {
 	while (top < rows && eq(row(a, top), row(b, top))) top++;
 	let bottom = 0;
 	while (bottom < rows - top && eq(row(a, a.height - 1 - bottom), row(b, b.height - 1 - bottom))) bottom++;
-	return (top + bottom) * 2 >= rows;
+	return (top + bottom) * 3 >= rows;
 }
 
 function concat(chunks: Uint8Array[], n: number): Uint8Array {

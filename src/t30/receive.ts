@@ -185,10 +185,9 @@ async function trainingCheck(ctx: T30Context, link: ReceiveLink, st: CallState, 
 	const judge = new TcfJudge(c.rate.bitRate, o.tcf);
 	const got = await link.receiveData(c.rate.longTrain, (chunk) => judge.push(chunk), ctx.timers.T2, ctx.signal);
 	if (got.kind === "noCarrier") throw new FaxError("CARRIER_LOST", "NO CARRIER waiting for TCF");
-	if (got.kind === "fcError") {
-		ctx.tracer.trace("info", "-", "+FCERROR instead of TCF: V.21 heard (the caller repeats its DCS)");
-		return "command";
-	}
+	// No TCF carrier (+FCERROR, nothing trained in time): the training failed — FTT (HylaFAX Class1Recv
+	// "failed to properly detect high-speed data carrier" answers FTT too); the caller then sends DCS again.
+	if (got.kind !== "data") ctx.tracer.trace("info", "-", `no TCF carrier (${got.kind}): training failed`);
 	const v = judge.verdict();
 	ctx.tracer.trace("info", "rx", `TCF ${c.rate.modulation} ${c.rate.bitRate}: ${v.bytes} octets (${Math.round(v.durationMs)} ms), zero run ${Math.round(v.zeroRunMs)} ms, ${(v.nonZeroFraction * 100).toFixed(1)} % non-zero -> ${v.ok ? "CFR" : `FTT (${v.reason})`}`);
 	ctx.emit({ type: "training", bitRate: c.rate.bitRate, result: v.ok ? "CFR" : "FTT" } as never);

@@ -183,6 +183,9 @@ void farend_start(farend_t *f)
     t30_set_tx_ident(f->t30, c->ident);
     if (f->caller) {
         t30_set_tx_file(f->t30, c->call_file, -1, -1);
+        /* the caller may send B4/A3-wide and B4/unlimited-long pages when our DIS allows them */
+        t30_set_supported_image_sizes(f->t30, T30_SUPPORT_215MM_WIDTH | T30_SUPPORT_255MM_WIDTH | T30_SUPPORT_303MM_WIDTH
+                                                  | T30_SUPPORT_A4_LENGTH | T30_SUPPORT_B4_LENGTH | T30_SUPPORT_UNLIMITED_LENGTH);
         if (c->hangup_after_page == 0)
             f->armed = 1;
         awgn_init_dbm0(&f->noise, 1234567, (float) c->noise_dbm0);
