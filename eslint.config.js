@@ -1,16 +1,9 @@
-// Lint rules for faxline. Layer rule (docs: ../shared/design/architecture.md "Layering"):
-// transport -> at -> modem -> t30 -> jobs; src never imports hw-mocks or test.
+// Lint rules for faxline. Layer and cycle rules: eslint-rules/layers.js (docs/architecture.md "Layers").
 import tseslint from "typescript-eslint";
-
-const layer = (dir, banned) => ({
-	files: [`src/${dir}/**/*.ts`],
-	rules: {
-		"no-restricted-imports": ["error", { patterns: banned.map((b) => ({ group: [`**/${b}/**`, `**/${b}`], message: `src/${dir} must not import ${b} (layering)` })) }],
-	},
-});
+import { layerConfigs } from "./eslint-rules/layers.js";
 
 export default tseslint.config(
-	{ ignores: ["dist/**", "node_modules/**", "**/*.js", "hw-mocks/spandsp/build/**"] },
+	{ ignores: ["dist/**", "node_modules/**", "**/*.js", "hw-mocks/spandsp/build/**", "test/fixtures/lint/**"] },
 	...tseslint.configs.recommended,
 	{
 		rules: {
@@ -19,13 +12,10 @@ export default tseslint.config(
 			"no-constant-condition": ["error", { checkLoops: false }],
 		},
 	},
-	layer("core", ["transport", "at", "hdlc", "t30", "modem", "jobs", "cli", "hw-mocks", "test"]),
-	layer("t4", ["transport", "at", "t30", "modem", "jobs", "cli", "hw-mocks", "test", "tiff"]),
-	layer("tiff", ["transport", "at", "t30", "modem", "jobs", "cli", "hw-mocks", "test"]),
-	layer("hdlc", ["transport", "at", "t30", "modem", "jobs", "cli", "hw-mocks", "test"]),
-	layer("transport", ["at", "t30", "modem", "jobs", "cli", "hw-mocks", "test"]),
-	layer("at", ["t30", "modem", "jobs", "cli", "hw-mocks", "test"]),
-	layer("modem", ["jobs", "cli", "hw-mocks", "test"]),
-	layer("t30", ["transport", "at", "jobs", "cli", "hw-mocks", "test"]),
-	layer("jobs", ["cli", "hw-mocks", "test"]),
+	...layerConfigs(),
+	{
+		// The two jobs/ import cycles are issue 8's jobs bullet (branch `jobs`): delete this block when it lands.
+		files: ["src/jobs/{jobOps,attempt,OutgoingEngine,submit,FaxOutgoingQueue,FaxDocument,FaxServer}.ts"],
+		rules: { "faxline/no-import-cycle": "off" },
+	},
 );

@@ -61,7 +61,7 @@ const TCF_MS = 1500; // T.30 §5.3.6.2.11
 const TAIL_MS = 10; // ModemSimulator.imageTxEnd: tail bits before the carrier drops
 const LONG = MODULATIONS.get(145)!; // V.17 14400 long train (TCF)
 const SHORT = MODULATIONS.get(146)!; // V.17 14400 short train (pages)
-const TRAILER_OCTETS = 20; // src/t30/pageData.ts PAGE_TRAILER_ZEROS (HylaFAX: push RTC out of the modem)
+const TRAILER_OCTETS = 20; // src/page/pageData.ts PAGE_TRAILER_ZEROS (HylaFAX: push RTC out of the modem)
 const EOP_EXTRA_MS = 15; // our +FTS=9 before EOP (HylaFAX Class1EOPWaitCmd) instead of the nominal 75 ms
 const REALISTIC: FixtureName[] = ["form", ...Array<FixtureName>(8).fill("text"), "halftone"]; // fixtureDocument order
 
@@ -91,7 +91,7 @@ const IDLE_SETTLE_MS = 12_000;
  * libtiff) with openFaxDocument, sends it with openFaxModem, and reports its state records over IPC.
  */
 const SENDER_JS = `
-import { openFaxModem } from "./src/t30/openFaxModem.js";
+import { openFaxModem } from "./src/session/openFaxModem.js";
 import { openFaxDocument } from "./src/tiff/index.js";
 const cfg = JSON.parse(process.argv[2]);
 const post = (m) => process.send(m);
@@ -126,7 +126,7 @@ async function buildSender(dir: string): Promise<string> {
 	const root = fileURLToPath(new URL("..", import.meta.url));
 	// tsc emits even when someone else's file has a type error right now; the check below is what matters
 	await exec(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json"), "--outDir", dir, "--declaration", "false", "--sourceMap", "false"]).catch(() => undefined);
-	if (!existsSync(join(dir, "src/t30/openFaxModem.js"))) throw new Error("tsc did not build src/t30/openFaxModem.js");
+	if (!existsSync(join(dir, "src/session/openFaxModem.js"))) throw new Error("tsc did not build src/session/openFaxModem.js");
 	writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
 	symlinkSync(join(root, "node_modules"), join(dir, "node_modules"));
 	writeFileSync(join(dir, "call-sender.mjs"), SENDER_JS);

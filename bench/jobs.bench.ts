@@ -159,7 +159,7 @@ async function storeOps(): Promise<void> {
 async function realStack(): Promise<void> {
 	const { ModemSimulator } = await import("../hw-mocks/ModemSimulator.js");
 	const { openPtyPair } = await import("../hw-mocks/ptyPair.js");
-	const { openFaxModem } = await import("../src/t30/openFaxModem.js");
+	const { openFaxModem } = await import("../src/session/openFaxModem.js");
 	const dir = mkdtempSync(join(tmpdir(), "faxline-bench-real-"));
 	const N = 4;
 	const JOBS_REAL = 12;

@@ -1,12 +1,15 @@
 /**
- * The typed modem quirk profile (architecture.md "drivers/ (quirk profiles)"): what HylaFAX keeps in
- * config/<modem> files, as data. Profiles are deep-merged over generic-class1.ts by defineProfile(), so a
- * vendor file states only what differs, each flag with the symptom/chip/firmware it exists for.
- * Knob names follow HylaFAX's Class1* configuration (class1.md §2.9); defaults are HylaFAX's
- * (faxd/ModemConfig.c++, config/class1). Layer: drivers (data; imports only transport types).
+ * The typed modem quirk profile (docs/architecture.md "drivers/"): what HylaFAX keeps in config/<modem>
+ * files, as data, in three sections: the common settings (top level: identity match, class preference,
+ * reset/init, flow control, dialling, T.30 timers), `class1` (HylaFAX Class1* knobs, class1.md §2.9) and
+ * `class2` (HylaFAX Class2* knobs, class2-notes.md). defineProfile.ts deep-merges a vendor spec over the
+ * generic bases (common + class1: generic-class1.ts; class2: generic-class2.ts), so a vendor file states
+ * only what differs, each flag with the symptom/chip/firmware it exists for. Defaults are HylaFAX's
+ * (faxd/ModemConfig.c++, config/class1, config/class2.0). Layer: drivers (types and checks; imports only
+ * transport and modem vocabulary types).
  */
+import type { FaxClass } from "../src/modem/faxClass.js";
 import type { FlowControl } from "../src/transport/Transport.js";
-import genericClass1 from "./generic-class1.js";
 
 /** What a modem says about itself (probe.ts collects it). Missing replies are undefined. */
 export interface ModemIdentity {
@@ -54,14 +57,20 @@ export interface Class1Knobs {
 	hasDleBug: boolean;
 	/** Check received frames' FCS in the host too (Class1ValidateV21Frames). Default false. */
 	validateV21Frames: boolean;
-	/** ECM allowed with this modem (Class1ECMSupport). Default true. */
+	/**
+	 * ECM allowed with this modem (Class1ECMSupport). Default true. Read by the Class 1 session factory
+	 * into Class1SessionOptions.ecm (src/session/class1.ts), where the ECM page transfer (issue 9) reads it.
+	 */
 	ecmSupport: boolean;
-	/** ECM frame size, 64 or 256 (Class1ECMFrameSize). Default 256. */
+	/** ECM frame size, 64 or 256 octets (Class1ECMFrameSize; T.30 Annex A.3.1). Default 256. Same path as ecmSupport. */
 	ecmFrameSize: 64 | 256;
-	/** Keep going with ECM while progress is made (Class1PersistentECM). Default true. */
+	/** Keep going with ECM while each block makes progress (Class1PersistentECM). Default true. Same path as ecmSupport. */
 	persistentEcm: boolean;
-	/** Enable V.34 fax (Class1EnableV34Cmd). Default "" (off: we do not drive V.34 yet). */
-	enableV34Cmd: string;
+	/**
+	 * Flow-control commands to repeat after AT+FCLASS=1, for modems that change flow control on entering
+	 * Class 1 (Class1NFLOCmd / Class1HFLOCmd / Class1SFLOCmd). Default: none.
+	 */
+	flowControlCmds: Readonly<Partial<Record<FlowControl, string>>>;
 	/** Adaptive receive (Class1AdaptRecvCmd), e.g. "AT+FAR=1". Default "". */
 	adaptRecvCmd: string;
 	/** Transmit rate query (Class1TMQueryCmd); "!24,48,72,96" overrides the modem's answer. Default "AT+FTM=?". */
@@ -80,9 +89,41 @@ export interface Class1Knobs {
 	dataOkMarginMs: number;
 }
 
+/** Bit order of phase C data on the DTE link: "lsb" = direct (first bit on the line = LSB; TIFF FillOrder 2). */
+export type BitOrder = "lsb" | "msb";
+
+/**
+ * HylaFAX-style Class 2 / 2.0 knobs (config/class2, config/class2.0; class2-notes.md). "auto" means the
+ * dialect's rule (Class 2 = SP-2388, Class 2.0 = T.32), which a modem that breaks it overrides here.
+ * Read by the Class 2 session (issue 11).
+ */
+export interface Class2Knobs {
+	/** Sets the phase C bit order (Class2BORCmd): "AT+FBO=0" (2.0, T.32 §8.5.1.2) / "AT+FBOR=0" (Class 2); "" = modem default. Default "auto" = by dialect. */
+	bitOrderCmd: string;
+	/** Bit order the modem expects in +FDT data after bitOrderCmd. Default "lsb" (direct). */
+	sendBitOrder: BitOrder;
+	/** Bit order the modem really delivers in +FDR data: many Rockwell-era Class 2 modems reverse it (class2-notes.md "efax"). Default "lsb". */
+	receiveBitOrder: BitOrder;
+	/** The host appends RTC to each page (Class2SendRTC). Default false: the modem appends it (HylaFAX; class2-notes.md). */
+	sendRtc: boolean;
+	/** How status codes (+FHS, +FPS, +FHNG) are written (Class2UseHex): "auto" = hex in 2.0 ("+FHS:A0"), decimal in 2. */
+	statusCodes: "auto" | "hex" | "decimal";
+	/** Where the end-of-call code comes from: "auto" = +FHS (2.0) / +FHNG (2); a modem that mixes them says so here. */
+	hangupCodeSource: "auto" | "+FHS" | "+FHNG";
+	/** Byte the DTE sends after +FDR's CONNECT (Class2RecvDataTrigger): "auto" = DC1 (2.0) / DC2 (2). */
+	recvDataTrigger: "auto" | "DC1" | "DC2";
+	/** Wait for XON after +FDT's CONNECT before data (Class2XmitWaitForXON): "auto" = yes in Class 2, no in 2.0. */
+	xmitWaitForXon: "auto" | boolean;
+	/** Wait for the page result after the data (+FPTS / OK / ERROR), ms (HylaFAX PageDoneTimeout 3 min). Default 180000. */
+	pageDoneTimeoutMs: number;
+	/** Abort command (Class2AbortCmd): "auto" = AT+FKS (2.0) / AT+FK (2). */
+	abortCmd: string;
+}
+
 /** T.30 timer overrides (ms); defaults live in src/t30/timers.ts. */
 export type TimerOverrides = Partial<Record<"T0" | "T1" | "T2" | "T3" | "T4" | "T5", number>>;
 
+/** The common section (top level of a profile): what every class uses. */
 export interface ModemProfile {
 	/** Unique id, also the file name, e.g. "conexant". */
 	name: string;
@@ -90,8 +131,12 @@ export interface ModemProfile {
 	description: string;
 	/** When this profile applies (any one alternative matching is enough); generic-class1 has none. */
 	match?: ProfileMatch | readonly ProfileMatch[];
-	/** Service classes in order of preference. Default ["1"]. "1.0" adds T.31 Amd.1 DLE codes. */
-	classPreference: readonly ("1" | "1.0")[];
+	/**
+	 * Fax classes in order of preference (src/session pickClass tries these first, then any other class
+	 * the modem offers that faxline drives). Default ["1"] (generic-class1), ["2.0", "2"] (generic-class2).
+	 * "1.0" adds the T.31 Amd.1 DLE codes.
+	 */
+	classPreference: readonly FaxClass[];
 	/** Reset command (ModemResetCmds). Default "ATZ". */
 	resetCmd: string;
 	/** Pause after the reset before talking again, ms (ModemResetDelay). Default 0. */
@@ -102,19 +147,16 @@ export interface ModemProfile {
 	flowControl: FlowControl;
 	/** Commands that put the modem in each flow-control mode (ModemNoFlowCmd / HardFlowCmd / SoftFlowCmd). */
 	flowControlCmds: Readonly<Record<FlowControl, string>>;
-	/**
-	 * Flow-control commands to repeat after AT+FCLASS=1, for modems that change flow control on entering
-	 * Class 1 (Class1NFLOCmd / Class1HFLOCmd / Class1SFLOCmd). Default: none.
-	 */
-	class1FlowControlCmds: Readonly<Partial<Record<FlowControl, string>>>;
 	/** DTE-DCE speed, bit/s (ModemRate). Default 115200. */
 	baudRate: number;
 	/** Dial command prefix; the number is appended (ModemDialCmd). Default "ATDT". */
 	dialPrefix: string;
 	/** How long to wait for the dial result, ms (T0, 60 s; class1.md §2.2). Default 60000. */
 	dialTimeoutMs: number;
-	class1: Class1Knobs;
+	/** T.30 timer overrides for this modem (any class). */
 	timers: TimerOverrides;
+	class1: Class1Knobs;
+	class2: Class2Knobs;
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends RegExp | ((...a: never[]) => unknown) | readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -154,15 +196,11 @@ export function validateProfile(p: ModemProfile): ModemProfile {
 		if (c[k] !== "" && !/^AT\S*$/i.test(c[k]) && !/^<delay:\d+>$/.test(c[k])) bad(`class1.${k}`, 'must be "", an AT command or "<delay:n>"');
 	}
 	for (const q of [c.tmQueryCmd, c.rmQueryCmd]) if (!/^(AT\+F[TR]M=\?|!\(?[\d,\s]+\)?)$/i.test(q)) bad("class1.tm/rmQueryCmd", `"${q}" is neither a query nor !<list>`);
+	const c2 = p.class2;
+	if (!["auto", ""].includes(c2.bitOrderCmd) && !/^AT\+FBOR?=[0-3]$/i.test(c2.bitOrderCmd)) bad("class2.bitOrderCmd", 'must be "auto", "" or AT+FBO=n / AT+FBOR=n');
+	if (!["auto", ""].includes(c2.abortCmd) && !/^AT\+FKS?$/i.test(c2.abortCmd)) bad("class2.abortCmd", 'must be "auto", "" or AT+FK / AT+FKS');
+	if (!(c2.pageDoneTimeoutMs > 0 && c2.pageDoneTimeoutMs <= 600000)) bad("class2.pageDoneTimeoutMs", "must be 1..600000 ms");
 	return p;
-}
-
-/**
- * Build a profile from a vendor spec: deep-merged over generic-class1, then validated.
- * @throws TypeError when a field breaks the schema's invariants
- */
-export function defineProfile(spec: ProfileSpec): ModemProfile {
-	return validateProfile(deepMerge(genericClass1, spec));
 }
 
 /** How well `p` matches `id`: 0 = not at all, else the number of identity fields its best alternative checked. */

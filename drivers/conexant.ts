@@ -3,7 +3,7 @@
  * /dev/ttyACM0 (USR 5637, Zoom 3095, StarTech, TRENDnet TFM-561U; class1.md §3 "USB modems": Class 1
  * only). Source: HylaFAX config/conexant-1.0 (its CONFIG lines give the ATI replies matched below).
  */
-import { defineProfile } from "./_schema.js";
+import { defineProfile } from "./defineProfile.js";
 
 export default defineProfile({
 	name: "conexant",

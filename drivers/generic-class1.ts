@@ -1,10 +1,13 @@
 /**
- * Generic Class 1 (EIA/TIA-578, T.31) profile: the base every vendor profile is merged over. Values are
- * HylaFAX's defaults (faxd/ModemConfig.c++ and config/class1), which class1.md §2.9 tabulates.
+ * Generic Class 1 (EIA/TIA-578, T.31): the base of the common section and of the `class1` section that
+ * every profile is merged over (defineProfile.ts). Values are HylaFAX's defaults (faxd/ModemConfig.c++
+ * and config/class1), which class1.md §2.9 tabulates. The full "generic-class1" profile (with the class2
+ * section of generic-class2.ts) is built in index.ts.
  */
 import type { ModemProfile } from "./_schema.js";
 
-const genericClass1: ModemProfile = {
+/** The common and Class 1 bases. */
+const genericClass1: Omit<ModemProfile, "class2"> = {
 	name: "generic-class1",
 	description: "Generic Class 1 fax modem (T.31)",
 	classPreference: ["1"],
@@ -16,7 +19,6 @@ const genericClass1: ModemProfile = {
 	// per HylaFAX config/conexant-1.0 and rockwell-k56; &H/&I/&R on USR per config/usr-rts) and an unknown
 	// one may answer ERROR. Vendor files set theirs.
 	flowControlCmds: { none: "", xonxoff: "", rtscts: "" },
-	class1FlowControlCmds: {},
 	baudRate: 115200,
 	dialPrefix: "ATDT",
 	dialTimeoutMs: 60000,
@@ -35,7 +37,7 @@ const genericClass1: ModemProfile = {
 		ecmSupport: true,
 		ecmFrameSize: 256,
 		persistentEcm: true,
-		enableV34Cmd: "",
+		flowControlCmds: {},
 		adaptRecvCmd: "",
 		tmQueryCmd: "AT+FTM=?",
 		rmQueryCmd: "AT+FRM=?",

@@ -3,7 +3,7 @@
  * no real serial line, a pty. Source: HylaFAX config/iaxmodem (CONFIG:CLASS1:spandsp) and the
  * SpanDSP observations in class1.md ("SpanDSP 0.0.6 as a peer").
  */
-import { defineProfile } from "./_schema.js";
+import { defineProfile } from "./defineProfile.js";
 
 export default defineProfile({
 	name: "iaxmodem",

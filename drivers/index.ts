@@ -5,19 +5,25 @@
 import { FaxError } from "../src/core/FaxError.js";
 import { matchScore, type ModemIdentity, type ModemProfile } from "./_schema.js";
 import conexant from "./conexant.js";
-import genericClass1 from "./generic-class1.js";
+import { defineProfile } from "./defineProfile.js";
+import genericClass1Base from "./generic-class1.js";
+import genericClass2Base from "./generic-class2.js";
 import iaxmodem from "./iaxmodem.js";
 import lucentAgere from "./lucent-agere.js";
 import multitech from "./multitech.js";
 import usrobotics from "./usrobotics.js";
 
-export { defineProfile, deepMerge, matchScore, validateProfile } from "./_schema.js";
-export type { Class1Knobs, ModemIdentity, ModemProfile, ProfileMatch, ProfileSpec, TimerOverrides } from "./_schema.js";
+export { deepMerge, matchScore, validateProfile } from "./_schema.js";
+export { defineProfile } from "./defineProfile.js";
+export type { BitOrder, Class1Knobs, Class2Knobs, ModemIdentity, ModemProfile, ProfileMatch, ProfileSpec, TimerOverrides } from "./_schema.js";
 
-/** All profiles, most specific first; generic-class1 last. */
-export const profiles: readonly ModemProfile[] = [multitech, lucentAgere, conexant, usrobotics, iaxmodem, genericClass1];
+/** The generic Class 1 profile: the common and class1 bases (and the class2 base); chosen when nothing matches. */
+export const genericClass1: ModemProfile = defineProfile({ name: genericClass1Base.name, description: genericClass1Base.description });
+/** The generic Class 2 / 2.0 profile: generic-class1 with Class 2 first in the class preference (never matched; by name). */
+export const genericClass2: ModemProfile = defineProfile({ name: genericClass2Base.name, description: genericClass2Base.description, classPreference: genericClass2Base.classPreference });
 
-export { genericClass1 };
+/** All profiles, most specific first; the generic ones last (generic-class1 is the default). */
+export const profiles: readonly ModemProfile[] = [multitech, lucentAgere, conexant, usrobotics, iaxmodem, genericClass2, genericClass1];
 
 /** A profile by name, or undefined. */
 export const profileByName = (name: string): ModemProfile | undefined => profiles.find((p) => p.name === name);

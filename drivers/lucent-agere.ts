@@ -2,7 +2,7 @@
  * Lucent/Agere "LT" modems (incl. Zoom V.90 PCI/USB, AboCom EFM560, Mainpine Venus) in Class 1.
  * Source: HylaFAX config/lucent and config/lucent-mt-10 (CONFIG lines give the ATI replies below).
  */
-import { defineProfile } from "./_schema.js";
+import { defineProfile } from "./defineProfile.js";
 
 export default defineProfile({
 	name: "lucent-agere",

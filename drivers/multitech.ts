@@ -4,7 +4,7 @@
  * MT5600ZDX/MT5656ZDX are matched by conexant.ts instead (HylaFAX config/conexant-1.0).
  */
 import lucent from "./lucent-agere.js";
-import { defineProfile } from "./_schema.js";
+import { defineProfile } from "./defineProfile.js";
 
 export default defineProfile({
 	name: "multitech",

@@ -2,7 +2,7 @@
  * U.S. Robotics Courier/Sportster Class 1. Source: HylaFAX config/usr-rts and config/usr-xon (their
  * CONFIG lines list the ATI codes matched below; USR has no +FMI, HylaFAX uses "!USR").
  */
-import { defineProfile } from "./_schema.js";
+import { defineProfile } from "./defineProfile.js";
 
 export default defineProfile({
 	name: "usrobotics",
@@ -15,12 +15,12 @@ export default defineProfile({
 	// config/usr-rts: hardware flow control with &H1&I0&R2; &H0&I0&R1 none; &H2&I2&R1 software.
 	flowControl: "rtscts",
 	flowControlCmds: { none: "AT&H0&I0&R1", rtscts: "AT&H1&I0&R2", xonxoff: "AT&H2&I2&R1" },
-	// config/usr-rts: "When AT+FCLASS=1 is issued the modem automatically switches to software flow
-	// control" -> reset it after entering Class 1 (Class1NFLOCmd / Class1HFLOCmd; SFLO is automatic).
-	class1FlowControlCmds: { none: "AT&H0&I0&R1", rtscts: "AT&H1&I0&R2" },
 	// config/usr-rts: ModemSetupDTRCmd ATS13=1&D2, ModemSetupDCDCmd AT&C1, ModemResultCodesCmd ATQ0X4.
 	initCommands: ["ATS13=1&D2", "AT&C1", "ATQ0X4"],
 	class1: {
+		// config/usr-rts: "When AT+FCLASS=1 is issued the modem automatically switches to software flow
+		// control" -> reset it after entering Class 1 (Class1NFLOCmd / Class1HFLOCmd; SFLO is automatic).
+		flowControlCmds: { none: "AT&H0&I0&R1", rtscts: "AT&H1&I0&R2" },
 		// config/usr-xon: Class1ResponseWaitCmd AT+FRS=1 "should resolve 'DIS/DTC received 3 times'"
 		// (the modem says OK after TCF before its carrier is off; class1.md §3).
 		responseWaitCmd: "AT+FRS=1",

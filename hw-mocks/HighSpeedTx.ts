@@ -5,6 +5,7 @@
  * lost because they came before the modem was ready (the CONNECT-before-ready fault).
  * Layer: hw-mocks.
  */
+import { concatBytes } from "../src/core/bytes.js";
 import { MODULATIONS, dataMs } from "./lineTime.js";
 
 export class HighSpeedTx {
@@ -55,12 +56,6 @@ export class HighSpeedTx {
 
 	/** All bytes sent, in order. */
 	data(): Uint8Array {
-		const all = new Uint8Array(this.bytes);
-		let o = 0;
-		for (const c of this.chunks) {
-			all.set(c, o);
-			o += c.length;
-		}
-		return all;
+		return concatBytes(this.chunks, this.bytes).slice();
 	}
 }

@@ -13,7 +13,7 @@
  *
  * Layer: hw-mocks (test side; may import pure src modules).
  */
-import type { ModulationCode } from "../src/t30/Class1Link.js";
+import type { ModulationCode } from "../src/modem/Class1Link.js";
 
 /** One T.31 modulation code's line properties. */
 export interface LineModulation {

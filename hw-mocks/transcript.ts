@@ -4,6 +4,7 @@
  * e.g. `  1234.5 host  AT+FTH=3` / `  1234.9 modem CONNECT` / `  1240.1 host  [frame 7 B] ff 13 83 ...`.
  * For debugging failed end-to-end tests and for `faxline sim` users. Layer: hw-mocks (pure).
  */
+import { hex as hexOf } from "../src/core/bytes.js";
 import type { TranscriptEntry } from "./records.js";
 
 const printable = (b: Buffer): boolean => b.every((x) => x === 0x0d || x === 0x0a || (x >= 0x20 && x < 0x7f));
@@ -25,7 +26,7 @@ export function formatTranscript(entries: readonly TranscriptEntry[], opts: { la
 		if (cur && cur.dir !== e.dir) flush();
 		if (!printable(e.data)) {
 			flush();
-			const hex = Array.from(e.data.subarray(0, hexBytes), (x) => x.toString(16).padStart(2, "0")).join(" ");
+			const hex = hexOf(e.data.subarray(0, hexBytes));
 			out.push(`${stamp(e.t, e.dir)} [${e.data.length} B] ${hex}${e.data.length > hexBytes ? " ..." : ""}`);
 			continue;
 		}

@@ -1,32 +1,28 @@
 /**
- * faxline public API (the library surface users embed). Only re-exports; see each module for docs.
- * - Errors, clock, traces, bitmaps:        core/
- * - T.4/T.6 codec (MH, MR, MMR):          t4/
- * - TIFF Class F and PBM in/out, normalise: tiff/
- * - Class 1 modem + T.30 sender:          openFaxModem() -> FaxModem.send()
- * - Outgoing queue (IFaxOutgoingJob model): jobs/ FaxServer, FaxOutgoingQueue, FaxOutgoingJob, FaxDocument
+ * faxline public API: what an application needs to send faxes and run the queue (docs/architecture.md
+ * "Public API"). Only re-exports. The building blocks below it (Class 1 driver, T.30 engine, session
+ * factories, T.4 codec, TIFF internals, page encoder, modem profiles) are on the documented subpath
+ * `faxline/advanced` (src/advanced.ts).
+ * - errors, clock, traces, bitmaps:       core/
+ * - a fax modem, whatever its class:      openFaxModem() -> FaxModem.send() / receive()
+ * - the dial-string rule:                 checkDialString(), EMERGENCY_NUMBERS
+ * - documents:                            openFaxDocument(), readTiff(), writeClassF(), readPbm(), writePbm()
+ * - outgoing queue (IFaxOutgoingJob):     jobs/ FaxServer, FaxOutgoingQueue, FaxOutgoingJob, FaxDocument
  */
 export * from "./core/FaxError.js";
 export * from "./core/Clock.js";
 export * from "./core/trace.js";
 export * from "./core/bitmap.js";
+export { checkDialString, EMERGENCY_NUMBERS, sanitizeDialString } from "./core/dialString.js";
+export type { DialPolicy } from "./core/dialString.js";
 export type * from "./modem/FaxModem.js";
-export type * from "./t30/Class1Link.js";
+export type { FaxClass } from "./modem/faxClass.js";
 
-export { T4Decoder, T4Encoder, decodeToBitmap, encodeBitmap, minBitsPerRow } from "./t4/index.js";
-export type { T4Coding, T4DecodeOptions, T4DecodeResult, T4EncodeOptions } from "./t4/index.js";
-
-export { ClassFWriter, chooseWidth, normalizePage, openFaxDocument, readPbm, readTiff, writeClassF, writePbm } from "./tiff/index.js";
-export type { ClassFOptions, ClassFPage, FaxDocument as FaxFileDocument, NormalizeTarget, OpenOptions, PageInfo } from "./tiff/index.js";
-
-export { openClass1Modem, probeModem } from "./modem/probe.js";
-export type { OpenClass1ModemOptions, ProbeResult } from "./modem/probe.js";
-export { Class1Modem } from "./modem/Class1Modem.js";
-export { Class1Session } from "./t30/Class1Session.js";
-export type { Class1SessionOptions } from "./t30/Class1Session.js";
-export { openFaxModem } from "./t30/openFaxModem.js";
-export type { OpenFaxModemOptions } from "./t30/openFaxModem.js";
-export { sanitizeDialString } from "./t30/dialString.js";
+export { openFaxModem } from "./session/openFaxModem.js";
+export type { OpenFaxModemOptions } from "./session/openFaxModem.js";
 export { listPorts } from "./transport/listPorts.js";
+
+export { openFaxDocument, readPbm, readTiff, writeClassF, writePbm } from "./tiff/index.js";
+export type { ClassFOptions, ClassFPage, FaxDocument as FaxFileDocument, OpenOptions, PageInfo } from "./tiff/index.js";
 
 export * from "./jobs/index.js";

@@ -6,12 +6,11 @@
  */
 import { SystemClock } from "../../src/core/Clock.js";
 import { MemoryTracer } from "../../src/core/trace.js";
-import { openClass1Modem } from "../../src/modem/probe.js";
+import type { ReceiveEvent, ReceiveResult } from "../../src/modem/FaxModem.js";
 import { TiffReceiveSink, type StoredPage } from "../../src/receive/TiffReceiveSink.js";
-import type { ReceiveOptions } from "../../src/t30/receive.js";
-import { receiveCall, type ReceiveCallResult } from "../../src/t30/receiveCall.js";
-import type { ReceiveEvent } from "../../src/t30/receiveTypes.js";
-import { resolveTimers, type T30Timers } from "../../src/t30/timers.js";
+import { openFaxModem } from "../../src/session/openFaxModem.js";
+import type { Class1SessionOptions } from "../../src/t30/Class1Session.js";
+import type { T30Timers } from "../../src/t30/timers.js";
 
 export interface FaxlineReceiveOptions {
 	/** answer after this many rings; default 1 */
@@ -19,14 +18,14 @@ export interface FaxlineReceiveOptions {
 	csid?: string;
 	/** timer overrides (e.g. a short T1 for the no-DCS test) */
 	timers?: Partial<T30Timers>;
-	/** receiver options beyond the modem's rates (quality limits, TCF limits) */
-	receive?: Omit<ReceiveOptions, "caps">;
+	/** receiver options (copy-quality and TCF limits) */
+	receive?: Pick<Class1SessionOptions, "copyQuality" | "tcfLimits">;
 	/** abort after this many ms; default 300000 */
 	timeoutMs?: number;
 }
 
 export interface FaxlineReceiveOutcome {
-	result: ReceiveCallResult;
+	result: ReceiveResult;
 	pages: StoredPage[];
 	/** pages in the TIFF file */
 	stored: number;
@@ -46,18 +45,19 @@ export async function receiveWithFaxline(device: string, tiffPath: string, o: Fa
 	const clock = new SystemClock();
 	const tracer = new MemoryTracer(clock);
 	const traceTail = (): string[] => tracer.records.slice(-60).map((r) => `${r.t.toFixed(0)} ${r.ch} ${r.dir} ${r.msg}`);
-	const modem = await openClass1Modem(device, { clock, tracer });
+	const modem = await openFaxModem(device, { clock, tracer, ...(o.timers ? { timers: o.timers } : {}), ...(o.receive ?? {}) });
 	const ac = new AbortController();
 	const timer = setTimeout(() => ac.abort(), o.timeoutMs ?? 300_000);
 	let tsid = "";
 	const sink = new TiffReceiveSink(tiffPath, { tsid: () => tsid });
 	try {
-		const result = await receiveCall(
-			modem,
-			{ clock, tracer, timers: resolveTimers({ ...modem.profile.timers, ...(o.timers ?? {}) }) },
-			{ sink, rings: o.rings ?? 1, signal: ac.signal, onEvent: (e) => (e.type === "remoteTsi" && (tsid = e.tsid), events.push(e)) },
-			{ caps: { receiveRates: modem.receiveRates }, ...(o.csid ? { csid: o.csid } : {}), ...(o.receive ?? {}) },
-		);
+		const result = await modem.receive({
+			sink,
+			rings: o.rings ?? 1,
+			signal: ac.signal,
+			onEvent: (e) => (e.type === "remoteTsi" && (tsid = e.tsid), events.push(e)),
+			...(o.csid ? { csid: o.csid } : {}),
+		});
 		const dcnAt = [...tracer.records].reverse().find((r) => r.ch === "hdlc" && r.dir === "rx" && /DCN/.test(r.msg))?.t;
 		const stored = await sink.finish();
 		const disSent = tracer.records.filter((r) => r.ch === "hdlc" && r.dir === "tx" && /^-> DIS/.test(r.msg)).length;

@@ -1,13 +1,13 @@
 /**
  * faxline's own Class 1 sender as the interop tests and the benchmark drive it: opens the modem on a
- * device path with `openFaxModem(path, opts)` (src/t30/openFaxModem.ts), the document with
+ * device path with `openFaxModem(path, opts)` (src/session/openFaxModem.ts), the document with
  * `openFaxDocument` (src/tiff), sends one call and closes both. Keeps a protocol trace (MemoryTracer) so
  * a failed interop call can show what was said on the line. Layer: hw-mocks (tests/benchmarks only).
  */
 import { SystemClock } from "../../src/core/Clock.js";
 import { MemoryTracer } from "../../src/core/trace.js";
 import type { SendEvent, SendResult } from "../../src/modem/FaxModem.js";
-import { openFaxModem, type OpenFaxModemOptions } from "../../src/t30/openFaxModem.js";
+import { openFaxModem, type OpenFaxModemOptions } from "../../src/session/openFaxModem.js";
 import { openFaxDocument } from "../../src/tiff/index.js";
 
 export interface FaxlineSendOptions {

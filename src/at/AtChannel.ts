@@ -20,6 +20,7 @@
  *   that had begun before a command was written is never taken as its reply.
  * Every line is traced on `at`, raw bytes on `io`. Layer: at (imports transport, core).
  */
+import { hex } from "../core/bytes.js";
 import type { Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import { nullTracer, type Tracer } from "../core/trace.js";
@@ -90,8 +91,6 @@ interface Waiter {
 	result?: AtResult;
 }
 
-const hex = (b: Uint8Array, max: number): string =>
-	Array.from(b.subarray(0, max), (x) => x.toString(16).padStart(2, "0")).join(" ") + (b.length > max ? " …" : "");
 
 export class AtChannel {
 	private readonly clock: Clock;
@@ -182,13 +181,19 @@ export class AtChannel {
 	 * The DLE block following a CONNECT obtained with `dataAfterConnect` (or after enterRawReceive()).
 	 * Rejects AT_TIMEOUT after `timeoutMs` (the channel stays in raw mode: call abortReceive()). On abort
 	 * the receive is cancelled here (CAN, OK or resync) before the promise rejects with the reason.
+	 * With `onData` the decoded bytes stream to it as they arrive (what came before is handed over first)
+	 * and the block's `data` is empty; calling again after AT_TIMEOUT keeps streaming to the new `onData`.
 	 */
-	async readDleBlock(timeoutMs: number, signal?: AbortSignal): Promise<DleBlock> {
+	async readDleBlock(timeoutMs: number, signal?: AbortSignal, onData?: (chunk: Uint8Array) => void): Promise<DleBlock> {
 		const raw = this.raw;
 		if (!raw) throw new FaxError("AT_UNEXPECTED_RESPONSE", "No DLE data expected (not after CONNECT)");
+		if (onData && !raw.done) raw.reader.stream(onData); // +FRM page data: decoded bytes go out as they arrive
 		if (raw.done) {
 			this.raw = undefined;
-			return raw.done;
+			const b = raw.done;
+			if (!onData || b.streamed !== undefined || b.final) return b;
+			if (b.data.length > 0) onData(b.data); // the whole block came before the caller asked to stream
+			return { ...b, data: new Uint8Array(0), streamed: b.data.length };
 		}
 		if (this.closedError) throw this.closedError;
 		if (raw.waiter || this.busy) throw new FaxError("AT_BUSY_CHANNEL", "Channel busy");
@@ -430,7 +435,7 @@ export class AtChannel {
 		}
 		const { block, rest } = r;
 		if (block.final) this.tracer.trace("at", "rx", block.final.line);
-		else this.tracer.trace("at", "rx", `<${hex(block.data, this.ioMax)}> <DLE><ETX>`, { bytes: block.data.length, events: block.events });
+		else this.tracer.trace("at", "rx", `<${hex(block.data, this.ioMax)}> <DLE><ETX>`, { bytes: block.streamed ?? block.data.length, events: block.events });
 		this.finishRaw(raw, block, rest);
 	}
 

@@ -67,6 +67,7 @@ export class DleDecoder {
 	private len = 0;
 	private pendingDle = false;
 	private finished = false;
+	private taken = 0;
 	readonly events: { event: DleEvent; byte: number; at: number }[] = [];
 	/** DLE followed by a meaningless byte (a hint of a DLE bug), count. */
 	oddEscapes = 0;
@@ -84,8 +85,25 @@ export class DleDecoder {
 		return this.out.slice(0, this.len);
 	}
 
+	/** Decoded bytes held now (what take() would return). */
 	get length(): number {
 		return this.len;
+	}
+
+	/** Decoded bytes over the whole block, including those already taken. */
+	get total(): number {
+		return this.taken + this.len;
+	}
+
+	/**
+	 * The decoded bytes since the last take(), handed over and forgotten (streaming: a page never sits whole
+	 * in memory, and `maxBytes` then bounds only what is held between two takes).
+	 */
+	take(): Uint8Array {
+		const out = this.out.slice(0, this.len);
+		this.taken += this.len;
+		this.len = 0;
+		return out;
 	}
 
 	/** Consume input up to and including DLE ETX; returns the number of bytes of `chunk` used. */
@@ -127,7 +145,7 @@ export class DleDecoder {
 		if (e === "dc1") this.put(DC1);
 		else if (e === "dc3") this.put(DC3);
 		else {
-			this.events.push({ event: e, byte: b, at: this.len });
+			this.events.push({ event: e, byte: b, at: this.taken + this.len });
 			if (e === "eot" || e === "fcsError") this.finished = true;
 		}
 		return true;

@@ -16,6 +16,8 @@ export interface DleBlock {
 	 * dropped before a frame completed; T.31 §8.3.5). `data` is then empty.
 	 */
 	final?: { code: FinalCode; line: string };
+	/** Set when the data went to a stream sink (AtChannel.readDleBlock onData): its byte count; `data` is empty. */
+	streamed?: number;
 }
 
 /** What push() found: need more bytes, a complete block (+ the bytes after it), or runaway data. */
@@ -37,9 +39,25 @@ export class RawBlockReader {
 		this.decoder = new DleDecoder(dle);
 	}
 
-	/** Data bytes decoded so far. */
+	/** Where decoded data goes as it arrives (streaming +FRM); undefined = kept for the block. */
+	private sink: ((chunk: Uint8Array) => void) | undefined;
+
+	/** Data bytes decoded so far (streamed ones included). */
 	get length(): number {
-		return this.decoder.length;
+		return this.decoder.total;
+	}
+
+	/**
+	 * Stream the data from now on: what was decoded before is handed over at once, then each push's
+	 * decoded bytes; the block then carries only its events and end (`data` empty, `streamed` = total).
+	 */
+	stream(sink: (chunk: Uint8Array) => void): void {
+		this.sink = sink;
+		this.flush();
+	}
+
+	private flush(): void {
+		if (this.sink && this.decoder.length > 0) this.sink(this.decoder.take());
 	}
 
 	push(bytes: Uint8Array): RawOutcome {
@@ -78,7 +96,10 @@ export class RawBlockReader {
 		} catch (e) {
 			return { kind: "error", message: (e as Error).message }; // runaway data without DLE ETX
 		}
+		this.flush();
 		if (!this.decoder.done) return { kind: "more" };
-		return { kind: "block", block: { data: this.decoder.data(), events: this.decoder.events.map((e) => e.event) }, rest: chunk.subarray(used) };
+		const block: DleBlock = { data: this.decoder.data(), events: this.decoder.events.map((e) => e.event) };
+		if (this.sink) block.streamed = this.decoder.total;
+		return { kind: "block", block, rest: chunk.subarray(used) };
 	}
 }

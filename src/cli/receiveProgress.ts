@@ -3,7 +3,7 @@
  * id, answer, the caller's TSI, the agreed parameters, the TCF verdict, each page with its quality and
  * our answer). Fed by the receive events of modem/FaxModem. Layer: cli.
  */
-import type { ReceiveEvent } from "../t30/receiveTypes.js";
+import type { ReceiveEvent } from "../modem/FaxModem.js";
 import type { CliIO } from "./io.js";
 
 export class ReceiveProgress {

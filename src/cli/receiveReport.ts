@@ -5,7 +5,7 @@
  */
 import { statSync } from "node:fs";
 import type { TiffReceiveSink } from "../receive/TiffReceiveSink.js";
-import type { ReceiveCallResult } from "../t30/receiveCall.js";
+import type { ReceiveResult } from "../modem/FaxModem.js";
 
 export interface ReceiveReport {
 	/** the document arrived whole: EOP confirmed, no error */
@@ -22,11 +22,11 @@ export interface ReceiveReport {
 	deviceName: string;
 	transmissionStart: string;
 	transmissionEnd: string;
-	params?: ReceiveCallResult["params"];
+	params?: ReceiveResult["params"];
 	pageDetails: { page: number; result: string; confirmed: boolean; rows: number; badRows: number; consecutiveBadRows: number; kept: boolean }[];
 }
 
-export function receiveReport(r: ReceiveCallResult, sink: TiffReceiveSink, o: { path: string; device: string; start: Date; end: Date }): ReceiveReport {
+export function receiveReport(r: ReceiveResult, sink: TiffReceiveSink, o: { path: string; device: string; start: Date; end: Date }): ReceiveReport {
 	const stored = sink.pagesStored;
 	const complete = r.ok;
 	const rep: ReceiveReport = {
@@ -38,7 +38,7 @@ export function receiveReport(r: ReceiveCallResult, sink: TiffReceiveSink, o: { 
 		tsid: r.tsid,
 		callerId: r.callerId?.number ?? "",
 		callerName: r.callerId?.name ?? "",
-		rings: r.rings,
+		rings: r.rings ?? 0,
 		deviceName: o.device,
 		transmissionStart: o.start.toISOString(),
 		transmissionEnd: o.end.toISOString(),

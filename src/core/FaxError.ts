@@ -27,6 +27,8 @@ export const FaxErrorCodes = {
 	MODEM_NOT_FAX_CLASS1: 301, // AT+FCLASS=? lacks 1
 	MODEM_INIT_FAILED: 302,
 	MODEM_NO_RATES: 303,
+	MODEM_CLASS_UNSUPPORTED: 304, // the modem offers only fax classes faxline cannot drive yet, or not the one forced
+	NOT_IMPLEMENTED: 305, // a FaxModem operation this session type does not offer yet (e.g. receive before issue 10)
 	// 4xx phase A/B (dial, negotiation)
 	BAD_DIAL_STRING: 400,
 	BLACKLISTED: 401,
@@ -106,6 +108,8 @@ const defaultDisposition = (code: FaxErrorCode): Disposition => {
 		case "CALL_ABORTED":
 		case "REMOTE_CANNOT_RECEIVE":
 		case "INCOMPATIBLE":
+		case "MODEM_CLASS_UNSUPPORTED":
+		case "NOT_IMPLEMENTED":
 			return "fail";
 		default:
 			return FaxErrorCodes[code] >= 700 && FaxErrorCodes[code] < 800 ? "fail" : "retry";

@@ -18,7 +18,6 @@ export type FaxResolution = "standard" | "fine" | "superfine";
 
 /** Fax widths in pixels at 8 dots/mm (T.4 §2.2): A4 1728, B4 2048, A3 2432. */
 export const FaxWidths = { a4: 1728, b4: 2048, a3: 2432 } as const;
-export type FaxWidthName = keyof typeof FaxWidths;
 
 /** A page ready for faxing: the bitmap plus its resolution in dots per inch. */
 export interface FaxPage {

@@ -4,9 +4,10 @@
  * field (FCF, with the X bit as sent) and the optional information field (FIF). The two FCS octets are
  * not part of these frames (see fcs.ts). Layer: hdlc (pure).
  */
+import { hex } from "../core/bytes.js";
 import { FaxError } from "../core/FaxError.js";
 
-export const HDLC_ADDRESS = 0xff;
+const HDLC_ADDRESS = 0xff;
 /** Control field of a non-final frame (T.30 §5.3.5: 1100 0000 in line order). */
 export const CONTROL_NON_FINAL = 0x03;
 /** Control field of the last frame of a sequence (1100 1000 in line order). */
@@ -41,4 +42,3 @@ export function parseFrame(bytes: Uint8Array): HdlcFrame {
 }
 
 /** Lower-case hex with spaces, for traces: "ff 13 80 00 ce f4". */
-export const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");

@@ -49,6 +49,8 @@ export interface EngineOptions {
 	modemReopenMs?: number;
 	/** numbers never dialed: the attempt fails CALL_BLACKLISTED (§9.2 "our block list"); default 911, 112 */
 	blockedNumbers?: readonly string[];
+	/** numbers dialled although the dial-string rule blocks them (core/dialString.ts DialPolicy.allowNumbers); default none */
+	allowNumbers?: readonly string[];
 	emit?: (e: EngineEvent) => void;
 }
 
@@ -63,6 +65,7 @@ export class OutgoingEngine implements CallContext {
 	readonly codec: DocumentCodec;
 	readonly pool: ModemPool;
 	readonly blockedNumbers: readonly string[];
+	readonly allowNumbers: readonly string[];
 	/** every change of an outgoing job goes through here (event + final-state work) */
 	readonly jobs: OutgoingLedger;
 	readonly ops: JobOps;
@@ -85,6 +88,7 @@ export class OutgoingEngine implements CallContext {
 		this.clock = o.clock;
 		this.codec = o.codec;
 		this.blockedNumbers = o.blockedNumbers ?? DEFAULT_BLOCKED_NUMBERS;
+		this.allowNumbers = o.allowNumbers ?? [];
 		this.tracer = o.tracer ?? nullTracer;
 		this.settings = o.store.getSettings();
 		this.pool = new ModemPool(o.modems, o.modemFactory, {

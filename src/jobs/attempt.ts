@@ -8,7 +8,7 @@
 import type { FaxPageSource } from "../core/bitmap.js";
 import { FaxError, isFaxError } from "../core/FaxError.js";
 import type { FaxModem, SendEvent, SendResult } from "../modem/FaxModem.js";
-import { sanitizeDialString } from "../t30/dialString.js";
+import { checkDialString } from "../core/dialString.js";
 import { brandDocument } from "./branding.js";
 import type { DocumentCodec, JobDocument } from "./codec.js";
 import type { Attempt, EngineContext } from "./engineContext.js";
@@ -28,6 +28,7 @@ export interface CallContext extends EngineContext {
 	readonly codec: DocumentCodec;
 	readonly pool: ModemPool;
 	readonly blockedNumbers: readonly string[];
+	readonly allowNumbers: readonly string[];
 }
 
 /** Run one attempt of job `j` on `modem`; never throws. */
@@ -36,8 +37,8 @@ export async function runAttempt(e: CallContext, a: Attempt, j: JobRecord, modem
 	let thrown: unknown;
 	let opened: JobDocument | undefined;
 	try {
-		// the one dial-string rule (t30/dialString.ts): also catches "+911" and an outside-line prefix "9,911"
-		sanitizeDialString(j.recipient.faxNumber, { blockList: e.blockedNumbers });
+		// the one dial-string rule (core/dialString.ts): emergency numbers in every form ("911#", "9T911", "*911", "+911", "9,911")
+		checkDialString(j.recipient.faxNumber, { blockList: e.blockedNumbers, allowNumbers: e.allowNumbers });
 		opened = await e.codec.open(e.spool.path(j.docFile));
 		let doc: FaxPageSource = opened;
 		if (e.settings.branding) doc = brandDocument(doc, { clock: e.clock, tsid: j.tsid, number: j.recipient.faxNumber });

@@ -1,11 +1,11 @@
 /**
  * The daemon's JSON config (issue 4 "Daemon and CLI") and the modem factory it implies:
  * `{ spoolDir, modems: [{path, profile?, deviceId?, tsid?, name?}], queue: {...QueueSettings},
- *    smtp?: {host, port, ...}, testModems?, pollMs?, modemReopenMs?, blockedNumbers?, traceDir? }`.
+ *    smtp?: {host, port, ...}, testModems?, pollMs?, modemReopenMs?, blockedNumbers?, allowNumbers?, traceDir? }`.
  * Every call on a real modem leaves a JSONL protocol trace (AT lines, frames both ways, states, timers) in
  * `traceDir` (default `<spoolDir>/traces`), named `<UTC time>-<job id>-try<n>.jsonl`; the modems of one daemon
  * share one per-destination memory (e.g. "this number has V.17 trouble", t30/destinations.ts).
- * Real paths open a Class 1 modem (src/t30 openFaxModem); `fake:` paths are
+ * Real paths open a fax modem (src/session openFaxModem); `fake:` paths are
  * simulated lines (lineModem.ts), accepted only when `testModems` is true or FAXLINE_TEST_MODEMS=1.
  * Relative paths resolve against the config file's directory. Layer: jobs.
  */
@@ -16,8 +16,7 @@ import { SystemClock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import type { FaxModem } from "../modem/FaxModem.js";
 import { JsonlTracer, nullTracer } from "../core/trace.js";
-import { MemoryDestinationStore } from "../t30/destinations.js";
-import { openFaxModem, type OpenFaxModemOptions } from "../t30/openFaxModem.js";
+import { MemoryDestinationStore, openFaxModem, type OpenFaxModemOptions } from "../session/openFaxModem.js";
 import { LineModem, parseLinePath } from "./lineModem.js";
 import type { ModemConfig, ModemFactory } from "./ModemPool.js";
 import type { SmtpConfig } from "./receipts.js";
@@ -34,8 +33,10 @@ export interface DaemonConfig {
 	pollMs?: number;
 	/** wait before reopening a failed modem, ms (default 30000) */
 	modemReopenMs?: number;
-	/** numbers never dialed (default 911, 112) */
+	/** numbers never dialed besides the emergency numbers (core/dialString.ts EMERGENCY_NUMBERS, always blocked) */
 	blockedNumbers?: string[];
+	/** numbers dialed although blocked: an entry ("911", e.g. a test line) or a whole number ("9911"); core/dialString.ts */
+	allowNumbers?: string[];
 	/** where per-call JSONL traces go (default `<spoolDir>/traces`); "" = no traces */
 	traceDir?: string;
 }
@@ -87,6 +88,8 @@ export function parseDaemonConfig(raw: unknown, baseDir: string, what = "config"
 	if (typeof r.pollMs === "number") cfg.pollMs = r.pollMs;
 	if (typeof r.modemReopenMs === "number") cfg.modemReopenMs = r.modemReopenMs;
 	if (Array.isArray(r.blockedNumbers)) cfg.blockedNumbers = r.blockedNumbers.map(String);
+	if (r.allowNumbers !== undefined && !Array.isArray(r.allowNumbers)) bad("allowNumbers must be an array of numbers (strings)");
+	if (Array.isArray(r.allowNumbers)) cfg.allowNumbers = r.allowNumbers.map(String);
 	if (typeof r.traceDir === "string") cfg.traceDir = r.traceDir === "" ? "" : resolve(baseDir, r.traceDir);
 	return cfg;
 }
@@ -108,6 +111,7 @@ export function daemonModemFactory(cfg: DaemonConfig, clock: Clock = new SystemC
 			...(m.profile ? { profile: m.profile } : {}),
 			...(m.tsid ? { tsid: m.tsid } : {}),
 			...(cfg.blockedNumbers ? { blockList: cfg.blockedNumbers } : {}),
+			...(cfg.allowNumbers ? { allowNumbers: cfg.allowNumbers } : {}),
 			destinations,
 			...(traceDir === "" ? {} : callTraceOptions(traceDir, clock)),
 		});

@@ -9,7 +9,7 @@
 import type { Clock } from "../core/Clock.js";
 import type { FaxErrorCode } from "../core/FaxError.js";
 import { FaxError, FaxErrorCodes } from "../core/FaxError.js";
-import type { FaxModem, SendRequest, SendResult } from "../modem/FaxModem.js";
+import type { FaxModem, ReceiveRequest, ReceiveResult, SendRequest, SendResult } from "../modem/FaxModem.js";
 
 export interface LineModemOptions {
 	dialMs: number;
@@ -105,6 +105,11 @@ export class LineModem implements FaxModem {
 			ev({ type: "hangup" });
 			this.busy = false;
 		}
+	}
+
+	/** A simulated line has no incoming calls yet (issue 10 adds them). */
+	async receive(_req: ReceiveRequest): Promise<ReceiveResult> {
+		throw new FaxError("NOT_IMPLEMENTED", `${this.id}: simulated lines do not receive yet`);
 	}
 
 	async close(): Promise<void> {}

@@ -17,18 +17,20 @@
  */
 import type { ModemIdentity, ModemProfile } from "../../drivers/_schema.js";
 import type { Clock } from "../core/Clock.js";
+import { hex } from "../core/bytes.js";
 import { FaxError } from "../core/FaxError.js";
 import { nullTracer, type Tracer } from "../core/trace.js";
 import { checkFcs } from "../hdlc/fcs.js";
 import type { AtChannel, AtResult, DleBlock } from "../at/AtChannel.js";
 import { DLE_ETX, dleFrame } from "../at/dle.js";
 import { delayedSeconds } from "../at/resultCodes.js";
-import type { Class1Link, DialOutcome, ModulationCode, ReceivedFrame, TurnaroundKind } from "../t30/Class1Link.js";
+import type { AnswerOutcome, Class1Link, DataOutcome, DataSink, DialOutcome, ModulationCode, ReceivedFrame, TurnaroundKind } from "./Class1Link.js";
 import type { FlowControl } from "../transport/Transport.js";
-import { assertSafeDialString } from "./dialGuard.js";
+import { assertSafeDialString } from "../core/dialString.js";
 import { feedData } from "./feedData.js";
+import { receiveData } from "./receiveData.js";
+import { enableCallerId, waitForRings, type CallerId, type IncomingCall } from "./class1Receive.js";
 import { MODULATIONS } from "./rates.js";
-import { answerCall, enableCallerId, receiveHighSpeed, waitForRings, type AnswerResult, type DataResult, type IncomingCall, type ReceiveDeps } from "./class1Receive.js";
 
 export interface Class1ModemOptions {
 	profile: ModemProfile;
@@ -61,6 +63,8 @@ const MAX_QUICK_NO_CARRIER = 30;
 const MAX_RH_CONNECT_BUG = 30;
 /** hangup() waits this long for a command still in flight to finish before forcing it with CAN, ms. */
 const HANGUP_IDLE_MS = 4000;
+/** ATA to CONNECT: CED (2.6-4 s, T.30 §5.2.2) + 75 ms + V.21 flags, with margin, ms. */
+const ANSWER_TIMEOUT_MS = 15000;
 /** A frame that has begun gets this long to finish even past the caller's deadline: 3 s +15% (T.30 §5.3.1). */
 const FRAME_COMPLETION_MS = 3450;
 
@@ -78,9 +82,9 @@ export class Class1Modem implements Class1Link {
 	private binaryMode = false;
 	/** After CONNECT to +FTH/+FTM until the closing OK: the DCE takes every byte as data. */
 	private txOpen = false;
-	/** ATA said CONNECT: the DCE already waits for V.21 frames as after +FTH=3 (skip +FTH=3 once). */
+	/** After ATA's CONNECT the DCE is already in V.21 HDLC transmit (T.31 §8.2): skip +FTH=3 once. */
 	private hdlcTxReady = false;
-	/** A V.21 frame a +FRM delivered instead of data (+FAR=1): the next receiveFrame() returns it. */
+	/** A V.21 frame a +FRM delivered instead of data (+FAR=1 "+FRH:3"): the next receiveFrame() returns it. */
 	private heldFrame: Uint8Array | undefined;
 
 	constructor(
@@ -154,6 +158,53 @@ export class Class1Modem implements Class1Link {
 				// ERROR, OK (no carrier or a V.8 failure in class 1.0), too many +FCERROR.
 				return { kind: "error", line: r.line };
 		}
+	}
+
+	async answer(signal?: AbortSignal): Promise<AnswerOutcome> {
+		signal?.throwIfAborted();
+		await this.settleTx();
+		await this.enterBinary();
+		this.receiving = false;
+		const r = await this.channel.command("ATA", { timeoutMs: ANSWER_TIMEOUT_MS, signal });
+		if (r.code === "CONNECT") {
+			this.hdlcTxReady = true;
+			this.txOpen = true; // the DCE takes bytes as HDLC data until a frame ends with DLE ETX
+			return { kind: "connect" };
+		}
+		if (r.code === "NO CARRIER") return { kind: "noCarrier" };
+		return { kind: "error", line: r.line };
+	}
+
+	/** AT+VCID=1 (caller id with RING, V.253); false when the modem refuses it (RINGs still come). */
+	enableCallerId(): Promise<boolean> {
+		return enableCallerId({ channel: this.channel, tracer: this.tracer });
+	}
+
+	/** Wait for `rings` RINGs (caller id collected on the way; class1Receive.ts). */
+	waitForRings(rings: number, signal?: AbortSignal, onRing?: (n: number, id: CallerId) => void): Promise<IncomingCall> {
+		return waitForRings({ channel: this.channel, tracer: this.tracer }, rings, signal, onRing);
+	}
+
+	/** AT+FRM=mod: high-speed data streamed to `sink`, DLE-decoded (receiveData.ts). */
+	async receiveData(mod: ModulationCode, sink: DataSink, timeoutMs: number, signal?: AbortSignal): Promise<DataOutcome> {
+		signal?.throwIfAborted();
+		await this.settleTx();
+		await this.enterBinary();
+		this.receiving = false;
+		this.heldFrame = undefined;
+		return receiveData(
+			{
+				channel: this.channel,
+				tracer: this.tracer,
+				class1: this.profile.class1,
+				unexpected: (r: AtResult, wanted: string) => this.unexpected(r, wanted),
+				onV21Frame: (frame: Uint8Array) => void (this.heldFrame = frame),
+			},
+			mod,
+			sink,
+			timeoutMs,
+			signal,
+		);
 	}
 
 	async receiveFrame(timeoutMs: number, signal?: AbortSignal): Promise<ReceivedFrame> {
@@ -236,7 +287,7 @@ export class Class1Modem implements Class1Link {
 			}
 			let fcsOk = fin.code === "OK" && !block.events.includes("fcsError");
 			if (fcsOk && k.validateV21Frames && k.frameOverhead === 4) fcsOk = checkFcs(this.withFcs(block.data));
-			if (!fcsOk) this.tracer.trace("info", "-", `bad FCS on received frame ${hexs(frame)}`);
+			if (!fcsOk) this.tracer.trace("info", "-", `bad FCS on received frame ${hex(frame)}`);
 			return { kind: "frame", frame, fcsOk };
 		}
 	}
@@ -246,24 +297,25 @@ export class Class1Modem implements Class1Link {
 		frames.forEach((f, i) => {
 			const want = i === frames.length - 1 ? 0x13 : 0x03;
 			if (f.length < 3 || f[0] !== 0xff || f[1] !== want) {
-				throw new FaxError("PROTOCOL_ERROR", `sendFrames: frame ${i} must start ff ${want.toString(16).padStart(2, "0")}`, { context: { frame: hexs(f) } });
+				throw new FaxError("PROTOCOL_ERROR", `sendFrames: frame ${i} must start ff ${want.toString(16).padStart(2, "0")}`, { context: { frame: hex(f) } });
 			}
 		});
 		signal?.throwIfAborted();
-		await this.settleTx();
-		await this.enterBinary();
-		this.receiving = false;
-		const k = this.profile.class1;
-		if (this.hdlcTxReady) this.hdlcTxReady = false; // after ATA: CONNECT was the answer's
-		else {
+		if (this.hdlcTxReady) {
+			this.hdlcTxReady = false; // after ATA: already in HDLC transmit (T.31 §8.2), no +FTH=3
+		} else {
+			await this.settleTx();
+			await this.enterBinary();
+			this.receiving = false;
 			// An abort is wound down by the channel: CONNECT is closed with DLE ETX and its OK awaited.
-			const r = await this.channel.command("AT+FTH=3", { timeoutMs: k.connectTimeoutMs, signal });
+			const r = await this.channel.command("AT+FTH=3", { timeoutMs: this.profile.class1.connectTimeoutMs, signal });
 			this.expectConnect(r, "AT+FTH=3");
+			this.txOpen = true;
 		}
-		this.txOpen = true;
+		const k = this.profile.class1;
 		for (let i = 0; i < frames.length; i++) {
 			const last = i === frames.length - 1;
-			this.tracer.trace("at", "tx", `<${hexs(frames[i]!)}> <DLE><ETX>`);
+			this.tracer.trace("at", "tx", `<${hex(frames[i]!)}> <DLE><ETX>`);
 			// The DCE appends the FCS; a non-final frame is answered CONNECT, the final one OK (T.31 §8.3.6).
 			let a: AtResult;
 			try {
@@ -333,46 +385,6 @@ export class Class1Modem implements Class1Link {
 		await this.waitCommand(cmd, n ? Number(n[1]) * 10 : 0, signal, /^AT\+FRS/i.test(cmd));
 	}
 
-	// --- receive side (class1Receive.ts) -------------------------------------------------------------
-
-	private get receiveDeps(): ReceiveDeps {
-		const k = this.profile.class1;
-		return { channel: this.channel, clock: this.clock, tracer: this.tracer, recvAbortOkMs: k.recvAbortOkMs, fcErrorDelayMs: k.fcErrorDelayMs };
-	}
-
-	/** AT+VCID=1 (caller id with RING); false when the modem refuses it. */
-	enableCallerId(): Promise<boolean> {
-		return enableCallerId(this.receiveDeps);
-	}
-
-	/** Wait for `rings` RINGs (caller id collected on the way). */
-	waitForRings(rings: number, signal?: AbortSignal, onRing?: (n: number, id: IncomingCall["callerId"]) => void): Promise<IncomingCall> {
-		return waitForRings(this.receiveDeps, rings, signal, onRing);
-	}
-
-	/** ATA; on CONNECT the first sendFrames() goes out without +FTH=3. */
-	async answer(signal?: AbortSignal): Promise<AnswerResult> {
-		await this.settleTx();
-		await this.enterBinary();
-		this.receiving = false;
-		const r = await answerCall(this.receiveDeps, signal);
-		this.hdlcTxReady = r.kind === "connect";
-		return r;
-	}
-
-	/** AT+FRM=mod: high-speed data (TCF or a page) to `onData`; see class1Receive.ts. */
-	async receiveData(mod: ModulationCode, onData: (chunk: Uint8Array) => void, timeoutMs: number, signal?: AbortSignal): Promise<DataResult> {
-		signal?.throwIfAborted();
-		await this.settleTx();
-		await this.enterBinary();
-		this.receiving = false;
-		this.hdlcTxReady = false;
-		this.heldFrame = undefined;
-		const r = await receiveHighSpeed(this.receiveDeps, mod, onData, timeoutMs, signal);
-		if (r.kind === "fcError" && r.frame) this.heldFrame = r.frame;
-		return r.kind === "fcError" ? { kind: "fcError" } : r;
-	}
-
 	async hangup(): Promise<void> {
 		this.receiving = false;
 		this.hdlcTxReady = false;
@@ -412,6 +424,7 @@ export class Class1Modem implements Class1Link {
 	private async settleTx(): Promise<void> {
 		if (!this.txOpen || this.channel.isBusy) return;
 		this.txOpen = false;
+		this.hdlcTxReady = false;
 		this.tracer.trace("info", "-", "closing an interrupted transmission with DLE ETX");
 		try {
 			await this.channel.sendAndWait(DLE_ETX, { timeoutMs: 3000 });
@@ -471,5 +484,3 @@ export class Class1Modem implements Class1Link {
 
 /** n×10 ms for +FTS/+FRS, at least 1, at most 255 (T.31 §8.3.3-8.3.4). */
 const tens = (ms: number): number => Math.min(255, Math.max(1, Math.round(ms / 10)));
-
-const hexs = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(" ");

@@ -14,7 +14,7 @@ import { finalCodeOf } from "../at/resultCodes.js";
 import { withTimeout, type Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import type { Tracer } from "../core/trace.js";
-import type { ModulationCode } from "../t30/Class1Link.js";
+import type { ModulationCode } from "./Class1Link.js";
 import { MODULATIONS, trainingMs } from "./rates.js";
 
 /**

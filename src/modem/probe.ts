@@ -2,8 +2,9 @@
  * Modem probe and Class 1 initialisation (issue 3 "Probe and init"; HylaFAX faxaddmodem/ClassModem
  * setup): wake, reset (ATZ or AT&F per profile), echo off + verbose codes (ATE0V1), identity (ATI,
  * AT+FMI?, AT+FMM?, AT+FMR?), profile choice (drivers/), init and flow-control commands, AT+FCLASS=?
- * (must offer 1 or 1.0), AT+FCLASS=1, adaptive receive, AT+FTM=? / AT+FRM=? rate lists (or the
- * profile's "!list" override). openClass1Modem() does all of it on a serial path. Layer: modem.
+ * (identifyModem: the class-neutral half the session opener uses), then for Class 1 (initClass1): AT+FCLASS=1,
+ * adaptive receive, AT+FTM=? / AT+FRM=? rate lists (or the profile's "!list" override). probeModem() and
+ * openClass1Modem() do both halves for Class 1 on a channel / a serial path. Layer: modem.
  */
 import { selectProfile } from "../../drivers/index.js";
 import type { ModemIdentity, ModemProfile } from "../../drivers/_schema.js";
@@ -11,7 +12,7 @@ import { SystemClock, type Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import { nullTracer, type Tracer } from "../core/trace.js";
 import { AtChannel, type AtResult } from "../at/AtChannel.js";
-import type { ModulationCode } from "../t30/Class1Link.js";
+import type { ModulationCode } from "./Class1Link.js";
 import { SerialPortTransport } from "../transport/SerialPortTransport.js";
 import type { FlowControl, Transport } from "../transport/Transport.js";
 import { Class1Modem } from "./Class1Modem.js";
@@ -61,8 +62,20 @@ async function required(ch: AtChannel, cmd: string, what: string, timeoutMs = 30
 	return r;
 }
 
-/** Probe and initialise the modem on `ch` for Class 1. Throws FaxError MODEM_* on failure. */
-export async function probeModem(ch: AtChannel, opts: ProbeOptions): Promise<ProbeResult> {
+/** What identifyModem found: enough for the session opener to pick a class (src/session). */
+export interface ModemIdentification {
+	identity: ModemIdentity;
+	/** AT+FCLASS=? reply, e.g. ["0", "1", "1.0", "2"] ([] when the modem does not answer it) */
+	classes: string[];
+	profile: ModemProfile;
+	flowControl: FlowControl;
+}
+
+/**
+ * The class-neutral half of the probe: wake, reset, echo off, identity, profile choice, init and
+ * flow-control commands, AT+FCLASS=?. Throws FaxError MODEM_NO_RESPONSE / MODEM_INIT_FAILED / CONFIG_INVALID.
+ */
+export async function identifyModem(ch: AtChannel, opts: ProbeOptions): Promise<ModemIdentification> {
 	const tracer = opts.tracer ?? nullTracer;
 	const named = typeof opts.profile === "object" ? opts.profile : opts.profile !== undefined ? selectProfile({}, opts.profile) : undefined;
 
@@ -107,11 +120,15 @@ export async function probeModem(ch: AtChannel, opts: ProbeOptions): Promise<Pro
 
 	const fc = await optional(ch, "AT+FCLASS=?");
 	const classes = fc ? parseClassList(fc.info.join(",")) : [];
-	const serviceClass = profile.classPreference.find((c) => classes.includes(c));
-	if (!serviceClass) throw new FaxError("MODEM_NOT_FAX_CLASS1", `Modem offers classes ${classes.join(",") || "(none)"}, not 1`, { context: { classes }, disposition: "fail" });
+	return { identity, classes, profile, flowControl: flow };
+}
+
+/** The Class 1 half: AT+FCLASS=1|1.0, flow control again, adaptive receive, the +FTM/+FRM rate lists. Throws MODEM_INIT_FAILED / MODEM_NO_RATES. */
+export async function initClass1(ch: AtChannel, found: ModemIdentification, serviceClass: "1" | "1.0"): Promise<{ transmitRates: ModulationCode[]; receiveRates: ModulationCode[] }> {
+	const { profile, flowControl: flow } = found;
 	await required(ch, `AT+FCLASS=${serviceClass}`, "enter Class 1");
 	ch.setDleOptions({ dleBug: profile.class1.hasDleBug, class10: serviceClass === "1.0" });
-	const reflow = profile.class1FlowControlCmds[flow];
+	const reflow = profile.class1.flowControlCmds[flow];
 	if (reflow) await required(ch, reflow, "flow control after +FCLASS");
 	if (profile.class1.adaptRecvCmd) await required(ch, profile.class1.adaptRecvCmd, "adaptive receive");
 
@@ -123,7 +140,17 @@ export async function probeModem(ch: AtChannel, opts: ProbeOptions): Promise<Pro
 	const transmitRates = await rates(profile.class1.tmQueryCmd);
 	const receiveRates = await rates(profile.class1.rmQueryCmd);
 	if (transmitRates.length === 0) throw new FaxError("MODEM_NO_RATES", `No usable transmit rates from ${profile.class1.tmQueryCmd}`, { disposition: "fail" });
-	return { identity, classes, serviceClass, transmitRates, receiveRates: receiveRates.length ? receiveRates : transmitRates, profile, flowControl: flow };
+	return { transmitRates, receiveRates: receiveRates.length ? receiveRates : transmitRates };
+}
+
+/** Probe and initialise the modem on `ch` for Class 1 (identifyModem + initClass1). Throws FaxError MODEM_* on failure. */
+export async function probeModem(ch: AtChannel, opts: ProbeOptions): Promise<ProbeResult> {
+	const found = await identifyModem(ch, opts);
+	const { classes, profile } = found;
+	const serviceClass = profile.classPreference.find((c): c is "1" | "1.0" => (c === "1" || c === "1.0") && classes.includes(c));
+	if (!serviceClass) throw new FaxError("MODEM_NOT_FAX_CLASS1", `Modem offers classes ${classes.join(",") || "(none)"}, not 1`, { context: { classes }, disposition: "fail" });
+	const rates = await initClass1(ch, found, serviceClass);
+	return { identity: found.identity, classes, serviceClass, ...rates, profile, flowControl: found.flowControl };
 }
 
 export interface OpenClass1ModemOptions {
@@ -142,14 +169,8 @@ export interface OpenClass1ModemOptions {
 	watchdogMs?: number;
 }
 
-/**
- * Open `path`, probe and initialise the modem for Class 1, and return the Class1Link implementation.
- * Throws FaxError PORT_NOT_FOUND / PORT_OPEN_FAILED / MODEM_NO_RESPONSE / MODEM_INIT_FAILED /
- * MODEM_NOT_FAX_CLASS1 / MODEM_NO_RATES / CONFIG_INVALID (unknown profile name); the port is closed again
- * on failure.
- */
-export async function openClass1Modem(path: string, opts: OpenClass1ModemOptions = {}): Promise<Class1Modem> {
-	const clock = opts.clock ?? new SystemClock();
+/** An AtChannel on `path` (or on `opts.transport`), with the DTE speed and flow control of the named profile. */
+export async function openAtChannel(path: string, opts: OpenClass1ModemOptions & { clock: Clock }): Promise<{ channel: AtChannel; named: ModemProfile | undefined }> {
 	const named = typeof opts.profile === "string" ? selectProfile({}, opts.profile) : opts.profile;
 	const transport =
 		opts.transport ??
@@ -158,7 +179,18 @@ export async function openClass1Modem(path: string, opts: OpenClass1ModemOptions
 			flowControl: opts.flowControl ?? named?.flowControl ?? "none",
 			...(opts.watchdogMs !== undefined ? { watchdogMs: opts.watchdogMs } : {}),
 		}));
-	const channel = new AtChannel(transport, { clock, ...(opts.tracer ? { tracer: opts.tracer } : {}) });
+	return { channel: new AtChannel(transport, { clock: opts.clock, ...(opts.tracer ? { tracer: opts.tracer } : {}) }), named };
+}
+
+/**
+ * Open `path`, probe and initialise the modem for Class 1, and return the Class1Link implementation.
+ * Throws FaxError PORT_NOT_FOUND / PORT_OPEN_FAILED / MODEM_NO_RESPONSE / MODEM_INIT_FAILED /
+ * MODEM_NOT_FAX_CLASS1 / MODEM_NO_RATES / CONFIG_INVALID (unknown profile name); the port is closed again
+ * on failure.
+ */
+export async function openClass1Modem(path: string, opts: OpenClass1ModemOptions = {}): Promise<Class1Modem> {
+	const clock = opts.clock ?? new SystemClock();
+	const { channel, named } = await openAtChannel(path, { ...opts, clock });
 	try {
 		const p = await probeModem(channel, { clock, ...(named ? { profile: named } : {}), ...(opts.flowControl ? { flowControl: opts.flowControl } : {}), ...(opts.tracer ? { tracer: opts.tracer } : {}) });
 		return new Class1Modem(channel, {
@@ -171,7 +203,7 @@ export async function openClass1Modem(path: string, opts: OpenClass1ModemOptions
 			info: { identity: p.identity, classes: p.classes, serviceClass: p.serviceClass },
 		});
 	} catch (e) {
-		await transport.close();
+		await channel.transport.close();
 		throw e;
 	}
 }

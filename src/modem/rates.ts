@@ -3,7 +3,7 @@
  * the AT+FTM=? / AT+FRM=? capability replies ("24,48,72,96", ELSA-style "(24,48)", "+FTM: ...",
  * ranges "24-96" are not used by any modem we know and are ignored). Layer: modem (pure).
  */
-import type { ModulationCode } from "../t30/Class1Link.js";
+import type { ModulationCode } from "./Class1Link.js";
 
 export interface Modulation {
 	code: ModulationCode;
@@ -28,7 +28,7 @@ export const MODULATIONS: Readonly<Record<ModulationCode, Modulation>> = {
 	146: { code: 146, bitRate: 14400, name: "V.17", train: "short" },
 };
 
-export const isModulationCode = (n: number): n is ModulationCode => Object.prototype.hasOwnProperty.call(MODULATIONS, n);
+const isModulationCode = (n: number): n is ModulationCode => Object.prototype.hasOwnProperty.call(MODULATIONS, n);
 
 /**
  * Training time before data flows, ms: V.27ter 4800 ~ 708 ms / 2400 ~ 943 ms, V.29 ~ 253 ms,

@@ -11,7 +11,7 @@
 import { yResOf, type Bitmap } from "../core/bitmap.js";
 import type { ClassFPage } from "../tiff/classF.js";
 import type { NegotiatedParams, PageResult } from "../modem/FaxModem.js";
-import type { ReceiveSink, ReceivedPageInfo, ReceivedPageResult, ReceivedPageWriter } from "../t30/receiveTypes.js";
+import type { ReceiveSink, ReceivedPageInfo, ReceivedPageResult, ReceivedPageWriter } from "../modem/FaxModem.js";
 import { decodeToBitmap } from "../t4/index.js";
 import { ReceivedFaxWriter } from "../tiff/ReceivedFaxWriter.js";
 

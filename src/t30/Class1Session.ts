@@ -6,18 +6,27 @@
  */
 import { SystemClock, withTimeout, type Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
-import { nullTracer, type Tracer } from "../core/trace.js";
-import type { FaxModem, SendRequest, SendResult } from "../modem/FaxModem.js";
-import type { Class1Link } from "./Class1Link.js";
+import { nullTracer, teeTracer, type Tracer } from "../core/trace.js";
+import type { FaxModem, ReceiveRequest, ReceiveResult, SendRequest, SendResult } from "../modem/FaxModem.js";
+import type { Class1Link } from "../modem/Class1Link.js";
+import type { EcmSettings } from "./callState.js";
 import { T30Context } from "./context.js";
 import { defaultRtnResends, type RtnPolicy } from "./decisions.js";
 import { destinationKey, MemoryDestinationStore, type DestinationStore, type DestinationTraits } from "./destinations.js";
-import type { RowEncoderFactory } from "./pageData.js";
-import { t4EncoderFactory } from "./t4Encoder.js";
+import type { RowEncoderFactory } from "../page/pageData.js";
+import { t4EncoderFactory } from "../page/t4Encoder.js";
 import { resolveTimers, type T30Timers } from "./timers.js";
 import { transmit } from "./transmit.js";
+import type { CopyQualityLimits } from "./copyQuality.js";
+import { receivableRates } from "./answerDis.js";
+import { receiveCall, type AnsweringLink } from "./receiveCall.js";
+import type { TcfLimits } from "./tcfCheck.js";
 
 export interface Class1SessionOptions {
+	/** receiving: copy-quality limits deciding MCF/RTP/RTN (t30/copyQuality.ts defaults) */
+	copyQuality?: CopyQualityLimits;
+	/** receiving: TCF judgement limits (t30/tcfCheck.ts defaults, HylaFAX/SpanDSP) */
+	tcfLimits?: TcfLimits;
 	/** device identity reported as FaxModem.id (default "class1") */
 	id?: string;
 	/** default TSI when the request has none (≤ 20 printable characters) */
@@ -42,8 +51,14 @@ export interface Class1SessionOptions {
 	minRate?: number;
 	/** send T.4 2-D (MR) when offered (default true) */
 	allowMr?: boolean;
-	/** numbers never dialled (digits, e.g. ["911", "112"]) -> BLACKLISTED */
+	/** numbers never dialled besides the emergency numbers (digits) -> BLACKLISTED; rule in core/dialString.ts */
 	blockList?: readonly string[];
+	/** numbers dialled although blocked (an entry such as "911" or a whole number such as "9911"); default none */
+	allowNumbers?: readonly string[];
+	/** replaces the default emergency list (core/dialString.ts EMERGENCY_NUMBERS: 911 112 999 000 110 119) */
+	emergencyNumbers?: readonly string[];
+	/** ECM as the modem profile allows it (session/class1.ts fills it from drivers class1.ecm*); read by the ECM transfer (issue 9) */
+	ecm?: EcmSettings;
 	/** page encoder (default src/t4 T4Encoder) */
 	encoderFactory?: RowEncoderFactory;
 	/** what earlier calls taught about each destination (default: a MemoryDestinationStore per session) */
@@ -83,12 +98,47 @@ export class Class1Session implements FaxModem {
 		}
 	}
 
+	/**
+	 * Wait for a call, answer it after `req.rings` RINGs and receive it with the host T.30 answerer
+	 * (t30/receiveCall.ts, receive.ts) into `req.sink`. Never throws for a call failure.
+	 */
+	async receive(req: ReceiveRequest): Promise<ReceiveResult> {
+		if (this.closed) throw new FaxError("PORT_CLOSED", "session is closed");
+		if (this.busy) throw new FaxError("AT_BUSY_CHANNEL", "a call is already in progress on this modem");
+		this.busy = true;
+		try {
+			const o = this.opts;
+			const clock = o.clock ?? new SystemClock();
+			const tracer = o.tracer ?? nullTracer;
+			let link: Class1Link;
+			try {
+				link = typeof this.link === "function" ? await this.link() : this.link;
+			} catch (e) {
+				const error = e instanceof FaxError ? e : new FaxError("PORT_OPEN_FAILED", `cannot open the modem: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+				return { ok: false, pagesReceived: 0, tsid: "", error };
+			}
+			if (!("waitForRings" in link)) throw new FaxError("NOT_IMPLEMENTED", "this Class 1 link cannot wait for calls");
+			const rates = (link as { receiveRates?: Class1Link["transmitRates"] }).receiveRates ?? link.transmitRates;
+			const caps = { receiveRates: rates, ...(o.maxRate ? { maxRate: o.maxRate } : {}) };
+			if (receivableRates(caps).length === 0) throw new FaxError("MODEM_NO_RATES", "the modem reports no receive rate we can use (AT+FRM=?)");
+			const csid = req.csid ?? o.tsid;
+			return await receiveCall(
+				link as AnsweringLink,
+				{ clock, tracer, timers: resolveTimers(o.timers) },
+				{ sink: req.sink, rings: req.rings ?? 1, ...(req.signal ? { signal: req.signal } : {}), ...(req.onEvent ? { onEvent: req.onEvent } : {}) },
+				{ caps, ...(csid ? { csid } : {}), ...(o.copyQuality ? { quality: o.copyQuality } : {}), ...(o.tcfLimits ? { tcf: o.tcfLimits } : {}) },
+			);
+		} finally {
+			this.busy = false;
+		}
+	}
+
 	private async run(req: SendRequest): Promise<SendResult> {
 		const o = this.opts;
 		const clock = o.clock ?? new SystemClock();
 		const perCall = o.tracerForCall?.(req);
 		const base = o.tracer ?? nullTracer;
-		const tracer: Tracer = perCall ? { trace: (...a) => (base.trace(...a), perCall.trace(...a)) } : base;
+		const tracer: Tracer = perCall ? teeTracer(base, perCall) : base;
 		let link: Class1Link;
 		try {
 			link = typeof this.link === "function" ? await this.link() : this.link;
@@ -116,8 +166,13 @@ export class Class1Session implements FaxModem {
 			rtnPolicy: policy,
 			maxRtnResends: o.maxRtnResends ?? defaultRtnResends(policy),
 			local,
-			blockList: o.blockList ?? [],
+			dialPolicy: {
+				blockList: o.blockList ?? [],
+				allowNumbers: o.allowNumbers ?? [],
+				...(o.emergencyNumbers ? { emergencyNumbers: o.emergencyNumbers } : {}),
+			},
 			encoderFactory: o.encoderFactory ?? t4EncoderFactory,
+			...(o.ecm ? { ecm: o.ecm } : {}),
 			onV17Trouble: (reason) => (v17Trouble = reason),
 		});
 		if (key !== undefined && v17Trouble !== undefined) {

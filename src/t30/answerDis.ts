@@ -7,7 +7,7 @@
  * Layer: t30, pure.
  */
 import type { FaxResolution } from "../core/bitmap.js";
-import type { ModulationCode } from "./Class1Link.js";
+import type { ModulationCode } from "../modem/Class1Link.js";
 import { RATES, dcsRate, dcsResolution, dcsWidth, disRates, disResolutions, disWidths, emptyDis, pageLength, type DisFields, type FaxWidth, type PageLength, type Rate } from "./dis.js";
 
 /** What we accept as a receiver. */

@@ -7,15 +7,33 @@
 import type { Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import type { Tracer } from "../core/trace.js";
-import { buildFrame, hex, parseFrame, type HdlcFrame } from "../hdlc/frame.js";
-import type { SendEvent } from "../modem/FaxModem.js";
-import type { Class1Link, ReceivedFrame, TurnaroundKind } from "./Class1Link.js";
+import { hex } from "../core/bytes.js";
+import { buildFrame, parseFrame, type HdlcFrame } from "../hdlc/frame.js";
+import type { Class1Link, ReceivedFrame, TurnaroundKind } from "../modem/Class1Link.js";
+import type { FaxEvent, ReceiveEvent, SendEvent } from "../modem/FaxModem.js";
 import type { Reply } from "./decisions.js";
 import { decodeId, describeDis, parseDis } from "./dis.js";
 import { fcfLabel, fcfName, withX } from "./fcf.js";
+import type { Phase, T30Node } from "./nodes.js";
 import type { T30Timers } from "./timers.js";
 
-export type Phase = "A" | "B" | "C" | "D" | "E";
+export type { Phase, T30Node } from "./nodes.js";
+
+/**
+ * Who this station is in the call. `station`: who placed the call (T.30 §5.1: the calling station is
+ * normally the transmitter, the answerer the receiver; polling swaps the document direction, not these).
+ * `disReceived`: this station has received a valid DIS — T.30 §5.3.6.1: the X bit (LSB of the FCF as
+ * sent here) is 1 in frames from the station that received DIS and 0 from the station that sent it
+ * (SpanDSP `s->dis_received`). The caller of a normal send learns DIS in phase B; set it as it happens.
+ */
+export interface T30Role {
+	readonly station: "caller" | "answerer";
+	disReceived: boolean;
+}
+
+/** The usual role of each station: the caller receives DIS (X = 1), the answerer sends it (X = 0). */
+export const callerRole = (): T30Role => ({ station: "caller", disReceived: true });
+export const answererRole = (): T30Role => ({ station: "answerer", disReceived: false });
 
 /** What one receive gave, as the phase scripts see it: a parsed good frame, or why there is none. */
 export type Heard = { kind: "frame"; frame: HdlcFrame } | Exclude<Reply, { kind: "frames" }>;
@@ -35,22 +53,31 @@ function describeFrame(f: HdlcFrame): string {
 	return label;
 }
 
-export class T30Context {
+/**
+ * One call's context, for either direction: `E` narrows the events the caller's listener takes
+ * (SendEvent for transmit, ReceiveEvent for receive); the engine emits members of the one FaxEvent union.
+ */
+export class T30Context<E extends FaxEvent = FaxEvent> {
+	/** The flow-chart node the call is in (last `enter`). */
+	node: T30Node | undefined;
+
 	constructor(
 		readonly link: Class1Link,
 		readonly clock: Clock,
 		readonly tracer: Tracer,
 		readonly signal: AbortSignal,
 		readonly timers: T30Timers,
-		private readonly onEvent: (e: SendEvent) => void,
+		private readonly onEvent: (e: E) => void,
+		readonly role: T30Role = callerRole(),
 	) {}
 
 	/** Enter a flow-chart node, e.g. enter("B", "D_TCF"); traced as state "B:D_TCF". */
-	enter(phase: Phase, node: string): void {
+	enter(phase: Phase, node: T30Node): void {
+		this.node = node;
 		this.tracer.trace("state", "-", `${phase}:${node}`);
 	}
 
-	emit(e: SendEvent): void {
+	emit(e: E): void {
 		this.tracer.trace("job", "-", e.type, e);
 		try {
 			this.onEvent(e);
@@ -60,11 +87,13 @@ export class T30Context {
 	}
 
 	/**
-	 * Send frames as one V.21 burst: all but the last non-final, X bit set (we are the caller that received
-	 * DIS). `uncancellable` ignores the call's signal (the DCN that ends a cancelled call, spec §9.4).
+	 * Send frames as one V.21 burst: all but the last non-final, the X bit from the role (T.30 §5.3.6.1:
+	 * 1 when this station received DIS). `uncancellable` ignores the call's signal (the DCN that ends a
+	 * cancelled call, spec §9.4).
 	 */
 	async send(frames: readonly OutFrame[], uncancellable = false): Promise<void> {
-		const built = frames.map((f, i) => buildFrame(withX(f.fcf), f.fif, i === frames.length - 1));
+		const x = this.role.disReceived;
+		const built = frames.map((f, i) => buildFrame(withX(f.fcf, x), f.fif, i === frames.length - 1));
 		for (const b of built) {
 			const p = parseFrame(b);
 			this.tracer.trace("hdlc", "tx", `-> ${describeFrame(p)}`, hex(b));
@@ -130,6 +159,10 @@ export class T30Context {
 		return this.link.transmitSilence(kind === "eop" ? t.eopTurnaroundMs : t.turnaroundMs, signal); // AT+FTS
 	}
 }
+
+/** The transmitter's context (transmit.ts, phaseB.ts, page transfers) and the receiver's (issue 10). */
+export type TxContext = T30Context<SendEvent>;
+export type RxContext = T30Context<ReceiveEvent>;
 
 function safeDescribe(f: HdlcFrame): string {
 	try {

@@ -7,7 +7,7 @@
  * Keys are the dialled number reduced to its digits (and * #), so "+1 (555) 0100" and "1-555-0100" meet.
  * Layer: t30 (pure apart from the store the caller supplies).
  */
-import { dialDigits } from "./dialString.js";
+import { dialDigits } from "../core/dialString.js";
 import type { Rate } from "./dis.js";
 
 /** What is remembered about one destination. */
@@ -60,7 +60,7 @@ export interface V17Tally {
 }
 
 /** FTTs at V.17 in one call that mark the destination (the ladder's two V.17 rates both failed). */
-export const V17_FTT_LIMIT = 2;
+const V17_FTT_LIMIT = 2;
 
 /**
  * After one training exchange: count it in `tally` and say whether it marks the destination as having

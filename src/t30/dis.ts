@@ -6,7 +6,7 @@
  * 20 = unlimited). Layer: t30, pure (Uint8Array in/out, no I/O).
  */
 import type { FaxResolution } from "../core/bitmap.js";
-import type { ModulationCode } from "./Class1Link.js";
+import type { ModulationCode } from "../modem/Class1Link.js";
 
 /** Single-bit fields of Table 2 by name (DIS/DTC meaning; in DCS the same bit selects the mode). */
 export const DisBit = {
@@ -164,7 +164,7 @@ export const RATES: readonly Rate[] = [
 const V33_DCS: Record<number, number> = { 0x2: 14400, 0x6: 12000, 0xa: 9600, 0xe: 7200 };
 
 /** The modulations a DIS/DTC offers (bits 11-14). V.27ter 2400 fallback is always there. */
-export function disModulations(modemCode: number): Modulation[] {
+function disModulations(modemCode: number): Modulation[] {
 	switch (modemCode) {
 		case 0x0:
 			return ["V.27ter"]; // fallback mode: 2400 only
@@ -198,7 +198,7 @@ export function disRates(modemCode: number): Rate[] {
 export const dcsRate = (modemCode: number): Rate | undefined => RATES.find((r) => r.dcsCode === modemCode);
 
 /** Describe a DCS rate code: "V.17 14400", "V.33 12000", "reserved 0x3". */
-export function describeDcsRate(modemCode: number): string {
+function describeDcsRate(modemCode: number): string {
 	const r = dcsRate(modemCode);
 	if (r) return `${r.modulation} ${r.bitRate}`;
 	const v33 = V33_DCS[modemCode];

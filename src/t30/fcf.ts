@@ -68,7 +68,7 @@ export const Fcf = {
 export type FcfName = keyof typeof Fcf;
 
 /** The X bit (T.30 §5.3.6.1) in DTE-link form. */
-export const X_BIT = 0x01;
+const X_BIT = 0x01;
 
 /** FCFs whose low bit is part of the code, not an X bit. */
 const NO_X_BIT: ReadonlySet<number> = new Set<number>([Fcf.DIS, Fcf.CSI, Fcf.NSF, Fcf.DTC, Fcf.CIG, Fcf.NSC, Fcf.PWD, Fcf.SEP, Fcf.PSA, Fcf.CIA, Fcf.ISP]);

@@ -7,7 +7,7 @@
 import { resolutionOf, type FaxPage, type FaxResolution } from "../core/bitmap.js";
 import type { NegotiatedParams, Coding } from "../modem/FaxModem.js";
 import { chooseWidth } from "../tiff/normalize.js";
-import type { ModulationCode } from "./Class1Link.js";
+import type { ModulationCode } from "../modem/Class1Link.js";
 import {
 	dcsMinScanCode,
 	dcsMinScanMs,
@@ -84,7 +84,7 @@ export function pageFormat(page: FaxPage, dis: Pick<DisFields, "fine" | "superfi
 export const sameFormat = (a: PageFormat, b: PageFormat): boolean => a.width === b.width && a.resolution === b.resolution;
 
 /** Coding for non-ECM pages: MR when offered and allowed, else MH (MMR needs ECM, out of scope). */
-export const chooseCoding = (dis: Pick<DisFields, "twoD">, local: LocalCaps): Extract<Coding, "mh" | "mr"> => (dis.twoD && local.allowMr !== false ? "mr" : "mh");
+const chooseCoding = (dis: Pick<DisFields, "twoD">, local: LocalCaps): Extract<Coding, "mh" | "mr"> => (dis.twoD && local.allowMr !== false ? "mr" : "mh");
 
 /** MR K factor (T.4 §4.2.1.3.1): 2 at 3.85 l/mm, 4 at 7.7, 8 at 15.4. */
 export const kFactor = (r: FaxResolution): number => (r === "standard" ? 2 : r === "fine" ? 4 : 8);

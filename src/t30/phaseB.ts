@@ -6,7 +6,7 @@
 import type { FaxPage } from "../core/bitmap.js";
 import { FaxError } from "../core/FaxError.js";
 import { fatal, type CallState, type TransmitOptions } from "./callState.js";
-import type { T30Context } from "./context.js";
+import type { TxContext } from "./context.js";
 import { afterTraining, checkDis, type Reply, type TrainingDecision } from "./decisions.js";
 import { noteV17Training } from "./destinations.js";
 import { buildDis, decodeId, describeDis, encodeId, parseDis, type DisFields } from "./dis.js";
@@ -23,7 +23,7 @@ export interface HeardDis {
  * receive after timeouts, bad frames and +FCERROR (class1.md §2.1 "No DIS at all → wait up to T1").
  * Returns undefined when the window ends.
  */
-export async function waitForDis(ctx: T30Context, st: CallState, windowMs: number, timer: string): Promise<HeardDis | undefined> {
+export async function waitForDis(ctx: TxContext, st: CallState, windowMs: number, timer: string): Promise<HeardDis | undefined> {
 	ctx.enter("B", "T");
 	const deadline = ctx.clock.now() + windowMs;
 	ctx.tracer.trace("timer", "-", `${timer} start ${windowMs} ms`);
@@ -46,7 +46,10 @@ export async function waitForDis(ctx: T30Context, st: CallState, windowMs: numbe
 		const f = h.frame;
 		const name = fcfName(f.fcf);
 		if (name === "CSI") noteCsid(ctx, st, decodeId(f.fif));
-		else if (name === "DIS" || name === "DTC") pending = { fcf: f.fcf, dis: parseDis(f.fif) };
+		else if (name === "DIS" || name === "DTC") {
+			pending = { fcf: f.fcf, dis: parseDis(f.fif) };
+			ctx.role.disReceived = true; // T.30 §5.3.6.1: from now on our frames carry X = 1
+		}
 		else if (name === "DCN") throw fatal("REMOTE_DCN", "DCN while waiting for DIS");
 		if (f.final && pending) return pending;
 	}
@@ -54,7 +57,7 @@ export async function waitForDis(ctx: T30Context, st: CallState, windowMs: numbe
 	return undefined;
 }
 
-function noteCsid(ctx: T30Context, st: CallState, csid: string): void {
+function noteCsid(ctx: TxContext, st: CallState, csid: string): void {
 	if (csid === st.csid) return;
 	st.csid = csid;
 	ctx.emit({ type: "remoteId", csid });
@@ -73,7 +76,7 @@ export function acceptDis(st: CallState, heard: HeardDis, local: LocalCaps, atMo
 }
 
 /** DCS (+TSI) and TCF until CFR: FTT walks down the ladder, DIS renegotiates, silence repeats (T.30 Fig. 5-2a). */
-export async function train(ctx: T30Context, st: CallState, page: FaxPage, o: TransmitOptions): Promise<void> {
+export async function train(ctx: TxContext, st: CallState, page: FaxPage, o: TransmitOptions): Promise<void> {
 	let noReplies = 0;
 	for (let guard = 0; guard < 64; guard++) {
 		const rate = st.ladder[st.rateIdx]!;

@@ -10,16 +10,15 @@
  * DCN or a dropped line. T2 bounds every wait for a command or page carrier. Layer: t30.
  */
 import { FaxError, isFaxError } from "../core/FaxError.js";
-import { buildFrame, hex, parseFrame, type HdlcFrame } from "../hdlc/frame.js";
-import type { NegotiatedParams, PageResult } from "../modem/FaxModem.js";
-import type { ReceiveResult, ReceiveSink, ReceivedPageWriter } from "./receiveTypes.js";
+import type { HdlcFrame } from "../hdlc/frame.js";
+import type { Class1Link, ModulationCode } from "../modem/Class1Link.js";
+import type { NegotiatedParams, PageResult, ReceiveResult, ReceiveSink, ReceivedPageWriter } from "../modem/FaxModem.js";
 import { answerDis, checkDcs, type ReceiveCaps } from "./answerDis.js";
-import type { T30Context } from "./context.js";
+import type { OutFrame, RxContext } from "./context.js";
 import { judgeCopyQuality, type CopyQualityLimits } from "./copyQuality.js";
 import { buildDis, decodeId, describeDis, encodeId, parseDis, type DisFields } from "./dis.js";
-import { Fcf, fcfLabel, fcfName, withX, type FcfName } from "./fcf.js";
+import { Fcf, fcfLabel, fcfName, type FcfName } from "./fcf.js";
 import { afterPostPage, postPageCommand, type PostPageCommand } from "./receiveDecisions.js";
-import type { ReceiveLink } from "./receiveLink.js";
 import { receivePageData, type PageIntake } from "./receivePage.js";
 import { TcfJudge, type TcfLimits } from "./tcfCheck.js";
 import { MAX_COMMAND_TRIES } from "./timers.js";
@@ -46,7 +45,7 @@ interface CallState {
 	pageNo: number;
 	/** our last answer (re-sent to CRP or a repeated command) */
 	last?: FcfName;
-	lastFrames?: Uint8Array[];
+	lastFrames?: OutFrame[];
 	/** the caller hung up / sent DCN: no DCN from us */
 	done: boolean;
 	/** EOP was answered MCF/RTP: the document is complete */
@@ -58,7 +57,7 @@ interface CallState {
 type Heard = { kind: "frames"; frames: HdlcFrame[] } | { kind: "timeout" } | { kind: "bad" } | { kind: "noCarrier" } | { kind: "fcError" };
 
 /** Run one answered call. Never throws for a call failure: the error is in the result. */
-export async function receive(ctx: T30Context, link: ReceiveLink, sink: ReceiveSink, o: ReceiveOptions): Promise<ReceiveResult> {
+export async function receive(ctx: RxContext, link: Class1Link, sink: ReceiveSink, o: ReceiveOptions): Promise<ReceiveResult> {
 	const st: CallState = { tsid: "", pagesConfirmed: 0, pageNo: 0, done: false, finished: false, lineDead: false, dis: answerDis(o.caps) };
 	let error: FaxError | undefined;
 	try {
@@ -75,7 +74,7 @@ export async function receive(ctx: T30Context, link: ReceiveLink, sink: ReceiveS
 	return result;
 }
 
-async function phaseBtoD(ctx: T30Context, link: ReceiveLink, sink: ReceiveSink, st: CallState, o: ReceiveOptions): Promise<void> {
+async function phaseBtoD(ctx: RxContext, link: Class1Link, sink: ReceiveSink, st: CallState, o: ReceiveOptions): Promise<void> {
 	const t = ctx.timers;
 	let step: "dis" | "command" | "page" = "dis";
 	let disSentAt = ctx.clock.now();
@@ -86,10 +85,10 @@ async function phaseBtoD(ctx: T30Context, link: ReceiveLink, sink: ReceiveSink, 
 	for (;;) {
 		if (step === "dis") {
 			ctx.enter("B", "R");
-			const frames: Uint8Array[] = [];
-			if (o.nsf) frames.push(buildFrame(Fcf.NSF, o.nsf, false));
-			if (o.csid) frames.push(buildFrame(Fcf.CSI, encodeId(o.csid), false));
-			frames.push(buildFrame(Fcf.DIS, buildDis(st.dis), true));
+			const frames: OutFrame[] = [];
+			if (o.nsf) frames.push({ fcf: Fcf.NSF, fif: o.nsf });
+			if (o.csid) frames.push({ fcf: Fcf.CSI, fif: encodeId(o.csid) });
+			frames.push({ fcf: Fcf.DIS, fif: buildDis(st.dis) });
 			await sendFrames(ctx, link, frames, !first);
 			first = false;
 			st.lastFrames = frames;
@@ -135,17 +134,17 @@ async function phaseBtoD(ctx: T30Context, link: ReceiveLink, sink: ReceiveSink, 
 }
 
 /** Act on a command sequence (TSI/DCS, a post-page command, DCN, CRP). */
-async function onCommand(ctx: T30Context, link: ReceiveLink, st: CallState, o: ReceiveOptions, frames: HdlcFrame[]): Promise<"dis" | "command" | "page" | "end"> {
+async function onCommand(ctx: RxContext, link: Class1Link, st: CallState, o: ReceiveOptions, frames: HdlcFrame[]): Promise<"dis" | "command" | "page" | "end"> {
 	let dcs: DisFields | undefined;
 	for (const f of frames) {
 		const name = fcfName(f.fcf);
 		if (name === "TSI") {
 			st.tsid = decodeId(f.fif);
-			ctx.emit({ type: "remoteTsi", tsid: st.tsid } as never);
+			ctx.emit({ type: "remoteTsi", tsid: st.tsid });
 		} else if (name === "DCS") dcs = parseDis(f.fif);
 		else if (name === "DCN") {
 			st.done = true;
-			ctx.enter("E", "DCN_received");
+			ctx.enter("E", "CALL_FINISHED");
 			if (st.finished) return "end";
 			if (st.pageNo === 0) throw new FaxError("REMOTE_DCN", "the caller disconnected before sending a page");
 			throw new FaxError("REMOTE_DCN", `the caller disconnected after page ${st.pageNo}, before the end of the document`, { context: { pages: st.pagesConfirmed } });
@@ -170,7 +169,7 @@ async function onCommand(ctx: T30Context, link: ReceiveLink, st: CallState, o: R
 }
 
 /** DCS checked against our DIS, then the TCF judged: CFR -> phase C, FTT -> wait for a new DCS. */
-async function trainingCheck(ctx: T30Context, link: ReceiveLink, st: CallState, o: ReceiveOptions, dcs: DisFields): Promise<"command" | "page" | "dis"> {
+async function trainingCheck(ctx: RxContext, link: Class1Link, st: CallState, o: ReceiveOptions, dcs: DisFields): Promise<"command" | "page" | "dis"> {
 	ctx.enter("B", "F_TCF");
 	const c = checkDcs(dcs, st.dis, o.caps);
 	if (!c.ok) {
@@ -181,7 +180,7 @@ async function trainingCheck(ctx: T30Context, link: ReceiveLink, st: CallState, 
 	st.params = { bitRate: c.rate.bitRate, modulation: c.rate.modulation, resolution: c.resolution, width: c.width, coding: c.coding, ecm: c.ecm, minScanLineMs: 0 };
 	st.format = { coding: c.coding, width: c.width, resolution: c.resolution, mod: c.rate.shortTrain };
 	if (c.ecm) throw new FaxError("INCOMPATIBLE", "ECM reception is not supported yet", { context: { dcs: describeDis(dcs, "DCS") } });
-	ctx.emit({ type: "negotiated", params: st.params } as never);
+	ctx.emit({ type: "negotiated", params: st.params });
 	const judge = new TcfJudge(c.rate.bitRate, o.tcf);
 	const got = await link.receiveData(c.rate.longTrain, (chunk) => judge.push(chunk), ctx.timers.T2, ctx.signal);
 	if (got.kind === "noCarrier") throw new FaxError("CARRIER_LOST", "NO CARRIER waiting for TCF");
@@ -190,7 +189,7 @@ async function trainingCheck(ctx: T30Context, link: ReceiveLink, st: CallState, 
 	if (got.kind !== "data") ctx.tracer.trace("info", "-", `no TCF carrier (${got.kind}): training failed`);
 	const v = judge.verdict();
 	ctx.tracer.trace("info", "rx", `TCF ${c.rate.modulation} ${c.rate.bitRate}: ${v.bytes} octets (${Math.round(v.durationMs)} ms), zero run ${Math.round(v.zeroRunMs)} ms, ${(v.nonZeroFraction * 100).toFixed(1)} % non-zero -> ${v.ok ? "CFR" : `FTT (${v.reason})`}`);
-	ctx.emit({ type: "training", bitRate: c.rate.bitRate, result: v.ok ? "CFR" : "FTT" } as never);
+	ctx.emit({ type: "training", bitRate: c.rate.bitRate, result: v.ok ? "CFR" : "FTT" });
 	if (!v.ok) {
 		ctx.enter("B", "F_FTT");
 		await respond(ctx, link, st, "FTT", false);
@@ -202,16 +201,16 @@ async function trainingCheck(ctx: T30Context, link: ReceiveLink, st: CallState, 
 }
 
 /** Phase C (one page) and phase D (its post-page command and our answer). */
-async function pageAndPostPage(ctx: T30Context, link: ReceiveLink, sink: ReceiveSink, st: CallState, o: ReceiveOptions): Promise<"dis" | "command" | "page" | "end"> {
+async function pageAndPostPage(ctx: RxContext, link: Class1Link, sink: ReceiveSink, st: CallState, o: ReceiveOptions): Promise<"dis" | "command" | "page" | "end"> {
 	const f = st.format!;
 	const page = st.pageNo + 1;
 	ctx.enter("C", "F_DOC_NON_ECM");
 	let writer: ReceivedPageWriter | undefined;
 	let intake: PageIntake;
 	try {
-		intake = await receivePageData(ctx, link, f.mod as never, f, ctx.timers.T2, async (chunk) => {
+		intake = await receivePageData(ctx, link, f.mod as ModulationCode, f, ctx.timers.T2, async (chunk) => {
 			if (!writer) {
-				ctx.emit({ type: "pageReceiving", page } as never);
+				ctx.emit({ type: "pageReceiving", page });
 				writer = await sink.beginPage({ page, params: st.params! });
 			}
 			await writer.write(chunk);
@@ -259,9 +258,9 @@ async function pageAndPostPage(ctx: T30Context, link: ReceiveLink, sink: Receive
 	if (writer) await writer.end({ result, confirmed: d.confirmed, rows: intake.rows, badRows: intake.badLines });
 	if (d.confirmed) st.pagesConfirmed++;
 	if (d.next === "disconnect") st.finished = true;
-	ctx.emit({ type: "pageReceived", page, result, confirmed: d.confirmed, rows: intake.rows, badRows: intake.badLines, bytes: intake.bytes, ms: intake.ms } as never);
+	ctx.emit({ type: "pageReceived", page, result, confirmed: d.confirmed, rows: intake.rows, badRows: intake.badLines, bytes: intake.bytes, ms: intake.ms });
 	await respond(ctx, link, st, d.response, false);
-	if (d.response !== "MCF") ctx.emit({ type: "retrain", reason: `${d.response}: ${q.reason}` } as never);
+	if (d.response !== "MCF") ctx.emit({ type: "retrain", reason: `${d.response}: ${q.reason}` });
 	switch (d.next) {
 		case "nextPage":
 			return "page";
@@ -275,8 +274,8 @@ async function pageAndPostPage(ctx: T30Context, link: ReceiveLink, sink: Receive
 }
 
 /** After our answer to EOP: the caller sends DCN; a repeated EOP (it missed our answer) gets it again. */
-async function awaitDcn(ctx: T30Context, link: ReceiveLink, st: CallState): Promise<"end" | "page" | "command"> {
-	ctx.enter("D", "F_POST_RCP_EOP");
+async function awaitDcn(ctx: RxContext, link: Class1Link, st: CallState): Promise<"end" | "page" | "command"> {
+	ctx.enter("D", "III_Q_MCF");
 	for (let tries = 0; tries < MAX_COMMAND_TRIES; tries++) {
 		const heard = await hearCommand(ctx, link, ctx.timers.T2, "T2");
 		if (heard.kind === "noCarrier" || heard.kind === "timeout") break; // line gone after EOP/MCF: the document is complete
@@ -299,7 +298,7 @@ async function awaitDcn(ctx: T30Context, link: ReceiveLink, st: CallState): Prom
 // ---------------------------------------------------------------- primitives
 
 /** Receive a command sequence (frames up to the final one), with bad frames and +FCERROR reported. */
-async function hearCommand(ctx: T30Context, link: ReceiveLink, timeoutMs: number, timer: string): Promise<Heard> {
+async function hearCommand(ctx: RxContext, link: Class1Link, timeoutMs: number, timer: string): Promise<Heard> {
 	const r = await ctx.receive(timeoutMs, timer);
 	if (r.kind === "frames") return { kind: "frames", frames: r.frames };
 	if (r.kind === "badFrame") return { kind: "bad" };
@@ -307,41 +306,38 @@ async function hearCommand(ctx: T30Context, link: ReceiveLink, timeoutMs: number
 	return r;
 }
 
-/** Send our frames with X = 0 (we sent the DIS: T.30 §5.3.6.1, the X bit is 1 only from the DIS receiver). */
-async function sendFrames(ctx: T30Context, link: ReceiveLink, frames: Uint8Array[], turn = true): Promise<void> {
+/** Send our frames (X bit by role: 0, we sent the DIS; T.30 §5.3.6.1) after the switching pause. */
+async function sendFrames(ctx: RxContext, link: Class1Link, frames: OutFrame[], turn = true): Promise<void> {
 	if (turn) await ctx.turn("switching");
-	for (const b of frames) {
-		const p = parseFrame(b);
-		ctx.tracer.trace("hdlc", "tx", `-> ${fcfLabel(p.fcf)}${fcfName(p.fcf) === "DIS" ? ` ${describeDis(parseDis(p.fif))}` : fcfName(p.fcf) === "CSI" ? ` "${decodeId(p.fif)}"` : ""}`, hex(b));
-	}
-	await link.sendFrames(frames, ctx.signal);
+	void link;
+	await ctx.send(frames);
 }
 
 /** Send one response frame and remember it for CRP / repeated commands. */
-async function respond(ctx: T30Context, link: ReceiveLink, st: CallState, name: FcfName, again: boolean): Promise<void> {
-	const frames = [buildFrame(withX(Fcf[name], false), undefined, true)];
+async function respond(ctx: RxContext, link: Class1Link, st: CallState, name: FcfName, again: boolean): Promise<void> {
+	const frames: OutFrame[] = [{ fcf: Fcf[name] }];
+	if (!again && (name === "MCF" || name === "RTP" || name === "RTN")) ctx.enter("D", `III_Q_${name}`);
 	await sendFrames(ctx, link, frames);
 	if (name !== "CRP") {
 		st.last = name;
 		st.lastFrames = frames;
 	}
-	void again;
 }
 
 /** Phase E: DCN when we end the call ourselves (failure, cancel), then hang up. */
-async function phaseE(ctx: T30Context, link: ReceiveLink, st: CallState, error: FaxError | undefined): Promise<void> {
+async function phaseE(ctx: RxContext, link: Class1Link, st: CallState, error: FaxError | undefined): Promise<void> {
 	ctx.enter("E", "hangup");
 	if (error && !st.lineDead && !st.done && error.code !== "REMOTE_DCN") {
 		try {
+			ctx.enter("E", "DCN");
 			await ctx.turn("switching", true);
-			await link.sendFrames([buildFrame(withX(Fcf.DCN, false))], undefined);
-			ctx.tracer.trace("hdlc", "tx", "-> DCN");
+			await ctx.send([{ fcf: Fcf.DCN }], true);
 		} catch {
 			// the line may be gone: hanging up is what matters
 		}
 	}
 	await link.hangup();
-	ctx.emit({ type: "hangup" } as never);
+	ctx.emit({ type: "hangup" });
 }
 
 function toFaxError(e: unknown, signal: AbortSignal): FaxError {

@@ -3,22 +3,20 @@
  * ATA after N rings; T.30 §5.1 / V.250 §6.3.5) and then the answerer (receive.ts) for phases B-E.
  * Used by Class1Session.receive. Layer: t30.
  */
-import type { CallerId } from "../modem/class1Receive.js";
 import type { Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import type { Tracer } from "../core/trace.js";
-import type { AnswerResult, IncomingCall } from "../modem/class1Receive.js";
-import { T30Context } from "./context.js";
+import type { CallerId, IncomingCall } from "../modem/class1Receive.js";
+import type { Class1Link } from "../modem/Class1Link.js";
+import type { ReceiveEvent, ReceiveResult, ReceiveSink } from "../modem/FaxModem.js";
+import { T30Context, answererRole } from "./context.js";
 import { receive, type ReceiveOptions } from "./receive.js";
-import type { ReceiveLink } from "./receiveLink.js";
-import type { ReceiveEvent, ReceiveResult, ReceiveSink } from "./receiveTypes.js";
 import type { T30Timers } from "./timers.js";
 
 /** A link that can also wait for the phone to ring. */
-export interface AnsweringLink extends ReceiveLink {
+export interface AnsweringLink extends Class1Link {
 	enableCallerId?(): Promise<boolean>;
 	waitForRings(rings: number, signal?: AbortSignal, onRing?: (n: number, id: CallerId) => void): Promise<IncomingCall>;
-	answer(signal?: AbortSignal): Promise<AnswerResult>;
 }
 
 export interface ReceiveCallRequest {
@@ -32,7 +30,6 @@ export interface ReceiveCallRequest {
 }
 
 export interface ReceiveCallResult extends ReceiveResult {
-	callerId?: CallerId;
 	rings: number;
 	/** when phase B began (ms on the clock), undefined when never answered */
 	answeredAt?: number;
@@ -58,7 +55,7 @@ export async function receiveCall(
 	let call: IncomingCall = { rings: 0, callerId: { number: "", name: "" } };
 	if (rings > 0) {
 		deps.tracer.trace("state", "-", "A:wait_ring");
-		call = await link.waitForRings(rings, signal, (count) => emit({ type: "ring", count }));
+		call = await link.waitForRings(rings, signal, (count, id) => emit({ type: "ring", count, ...(id.number || id.name ? { callerId: { number: id.number, name: id.name } } : {}) }));
 	}
 	req.onCall?.(call);
 	deps.tracer.trace("state", "-", "A:answer");
@@ -68,11 +65,17 @@ export async function receiveCall(
 		const error = new FaxError("CARRIER_LOST", `answer failed: ${a.kind === "error" ? a.line : "NO CARRIER"}`, { context: { rings: call.rings } });
 		deps.tracer.trace("error", "-", `${error.code}: ${error.message}`);
 		await link.hangup();
-		return { ok: false, pagesReceived: 0, tsid: "", error, rings: call.rings, callerId: call.callerId };
+		return { ok: false, pagesReceived: 0, tsid: "", error, rings: call.rings, callerId: idOf(call) };
 	}
 	emit({ type: "connected" });
 	const answeredAt = deps.clock.now();
-	const ctx = new T30Context(link, deps.clock, deps.tracer, signal, deps.timers, (e) => req.onEvent?.(e as unknown as ReceiveEvent));
+	const ctx = new T30Context<ReceiveEvent>(link, deps.clock, deps.tracer, signal, deps.timers, (e) => req.onEvent?.(e), answererRole());
 	const r = await receive(ctx, link, req.sink, o);
-	return { ...r, rings: call.rings, callerId: call.callerId, answeredAt };
+	return { ...r, rings: call.rings, callerId: idOf(call), answeredAt };
 }
+
+const idOf = (c: IncomingCall): NonNullable<ReceiveResult["callerId"]> => ({
+	number: c.callerId.number,
+	name: c.callerId.name,
+	...(c.callerId.calledNumber ? { calledNumber: c.callerId.calledNumber } : {}),
+});

@@ -7,9 +7,8 @@
 import type { FaxResolution } from "../core/bitmap.js";
 import { T4Decoder } from "../t4/index.js";
 import { RtcDetector } from "../t4/rtcDetector.js";
-import type { ModulationCode } from "./Class1Link.js";
-import type { T30Context } from "./context.js";
-import type { DataReceived, ReceiveLink } from "./receiveLink.js";
+import type { Class1Link, DataOutcome, ModulationCode } from "../modem/Class1Link.js";
+import type { RxContext } from "./context.js";
 
 /** The page's coding as the DCS announced it. */
 export interface PageFormat {
@@ -20,7 +19,7 @@ export interface PageFormat {
 
 /** What one +FRM of page data gave. */
 export interface PageIntake {
-	outcome: DataReceived;
+	outcome: DataOutcome;
 	/** octets received up to the RTC (or all of them when no RTC came) */
 	bytes: number;
 	/** octets that came after the RTC before the carrier dropped (ignored) */
@@ -38,8 +37,8 @@ export interface PageIntake {
  * awaited before this resolves.
  */
 export async function receivePageData(
-	ctx: T30Context,
-	link: ReceiveLink,
+	ctx: RxContext,
+	link: Class1Link,
 	mod: ModulationCode,
 	format: PageFormat,
 	timeoutMs: number,

@@ -2,7 +2,8 @@
  * The T.30 transmitter as scripts that read like the flow charts (T.30 §5, Figure 5-2a..c; class1.md §2.1
  * for the Class 1 sequence): phase A dial, phase B DIS wait / DCS+TCF training with fallback and
  * renegotiation, phase C page data, phase D post-page exchange, phase E DCN + hang-up — also after a
- * failure or a cancel (outgoing-job.md §9.4). Branches are decided in decisions.ts; phase B lives in phaseB.ts.
+ * failure or a cancel (outgoing-job.md §9.4). Branches are decided in decisions.ts; phase B lives in phaseB.ts;
+ * phases C/D of each page are the page-transfer strategy of pageTransfer.ts (nonEcm.ts today).
  * State names on the trace: A:dial, B:T (waiting for DIS), B:D (DCS sent), B:D_TCF, B:D_POST_TCF,
  * C:I (image), D:MPS|EOM|EOP, D:II_Q (waiting for the post-page reply), E:DCN, E:hangup (SpanDSP names).
  * Layer: t30.
@@ -10,15 +11,15 @@
 import type { FaxPage, FaxPageSource } from "../core/bitmap.js";
 import { withTimeout } from "../core/Clock.js";
 import { FaxError, isFaxError } from "../core/FaxError.js";
-import type { PageResult, SendResult } from "../modem/FaxModem.js";
+import { checkDialString } from "../core/dialString.js";
+import type { DialOutcome } from "../modem/Class1Link.js";
+import type { SendResult } from "../modem/FaxModem.js";
 import { fatal, type CallState, type TransmitOptions } from "./callState.js";
-import type { DialOutcome } from "./Class1Link.js";
-import type { T30Context } from "./context.js";
-import { afterPostPage, type PostPageDecision } from "./decisions.js";
-import { sanitizeDialString } from "./dialString.js";
+import type { TxContext } from "./context.js";
 import { Fcf } from "./fcf.js";
-import { fitPage, minBitsPerRow, pageChunks } from "./pageData.js";
-import { kFactor, negotiated, nextSlower, pageFormat, sameFormat, type SessionParams } from "./params.js";
+import { pageTransferFor } from "./choosePageTransfer.js";
+import type { Ppm } from "./pageTransfer.js";
+import { negotiated, nextSlower, pageFormat, sameFormat } from "./params.js";
 import { acceptDis, train, waitForDis } from "./phaseB.js";
 
 export type { TransmitOptions } from "./callState.js";
@@ -29,7 +30,7 @@ export interface TransmitRequest {
 }
 
 /** Run one call. Never throws for a call failure: the error is in the result. */
-export async function transmit(ctx: T30Context, req: TransmitRequest, o: TransmitOptions): Promise<SendResult> {
+export async function transmit(ctx: TxContext, req: TransmitRequest, o: TransmitOptions): Promise<SendResult> {
 	const st: CallState = {
 		dialed: false,
 		connected: false,
@@ -48,7 +49,7 @@ export async function transmit(ctx: T30Context, req: TransmitRequest, o: Transmi
 	};
 	let error: FaxError | undefined;
 	try {
-		const number = sanitizeDialString(req.number, { blockList: o.blockList ?? [] });
+		const number = checkDialString(req.number, o.dialPolicy ?? {});
 		if (!(req.document.pageCount >= 1)) throw new FaxError("INVALID_ARG", "document has no pages", { disposition: "fail" });
 		const first = await req.document.page(0); // a bad document fails before the line is seized
 		await phaseA(ctx, st, number);
@@ -108,7 +109,7 @@ function dialError(o: Exclude<DialOutcome, { kind: "connect" }>): FaxError {
 	}
 }
 
-async function phaseA(ctx: T30Context, st: CallState, number: string): Promise<void> {
+async function phaseA(ctx: TxContext, st: CallState, number: string): Promise<void> {
 	ctx.enter("A", "dial");
 	ctx.emit({ type: "dialing", number });
 	st.dialed = true;
@@ -121,7 +122,7 @@ async function phaseA(ctx: T30Context, st: CallState, number: string): Promise<v
 
 // ---- phases B to D ----
 
-async function phasesBtoD(ctx: T30Context, st: CallState, doc: FaxPageSource, first: FaxPage, o: TransmitOptions): Promise<void> {
+async function phasesBtoD(ctx: TxContext, st: CallState, doc: FaxPageSource, first: FaxPage, o: TransmitOptions): Promise<void> {
 	const heard = await waitForDis(ctx, st, ctx.timers.T1, "T1");
 	if (!heard) throw fatal("T1_TIMEOUT", "No DIS within T1");
 	acceptDis(st, heard, o.local);
@@ -135,13 +136,15 @@ async function phasesBtoD(ctx: T30Context, st: CallState, doc: FaxPageSource, fi
 			needTraining = false;
 		}
 		const p = st.params!;
-		const sent = await sendPage(ctx, page, p, i, n, o);
-		st.pagesSent.add(i + 1);
-		st.unconfirmed.add(i + 1);
-		const next = i + 1 < n ? await doc.page(i + 1) : undefined;
-		const ppm = !next ? "EOP" : sameFormat(pageFormat(next, st.dis!), p.format) ? "MPS" : "EOM";
-		const d = await postPage(ctx, st, ppm, rtnResends, o, i + 1, sent);
-		settlePage(ctx, st, i + 1, d.result, d.kind === "next" && d.confirmed, sent);
+		let next: FaxPage | undefined;
+		let ppm: Ppm = "EOP";
+		// after phase C the next page is read: its format chooses the PPM (MPS, or EOM for a format change)
+		const nextPpm = async (): Promise<Ppm> => {
+			next = i + 1 < n ? await doc.page(i + 1) : undefined;
+			ppm = !next ? "EOP" : sameFormat(pageFormat(next, st.dis!), p.format) ? "MPS" : "EOM";
+			return ppm;
+		};
+		const d = await pageTransferFor(p).transferPage(ctx, st, { page, index: i, pages: n, nextPpm, rtnResends }, o);
 		if (d.kind === "resend") {
 			rtnResends++;
 			const slower = nextSlower(st.ladder, st.rateIdx);
@@ -170,78 +173,10 @@ async function phasesBtoD(ctx: T30Context, st: CallState, doc: FaxPageSource, fi
 	}
 }
 
-/** Phase C: one page at the short-train modulation (class1.md §2.5). */
-async function sendPage(ctx: T30Context, page: FaxPage, p: SessionParams, i: number, n: number, o: TransmitOptions): Promise<{ bytes: number; ms: number }> {
-	ctx.enter("C", "I");
-	ctx.emit({ type: "pageStart", page: i + 1, pages: n });
-	const fitted = fitPage(page, p.format);
-	await ctx.turn("switching"); // after CFR / MCF: T.30 §5.3.2.4 pause before high speed
-	const t0 = ctx.clock.now();
-	let bytes = 0;
-	const enc = {
-		coding: p.coding,
-		width: p.format.width,
-		k: kFactor(p.format.resolution),
-		minBitsPerRow: minBitsPerRow(p.rate.bitRate, p.minScanMs),
-	};
-	ctx.tracer.trace("page", "tx", `page ${i + 1}/${n}: ${fitted.bitmap.width}x${fitted.bitmap.height} ${p.format.resolution} ${p.coding} at ${p.rate.modulation} ${p.rate.bitRate} (+FTM=${p.rate.shortTrain}), ${enc.minBitsPerRow} bits/row min`);
-	await ctx.link.sendData(p.rate.shortTrain, pageChunks(fitted, enc, o.encoderFactory, (b) => (bytes = b)), ctx.signal);
-	const ms = ctx.clock.now() - t0;
-	ctx.tracer.trace("page", "tx", `page ${i + 1} sent: ${bytes} bytes in ${Math.round(ms)} ms`);
-	return { bytes, ms };
-}
-
-type PageOutcome = Extract<PostPageDecision, { kind: "next" } | { kind: "resend" }>;
-
-/** Phase D: PPM and its reply, repeated on silence/CRP, echo ignored (class1.md §2.6). */
-async function postPage(ctx: T30Context, st: CallState, ppm: "MPS" | "EOM" | "EOP", rtnResends: number, o: TransmitOptions, pageNo: number, sent: { bytes: number; ms: number }): Promise<PageOutcome> {
-	let noReplies = 0;
-	let crps = 0;
-	let transmit = true;
-	let fromSending = true;
-	for (let guard = 0; guard < 32; guard++) {
-		if (transmit) {
-			ctx.enter("D", ppm);
-			await ctx.turn(fromSending ? (ppm === "EOP" ? "eop" : "ppm") : "switching");
-			await ctx.send([{ fcf: Fcf[ppm] }]);
-			fromSending = false;
-		}
-		ctx.enter("D", "II_Q");
-		const reply = await ctx.receive(ctx.timers.T4, "T4");
-		const d = afterPostPage(reply, { ppm, noReplies, crps, rtnResends, policy: o.rtnPolicy, maxRtnResends: o.maxRtnResends });
-		switch (d.kind) {
-			case "next":
-			case "resend":
-				return d;
-			case "repeat":
-				if (d.reason === "crp") crps++;
-				else noReplies++;
-				transmit = true;
-				break;
-			case "listenAgain":
-				ctx.tracer.trace("info", "-", `heard our own ${ppm} (echo): listening again`);
-				transmit = false;
-				break;
-			case "fail":
-				if (d.result) settlePage(ctx, st, pageNo, d.result, d.confirmed === true, sent);
-				throw fatal(d.code, d.reason, { ppm, page: pageNo });
-		}
-	}
-	throw fatal("PROTOCOL_ERROR", `no settled reply to ${ppm}`);
-}
-
-/** The far end's verdict on a page: the pageEnd event, and the page counted as confirmed when it is. */
-function settlePage(ctx: T30Context, st: CallState, pageNo: number, result: PageResult, confirmed: boolean, sent: { bytes: number; ms: number }): void {
-	ctx.emit({ type: "pageEnd", page: pageNo, result, confirmed, ...sent });
-	if (!confirmed) return;
-	st.pagesConfirmed++;
-	st.unconfirmed.delete(pageNo);
-}
-
 // ---- phase E ----
 
 /** DCN (unless the far end already disconnected or the line is gone) and hang-up, bounded and never throwing. */
-async function phaseE(ctx: T30Context, st: CallState): Promise<void> {
+async function phaseE(ctx: TxContext, st: CallState): Promise<void> {
 	if (!st.dialed) return;
 	const bounded = <T>(p: Promise<T>, what: string) =>
 		withTimeout(p, ctx.timers.cleanupMs, { clock: ctx.clock, onTimeout: () => new FaxError("AT_TIMEOUT", `${what} did not finish`) });

@@ -3,6 +3,7 @@
  * streaming T4Encoder / T4Decoder plus whole-page helpers. Pure: no I/O.
  */
 import type { Bitmap } from "../core/bitmap.js";
+import { concatBytes } from "../core/bytes.js";
 import { FaxError } from "../core/FaxError.js";
 import { T4Decoder } from "./decoder.js";
 import { T4Encoder } from "./encoder.js";
@@ -31,13 +32,7 @@ export function encodeBitmap(b: Bitmap, o: Omit<T4EncodeOptions, "width">): Uint
 	if (parts.length === 0) return last;
 	parts.push(last);
 	total += last.length;
-	const out = new Uint8Array(total);
-	let o2 = 0;
-	for (const p of parts) {
-		out.set(p, o2);
-		o2 += p.length;
-	}
-	return out;
+	return concatBytes(parts, total);
 }
 
 /**

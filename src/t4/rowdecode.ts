@@ -9,10 +9,10 @@ import { BLACK_LOOKUP, MODE_EXT, MODE_H, MODE_LOOKUP, MODE_P, PAIR_LOOKUP, WHITE
 import { SENTINELS, paintRow, paintSpan } from "./runs.js";
 
 /** Row decode failures (negative results of decode1D/decode2D). */
-export const ERR_CODE = -1; // no valid code word (includes an EOL or zeros inside a row)
-export const ERR_WIDTH = -2; // runs overshoot the row width
-export const ERR_EXT = -3; // 2-D extension (uncompressed mode), not supported
-export const ERR_LOOP = -4; // too many code words without progress
+const ERR_CODE = -1; // no valid code word (includes an EOL or zeros inside a row)
+const ERR_WIDTH = -2; // runs overshoot the row width
+const ERR_EXT = -3; // 2-D extension (uncompressed mode), not supported
+const ERR_LOOP = -4; // too many code words without progress
 
 /** Bit source over a byte array: `acc` holds `nb` unread bits in its low bits. */
 export class BitReader {

@@ -56,7 +56,7 @@ export interface CcittWriteParams {
 }
 
 /** K for 2-D coding by vertical resolution (T.4 §4.2.1.3.1). */
-export const kFor = (r: FaxResolution): number => (r === "standard" ? 2 : r === "fine" ? 4 : 8);
+const kFor = (r: FaxResolution): number => (r === "standard" ? 2 : r === "fine" ? 4 : 8);
 
 /** Encodes a page as one TIFF strip: G3 rows each begin with EOL (TIFF 6.0 §11), no RTC; G4 ends with EOFB. */
 export function encodeCcittStrip(b: Bitmap, p: CcittWriteParams & { resolution: FaxResolution }): Uint8Array {

@@ -10,6 +10,7 @@
 import type { FaxPage } from "../core/bitmap.js";
 import { FaxError } from "../core/FaxError.js";
 import { resolutionOf } from "../core/bitmap.js";
+import { concatBytes } from "../core/bytes.js";
 import type { T4Coding } from "../t4/index.js";
 import type { CcittWriteParams } from "./ccitt.js";
 import { compressionFor, encodeCcittStrip, t4OptionsFor } from "./ccitt.js";
@@ -181,12 +182,7 @@ export function writeClassF(pages: readonly ClassFPage[], opts: ClassFOptions = 
 		parts.push(ifd.bytes);
 		pos += ifd.bytes.length;
 	});
-	const out = new Uint8Array(pos);
-	let o = 0;
-	for (const p of parts) {
-		out.set(p, o);
-		o += p.length;
-	}
+	const out = parts.length === 1 ? parts[0]!.slice() : concatBytes(parts, pos); // a fresh array: patched below
 	const dv = new DataView(out.buffer);
 	for (const [at, v] of patches) dv.setUint32(at, v, true);
 	return out;

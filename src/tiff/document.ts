@@ -20,7 +20,7 @@ import type { TiffPageInfo } from "./tiffDirectory.js";
 import { decodeTiffPage } from "./tiffPage.js";
 
 /** Largest input file accepted (bytes). */
-export const MAX_FILE_BYTES = 1 << 30;
+const MAX_FILE_BYTES = 1 << 30;
 
 /** What `info` shows about one page of a TIFF or PBM file. */
 export interface PageInfo {
@@ -167,7 +167,7 @@ function tiffDocument(fh: FileHandle, bytes: Uint8Array, opts: OpenOptions): Fax
 }
 
 /** PBM carries no resolution: fax widths are taken as 204 x 196 dpi, anything else as square pixels on an 8.5 in line. */
-export function pbmResolution(width: number): { xRes: number; yRes: number } {
+function pbmResolution(width: number): { xRes: number; yRes: number } {
 	const x = assumedXRes(width);
 	return { xRes: x, yRes: x === 204 ? yResOf("fine") : x };
 }

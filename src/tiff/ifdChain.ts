@@ -8,7 +8,7 @@ import { FaxError } from "../core/FaxError.js";
 import { Tag, TypeSize } from "./tags.js";
 
 /** Most pages one file may hold (a sanity cap, not a format limit). */
-export const MAX_PAGES = 10_000;
+const MAX_PAGES = 10_000;
 
 export interface IfdChain {
 	littleEndian: boolean;
@@ -42,7 +42,7 @@ const truncated = (off: number): FaxError =>
 	new FaxError("TIFF_TRUNCATED", `TIFF file truncated: needs data at byte ${off}`, { context: { offset: off } });
 
 /** Reads the 8-byte header: byte order and magic 42. Throws TIFF_MALFORMED / TIFF_UNSUPPORTED / TIFF_TRUNCATED. */
-export function readHeader(buf: Uint8Array): { littleEndian: boolean; firstIfd: number } {
+function readHeader(buf: Uint8Array): { littleEndian: boolean; firstIfd: number } {
 	if (buf.byteLength < 2) throw new FaxError("TIFF_MALFORMED", "not a TIFF file (too short)");
 	const b0 = buf[0];
 	const b1 = buf[1];

@@ -35,7 +35,7 @@ export const FAX_XRES = 204;
 const near = (a: number, b: number): boolean => Math.abs(a - b) <= b * WIDTH_TOLERANCE;
 
 /** Physical page width in fax dots (204 dpi), per rule 1. */
-export function faxDotsWide(page: FaxPage): number {
+function faxDotsWide(page: FaxPage): number {
 	return near(page.xRes, FAX_XRES) ? page.bitmap.width : Math.round((page.bitmap.width * FAX_XRES) / page.xRes);
 }
 
@@ -138,7 +138,7 @@ function mapRow(src: Uint8Array, width: number, dst: Uint8Array, m: ColumnMap, W
 }
 
 /** Calls `cb(a, b)` for each run of black pixels [a, b) of a packed row. */
-export function forEachBlackRun(row: Uint8Array, width: number, cb: (a: number, b: number) => void): void {
+function forEachBlackRun(row: Uint8Array, width: number, cb: (a: number, b: number) => void): void {
 	let x = 0;
 	const n = row.length;
 	while (x < width) {

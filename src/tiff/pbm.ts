@@ -6,6 +6,7 @@
 import { FaxError } from "../core/FaxError.js";
 import type { Bitmap } from "../core/bitmap.js";
 import { createBitmap, strideOf } from "../core/bitmap.js";
+import { concatBytes } from "../core/bytes.js";
 import { MAX_HEIGHT, MAX_PAGE_BYTES, MAX_WIDTH } from "./tiffDirectory.js";
 
 /** One image found in a PBM file; P4 images are located (not copied) so they can be read lazily. */
@@ -135,7 +136,7 @@ export async function scanPbmFile(size: number, read: (offset: number, length: n
 }
 
 /** Reads the P4 raster of `img` from the file bytes (copy, padding bits cleared). */
-export function pbmRaster(buf: Uint8Array, img: PbmImage): Bitmap {
+function pbmRaster(buf: Uint8Array, img: PbmImage): Bitmap {
 	if (img.bitmap) return img.bitmap;
 	const b = createBitmap(img.width, img.height);
 	b.data.set(buf.subarray(img.offset, img.offset + b.data.length));
@@ -166,11 +167,5 @@ export function writePbm(bitmaps: Bitmap | Bitmap[]): Uint8Array {
 		clearPadding(copy);
 		parts.push(copy.data);
 	}
-	const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-	let o = 0;
-	for (const p of parts) {
-		out.set(p, o);
-		o += p.length;
-	}
-	return out;
+	return concatBytes(parts);
 }

@@ -7,7 +7,7 @@
 import type { Clock } from "../../src/core/Clock.js";
 import type { FaxErrorCode } from "../../src/core/FaxError.js";
 import { FaxError } from "../../src/core/FaxError.js";
-import type { FaxModem, SendEvent, SendRequest, SendResult } from "../../src/modem/FaxModem.js";
+import type { FaxModem, ReceiveRequest, ReceiveResult, SendEvent, SendRequest, SendResult } from "../../src/modem/FaxModem.js";
 import type { ModemConfig, ModemFactory } from "../../src/jobs/ModemPool.js";
 
 export type FailStage = "init" | "dial" | "phaseB" | "page" | "phaseD";
@@ -132,6 +132,11 @@ export class FakeModem implements FaxModem {
 			this.calls.push(rec);
 			this.busy = false;
 		}
+	}
+
+	/** The scripted fake does not receive (issue 10 adds incoming calls). */
+	async receive(_req: ReceiveRequest): Promise<ReceiveResult> {
+		throw new FaxError("NOT_IMPLEMENTED", "FakeModem does not receive");
 	}
 
 	async close(): Promise<void> {

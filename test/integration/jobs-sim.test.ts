@@ -19,7 +19,7 @@ import { FaxJobExtendedStatus as X, FaxJobStatus as S, FaxServerEventsType } fro
 import { FaxDocument } from "../../src/jobs/FaxDocument.js";
 import { FaxServer } from "../../src/jobs/FaxServer.js";
 import type { DaemonOptions } from "../../src/jobs/FaxServer.js";
-import { openFaxModem } from "../../src/t30/openFaxModem.js";
+import { openFaxModem } from "../../src/session/openFaxModem.js";
 import { fixturePage } from "../helpers/fixtures.js";
 import { writePbm } from "../helpers/fixtures.js";
 import { libtiffDecodeTiff, topRows } from "../helpers/libtiff.js";

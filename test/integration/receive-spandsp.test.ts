@@ -119,7 +119,7 @@ test.serial("the caller hangs up during page 3 of 3: pages 1-2 kept, the call is
 
 test.serial("noise on page 2 with lenient limits: RTP, the damaged page kept with its bad rows in the TIFF", async (t) => {
 	const doc = await makeDoc(["text", "form", "text"], { yDpi: 196, rows: 600 });
-	const k = await call(doc, { noise: { page: 2, dbm0: -33, atMs: 300, ms: 600 } }, { receive: { quality: { goodMaxBadPercent: 0.01, tolerableMaxBadPercent: 60, maxConsecutiveBadRows: 1000 } } });
+	const k = await call(doc, { noise: { page: 2, dbm0: -33, atMs: 300, ms: 600 } }, { receive: { copyQuality: { goodMaxBadPercent: 0.01, tolerableMaxBadPercent: 60, maxConsecutiveBadRows: 1000 } } });
 	t.true(k.x.result.ok, why(k));
 	t.deepEqual(k.r.responses, ["MCF", "RTP", "MCF"], why(k));
 	const p2 = k.x.pages[1]!;

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Bitmap, FaxPageSource } from "../../src/core/bitmap.js";
 import type { SendEvent, SendRequest, SendResult } from "../../src/modem/FaxModem.js";
 import type { FaxModem } from "../../src/modem/FaxModem.js";
-import { openFaxModem, type OpenFaxModemOptions } from "../../src/t30/openFaxModem.js";
+import { openFaxModem, type OpenFaxModemOptions } from "../../src/session/openFaxModem.js";
 import { ModemSimulator, type ModemSimulatorOptions } from "../../hw-mocks/ModemSimulator.js";
 import { openPtyPair } from "../../hw-mocks/ptyPair.js";
 import { formatTranscript } from "../../hw-mocks/transcript.js";

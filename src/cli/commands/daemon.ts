@@ -52,6 +52,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		pollMs: cfg.pollMs,
 		modemReopenMs: cfg.modemReopenMs,
 		blockedNumbers: cfg.blockedNumbers,
+		allowNumbers: cfg.allowNumbers,
 		beforeStart: listen,
 	});
 	io.out(`ready: ${cfg.modems.length} modem(s), spool ${cfg.spoolDir}, pid ${process.pid}`);

@@ -16,7 +16,7 @@ const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(
 const CLEAN = ["clean", "regenerated", "unclean"];
 
 /** One human-readable line for a page. */
-export function describePage(p: PageInfo, total: number): string {
+function describePage(p: PageInfo, total: number): string {
 	const parts = [`page ${p.index + 1}/${total}: ${p.width}x${p.height}`, `${fmt(p.xRes)}x${fmt(p.yRes)} dpi${p.resolutionKnown ? "" : " (assumed)"} (${p.resolution ?? "not a fax resolution"})`, `compression ${p.compressionName}`];
 	const t = p.tiff;
 	if (t) {

@@ -9,7 +9,7 @@ import { SystemClock } from "../../core/Clock.js";
 import { FaxError } from "../../core/FaxError.js";
 import { openClass1Modem } from "../../modem/probe.js";
 import { MODULATIONS } from "../../modem/rates.js";
-import type { ModulationCode } from "../../t30/Class1Link.js";
+import type { ModulationCode } from "../../modem/Class1Link.js";
 import { listPorts } from "../../transport/listPorts.js";
 import type { CliIO } from "../io.js";
 import { openTrace, portOptions, portSettings } from "../portOptions.js";

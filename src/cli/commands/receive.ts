@@ -10,12 +10,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { SystemClock } from "../../core/Clock.js";
 import { FaxError } from "../../core/FaxError.js";
-import { openClass1Modem } from "../../modem/probe.js";
-import { receivableRates } from "../../t30/answerDis.js";
-import { receiveCall } from "../../t30/receiveCall.js";
-import type { ReceiveEvent } from "../../t30/receiveTypes.js";
-import { resolveTimers } from "../../t30/timers.js";
+import type { ReceiveEvent, ReceiveResult } from "../../modem/FaxModem.js";
 import { TiffReceiveSink } from "../../receive/TiffReceiveSink.js";
+import { openFaxModem } from "../../session/openFaxModem.js";
 import type { CliIO } from "../io.js";
 import { openTrace, portOptions, portSettings } from "../portOptions.js";
 import { ReceiveProgress } from "../receiveProgress.js";
@@ -55,10 +52,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	process.once("SIGTERM", onSigterm);
 	let exit = 0;
 	try {
-		const modem = await openClass1Modem(v.device, { clock, ...(tracer ? { tracer } : {}), ...port });
+		const modem = await openFaxModem(v.device, { clock, ...(tracer ? { tracer } : {}), ...port });
 		try {
-			const caps = { receiveRates: modem.receiveRates };
-			if (receivableRates(caps).length === 0) throw new FaxError("MODEM_NO_RATES", "the modem reports no receive rate we can use (AT+FRM=?)");
 			if (!quiet) io.out(`waiting for a call on ${v.device} (answer after ${rings} ring${rings === 1 ? "" : "s"}), faxes to ${outDir}`);
 			for (let n = 1; !ac.signal.aborted; n++) {
 				const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
@@ -70,9 +65,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 					if (e.type === "remoteTsi") tsid = e.tsid;
 					progress.onEvent(e);
 				};
-				let r;
+				let r: ReceiveResult;
 				try {
-					r = await receiveCall(modem, { clock, tracer: tracer ?? { trace: () => {} }, timers: resolveTimers(modem.profile.timers) }, { sink, rings, signal: ac.signal, onEvent }, { caps, ...(v.csid !== undefined ? { csid: v.csid } : {}) });
+					r = await modem.receive({ sink, rings, signal: ac.signal, onEvent, ...(v.csid !== undefined ? { csid: v.csid } : {}) });
 				} catch (e) {
 					if (ac.signal.aborted && !sink.pagesStored) break; // Ctrl-C while waiting for a call
 					throw e;

@@ -10,8 +10,8 @@ import { parseArgs } from "node:util";
 import { SystemClock } from "../../core/Clock.js";
 import { FaxError } from "../../core/FaxError.js";
 import type { SendEvent } from "../../modem/FaxModem.js";
-import { sanitizeDialString } from "../../t30/dialString.js";
-import { openFaxModem } from "../../t30/openFaxModem.js";
+import { checkDialString } from "../../core/dialString.js";
+import { openFaxModem } from "../../session/openFaxModem.js";
 import { openDocuments } from "../documents.js";
 import type { CliIO } from "../io.js";
 import { openTrace, portOptions, portSettings } from "../portOptions.js";
@@ -36,7 +36,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	if (!v.device) throw new FaxError("USAGE", `--device is required\n${USAGE}`);
 	if (!v.to) throw new FaxError("USAGE", `--to is required\n${USAGE}`);
 	if (files.length === 0) throw new FaxError("USAGE", `no document given\n${USAGE}`);
-	const number = sanitizeDialString(v.to); // BAD_DIAL_STRING before anything is opened
+	const number = checkDialString(v.to); // the one dial-string rule: BAD_DIAL_STRING / BLACKLISTED before anything is opened
 	if (v.tsid !== undefined && !/^[\x20-\x7e]{0,20}$/.test(v.tsid)) throw new FaxError("USAGE", "--tsid must be at most 20 printable ASCII characters");
 	const port = portSettings(v);
 	const maxRate = v["max-rate"] === undefined ? undefined : Number(v["max-rate"]);

@@ -8,7 +8,7 @@
 import test from "ava";
 import { ManualClock } from "../../../src/core/Clock.js";
 import { MemoryTracer } from "../../../src/core/trace.js";
-import type { ModulationCode } from "../../../src/t30/Class1Link.js";
+import type { ModulationCode } from "../../../src/modem/Class1Link.js";
 import { Class1Session, DESTINATION_STORE_TIMEOUT_MS } from "../../../src/t30/Class1Session.js";
 import { destinationKey, MemoryDestinationStore, noteV17Training, type DestinationStore, type DestinationTraits, type V17Tally } from "../../../src/t30/destinations.js";
 import { disRates } from "../../../src/t30/dis.js";

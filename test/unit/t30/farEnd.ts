@@ -8,7 +8,7 @@ import type { Bitmap } from "../../../src/core/bitmap.js";
 import type { ManualClock } from "../../../src/core/Clock.js";
 import { FaxError } from "../../../src/core/FaxError.js";
 import { buildFrame, parseFrame, type HdlcFrame } from "../../../src/hdlc/frame.js";
-import type { Class1Link, DialOutcome, ModulationCode, ReceivedFrame, TurnaroundKind } from "../../../src/t30/Class1Link.js";
+import type { AnswerOutcome, Class1Link, DataOutcome, DialOutcome, ModulationCode, ReceivedFrame, TurnaroundKind } from "../../../src/modem/Class1Link.js";
 import { buildDis, dcsRate, dcsWidth, emptyDis, encodeId, parseDis, type DisFields, type Rate } from "../../../src/t30/dis.js";
 import { Fcf, fcfName } from "../../../src/t30/fcf.js";
 import { decodeToBitmap } from "../../../src/t4/index.js";
@@ -211,6 +211,15 @@ export class FarEnd implements Class1Link {
 	async receiveSilence(ms: number, signal?: AbortSignal): Promise<void> {
 		this.log.events.push(`FRS ${ms}`);
 		await this.clock.sleep(ms, signal);
+	}
+
+	/** This far end only answers our calls (the engine as caller); receive-side fakes come with issue 10. */
+	async answer(): Promise<AnswerOutcome> {
+		throw new FaxError("NOT_IMPLEMENTED", "FarEnd fake: answer");
+	}
+
+	async receiveData(): Promise<DataOutcome> {
+		throw new FaxError("NOT_IMPLEMENTED", "FarEnd fake: receiveData");
 	}
 
 	async hangup(): Promise<void> {

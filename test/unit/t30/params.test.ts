@@ -1,7 +1,7 @@
 /** Rate ladder (class1.md §2.4), page format and DCS choice (params.ts). */
 import test from "ava";
 import { createBitmap } from "../../../src/core/bitmap.js";
-import type { ModulationCode } from "../../../src/t30/Class1Link.js";
+import type { ModulationCode } from "../../../src/modem/Class1Link.js";
 import { dcsRate, describeDis, emptyDis, parseDis, buildDis } from "../../../src/t30/dis.js";
 import { dcsFields, kFactor, nextSlower, pageFormat, rateLadder, sessionParams } from "../../../src/t30/params.js";
 

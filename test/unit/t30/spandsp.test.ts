@@ -15,7 +15,7 @@ import { cropRows, diffRows, readTiffPages, writeG3Pages } from "../../../hw-moc
 import type { Bitmap } from "../../../src/core/bitmap.js";
 import type { SendEvent } from "../../../src/modem/FaxModem.js";
 import { MemoryDestinationStore } from "../../../src/t30/destinations.js";
-import { openFaxModem, type OpenFaxModemOptions } from "../../../src/t30/openFaxModem.js";
+import { openFaxModem, type OpenFaxModemOptions } from "../../../src/session/openFaxModem.js";
 import { openFaxDocument } from "../../../src/tiff/index.js";
 import { fixturePage } from "../../helpers/fixtures.js";
 

@@ -1,13 +1,13 @@
 /**
- * Phase C page streaming (src/t30/pageData.ts): the chunks `pageChunks` yields, joined, are exactly the
+ * Phase C page streaming (src/page/pageData.ts): the chunks `pageChunks` yields, joined, are exactly the
  * whole page coded at once by the same encoder plus the 20 zero octets after RTC, whatever the chunk size;
  * the running byte count ends at their total; the scan-line fill rule `minBitsPerRow` (class1.md §2.5).
  */
 import test from "ava";
 import { rowOf } from "../../../src/core/bitmap.js";
-import { t4EncoderFactory } from "../../../src/t30/t4Encoder.js";
-import { minBitsPerRow, PAGE_TRAILER_ZEROS, pageChunks, type RowEncoderOptions } from "../../../src/t30/pageData.js";
-import { testPage } from "./helpers.js";
+import { t4EncoderFactory } from "../../../src/page/t4Encoder.js";
+import { minBitsPerRow, PAGE_TRAILER_ZEROS, pageChunks, type RowEncoderOptions } from "../../../src/page/pageData.js";
+import { testPage } from "../t30/helpers.js";
 
 async function collect(it: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
 	const out: Uint8Array[] = [];

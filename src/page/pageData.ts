@@ -2,11 +2,12 @@
  * Phase C page data (T.4 §4, class1.md §2.5): a page re-fitted to the negotiated width/resolution and
  * streamed as T.4 in Class 1 line order (LSB first): leading EOL, rows with zero fill for the minimum
  * scan-line time, RTC, then ~20 zero octets to push RTC out of the modem (HylaFAX practice). Only one
- * encoder buffer is held at a time. Layer: t30.
+ * encoder buffer is held at a time. Shared by the Class 1 engine (t30/nonEcm.ts) and, for +FDT data, Class 2.
+ * Layer: page (imports core, t4, tiff; imported by t30 and modem).
  */
 import { rowOf, type FaxPage } from "../core/bitmap.js";
-import { isFaxGeometry, normalizePage } from "../tiff/normalize.js";
-import type { PageFormat } from "./params.js";
+import { concatBytes } from "../core/bytes.js";
+import { isFaxGeometry, normalizePage, type NormalizeTarget } from "../tiff/normalize.js";
 
 /** The slice of the T.4 encoder the engine needs (src/t4 T4Encoder). */
 export interface RowEncoder {
@@ -36,7 +37,7 @@ export { minBitsPerRow } from "../t4/index.js";
 export const PAGE_TRAILER_ZEROS = 20;
 
 /** Re-fit a page to the format the far end accepts (src/tiff normalizePage; a no-op when it already fits). */
-export function fitPage(page: FaxPage, format: PageFormat): FaxPage {
+export function fitPage(page: FaxPage, format: NormalizeTarget): FaxPage {
 	const target = { width: format.width, resolution: format.resolution };
 	return isFaxGeometry(page, target) ? page : normalizePage(page, target);
 }
@@ -63,7 +64,7 @@ export async function* pageChunks(
 		pending.push(b);
 		pendingBytes += b.length;
 		if (pendingBytes >= chunkBytes) {
-			const out = concat(pending, pendingBytes);
+			const out = concatBytes(pending, pendingBytes);
 			pending = [];
 			pendingBytes = 0;
 			total += out.length;
@@ -73,19 +74,8 @@ export async function* pageChunks(
 	}
 	const tail = enc.finish();
 	pending.push(tail, new Uint8Array(PAGE_TRAILER_ZEROS));
-	const out = concat(pending, pendingBytes + tail.length + PAGE_TRAILER_ZEROS);
+	const out = concatBytes(pending, pendingBytes + tail.length + PAGE_TRAILER_ZEROS);
 	total += out.length;
 	onBytes(total);
 	yield out;
-}
-
-function concat(parts: Uint8Array[], n: number): Uint8Array {
-	if (parts.length === 1) return parts[0]!;
-	const out = new Uint8Array(n);
-	let o = 0;
-	for (const p of parts) {
-		out.set(p, o);
-		o += p.length;
-	}
-	return out;
 }
