@@ -13,6 +13,8 @@ const COMMANDS: Record<string, string> = {
 	convert: "convert TIFF/PBM/raw T.4 to TIFF Class F or PBM",
 	send: "send a fax through a Class 1 modem",
 	receive: "answer calls and receive faxes on a Class 1 modem",
+	inbox: "list the received faxes (the daemon's inbox)",
+	incoming: "list the calls being received",
 	sim: "run the Class 1 modem simulator on a pty",
 	demo: "send a sample document through the built-in simulator",
 	daemon: "run the outgoing queue and its modems",

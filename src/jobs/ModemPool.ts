@@ -20,6 +20,10 @@ export interface ModemConfig {
 	tsid?: string;
 	/** driver quirk profile name (passed to the factory) */
 	profile?: string;
+	/** "send" (default): outgoing calls only; "receive": answers calls (IncomingService) and is never offered to outgoing jobs */
+	mode?: "send" | "receive";
+	/** receiving: answer after this many rings (default 1) */
+	rings?: number;
 }
 
 /** Opens (and initialises) one modem; rejects with a FaxError when it cannot. */

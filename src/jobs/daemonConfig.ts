@@ -19,6 +19,7 @@ import { JsonlTracer, nullTracer } from "../core/trace.js";
 import { MemoryDestinationStore, openFaxModem, type OpenFaxModemOptions } from "../session/openFaxModem.js";
 import { LineModem, parseLinePath } from "./lineModem.js";
 import type { ModemConfig, ModemFactory } from "./ModemPool.js";
+import type { RouteAction, RouteRule } from "./routing.js";
 import type { SmtpConfig } from "./receipts.js";
 import type { QueueSettings } from "./types.js";
 
@@ -39,6 +40,8 @@ export interface DaemonConfig {
 	allowNumbers?: string[];
 	/** where per-call JSONL traces go (default `<spoolDir>/traces`); "" = no traces */
 	traceDir?: string;
+	/** routing rules for received faxes (first match wins; routing.ts) */
+	routing?: RouteRule[];
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -78,6 +81,14 @@ export function parseDaemonConfig(raw: unknown, baseDir: string, what = "config"
 		if (typeof m.profile === "string") out.profile = m.profile;
 		if (typeof m.deviceId === "number") out.deviceId = m.deviceId;
 		if (typeof m.tsid === "string") out.tsid = m.tsid;
+		if (m.mode !== undefined) {
+			if (m.mode !== "send" && m.mode !== "receive") bad(`modems[${i}].mode must be "send" or "receive"`);
+			out.mode = m.mode as "send" | "receive";
+		}
+		if (m.rings !== undefined) {
+			if (!Number.isInteger(m.rings) || (m.rings as number) < 0 || (m.rings as number) > 20) bad(`modems[${i}].rings must be 0..20`);
+			out.rings = m.rings as number;
+		}
 		return out;
 	});
 	if (r.queue !== undefined && !isObj(r.queue)) bad("queue must be an object");
@@ -91,7 +102,31 @@ export function parseDaemonConfig(raw: unknown, baseDir: string, what = "config"
 	if (r.allowNumbers !== undefined && !Array.isArray(r.allowNumbers)) bad("allowNumbers must be an array of numbers (strings)");
 	if (Array.isArray(r.allowNumbers)) cfg.allowNumbers = r.allowNumbers.map(String);
 	if (typeof r.traceDir === "string") cfg.traceDir = r.traceDir === "" ? "" : resolve(baseDir, r.traceDir);
+	if (r.routing !== undefined) cfg.routing = parseRouting(r.routing, baseDir, bad);
 	return cfg;
+}
+
+/** `routing: [{deviceId?, calledNumber?, callerId?, actions: [{type:"folder",dir} | {type:"email",to,subject?} | {type:"command",argv:[...]}]}]` */
+function parseRouting(v: unknown, baseDir: string, bad: (m: string) => never): RouteRule[] {
+	if (!Array.isArray(v)) return bad("routing must be an array of rules");
+	return v.map((x, i): RouteRule => {
+		if (!isObj(x) || !Array.isArray(x.actions) || x.actions.length === 0) return bad(`routing[${i}].actions (non-empty array) is required`);
+		const rule: RouteRule = {
+			actions: (x.actions as unknown[]).map((a, j): RouteAction => {
+				const at = `routing[${i}].actions[${j}]`;
+				if (!isObj(a)) return bad(`${at} must be an object`);
+				if (a.type === "folder" && typeof a.dir === "string") return { type: "folder", dir: resolve(baseDir, a.dir) };
+				if (a.type === "email" && typeof a.to === "string") return { type: "email", to: a.to, ...(typeof a.subject === "string" ? { subject: a.subject } : {}) };
+				if (a.type === "command" && Array.isArray(a.argv) && a.argv.length > 0 && a.argv.every((s) => typeof s === "string"))
+					return { type: "command", argv: a.argv as string[], ...(typeof a.timeoutMs === "number" ? { timeoutMs: a.timeoutMs } : {}) };
+				return bad(`${at}: {type:"folder",dir} | {type:"email",to} | {type:"command",argv:[program, ...args]} (a command is an argument vector, never a shell string)`);
+			}),
+		};
+		if (typeof x.deviceId === "number") rule.deviceId = x.deviceId;
+		if (typeof x.calledNumber === "string") rule.calledNumber = x.calledNumber;
+		if (typeof x.callerId === "string") rule.callerId = x.callerId;
+		return rule;
+	});
 }
 
 /** The modem factory for a config: real Class 1 modems, or simulated lines for `fake:` paths. */

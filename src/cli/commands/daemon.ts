@@ -12,6 +12,7 @@ import { daemonModemFactory, loadDaemonConfig } from "../../jobs/daemonConfig.js
 import { FaxServerEventsType, extendedStatusName, statusName } from "../../jobs/enums.js";
 import { FaxServer } from "../../jobs/FaxServer.js";
 import { smtpReceiptSender } from "../../jobs/receipts.js";
+import { startReceiving } from "../receiveDaemon.js";
 import type { CliIO } from "../io.js";
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -46,7 +47,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	const server = FaxServer.startDaemon({
 		spoolDir: cfg.spoolDir,
 		codec: tiffCodec,
-		modems: cfg.modems,
+		modems: cfg.modems.filter((m) => m.mode !== "receive"),
 		modemFactory: daemonModemFactory(cfg),
 		receipts: cfg.smtp ? smtpReceiptSender(cfg.smtp) : undefined,
 		pollMs: cfg.pollMs,
@@ -55,6 +56,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		allowNumbers: cfg.allowNumbers,
 		beforeStart: listen,
 	});
+	const receiving = await startReceiving(server, cfg, io, values.quiet === true);
 	io.out(`ready: ${cfg.modems.length} modem(s), spool ${cfg.spoolDir}, pid ${process.pid}`);
 
 	await new Promise<void>((resolve) => {
@@ -63,6 +65,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		process.once("SIGTERM", stop);
 	});
 	io.out("stopping: running calls come back as retries");
+	await receiving?.close();
 	await server.disconnect();
 	return 0;
 }
