@@ -273,6 +273,11 @@ export class SpanDspPeer {
 		}
 	}
 
+	/** The peer's process id (CPU accounting in benchmarks). */
+	get pid(): number | undefined {
+		return this.child.pid;
+	}
+
 	/** Resolves when the peer has reported an `EVENT` of this type ("dial", "answer"); rejects after `ms`. */
 	event(type: string, ms = 10_000): Promise<void> {
 		if (this.events.some((e) => e.type === type)) return Promise.resolve();
