@@ -46,6 +46,8 @@ interface CallState {
 	/** our last answer (re-sent to CRP or a repeated command) */
 	last?: FcfName;
 	lastFrames?: OutFrame[];
+	/** where the call goes once our last answer is through (a CRP makes us repeat it and go on there) */
+	resume: "command" | "page";
 	/** the caller hung up / sent DCN: no DCN from us */
 	done: boolean;
 	/** EOP was answered MCF/RTP: the document is complete */
@@ -58,7 +60,7 @@ type Heard = { kind: "frames"; frames: HdlcFrame[] } | { kind: "timeout" } | { k
 
 /** Run one answered call. Never throws for a call failure: the error is in the result. */
 export async function receive(ctx: RxContext, link: Class1Link, sink: ReceiveSink, o: ReceiveOptions): Promise<ReceiveResult> {
-	const st: CallState = { tsid: "", pagesConfirmed: 0, pageNo: 0, done: false, finished: false, lineDead: false, dis: answerDis(o.caps) };
+	const st: CallState = { tsid: "", pagesConfirmed: 0, pageNo: 0, done: false, finished: false, lineDead: false, resume: "command", dis: answerDis(o.caps) };
 	let error: FaxError | undefined;
 	try {
 		await phaseBtoD(ctx, link, sink, st, o);
@@ -150,7 +152,7 @@ async function onCommand(ctx: RxContext, link: Class1Link, st: CallState, o: Rec
 			throw new FaxError("REMOTE_DCN", `the caller disconnected after page ${st.pageNo}, before the end of the document`, { context: { pages: st.pagesConfirmed } });
 		} else if (name === "CRP") {
 			if (st.lastFrames) await sendFrames(ctx, link, st.lastFrames);
-			return "command";
+			return st.resume;
 		} else if (postPageCommand(name)) {
 			// A post-page command with no page data since our last answer. Either the caller missed our
 			// answer and repeats its command, or it sent a page we did not hear (carrier not detected) and
@@ -193,10 +195,12 @@ async function trainingCheck(ctx: RxContext, link: Class1Link, st: CallState, o:
 	if (!v.ok) {
 		ctx.enter("B", "F_FTT");
 		await respond(ctx, link, st, "FTT", false);
+		st.resume = "command";
 		return "command";
 	}
 	ctx.enter("B", "F_CFR");
 	await respond(ctx, link, st, "CFR", false);
+	st.resume = "page";
 	return "page";
 }
 
@@ -260,6 +264,7 @@ async function pageAndPostPage(ctx: RxContext, link: Class1Link, sink: ReceiveSi
 	if (d.next === "disconnect") st.finished = true;
 	ctx.emit({ type: "pageReceived", page, result, confirmed: d.confirmed, rows: intake.rows, badRows: intake.badLines, bytes: intake.bytes, ms: intake.ms });
 	await respond(ctx, link, st, d.response, false);
+	st.resume = d.next === "nextPage" ? "page" : "command";
 	if (d.response !== "MCF") ctx.emit({ type: "retrain", reason: `${d.response}: ${q.reason}` });
 	switch (d.next) {
 		case "nextPage":
