@@ -78,6 +78,12 @@ export interface PeerOptions {
 	silentCall?: boolean;
 	/** Fault: white noise (AWGN, `dbm0`) on the n-th page transmission (1-based) from `atMs` for `ms` audio ms. */
 	noise?: { page: number; dbm0: number; atMs?: number; ms?: number };
+	/**
+	 * Two SpanDSP T.31 modems on one line (twoline.c): a sending host dials on `path`, the answering host
+	 * on `pathB` gets RINGs and answers; `result()` then resolves with the line's own RESULT
+	 * ({mode:"two-modems", dialed, answered, rings, call_wall_ms, end}).
+	 */
+	twoModems?: boolean;
 }
 
 /** One page as the far end's T.30 reported it in phase D. Resolutions in pixels per metre. */
@@ -179,6 +185,7 @@ function args(o: PeerOptions, rxFile: string): string[] {
 	if (o.ringStartMs !== undefined) a.push("--ring-start-ms", String(o.ringStartMs));
 	if (o.maxRings !== undefined) a.push("--max-rings", String(o.maxRings));
 	if (o.silentCall) a.push("--silent-call");
+	if (o.twoModems) a.push("--two-modems");
 	if (o.noise) {
 		a.push("--noise-page", String(o.noise.page), "--noise-dbm0", String(o.noise.dbm0));
 		if (o.noise.atMs !== undefined) a.push("--noise-at-ms", String(o.noise.atMs));
@@ -194,15 +201,20 @@ export class SpanDspPeer {
 	readonly events: { type: string }[] = [];
 	/** Path the sender opens: the pty slave (or `link`); set once started. */
 	path = "";
+	/** two-modem mode: the answering side's pty */
+	pathB = "";
 	private readonly ready: Promise<string>;
 	private readonly done: Promise<PeerResult>;
 	private exited = false;
 	private eventWaiters: { type: string; res: () => void }[] = [];
 
+	private pendingPty = "";
+
 	private constructor(
 		private readonly child: ChildProcess,
 		/** TIFF the far end writes. */
 		readonly rxFile: string,
+		private readonly twoModems = false,
 	) {
 		let onPty!: (p: string) => void;
 		let failPty!: (e: Error) => void;
@@ -220,7 +232,9 @@ export class SpanDspPeer {
 			while ((nl = out.indexOf("\n")) >= 0) {
 				const line = out.slice(0, nl);
 				out = out.slice(nl + 1);
-				if (line.startsWith("PTY ")) onPty(line.slice(4));
+				if (line.startsWith("PTYB ")) this.pathB = line.slice(5);
+				else if (line.startsWith("PTY ")) (this.twoModems ? (this.pendingPty = line.slice(4)) : onPty(line.slice(4)));
+				else if (line === "READY" && this.pendingPty) onPty(this.pendingPty);
 				else if (line.startsWith("EVENT ")) {
 					const ev = JSON.parse(line.slice(6)) as { type: string };
 					this.events.push(ev);
@@ -257,7 +271,7 @@ export class SpanDspPeer {
 		const bin = await buildPeer();
 		const rxFile = opts.rxFile ?? join(mkdtempSync(join(tmpdir(), "faxline-spandsp-")), "rx.tif");
 		const child = spawn(bin, args(opts, rxFile), { stdio: ["ignore", "pipe", "pipe"] });
-		const peer = new SpanDspPeer(child, rxFile);
+		const peer = new SpanDspPeer(child, rxFile, opts.twoModems === true);
 		let t: NodeJS.Timeout | undefined;
 		const late = new Promise<never>((_, rej) => {
 			t = setTimeout(() => rej(new Error("spandsp-peer did not report its pty within 10 s")), 10_000);

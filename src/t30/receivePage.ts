@@ -50,6 +50,9 @@ export async function receivePageData(
 	let afterRtc = 0;
 	let rows = 0;
 	let pending: Promise<void> = Promise.resolve();
+	// T.4 §4.1.2: a page begins with EOL. Whatever the modem delivers before it (training residue, the
+	// sender's idle 1s: SpanDSP's T.31 sends 0xFF until the first data byte) is not a row: it is dropped.
+	const start = format.coding === "mmr" ? undefined : new FirstEol();
 	let writeError: unknown;
 	const t0 = ctx.clock.now();
 	const take = (chunk: Uint8Array) => {
@@ -64,6 +67,10 @@ export async function receivePageData(
 			part = chunk.subarray(0, keep);
 		}
 		bytes += part.length;
+		if (start && !start.found) {
+			part = start.push(part);
+			if (part.length === 0) return;
+		}
 		dec.pushRows(part, () => void rows++);
 		const copy = part.slice(); // the link may reuse its buffer
 		pending = pending.then(async () => {
@@ -99,4 +106,40 @@ export async function receivePageData(
 	if (outcome.kind === "data")
 		ctx.tracer.trace("info", "rx", `page data: ${bytes} octets, ${rows} rows (${badLines} bad, longest run ${consecutive})${rtc?.found ? ", RTC" : ", no RTC"}${afterRtc ? `, ${afterRtc} octets after RTC ignored` : ""}`);
 	return { outcome, bytes, afterRtc, rows, badLines, consecutiveBadLines: consecutive, rtc: rtc?.found ?? stats.endMarker !== "none", ms };
+}
+
+/**
+ * Finds the first EOL (eleven or more 0 bits, then a 1; T.4 §4.1.2) in a stream in line order and returns
+ * the data from it on, the EOL re-based on two zero bytes (extra fill is harmless), so no bit before the
+ * EOL reaches the decoder.
+ */
+class FirstEol {
+	found = false;
+	private zeros = 0;
+
+	push(chunk: Uint8Array): Uint8Array {
+		for (let i = 0; i < chunk.length; i++) {
+			const b = chunk[i]!;
+			if (b === 0) {
+				this.zeros += 8;
+				continue;
+			}
+			for (let k = 0; k < 8; k++) {
+				if (((b >> k) & 1) === 0) {
+					this.zeros++;
+					continue;
+				}
+				if (this.zeros >= 11) {
+					this.found = true;
+					// two zero bytes carry the EOL's eleven zeros whatever bit the 1 is at; the rest of the run and
+					// any garbage before it are dropped (bits below the 1 in this byte are zeros of the run)
+					const out = new Uint8Array(chunk.length - i + 2);
+					out.set(chunk.subarray(i), 2);
+					return out;
+				}
+				this.zeros = 0;
+			}
+		}
+		return new Uint8Array(0);
+	}
 }

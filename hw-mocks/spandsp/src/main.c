@@ -21,7 +21,8 @@
 
 #include "peer.h"
 
-static volatile sig_atomic_t stop_signal = 0;
+volatile sig_atomic_t peer_stop_signal = 0;
+#define stop_signal peer_stop_signal
 static void on_signal(int sig) { stop_signal = sig; }
 
 typedef struct {
@@ -254,7 +255,8 @@ static void usage(void)
             "  [--refuse-rate all|R[,R...]] [--timeout S] [--linger-ms MS] [--verbose]\n"
             "  calling mode: --call FILE.tif [--caller-id NUM] [--caller-name NAME] [--ring-start-ms MS]\n"
             "  [--max-rings N] [--silent-call] [--noise-page N --noise-dbm0 L --noise-at-ms MS --noise-ms MS]\n"
-            "  (--hangup-after-page N and --modems/--no-2d/--resolutions/--ecm apply to the caller too)\n");
+            "  (--hangup-after-page N and --modems/--no-2d/--resolutions/--ecm apply to the caller too)\n"
+            "  two modems on one line: --two-modems [--caller-id NUM --caller-name NAME --max-rings N] (PTY = caller, PTYB = answerer)\n");
 }
 
 static int parse_list(const char *arg, const char *const names[], const int values[], int *out)
@@ -290,7 +292,7 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
         { "call", 1, 0, 'c' }, { "caller-id", 1, 0, 'I' }, { "caller-name", 1, 0, 'n' },
         { "ring-start-ms", 1, 0, 'y' }, { "max-rings", 1, 0, 'x' }, { "silent-call", 0, 0, 'q' },
         { "noise-page", 1, 0, 'P' }, { "noise-dbm0", 1, 0, 'o' }, { "noise-at-ms", 1, 0, 'T' },
-        { "noise-ms", 1, 0, 'u' }, { 0, 0, 0, 0 }
+        { "noise-ms", 1, 0, 'u' }, { "two-modems", 0, 0, 'W' }, { 0, 0, 0, 0 }
     };
     memset(c, 0, sizeof(*c));
     c->speed = 1.0;
@@ -351,6 +353,7 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
         case 'o': c->noise_dbm0 = atof(optarg); break;
         case 'T': c->noise_at_ms = atoi(optarg); break;
         case 'u': c->noise_ms = atoi(optarg); break;
+        case 'W': c->two_modems = 1; break;
         default: return -1;
         }
     }
@@ -383,6 +386,8 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
     signal(SIGPIPE, SIG_IGN);
+    if (p->cfg.two_modems)
+        return run_two_modems(&p->cfg);
     if (line_open(&p->line, p->cfg.link) != 0) {
         fprintf(stderr, "spandsp-peer: cannot open a pty: %s\n", strerror(errno));
         return 1;

@@ -52,7 +52,11 @@ typedef struct {
     double noise_dbm0;       /* AWGN level, dBm0 */
     int noise_at_ms;         /* audio ms into the burst where the noise starts */
     int noise_ms;            /* audio ms of noise */
+    int two_modems;          /* two T.31 modems on one line (twoline.c) */
 } peer_config_t;
+
+/* ---- twoline.c: --two-modems ---- */
+int run_two_modems(const peer_config_t *cfg);
 
 /* ---- line.c: the pty ---- */
 typedef struct {
