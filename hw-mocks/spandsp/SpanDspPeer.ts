@@ -233,7 +233,10 @@ export class SpanDspPeer {
 				const line = out.slice(0, nl);
 				out = out.slice(nl + 1);
 				if (line.startsWith("PTYB ")) this.pathB = line.slice(5);
-				else if (line.startsWith("PTY ")) (this.twoModems ? (this.pendingPty = line.slice(4)) : onPty(line.slice(4)));
+				else if (line.startsWith("PTY ")) {
+					if (this.twoModems) this.pendingPty = line.slice(4);
+					else onPty(line.slice(4));
+				}
 				else if (line === "READY" && this.pendingPty) onPty(this.pendingPty);
 				else if (line.startsWith("EVENT ")) {
 					const ev = JSON.parse(line.slice(6)) as { type: string };
