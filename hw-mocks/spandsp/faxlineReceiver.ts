@@ -19,7 +19,7 @@ export interface FaxlineReceiveOptions {
 	/** timer overrides (e.g. a short T1 for the no-DCS test) */
 	timers?: Partial<T30Timers>;
 	/** receiver options (copy-quality and TCF limits) */
-	receive?: Pick<Class1SessionOptions, "copyQuality" | "tcfLimits">;
+	receive?: Pick<Class1SessionOptions, "copyQuality" | "tcfLimits" | "receiveEcm">;
 	/** abort after this many ms; default 300000 */
 	timeoutMs?: number;
 }

@@ -27,6 +27,8 @@ export interface Class1SessionOptions {
 	copyQuality?: CopyQualityLimits;
 	/** receiving: TCF judgement limits (t30/tcfCheck.ts defaults, HylaFAX/SpanDSP) */
 	tcfLimits?: TcfLimits;
+	/** receiving: offer ECM with T.6 (MMR) in our DIS (default false) */
+	receiveEcm?: boolean;
 	/** device identity reported as FaxModem.id (default "class1") */
 	id?: string;
 	/** default TSI when the request has none (≤ 20 printable characters) */
@@ -119,7 +121,7 @@ export class Class1Session implements FaxModem {
 			}
 			if (!("waitForRings" in link)) throw new FaxError("NOT_IMPLEMENTED", "this Class 1 link cannot wait for calls");
 			const rates = (link as { receiveRates?: Class1Link["transmitRates"] }).receiveRates ?? link.transmitRates;
-			const caps = { receiveRates: rates, ...(o.maxRate ? { maxRate: o.maxRate } : {}) };
+			const caps = { receiveRates: rates, ...(o.maxRate ? { maxRate: o.maxRate } : {}), ...(o.receiveEcm ? { ecm: true } : {}) };
 			if (receivableRates(caps).length === 0) throw new FaxError("MODEM_NO_RATES", "the modem reports no receive rate we can use (AT+FRM=?)");
 			const csid = req.csid ?? o.tsid;
 			return await receiveCall(

@@ -20,6 +20,7 @@ import { buildDis, decodeId, describeDis, encodeId, parseDis, type DisFields } f
 import { Fcf, fcfLabel, fcfName, type FcfName } from "./fcf.js";
 import { afterPostPage, postPageCommand, type PostPageCommand } from "./receiveDecisions.js";
 import { receivePageData, type PageIntake } from "./receivePage.js";
+import { receiveEcmPage } from "./receiveEcm.js";
 import { TcfJudge, type TcfLimits } from "./tcfCheck.js";
 import { MAX_COMMAND_TRIES } from "./timers.js";
 
@@ -40,7 +41,7 @@ export interface ReceiveOptions {
 interface CallState {
 	tsid: string;
 	params?: NegotiatedParams;
-	format?: { coding: "mh" | "mr" | "mmr"; width: number; resolution: NegotiatedParams["resolution"]; mod: number };
+	format?: { coding: "mh" | "mr" | "mmr"; width: number; resolution: NegotiatedParams["resolution"]; mod: number; ecm: boolean };
 	pagesConfirmed: number;
 	pageNo: number;
 	/** our last answer (re-sent to CRP or a repeated command) */
@@ -180,8 +181,7 @@ async function trainingCheck(ctx: RxContext, link: Class1Link, st: CallState, o:
 		throw new FaxError("INCOMPATIBLE", `the caller's DCS asks for what we did not offer: ${c.reason}`, { context: { dcs: describeDis(dcs, "DCS") } });
 	}
 	st.params = { bitRate: c.rate.bitRate, modulation: c.rate.modulation, resolution: c.resolution, width: c.width, coding: c.coding, ecm: c.ecm, minScanLineMs: 0 };
-	st.format = { coding: c.coding, width: c.width, resolution: c.resolution, mod: c.rate.shortTrain };
-	if (c.ecm) throw new FaxError("INCOMPATIBLE", "ECM reception is not supported yet", { context: { dcs: describeDis(dcs, "DCS") } });
+	st.format = { coding: c.coding, width: c.width, resolution: c.resolution, mod: c.rate.shortTrain, ecm: c.ecm };
 	ctx.emit({ type: "negotiated", params: st.params });
 	const judge = new TcfJudge(c.rate.bitRate, o.tcf);
 	const got = await link.receiveData(c.rate.longTrain, (chunk) => judge.push(chunk), ctx.timers.T2, ctx.signal);
@@ -208,6 +208,7 @@ async function trainingCheck(ctx: RxContext, link: Class1Link, st: CallState, o:
 async function pageAndPostPage(ctx: RxContext, link: Class1Link, sink: ReceiveSink, st: CallState, o: ReceiveOptions): Promise<"dis" | "command" | "page" | "end"> {
 	const f = st.format!;
 	const page = st.pageNo + 1;
+	if (f.ecm) return ecmPage(ctx, link, sink, st, page);
 	ctx.enter("C", "F_DOC_NON_ECM");
 	let writer: ReceivedPageWriter | undefined;
 	let intake: PageIntake;
@@ -276,6 +277,37 @@ async function pageAndPostPage(ctx: RxContext, link: Class1Link, sink: ReceiveSi
 		case "disconnect":
 			return await awaitDcn(ctx, link, st);
 	}
+}
+
+/** One ECM page (receiveEcm.ts); our MCF to its PPS-<PPM> is sent there. */
+async function ecmPage(ctx: RxContext, link: Class1Link, sink: ReceiveSink, st: CallState, page: number): Promise<"dis" | "command" | "page" | "end"> {
+	const r = await receiveEcmPage({
+		ctx,
+		link,
+		sink,
+		params: st.params!,
+		mod: st.format!.mod as ModulationCode,
+		page,
+		respond: async (frames) => {
+			await sendFrames(ctx, link, frames);
+			const name = fcfName(frames[0]!.fcf);
+			if (name && name !== "CRP") {
+				st.last = name;
+				st.lastFrames = frames;
+			}
+		},
+		hear: (ms) => hearCommand(ctx, link, ms, "T2"),
+	});
+	st.pageNo = page;
+	if (!r.incomplete) st.pagesConfirmed++;
+	ctx.emit({ type: "pageReceived", page, result: r.incomplete ? "RTN" : "MCF", confirmed: !r.incomplete, rows: r.rows, badRows: r.badRows, bytes: r.bytes, ms: 0 });
+	const d = afterPostPage(r.ppm, "MCF");
+	if (d.next === "disconnect") {
+		st.finished = true;
+		return await awaitDcn(ctx, link, st);
+	}
+	st.resume = d.next === "nextPage" ? "page" : "command";
+	return d.next === "nextPage" ? "page" : d.next === "phaseB" ? "dis" : "command";
 }
 
 /** After our answer to EOP: the caller sends DCN; a repeated EOP (it missed our answer) gets it again. */

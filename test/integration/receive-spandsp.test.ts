@@ -150,3 +150,14 @@ test.serial("no DCS (the caller answers nothing): T1 expires after DIS repeats, 
 	t.true(k.x.disSent >= 2, `DIS repeated (${k.x.disSent})`);
 	t.is(k.x.stored, 0);
 });
+
+test.serial("ECM with MMR: pixel-identical, every block confirmed", async (t) => {
+	const doc = await makeDoc(["text", "form"], { yDpi: 196, rows: 400 });
+	const k = await call(doc, { ecm: true }, { receive: { receiveEcm: true } });
+	t.true(k.x.result.ok, `our result${why(k)}`);
+	t.is(k.r.t30, 0, k.r.t30_text);
+	t.true(k.r.ecm);
+	t.is(k.x.result.params?.coding, "mmr");
+	t.true(k.x.result.params?.ecm);
+	await assertSamePages(t, doc, k);
+});
