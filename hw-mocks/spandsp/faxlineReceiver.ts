@@ -36,6 +36,8 @@ export interface FaxlineReceiveOutcome {
 	traceTail: string[];
 	/** DIS frames we sent (T.30 repeats DIS while the caller is silent) */
 	disSent: number;
+	/** PPR frames we sent (ECM: frames asked again) */
+	pprs: number;
 }
 
 /** Receive one call on `device` into `tiffPath`. Never rejects for a failed call. */
@@ -61,7 +63,8 @@ export async function receiveWithFaxline(device: string, tiffPath: string, o: Fa
 		const dcnAt = [...tracer.records].reverse().find((r) => r.ch === "hdlc" && r.dir === "rx" && /DCN/.test(r.msg))?.t;
 		const stored = await sink.finish();
 		const disSent = tracer.records.filter((r) => r.ch === "hdlc" && r.dir === "tx" && /^-> DIS/.test(r.msg)).length;
-		const out: FaxlineReceiveOutcome = { result, pages: sink.pages, stored, events, wallMs: performance.now() - t0, traceTail: traceTail(), disSent };
+		const pprs = tracer.records.filter((r) => r.ch === "hdlc" && r.dir === "tx" && /^-> PPR/.test(r.msg)).length;
+		const out: FaxlineReceiveOutcome = { result, pages: sink.pages, stored, events, wallMs: performance.now() - t0, traceTail: traceTail(), disSent, pprs };
 		if (dcnAt !== undefined) out.dcnToFileMs = clock.now() - dcnAt;
 		return out;
 	} finally {

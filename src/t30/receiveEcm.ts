@@ -15,6 +15,7 @@ import type { Class1Link, ModulationCode } from "../modem/Class1Link.js";
 import type { PageResult, ReceivedPageWriter, ReceiveSink, NegotiatedParams } from "../modem/FaxModem.js";
 import { T4Decoder } from "../t4/index.js";
 import type { OutFrame, RxContext } from "./context.js";
+import { dcsRate, parseDis } from "./dis.js";
 import { Fcf, fcfName } from "./fcf.js";
 import { postPageCommand, type PostPageCommand } from "./receiveDecisions.js";
 import { MAX_COMMAND_TRIES } from "./timers.js";
@@ -57,6 +58,7 @@ export async function receiveEcmPage(e: EcmPageContext): Promise<EcmPageResult> 
 	let tries = 0;
 	const deframer = new HdlcDeframer({ maxLength: 4 + 256 });
 	let mod = e.mod;
+	let nextMod = e.mod;
 	for (;;) {
 		ctx.enter("C", "F_DOC_ECM");
 		deframer.reset();
@@ -67,6 +69,7 @@ export async function receiveEcmPage(e: EcmPageContext): Promise<EcmPageResult> 
 				else if (ev.frame[2] === RCP) continue;
 			}
 		}, ctx.timers.T2, ctx.signal);
+		mod = nextMod;
 		if (got.kind === "noCarrier") throw new FaxError("CARRIER_LOST", `NO CARRIER during ECM page ${e.page}`, { context: { page: e.page } });
 		if (got.kind === "data") ctx.tracer.trace("info", "rx", `ECM burst: ${frames.size} frame(s) held, deframer ${JSON.stringify(deframer.stats)}`);
 		ctx.enter("D", "F_POST_DOC_ECM");
@@ -81,7 +84,13 @@ export async function receiveEcmPage(e: EcmPageContext): Promise<EcmPageResult> 
 		const name = fcfName(last.fcf);
 		if (name === "DCN") throw new FaxError("REMOTE_DCN", `the caller disconnected during ECM page ${e.page}`);
 		if (name === "CTC") {
-			// continue to correct, maybe at another rate (FIF bits 11-14 as in DCS)
+			// continue to correct, maybe at another rate (FIF bits 11-14 as in DCS); the first burst after
+			// CTC is sent with long training (T.30 §5 note 5), later ones short again
+			const rate = dcsRate(parseDis(last.fif).modemCode);
+			if (rate) {
+				mod = rate.longTrain;
+				nextMod = rate.shortTrain;
+			}
 			await e.respond([{ fcf: Fcf.CTR }]);
 			continue;
 		}
@@ -125,9 +134,8 @@ export async function receiveEcmPage(e: EcmPageContext): Promise<EcmPageResult> 
 		}
 		const data = concat(blocks);
 		const dec = decodeRows(data, e.params);
-		let writer: ReceivedPageWriter | undefined;
 		ctx.emit({ type: "pageReceiving", page: e.page });
-		writer = await e.sink.beginPage({ page: e.page, params: e.params });
+		const writer: ReceivedPageWriter = await e.sink.beginPage({ page: e.page, params: e.params });
 		await writer.write(data);
 		const result: PageResult = incomplete ? "RTN" : "MCF";
 		await writer.end({ result, confirmed: !incomplete, rows: dec.rows, badRows: dec.bad });

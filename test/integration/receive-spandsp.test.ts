@@ -161,3 +161,12 @@ test.serial("ECM with MMR: pixel-identical, every block confirmed", async (t) =>
 	t.true(k.x.result.params?.ecm);
 	await assertSamePages(t, doc, k);
 });
+
+test.serial("ECM with noise on the page: frames lost are asked again with PPR, the page arrives intact", async (t) => {
+	const doc = await makeDoc(["text", "form"], { yDpi: 196, rows: 600 });
+	const k = await call(doc, { ecm: true, noise: { page: 1, dbm0: -30, atMs: 300, ms: 500 } }, { receive: { receiveEcm: true } });
+	t.true(k.x.result.ok, `our result${why(k)}`);
+	t.is(k.r.t30, 0, k.r.t30_text);
+	await assertSamePages(t, doc, k);
+	t.true(k.x.pprs > 0, `at least one PPR (${k.x.pprs})`);
+});
