@@ -90,7 +90,7 @@ export class IncomingService {
 		let r: ReceiveResult | undefined;
 		let thrown: unknown;
 		try {
-			r = await modem.receive({ sink, rings: cfg.rings ?? 1, signal: ctrl.signal, onEvent, ...(cfg.tsid ? { csid: cfg.tsid } : {}) });
+			r = await modem.receive({ sink, rings: cfg.rings ?? 1, signal: ctrl.signal, onEvent, callId: `incoming-dev${deviceId}`, ...(cfg.tsid ? { csid: cfg.tsid } : {}) });
 		} catch (e) {
 			thrown = e;
 		} finally {

@@ -165,7 +165,7 @@ function callTraceOptions(dir: string, clock: Clock): Pick<OpenFaxModemOptions, 
 		tracerForCall: (req) => {
 			mkdirSync(dir, { recursive: true });
 			const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-			const label = (req.callId ?? req.number).replace(/[^A-Za-z0-9_-]/g, "_");
+			const label = (req.callId ?? ("number" in req ? req.number : "incoming")).replace(/[^A-Za-z0-9_-]/g, "_");
 			current = new JsonlTracer(join(dir, `${stamp}-${label}.jsonl`), clock);
 			return nullTracer;
 		},

@@ -42,9 +42,9 @@ export interface Class1SessionOptions {
 	/** protocol trace sink (default none); see also `tracerForCall` */
 	tracer?: Tracer;
 	/** a tracer per call, e.g. a JsonlTracer file (combined with `tracer`) */
-	tracerForCall?: (req: SendRequest) => Tracer;
+	tracerForCall?: (req: SendRequest | ReceiveRequest) => Tracer;
 	/** called after each call, e.g. to close a per-call JsonlTracer */
-	afterCall?: (result: SendResult, tracer: Tracer) => void | Promise<void>;
+	afterCall?: (result: SendResult | ReceiveResult, tracer: Tracer) => void | Promise<void>;
 	/** clock for every timer (default SystemClock; tests pass a ManualClock) */
 	clock?: Clock;
 	/** highest bit rate to use, bit/s (default 14400) */
@@ -111,7 +111,9 @@ export class Class1Session implements FaxModem {
 		try {
 			const o = this.opts;
 			const clock = o.clock ?? new SystemClock();
-			const tracer = o.tracer ?? nullTracer;
+			const perCall = o.tracerForCall?.(req); // the daemon's per-call JSONL file (it covers the wait for the RING too)
+			const base = o.tracer ?? nullTracer;
+			const tracer: Tracer = perCall ? teeTracer(base, perCall) : base;
 			let link: Class1Link;
 			try {
 				link = typeof this.link === "function" ? await this.link() : this.link;
@@ -124,12 +126,18 @@ export class Class1Session implements FaxModem {
 			const caps = { receiveRates: rates, ...(o.maxRate ? { maxRate: o.maxRate } : {}), ...(o.receiveEcm ? { ecm: true } : {}) };
 			if (receivableRates(caps).length === 0) throw new FaxError("MODEM_NO_RATES", "the modem reports no receive rate we can use (AT+FRM=?)");
 			const csid = req.csid ?? o.tsid;
-			return await receiveCall(
-				link as AnsweringLink,
-				{ clock, tracer, timers: resolveTimers(o.timers) },
-				{ sink: req.sink, rings: req.rings ?? 1, ...(req.signal ? { signal: req.signal } : {}), ...(req.onEvent ? { onEvent: req.onEvent } : {}) },
-				{ caps, ...(csid ? { csid } : {}), ...(o.copyQuality ? { quality: o.copyQuality } : {}), ...(o.tcfLimits ? { tcf: o.tcfLimits } : {}) },
-			);
+			let result: ReceiveResult | undefined;
+			try {
+				result = await receiveCall(
+					link as AnsweringLink,
+					{ clock, tracer, timers: resolveTimers(o.timers) },
+					{ sink: req.sink, rings: req.rings ?? 1, ...(req.signal ? { signal: req.signal } : {}), ...(req.onEvent ? { onEvent: req.onEvent } : {}) },
+					{ caps, ...(csid ? { csid } : {}), ...(o.copyQuality ? { quality: o.copyQuality } : {}), ...(o.tcfLimits ? { tcf: o.tcfLimits } : {}) },
+				);
+				return result;
+			} finally {
+				if (o.afterCall) await o.afterCall(result ?? { ok: false, pagesReceived: 0, tsid: "" }, perCall ?? tracer);
+			}
 		} finally {
 			this.busy = false;
 		}

@@ -68,6 +68,10 @@ test.serial("a received fax lands in the inbox and is routed to a folder and a c
 	t.is(readFileSync(envFile, "utf8").trim(), `${id}|3|SPANDSP CALLER|5551234|7|arg with spaces; rm -rf /`);
 	const incoming = await faxline(["incoming", "--config", cfg, "--json"]);
 	t.deepEqual(JSON.parse(incoming.out), [], "no call in progress any more");
+	// one JSONL trace per wait-and-call (the daemon is already waiting for the next call in a new file)
+	const traces = readdirSync(join(doc.dir, "spool", "traces")).filter((f) => /incoming-dev7\.jsonl$/.test(f));
+	const withCall = traces.filter((f) => /"msg":"<- DCS V\.17 14400/.test(readFileSync(join(doc.dir, "spool", "traces", f), "utf8")));
+	t.is(withCall.length, 1, `the reception left its JSONL protocol trace (${traces.join(", ")})`);
 	d.child.kill("SIGTERM");
 	await d.exited;
 });
