@@ -29,7 +29,7 @@ import type { FlowControl } from "../transport/Transport.js";
 import { assertSafeDialString } from "../core/dialString.js";
 import { feedData } from "./feedData.js";
 import { receiveData } from "./receiveData.js";
-import { enableCallerId, waitForRings, type CallerId, type IncomingCall } from "./class1Receive.js";
+import { enableCallerId, waitForAutoAnswer, waitForRings, type CallerId, type IncomingCall } from "./class1Receive.js";
 import { MODULATIONS } from "./rates.js";
 
 export interface Class1ModemOptions {
@@ -183,6 +183,35 @@ export class Class1Modem implements Class1Link {
 	/** Wait for `rings` RINGs (caller id collected on the way; class1Receive.ts). */
 	waitForRings(rings: number, signal?: AbortSignal, onRing?: (n: number, id: CallerId) => void): Promise<IncomingCall> {
 		return waitForRings({ channel: this.channel, tracer: this.tracer }, rings, signal, onRing);
+	}
+
+	/**
+	 * Let the modem answer by itself after `rings` RINGs (ATS0=n) and wait for its CONNECT; S0 is set back
+	 * to 0 afterwards (also when cancelled), so the modem never answers while nobody receives.
+	 */
+	async autoAnswer(rings: number, signal?: AbortSignal, onRing?: (n: number, id: CallerId) => void): Promise<IncomingCall & { connected: boolean }> {
+		signal?.throwIfAborted();
+		await this.settleTx();
+		const r = await this.channel.command(`ATS0=${Math.max(1, Math.min(255, rings))}`, { timeoutMs: 3000, signal });
+		if (r.code !== "OK") throw this.unexpected(r, "OK to ATS0");
+		try {
+			const call = await waitForAutoAnswer({ channel: this.channel, tracer: this.tracer }, signal, onRing);
+			if (call.connected) {
+				await this.enterBinary();
+				this.receiving = false;
+				this.hdlcTxReady = true; // as after ATA: the DCE is in V.21 HDLC transmit
+				this.txOpen = true;
+			}
+			return call;
+		} catch (e) {
+			await this.channel.command("ATS0=0", { timeoutMs: 3000 }).catch(() => undefined);
+			throw e;
+		}
+	}
+
+	/** Auto-answer off (ATS0=0), after a call answered by the modem. */
+	async autoAnswerOff(): Promise<void> {
+		await this.channel.command("ATS0=0", { timeoutMs: 3000 }).catch(() => undefined);
 	}
 
 	/** AT+FRM=mod: high-speed data streamed to `sink`, DLE-decoded (receiveData.ts). */

@@ -141,6 +141,8 @@ export interface ReceiveRequest {
 	csid?: string;
 	/** Answer after this many RINGs (default 1); 0 = answer at once (the line is already ringing / manual answer). */
 	rings?: number;
+	/** Let the modem answer by itself after `rings` RINGs (auto-answer, ATS0=n) instead of ATA; default false. */
+	autoAnswer?: boolean;
 	/** The caller's label for this call (e.g. incoming job id); names per-call trace files. */
 	callId?: string;
 }

@@ -5,6 +5,7 @@
  */
 import type { AtChannel } from "../at/AtChannel.js";
 import { RingTracker, describeCallerId, type CallerId } from "../at/callerId.js";
+import { finalCodeOf } from "../at/resultCodes.js";
 import type { Tracer } from "../core/trace.js";
 
 export type { CallerId } from "../at/callerId.js";
@@ -58,4 +59,36 @@ export async function enableCallerId(d: ReceiveDeps, cmd = "AT+VCID=1"): Promise
 	if (!cmd) return false;
 	const r = await d.channel.command(cmd, { timeoutMs: 3000 }).catch(() => undefined);
 	return r?.code === "OK";
+}
+
+/**
+ * The modem answers by itself (V.250 §6.3.8 S0 = n: auto-answer after n RINGs): wait for its unsolicited
+ * CONNECT (or NO CARRIER when the answer failed), counting RINGs and caller id on the way.
+ */
+export function waitForAutoAnswer(d: ReceiveDeps, signal?: AbortSignal, onRing?: (n: number, id: CallerId) => void): Promise<IncomingCall & { connected: boolean }> {
+	const tracker = new RingTracker();
+	return new Promise((resolve, reject) => {
+		if (signal?.aborted) return reject(signal.reason);
+		const done = () => {
+			off();
+			signal?.removeEventListener("abort", onAbort);
+		};
+		const onAbort = () => {
+			done();
+			reject(signal!.reason);
+		};
+		const off = d.channel.onUnsolicited((line) => {
+			const code = finalCodeOf(line);
+			if ((code === "CONNECT" || code === "NO CARRIER") && tracker.rings > 0) {
+				done();
+				d.tracer.trace("info", "rx", `the modem answered by itself: ${line}`);
+				resolve({ rings: tracker.rings, callerId: tracker.callerId, connected: code === "CONNECT" });
+				return;
+			}
+			if (!tracker.feed(line)) return;
+			d.tracer.trace("info", "rx", `RING ${tracker.rings}${tracker.hasCallerId ? ` from ${describeCallerId(tracker.callerId)}` : ""}`);
+			onRing?.(tracker.rings, tracker.callerId);
+		});
+		signal?.addEventListener("abort", onAbort, { once: true });
+	});
 }

@@ -131,7 +131,7 @@ export class Class1Session implements FaxModem {
 				result = await receiveCall(
 					link as AnsweringLink,
 					{ clock, tracer, timers: resolveTimers(o.timers) },
-					{ sink: req.sink, rings: req.rings ?? 1, ...(req.signal ? { signal: req.signal } : {}), ...(req.onEvent ? { onEvent: req.onEvent } : {}) },
+					{ sink: req.sink, rings: req.rings ?? 1, ...(req.autoAnswer ? { autoAnswer: true } : {}), ...(req.signal ? { signal: req.signal } : {}), ...(req.onEvent ? { onEvent: req.onEvent } : {}) },
 					{ caps, ...(csid ? { csid } : {}), ...(o.copyQuality ? { quality: o.copyQuality } : {}), ...(o.tcfLimits ? { tcf: o.tcfLimits } : {}) },
 				);
 				return result;

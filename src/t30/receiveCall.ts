@@ -16,6 +16,8 @@ import type { T30Timers } from "./timers.js";
 /** A link that can also wait for the phone to ring. */
 export interface AnsweringLink extends Class1Link {
 	enableCallerId?(): Promise<boolean>;
+	autoAnswer?(rings: number, signal?: AbortSignal, onRing?: (n: number, id: CallerId) => void): Promise<IncomingCall & { connected: boolean }>;
+	autoAnswerOff?(): Promise<void>;
 	waitForRings(rings: number, signal?: AbortSignal, onRing?: (n: number, id: CallerId) => void): Promise<IncomingCall>;
 }
 
@@ -23,6 +25,8 @@ export interface ReceiveCallRequest {
 	sink: ReceiveSink;
 	/** answer after this many RINGs (default 1); 0 = answer now (ATA without waiting) */
 	rings?: number;
+	/** the modem answers by itself after `rings` RINGs (ATS0=n) instead of our ATA */
+	autoAnswer?: boolean;
 	signal?: AbortSignal;
 	onEvent?: (e: ReceiveEvent) => void;
 	/** called with the caller id when the call is answered */
@@ -52,10 +56,12 @@ export async function receiveCall(
 	};
 	await link.enableCallerId?.();
 	const rings = req.rings ?? 1;
+	const onRing = (count: number, id: CallerId) => emit({ type: "ring", count, ...(id.number || id.name ? { callerId: { number: id.number, name: id.name } } : {}) });
+	if (req.autoAnswer && link.autoAnswer) return autoAnswered(link, deps, req, o, signal, emit, Math.max(1, rings), onRing);
 	let call: IncomingCall = { rings: 0, callerId: { number: "", name: "" } };
 	if (rings > 0) {
 		deps.tracer.trace("state", "-", "A:wait_ring");
-		call = await link.waitForRings(rings, signal, (count, id) => emit({ type: "ring", count, ...(id.number || id.name ? { callerId: { number: id.number, name: id.name } } : {}) }));
+		call = await link.waitForRings(rings, signal, onRing);
 	}
 	req.onCall?.(call);
 	deps.tracer.trace("state", "-", "A:answer");
@@ -72,6 +78,38 @@ export async function receiveCall(
 	const ctx = new T30Context<ReceiveEvent>(link, deps.clock, deps.tracer, signal, deps.timers, (e) => req.onEvent?.(e), answererRole());
 	const r = await receive(ctx, link, req.sink, o);
 	return { ...r, rings: call.rings, callerId: idOf(call), answeredAt };
+}
+
+/** Phase A by the modem's own auto-answer (ATS0=n), then phases B-E as after ATA. */
+async function autoAnswered(
+	link: AnsweringLink,
+	deps: { clock: Clock; tracer: Tracer; timers: T30Timers },
+	req: ReceiveCallRequest,
+	o: ReceiveOptions,
+	signal: AbortSignal,
+	emit: (e: ReceiveEvent) => void,
+	rings: number,
+	onRing: (count: number, id: CallerId) => void,
+): Promise<ReceiveCallResult> {
+	deps.tracer.trace("state", "-", "A:wait_ring");
+	const call = await link.autoAnswer!(rings, signal, onRing);
+	req.onCall?.(call);
+	try {
+		deps.tracer.trace("state", "-", "A:answer");
+		emit({ type: "answering" });
+		if (!call.connected) {
+			const error = new FaxError("CARRIER_LOST", "the modem's auto-answer failed (NO CARRIER)", { context: { rings: call.rings } });
+			await link.hangup();
+			return { ok: false, pagesReceived: 0, tsid: "", error, rings: call.rings, callerId: idOf(call) };
+		}
+		emit({ type: "connected" });
+		const answeredAt = deps.clock.now();
+		const ctx = new T30Context<ReceiveEvent>(link, deps.clock, deps.tracer, signal, deps.timers, (e) => req.onEvent?.(e), answererRole());
+		const r = await receive(ctx, link, req.sink, o);
+		return { ...r, rings: call.rings, callerId: idOf(call), answeredAt };
+	} finally {
+		await link.autoAnswerOff?.();
+	}
 }
 
 const idOf = (c: IncomingCall): NonNullable<ReceiveResult["callerId"]> => ({

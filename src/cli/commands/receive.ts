@@ -1,9 +1,10 @@
 /**
- * `faxline receive --device PATH [--out DIR] [--once] [--json] [--rings N] [--csid ID] [--trace FILE]`
+ * `faxline receive --device PATH [--out DIR] [--once] [--json] [--rings N] [--auto-answer] [--csid ID] [--trace FILE]`
  * Waits for calls on a Class 1 modem, answers after N rings, receives each fax into a TIFF Class F file
  * in DIR (crash-safe, page by page: src/receive/TiffReceiveSink.ts), prints per-page progress and the
  * result. `--once` ends after one call (exit 0 when the document arrived complete, 1 otherwise); without
- * it the command answers call after call until SIGINT/SIGTERM. Layer: cli.
+ * it the command answers call after call until SIGINT/SIGTERM. `--auto-answer` lets the modem answer by
+ * itself (ATS0=N) instead of our ATA after N rings. Layer: cli.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -18,7 +19,7 @@ import { openTrace, portOptions, portSettings } from "../portOptions.js";
 import { ReceiveProgress } from "../receiveProgress.js";
 import { receiveReport } from "../receiveReport.js";
 
-const USAGE = "usage: faxline receive --device PATH [--out DIR] [--once] [--json] [--quiet] [--rings N] [--csid ID] [--trace FILE] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts]";
+const USAGE = "usage: faxline receive --device PATH [--out DIR] [--once] [--json] [--quiet] [--rings N] [--auto-answer] [--csid ID] [--trace FILE] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts]";
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
 	const { values: v } = parseArgs({
@@ -32,6 +33,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 			quiet: { type: "boolean", short: "q" },
 			rings: { type: "string" },
 			csid: { type: "string" },
+			"auto-answer": { type: "boolean" },
 		},
 	});
 	if (!v.device) throw new FaxError("USAGE", `--device is required\n${USAGE}`);
@@ -67,7 +69,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 				};
 				let r: ReceiveResult;
 				try {
-					r = await modem.receive({ sink, rings, signal: ac.signal, onEvent, ...(v.csid !== undefined ? { csid: v.csid } : {}) });
+					r = await modem.receive({ sink, rings, signal: ac.signal, onEvent, ...(v["auto-answer"] ? { autoAnswer: true } : {}), ...(v.csid !== undefined ? { csid: v.csid } : {}) });
 				} catch (e) {
 					if (ac.signal.aborted && !sink.pagesStored) break; // Ctrl-C while waiting for a call
 					throw e;
