@@ -4,7 +4,7 @@
  * in DIR (crash-safe, page by page: src/receive/TiffReceiveSink.ts), prints per-page progress and the
  * result. `--once` ends after one call (exit 0 when the document arrived complete, 1 otherwise); without
  * it the command answers call after call until SIGINT/SIGTERM. `--auto-answer` lets the modem answer by
- * itself (ATS0=N) instead of our ATA after N rings. Layer: cli.
+ * itself (ATS0=N) instead of our ATA after N rings; `--ecm` offers ECM with T.6 (MMR). Layer: cli.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -19,7 +19,7 @@ import { openTrace, portOptions, portSettings } from "../portOptions.js";
 import { ReceiveProgress } from "../receiveProgress.js";
 import { receiveReport } from "../receiveReport.js";
 
-const USAGE = "usage: faxline receive --device PATH [--out DIR] [--once] [--json] [--quiet] [--rings N] [--auto-answer] [--csid ID] [--trace FILE] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts]";
+const USAGE = "usage: faxline receive --device PATH [--out DIR] [--once] [--json] [--quiet] [--rings N] [--auto-answer] [--ecm] [--csid ID] [--trace FILE] [--profile NAME] [--baud N] [--flow none|xonxoff|rtscts]";
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
 	const { values: v } = parseArgs({
@@ -34,6 +34,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 			rings: { type: "string" },
 			csid: { type: "string" },
 			"auto-answer": { type: "boolean" },
+			ecm: { type: "boolean" },
 		},
 	});
 	if (!v.device) throw new FaxError("USAGE", `--device is required\n${USAGE}`);
@@ -54,7 +55,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 	process.once("SIGTERM", onSigterm);
 	let exit = 0;
 	try {
-		const modem = await openFaxModem(v.device, { clock, ...(tracer ? { tracer } : {}), ...port });
+		const modem = await openFaxModem(v.device, { clock, ...(tracer ? { tracer } : {}), ...port, ...(v.ecm ? { receiveEcm: true } : {}) });
 		try {
 			if (!quiet) io.out(`waiting for a call on ${v.device} (answer after ${rings} ring${rings === 1 ? "" : "s"}), faxes to ${outDir}`);
 			for (let n = 1; !ac.signal.aborted; n++) {
