@@ -1,7 +1,8 @@
 /**
  * Node adapter for the SpanDSP interop peer (hw-mocks/spandsp/src, built by build.sh): a Class 1 fax
  * modem (SpanDSP 0.0.6 T.31 emulation) on a pty, joined by real 8 kHz V.21/V.27ter/V.29/V.17 audio to
- * an answering SpanDSP fax terminal (T.30 receiver) that stores what it receives as a TIFF.
+ * an answering SpanDSP fax terminal (T.30 receiver) that stores what it receives as a TIFF — or, with
+ * `call`, a calling SpanDSP terminal that rings the host and sends a TIFF (T.30 transmitter).
  *
  * `SpanDspPeer.start(opts)` builds the peer if needed, spawns it (one call per process), resolves the
  * pty path the sender must open, and `result()` resolves with the peer's closing `RESULT {...}` line.
@@ -77,6 +78,29 @@ export interface PeerOptions {
 	 */
 	noiseOn?: "all" | "data";
 	noiseSkipMs?: number;
+	/**
+	 * Calling mode (issue 10): the far end rings the host and, once answered (ATA or auto-answer), its
+	 * SpanDSP T.30 terminal calls and sends this TIFF. `modems`, `no2d`, `resolutions`, `ecm` and
+	 * `hangupAfterPage` (the caller goes on-hook `hangupDelayMs` into page N+1) apply to the caller.
+	 */
+	call?: string;
+	/** Caller id shown with RING (when the host enabled +VCID=1): number and name. */
+	callerId?: string;
+	callerName?: string;
+	/** Wall ms after the host's first command before the first RING. Default 500. */
+	ringStartMs?: number;
+	/** The caller gives up after this many unanswered RINGs (6 s of audio apart). Default 10. */
+	maxRings?: number;
+	/** Fault: the caller never speaks fax after the answer (no DCS: the answerer's T1). */
+	silentCall?: boolean;
+	/** Fault: white noise (AWGN, `dbm0`) on the n-th page transmission (1-based) from `atMs` for `ms` audio ms. */
+	noise?: { page: number; dbm0: number; atMs?: number; ms?: number };
+	/**
+	 * Two SpanDSP T.31 modems on one line (twoline.c): a sending host dials on `path`, the answering host
+	 * on `pathB` gets RINGs and answers; `result()` then resolves with the line's own RESULT
+	 * ({mode:"two-modems", dialed, answered, rings, call_wall_ms, end}).
+	 */
+	twoModems?: boolean;
 }
 
 /** One page as the far end's T.30 reported it in phase D. Resolutions in pixels per metre. */
@@ -132,12 +156,21 @@ export interface PeerResult {
 	call_audio_ms: number;
 	speed: number;
 	max_lag_ms: number;
-	/** why the peer ended: "host hung up" | "busy" | "no answer" | "timeout" | "signal" */
+	/** why the peer ended: "host hung up" | "busy" | "no answer" | "timeout" | "signal" | "caller gave up (not answered)" */
 	end: string;
 	/** T.30 Annex A exchanges the far end saw (pps, ctc, eor, rr from us) and sent (ppr, ctr, err, rnr); ppr_frames = frames named by its PPRs */
 	ecm_exchanges: { pps: number; ppr: number; ppr_frames: number; ctc: number; ctr: number; eor: number; err: number; rr: number; rnr: number };
 	/** audio ms of our transmission that carried line noise (--noise-dbm0) */
 	noise_ms: number;
+	/** "answer" (the peer answers and receives) or "call" (it calls and sends `call`) */
+	mode: "answer" | "call";
+	/** calling mode: pages SpanDSP's T.30 counted as sent; the host's post-page answers in order */
+	pages_tx: number;
+	responses: ("MCF" | "RTP" | "RTN" | "PIN" | "PIP")[];
+	/** calling mode: page transmissions begun (resends included) */
+	image_bursts: number;
+	/** RINGs given */
+	rings: number;
 }
 
 let built: Promise<string> | undefined;
@@ -173,6 +206,18 @@ function args(o: PeerOptions, rxFile: string): string[] {
 	if (o.noiseSeed !== undefined) a.push("--noise-seed", String(o.noiseSeed));
 	if (o.noiseOn !== undefined) a.push("--noise-on", o.noiseOn);
 	if (o.noiseSkipMs !== undefined) a.push("--noise-skip-ms", String(o.noiseSkipMs));
+	if (o.call) a.push("--call", o.call);
+	if (o.callerId) a.push("--caller-id", o.callerId);
+	if (o.callerName) a.push("--caller-name", o.callerName);
+	if (o.ringStartMs !== undefined) a.push("--ring-start-ms", String(o.ringStartMs));
+	if (o.maxRings !== undefined) a.push("--max-rings", String(o.maxRings));
+	if (o.silentCall) a.push("--silent-call");
+	if (o.twoModems) a.push("--two-modems");
+	if (o.noise) {
+		a.push("--page-noise", String(o.noise.page), "--page-noise-dbm0", String(o.noise.dbm0));
+		if (o.noise.atMs !== undefined) a.push("--page-noise-at-ms", String(o.noise.atMs));
+		if (o.noise.ms !== undefined) a.push("--page-noise-ms", String(o.noise.ms));
+	}
 	return a;
 }
 
@@ -183,15 +228,20 @@ export class SpanDspPeer {
 	readonly events: { type: string }[] = [];
 	/** Path the sender opens: the pty slave (or `link`); set once started. */
 	path = "";
+	/** two-modem mode: the answering side's pty */
+	pathB = "";
 	private readonly ready: Promise<string>;
 	private readonly done: Promise<PeerResult>;
 	private exited = false;
 	private eventWaiters: { type: string; res: () => void }[] = [];
 
+	private pendingPty = "";
+
 	private constructor(
 		private readonly child: ChildProcess,
 		/** TIFF the far end writes. */
 		readonly rxFile: string,
+		private readonly twoModems = false,
 	) {
 		let onPty!: (p: string) => void;
 		let failPty!: (e: Error) => void;
@@ -209,7 +259,12 @@ export class SpanDspPeer {
 			while ((nl = out.indexOf("\n")) >= 0) {
 				const line = out.slice(0, nl);
 				out = out.slice(nl + 1);
-				if (line.startsWith("PTY ")) onPty(line.slice(4));
+				if (line.startsWith("PTYB ")) this.pathB = line.slice(5);
+				else if (line.startsWith("PTY ")) {
+					if (this.twoModems) this.pendingPty = line.slice(4);
+					else onPty(line.slice(4));
+				}
+				else if (line === "READY" && this.pendingPty) onPty(this.pendingPty);
 				else if (line.startsWith("EVENT ")) {
 					const ev = JSON.parse(line.slice(6)) as { type: string };
 					this.events.push(ev);
@@ -246,7 +301,7 @@ export class SpanDspPeer {
 		const bin = await buildPeer();
 		const rxFile = opts.rxFile ?? join(mkdtempSync(join(tmpdir(), "faxline-spandsp-")), "rx.tif");
 		const child = spawn(bin, args(opts, rxFile), { stdio: ["ignore", "pipe", "pipe"] });
-		const peer = new SpanDspPeer(child, rxFile);
+		const peer = new SpanDspPeer(child, rxFile, opts.twoModems === true);
 		let t: NodeJS.Timeout | undefined;
 		const late = new Promise<never>((_, rej) => {
 			t = setTimeout(() => rej(new Error("spandsp-peer did not report its pty within 10 s")), 10_000);
@@ -260,6 +315,11 @@ export class SpanDspPeer {
 		} finally {
 			clearTimeout(t);
 		}
+	}
+
+	/** The peer's process id (CPU accounting in benchmarks). */
+	get pid(): number | undefined {
+		return this.child.pid;
 	}
 
 	/** Resolves when the peer has reported an `EVENT` of this type ("dial", "answer"); rejects after `ms`. */

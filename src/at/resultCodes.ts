@@ -66,9 +66,10 @@ export function isUnsolicited(line: string): boolean {
 	return (
 		/^RING\b/.test(s) ||
 		s === "2" || // numeric RING
-		/^(DATE|TIME|NMBR|NAME|MESG|DDN_NMBR|CALLER NAME|CALLER NUMBER)\s*=/.test(s) ||
+		/^(DATE|TIME|NMBR|NAME|MESG|DDN_NMBR)\s*=/.test(s) ||
+		/^CALLER\s+(NAME|NUMBER)\s*[:=]/.test(s) ||
 		/^\+F(CON|CREC|DTMF)\b/.test(s) ||
-		/^\+VCID\b/.test(s)
+		/^\+V[CR]ID\b/.test(s)
 	);
 }
 

@@ -154,6 +154,38 @@ export const COMMANDS: readonly CommandSpec[] = [
 		notes: ["Log lines go to stdout: <ISO time> <LEVEL> <message>; SIGINT/SIGTERM stop it (running calls come back as retries)."],
 	},
 	{
+		name: "receive",
+		summary: "answer calls on a Class 1 modem and receive faxes into TIFF Class F files (progress per page)",
+		options: [
+			...PORT_OPTS,
+			{ flags: "-o, --out <dir>", help: "where received faxes are written (fax-<time>-<pid>-<n>.tif)", default: "." },
+			{ flags: "--once", help: "stop after the first call (exit 0 only if it was received complete)" },
+			{ flags: "--rings <n>", help: "answer after this many rings", unit: "rings, 0..20", default: "1" },
+			{ flags: "--auto-answer", help: "let the modem answer by itself (ATS0=n) instead of ATA" },
+			{ flags: "--ecm", help: "offer error correction mode (and MMR) to callers" },
+			{ flags: "--csid <id>", help: "our station id sent in CSI, at most 20 printable ASCII characters", default: "none" },
+			JSON_OPT,
+			{ flags: "-q, --quiet", help: "no progress on stderr" },
+		],
+		notes: ["exit codes: 0 the fax was received complete, 1 a call failed or was incomplete (the pages received are kept), 2 usage, 130 interrupted"],
+	},
+	{
+		name: "inbox",
+		summary: "the received faxes in the daemon's inbox (FaxIncomingMessage)",
+		args: "[path]",
+		options: [
+			...SPOOL_OPTS,
+			{ flags: "--copy-tiff <id>", help: "copy this fax's TIFF to PATH" },
+			{ flags: "--delete <id>", help: "delete this fax from the inbox" },
+			JSON_OPT,
+		],
+	},
+	{
+		name: "incoming",
+		summary: "calls being received right now (FaxIncomingJob)",
+		options: [...SPOOL_OPTS, JSON_OPT],
+	},
+	{
 		name: "probe",
 		summary: "identify a modem: identity, classes, rates, chosen quirk profile",
 		args: "[device]",

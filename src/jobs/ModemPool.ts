@@ -23,6 +23,10 @@ export interface ModemConfig {
 	profile?: string;
 	/** force this fax class ("1", "1.0", "2", "2.0"); default: the profile's preference (src/session pickClass) */
 	faxClass?: FaxClass;
+	/** "send" (default): outgoing calls only; "receive": answers calls (IncomingService) and is never offered to outgoing jobs */
+	mode?: "send" | "receive";
+	/** receiving: answer after this many rings (default 1) */
+	rings?: number;
 }
 
 /** Opens (and initialises) one modem; rejects with a FaxError when it cannot. */

@@ -22,6 +22,29 @@ export const modemSchema = z.strictObject({
 	profile: z.string().optional(),
 	/** force a fax class instead of the probe's choice (session/classes.ts pickClass) */
 	faxClass: z.enum(FAX_CLASSES as [FaxClass, ...FaxClass[]]).optional().describe(`one of ${FAX_CLASSES.join(", ")}`),
+	/** "send" (default): outgoing calls only; "receive": answers calls and is never offered to outgoing jobs */
+	mode: z.enum(["send", "receive"]).optional().describe('"send" or "receive"'),
+	/** receiving: answer after this many rings (0: the modem's auto-answer) */
+	rings: z.number().int().min(0).max(20).optional().describe("a count of rings, 0..20"),
+});
+
+/** What to do with a received fax (jobs/routing.ts): a command is an argument vector, never a shell string. */
+const routeActionSchema = z.discriminatedUnion("type", [
+	z.strictObject({ type: z.literal("folder"), dir: z.string().min(1).describe("a directory path (relative to the config file)") }),
+	z.strictObject({ type: z.literal("email"), to: z.string().min(3).describe("an e-mail address"), subject: z.string().optional() }),
+	z.strictObject({
+		type: z.literal("command"),
+		argv: z.array(z.string()).min(1).describe("[program, ...args]: an argument vector, never a shell string"),
+		timeoutMs: z.number().int().positive().optional().describe("milliseconds"),
+	}),
+]);
+
+/** A routing rule: every given field must match (modem, called number, caller id exact or /regex/). */
+export const routeRuleSchema = z.strictObject({
+	deviceId: z.number().int().positive().optional(),
+	calledNumber: z.string().optional(),
+	callerId: z.string().optional(),
+	actions: z.array(routeActionSchema).min(1).describe("a non-empty list of actions"),
 });
 
 export const queueSchema = z.strictObject({
@@ -63,6 +86,8 @@ export const configSchema = z.strictObject({
 	/** numbers dialled although the dial-string rule blocks them (core/dialString.ts) */
 	allowNumbers: z.array(z.string()).optional(),
 	traceDir: z.string().optional(),
+	/** received faxes: each rule whose fields match runs its actions (jobs/routing.ts) */
+	routing: z.array(routeRuleSchema).optional(),
 	/** "$schema" lets editors find a JSON schema; ignored */
 	$schema: z.string().optional(),
 });

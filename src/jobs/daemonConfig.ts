@@ -22,6 +22,7 @@ import { checkConfig, configBaseDir, readConfigFile } from "./configFile.js";
 import type { ConfigInput } from "./configSchema.js";
 import { LineModem, parseLinePath } from "./lineModem.js";
 import type { ModemConfig, ModemFactory } from "./ModemPool.js";
+import type { RouteAction, RouteRule } from "./routing.js";
 import type { SmtpConfig } from "./receipts.js";
 import type { HourMinute, QueueSettings } from "./types.js";
 
@@ -42,6 +43,8 @@ export interface DaemonConfig {
 	allowNumbers?: string[];
 	/** where per-call JSONL traces go (default `<spoolDir>/traces`); "" = no traces */
 	traceDir?: string;
+	/** routing rules for received faxes (first match wins; routing.ts) */
+	routing?: RouteRule[];
 }
 
 /** Read and validate a config file (configFile.ts); CONFIG_INVALID naming the file, key path and expectation. */
@@ -67,6 +70,8 @@ function toDaemonConfig(r: ConfigInput, baseDir: string, what: string): DaemonCo
 		if (m.faxClass !== undefined) out.faxClass = m.faxClass;
 		if (m.deviceId !== undefined) out.deviceId = m.deviceId;
 		if (m.tsid !== undefined) out.tsid = m.tsid;
+		if (m.mode !== undefined) out.mode = m.mode;
+		if (m.rings !== undefined) out.rings = m.rings;
 		return out;
 	});
 	const cfg: DaemonConfig = { spoolDir: resolve(baseDir, r.spoolDir), modems, testModems };
@@ -83,6 +88,7 @@ function toDaemonConfig(r: ConfigInput, baseDir: string, what: string): DaemonCo
 	if (r.blockedNumbers) cfg.blockedNumbers = r.blockedNumbers;
 	if (r.traceDir !== undefined) cfg.traceDir = r.traceDir === "" ? "" : resolve(baseDir, r.traceDir);
 	if (r.allowNumbers) cfg.allowNumbers = r.allowNumbers;
+	if (r.routing) cfg.routing = r.routing.map((rule) => routeRule(rule, baseDir));
 	return cfg;
 }
 
@@ -91,6 +97,12 @@ const toHourMinute = (v: string | HourMinute): HourMinute => {
 	const [h, m] = v.split(":");
 	return { hour: Number(h), minute: Number(m) };
 };
+
+/** A checked routing rule with its folders resolved against the config file's directory. */
+function routeRule(r: NonNullable<ConfigInput["routing"]>[number], baseDir: string): RouteRule {
+	const actions = r.actions.map((a): RouteAction => (a.type === "folder" ? { type: "folder", dir: resolve(baseDir, a.dir) } : a));
+	return { actions, ...(r.deviceId !== undefined ? { deviceId: r.deviceId } : {}), ...(r.calledNumber !== undefined ? { calledNumber: r.calledNumber } : {}), ...(r.callerId !== undefined ? { callerId: r.callerId } : {}) };
+}
 
 /** The modem factory for a config: real Class 1 modems, or simulated lines for `fake:` paths. */
 export function daemonModemFactory(cfg: DaemonConfig, clock: Clock = new SystemClock()): ModemFactory {
@@ -129,7 +141,7 @@ function callTraceOptions(dir: string, clock: Clock): Pick<OpenFaxModemOptions, 
 		tracerForCall: (req) => {
 			mkdirSync(dir, { recursive: true });
 			const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-			const label = (req.callId ?? req.number).replace(/[^A-Za-z0-9_-]/g, "_");
+			const label = (req.callId ?? ("number" in req ? req.number : "incoming")).replace(/[^A-Za-z0-9_-]/g, "_");
 			current = new JsonlTracer(join(dir, `${stamp}-${label}.jsonl`), clock);
 			return nullTracer;
 		},

@@ -29,6 +29,7 @@ import type { FlowControl } from "../transport/Transport.js";
 import { assertSafeDialString } from "../core/dialString.js";
 import { feedData } from "./feedData.js";
 import { receiveData } from "./receiveData.js";
+import { enableCallerId, waitForAutoAnswer, waitForRings, type CallerId, type IncomingCall } from "./class1Receive.js";
 import { MODULATIONS } from "./rates.js";
 
 export interface Class1ModemOptions {
@@ -83,6 +84,8 @@ export class Class1Modem implements Class1Link {
 	private txOpen = false;
 	/** After ATA's CONNECT the DCE is already in V.21 HDLC transmit (T.31 §8.2): skip +FTH=3 once. */
 	private hdlcTxReady = false;
+	/** A V.21 frame a +FRM delivered instead of data (+FAR=1 "+FRH:3"): the next receiveFrame() returns it. */
+	private heldFrame: Uint8Array | undefined;
 
 	constructor(
 		readonly channel: AtChannel,
@@ -172,14 +175,60 @@ export class Class1Modem implements Class1Link {
 		return { kind: "error", line: r.line };
 	}
 
+	/** AT+VCID=1 (caller id with RING, V.253); false when the modem refuses it (RINGs still come). */
+	enableCallerId(): Promise<boolean> {
+		return enableCallerId({ channel: this.channel, tracer: this.tracer });
+	}
+
+	/** Wait for `rings` RINGs (caller id collected on the way; class1Receive.ts). */
+	waitForRings(rings: number, signal?: AbortSignal, onRing?: (n: number, id: CallerId) => void): Promise<IncomingCall> {
+		return waitForRings({ channel: this.channel, tracer: this.tracer }, rings, signal, onRing);
+	}
+
+	/**
+	 * Let the modem answer by itself after `rings` RINGs (ATS0=n) and wait for its CONNECT; S0 is set back
+	 * to 0 afterwards (also when cancelled), so the modem never answers while nobody receives.
+	 */
+	async autoAnswer(rings: number, signal?: AbortSignal, onRing?: (n: number, id: CallerId) => void): Promise<IncomingCall & { connected: boolean }> {
+		signal?.throwIfAborted();
+		await this.settleTx();
+		const r = await this.channel.command(`ATS0=${Math.max(1, Math.min(255, rings))}`, { timeoutMs: 3000, signal });
+		if (r.code !== "OK") throw this.unexpected(r, "OK to ATS0");
+		try {
+			const call = await waitForAutoAnswer({ channel: this.channel, tracer: this.tracer }, signal, onRing);
+			if (call.connected) {
+				await this.enterBinary();
+				this.receiving = false;
+				this.hdlcTxReady = true; // as after ATA: the DCE is in V.21 HDLC transmit
+				this.txOpen = true;
+			}
+			return call;
+		} catch (e) {
+			await this.channel.command("ATS0=0", { timeoutMs: 3000 }).catch(() => undefined);
+			throw e;
+		}
+	}
+
+	/** Auto-answer off (ATS0=0), after a call answered by the modem. */
+	async autoAnswerOff(): Promise<void> {
+		await this.channel.command("ATS0=0", { timeoutMs: 3000 }).catch(() => undefined);
+	}
+
 	/** AT+FRM=mod: high-speed data streamed to `sink`, DLE-decoded (receiveData.ts). */
 	async receiveData(mod: ModulationCode, sink: DataSink, timeoutMs: number, signal?: AbortSignal): Promise<DataOutcome> {
 		signal?.throwIfAborted();
 		await this.settleTx();
 		await this.enterBinary();
 		this.receiving = false;
+		this.heldFrame = undefined;
 		return receiveData(
-			{ channel: this.channel, tracer: this.tracer, class1: this.profile.class1, unexpected: (r: AtResult, wanted: string) => this.unexpected(r, wanted) },
+			{
+				channel: this.channel,
+				tracer: this.tracer,
+				class1: this.profile.class1,
+				unexpected: (r: AtResult, wanted: string) => this.unexpected(r, wanted),
+				onV21Frame: (frame: Uint8Array) => void (this.heldFrame = frame),
+			},
 			mod,
 			sink,
 			timeoutMs,
@@ -192,6 +241,11 @@ export class Class1Modem implements Class1Link {
 		await this.settleTx();
 		await this.enterBinary();
 		const k = this.profile.class1;
+		if (this.heldFrame) {
+			const frame = this.trimFrame(this.heldFrame);
+			this.heldFrame = undefined;
+			if (frame.length >= 3) return { kind: "frame", frame, fcsOk: true };
+		}
 		const deadline = this.clock.now() + Math.max(0, timeoutMs);
 		let quickNoCarrier = 0;
 		let rhBug = 0;
@@ -372,6 +426,7 @@ export class Class1Modem implements Class1Link {
 	async hangup(): Promise<void> {
 		this.receiving = false;
 		this.hdlcTxReady = false;
+		this.heldFrame = undefined;
 		try {
 			// A command still in flight (the caller gave up waiting for it) is wound down by the channel in
 			// bounded time: let it finish (the DCE then is in command state); only then force it with CAN.

@@ -57,7 +57,7 @@ export type SendEvent =
  * "connected", "negotiated", "training", "retrain" and "hangup" members are the send ones.
  */
 export type ReceiveEvent =
-	| { type: "ring"; count: number }
+	| { type: "ring"; count: number; callerId?: { number: string; name: string } }
 	| { type: "answering" } // ATA sent (phase A)
 	| { type: "connected" } // fax answer tone done, phase B begins (we send CSI/DIS)
 	| { type: "remoteTsi"; tsid: string } // the caller's TSI
@@ -155,6 +155,8 @@ export interface ReceiveRequest {
 	csid?: string;
 	/** Answer after this many RINGs (default 1); 0 = answer at once (the line is already ringing / manual answer). */
 	rings?: number;
+	/** Let the modem answer by itself after `rings` RINGs (auto-answer, ATS0=n) instead of ATA; default false. */
+	autoAnswer?: boolean;
 	/** The caller's label for this call (e.g. incoming job id); names per-call trace files. */
 	callId?: string;
 }
@@ -168,6 +170,10 @@ export interface ReceiveResult {
 	params?: NegotiatedParams;
 	/** set when ok is false */
 	error?: FaxError;
+	/** caller id reported with the RINGs (number "" when none) */
+	callerId?: { number: string; name: string; calledNumber?: string };
+	/** RINGs counted before the answer */
+	rings?: number;
 }
 
 export interface FaxModem {

@@ -23,6 +23,11 @@ export interface ReceiveDataContext {
 	tracer: Tracer;
 	class1: Class1Knobs;
 	unexpected(r: AtResult, wanted: string): FaxError;
+	/**
+	 * Adaptive receive (+FAR=1, T.31 §8.5.1): the DCE heard V.21 instead and says "+FRH:3", CONNECT and
+	 * delivers the frame (FCS included); it goes here (good FCS only) and the receive ends as fcError.
+	 */
+	onV21Frame?(frame: Uint8Array): void;
 }
 
 /** AT+FRM=`mod`, then stream the data to `sink` (see the file comment). */
@@ -41,6 +46,13 @@ export async function receiveData(o: ReceiveDataContext, mod: ModulationCode, si
 	if (r.code === "+FCERROR") return { kind: "fcError" };
 	if (r.code === "NO CARRIER") return { kind: "noCarrier" };
 	if (r.code !== "CONNECT") throw o.unexpected(r, `CONNECT to AT+FRM=${mod}`);
+	if (r.info.some((l) => /^\+FRH:\s*3/i.test(l))) {
+		const frame = await o.channel.readDleBlock(DATA_STALL_MS, signal);
+		const fin = frame.final ? undefined : await o.channel.waitFinal({ timeoutMs: 3000, ...(signal ? { signal } : {}) }).catch(() => undefined);
+		o.tracer.trace("info", "-", `+FRM=${mod}: +FRH:3, a V.21 frame instead of data${fin?.code === "OK" ? "" : " (bad FCS or none)"}`);
+		if (fin?.code === "OK" && frame.data.length) o.onV21Frame?.(frame.data.slice());
+		return { kind: "fcError" };
+	}
 
 	// The sink may be async: keep its calls in order, and never let a slow one stall the DCE's stream.
 	let bytes = 0;

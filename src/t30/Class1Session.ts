@@ -18,8 +18,18 @@ import type { RowEncoderFactory } from "../page/pageData.js";
 import { t4EncoderFactory } from "../page/t4Encoder.js";
 import { resolveTimers, type T30Timers } from "./timers.js";
 import { transmit } from "./transmit.js";
+import type { CopyQualityLimits } from "./copyQuality.js";
+import { receivableRates } from "./answerDis.js";
+import { receiveCall, type AnsweringLink } from "./receiveCall.js";
+import type { TcfLimits } from "./tcfCheck.js";
 
 export interface Class1SessionOptions {
+	/** receiving: copy-quality limits deciding MCF/RTP/RTN (t30/copyQuality.ts defaults) */
+	copyQuality?: CopyQualityLimits;
+	/** receiving: TCF judgement limits (t30/tcfCheck.ts defaults, HylaFAX/SpanDSP) */
+	tcfLimits?: TcfLimits;
+	/** receiving: offer ECM with T.6 (MMR) in our DIS (default false) */
+	receiveEcm?: boolean;
 	/** device identity reported as FaxModem.id (default "class1") */
 	id?: string;
 	/** default TSI when the request has none (≤ 20 printable characters) */
@@ -33,9 +43,9 @@ export interface Class1SessionOptions {
 	/** protocol trace sink (default none); see also `tracerForCall` */
 	tracer?: Tracer;
 	/** a tracer per call, e.g. a JsonlTracer file (combined with `tracer`) */
-	tracerForCall?: (req: SendRequest) => Tracer;
+	tracerForCall?: (req: SendRequest | ReceiveRequest) => Tracer;
 	/** called after each call, e.g. to close a per-call JsonlTracer */
-	afterCall?: (result: SendResult, tracer: Tracer) => void | Promise<void>;
+	afterCall?: (result: SendResult | ReceiveResult, tracer: Tracer) => void | Promise<void>;
 	/** clock for every timer (default SystemClock; tests pass a ManualClock) */
 	clock?: Clock;
 	/** highest bit rate to use, bit/s (default 14400) */
@@ -101,13 +111,46 @@ export class Class1Session implements FaxModem {
 	}
 
 	/**
-	 * Receiving with the host T.30 engine is issue 10 (t30/receive.ts over Class1Link.answer/receiveData).
-	 * Until then: NOT_IMPLEMENTED (disposition "fail"), after the same closed/busy checks as send.
+	 * Wait for a call, answer it after `req.rings` RINGs and receive it with the host T.30 answerer
+	 * (t30/receiveCall.ts, receive.ts) into `req.sink`. Never throws for a call failure.
 	 */
-	async receive(_req: ReceiveRequest): Promise<ReceiveResult> {
+	async receive(req: ReceiveRequest): Promise<ReceiveResult> {
 		if (this.closed) throw new FaxError("PORT_CLOSED", "session is closed");
 		if (this.busy) throw new FaxError("AT_BUSY_CHANNEL", "a call is already in progress on this modem");
-		throw new FaxError("NOT_IMPLEMENTED", "receiving with a Class 1 modem is not available yet");
+		this.busy = true;
+		try {
+			const o = this.opts;
+			const clock = o.clock ?? new SystemClock();
+			const perCall = o.tracerForCall?.(req); // the daemon's per-call JSONL file (it covers the wait for the RING too)
+			const base = o.tracer ?? nullTracer;
+			const tracer: Tracer = perCall ? teeTracer(base, perCall) : base;
+			let link: Class1Link;
+			try {
+				link = typeof this.link === "function" ? await this.link() : this.link;
+			} catch (e) {
+				const error = e instanceof FaxError ? e : new FaxError("PORT_OPEN_FAILED", `cannot open the modem: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+				return { ok: false, pagesReceived: 0, tsid: "", error };
+			}
+			if (!("waitForRings" in link)) throw new FaxError("NOT_IMPLEMENTED", "this Class 1 link cannot wait for calls");
+			const rates = (link as { receiveRates?: Class1Link["transmitRates"] }).receiveRates ?? link.transmitRates;
+			const caps = { receiveRates: rates, ...(o.maxRate ? { maxRate: o.maxRate } : {}), ...(o.receiveEcm ? { ecm: true } : {}) };
+			if (receivableRates(caps).length === 0) throw new FaxError("MODEM_NO_RATES", "the modem reports no receive rate we can use (AT+FRM=?)");
+			const csid = req.csid ?? o.tsid;
+			let result: ReceiveResult | undefined;
+			try {
+				result = await receiveCall(
+					link as AnsweringLink,
+					{ clock, tracer, timers: resolveTimers(o.timers) },
+					{ sink: req.sink, rings: req.rings ?? 1, ...(req.autoAnswer ? { autoAnswer: true } : {}), ...(req.signal ? { signal: req.signal } : {}), ...(req.onEvent ? { onEvent: req.onEvent } : {}) },
+					{ caps, ...(csid ? { csid } : {}), ...(o.copyQuality ? { quality: o.copyQuality } : {}), ...(o.tcfLimits ? { tcf: o.tcfLimits } : {}) },
+				);
+				return result;
+			} finally {
+				if (o.afterCall) await o.afterCall(result ?? { ok: false, pagesReceived: 0, tsid: "" }, perCall ?? tracer);
+			}
+		} finally {
+			this.busy = false;
+		}
 	}
 
 	private async run(req: SendRequest): Promise<SendResult> {

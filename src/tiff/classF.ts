@@ -24,6 +24,14 @@ export interface ClassFPage extends FaxPage {
 	consecutiveBadLines?: number;
 	/** CleanFaxData: 0 clean, 1 regenerated, 2 unclean; default derived from badLines when given */
 	cleanFaxData?: 0 | 1 | 2;
+	/** ImageDescription: for a received page, the far end's TSID */
+	description?: string;
+	/** DateTime "YYYY:MM:DD HH:MM:SS" (TIFF 6.0) */
+	dateTime?: string;
+	/** FaxRecvTime: seconds the page took to receive (libtiff TIFFTAG_FAXRECVTIME) */
+	recvTimeSec?: number;
+	/** FaxDcs: the session parameters, e.g. "V.17 14400, fine, 2-D" (libtiff TIFFTAG_FAXDCS) */
+	dcs?: string;
 }
 
 /** Writer options. */
@@ -100,6 +108,11 @@ export function buildIfd(page: ClassFPage, o: ClassFOptions, pageIndex: number, 
 		entries.push([Tag.CleanFaxData, FieldType.SHORT, 1, page.cleanFaxData ?? (page.badLines > 0 ? 1 : 0)]);
 		if (page.consecutiveBadLines !== undefined) entries.push([Tag.ConsecutiveBadFaxLines, FieldType.LONG, 1, page.consecutiveBadLines]);
 	} else if (page.cleanFaxData !== undefined) entries.push([Tag.CleanFaxData, FieldType.SHORT, 1, page.cleanFaxData]);
+	const ascii = (v: string): Uint8Array => new TextEncoder().encode(v.replace(/[^\x20-\x7e]/g, "?") + "\0");
+	if (page.description !== undefined) entries.push([Tag.ImageDescription, FieldType.ASCII, ascii(page.description).length, ascii(page.description)]);
+	if (page.dateTime !== undefined) entries.push([Tag.DateTime, FieldType.ASCII, ascii(page.dateTime).length, ascii(page.dateTime)]);
+	if (page.recvTimeSec !== undefined) entries.push([Tag.FaxRecvTime, FieldType.LONG, 1, Math.max(0, Math.round(page.recvTimeSec))]);
+	if (page.dcs !== undefined) entries.push([Tag.FaxDcs, FieldType.ASCII, ascii(page.dcs).length, ascii(page.dcs)]);
 	entries.sort((a, b) => a[0] - b[0]);
 
 	const n = entries.length;

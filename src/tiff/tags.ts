@@ -24,6 +24,7 @@ export const Tag = {
 	T4Options: 292, // TIFF 6.0 §11: bit0 2-D, bit1 uncompressed mode, bit2 fill bits before EOL
 	T6Options: 293, // bit1 uncompressed mode
 	ResolutionUnit: 296,
+	ImageDescription: 270, // received faxes: the far end's TSID (HylaFAX convention)
 	PageNumber: 297,
 	Software: 305,
 	DateTime: 306,
@@ -33,6 +34,8 @@ export const Tag = {
 	BadFaxLines: 326, // TIFF Class F
 	CleanFaxData: 327, // 0 clean, 1 regenerated, 2 unclean
 	ConsecutiveBadFaxLines: 328,
+	FaxRecvTime: 34910, // libtiff TIFFTAG_FAXRECVTIME: seconds the page took to receive
+	FaxDcs: 34911, // libtiff TIFFTAG_FAXDCS: the session parameters the page was received with
 	ExifIfd: 0x8769,
 	GpsIfd: 0x8825,
 	SubIfds: 330,

@@ -5,6 +5,11 @@
  * machine-readable RESULT line. T.30 facts used: DCS bits 11-14 select the rate (T.30 Table 2);
  * the receiver answers CFR or FTT after the TCF (T.30 5.3.2 / SpanDSP t30.c trainability test).
  *
+ * Calling mode (--call FILE, issue 10): the same terminal set up as the calling party (fax_init calling,
+ * t30_set_tx_file), started when the host answers; it sends the TIFF and records the host's answers
+ * (CFR/FTT, MCF/RTP/RTN). Its faults: hang up N pages into the call, AWGN on one page's image carrier,
+ * a caller that never speaks fax (no DCS).
+ *
  * "Refusing a rate" is fault injection into SpanDSP's own trainability check: while a TCF at a
  * refused rate is received, the receiver's zero-run counters are cleared every block, so its own
  * TCF evaluation fails and it sends FTT by its own T.30 state machine (uses exposed structures).
@@ -36,7 +41,15 @@ struct farend_s {
     int refusing;
     int dcs_pending;
     int dcs_rate;
-    int answers;       /* MCF/RTP/RTN sent */
+    int answers;       /* MCF/RTP/RTN sent (answering) or received (calling) */
+    int caller;        /* calling mode: we send the document */
+    int image_tx;      /* calling mode: SpanDSP is sending page data now */
+    int bursts;        /* calling mode: image bursts begun so far */
+    long burst_samples;
+    awgn_state_t noise;
+    awgn_state_t tcf_noise;
+    char responses[MAX_PAGES * 2][4];
+    int n_responses;
     int armed;
     long armed_samples;
     page_info_t pages[MAX_PAGES];
@@ -85,6 +98,29 @@ static void frame_handler(t30_state_t *s, void *user, int incoming, const uint8_
     if (len < 3)
         return;
     int fcf = msg[2] & 0xFE;
+    /* the T.30 sender is the host when we answer, SpanDSP when we call */
+    int from_sender = f->caller ? !incoming : incoming;
+    if ((fcf == T30_MCF || fcf == T30_RTP || fcf == T30_RTN || fcf == T30_PIN || fcf == T30_PIP) && !from_sender
+        && f->n_responses < MAX_PAGES * 2) {
+        const char *name = fcf == T30_MCF ? "MCF" : fcf == T30_RTP ? "RTP" : fcf == T30_RTN ? "RTN" : fcf == T30_PIN ? "PIN" : "PIP";
+        snprintf(f->responses[f->n_responses++], sizeof(f->responses[0]), "%s", name);
+    }
+    if (f->caller) {
+        if (!incoming && fcf == (T30_DCS & 0xFE))
+            f->dcs_rate = dcs_rate(msg, len);
+        if (incoming && (fcf == T30_CFR || fcf == T30_FTT) && f->n_trainings < MAX_TRAININGS) {
+            f->trainings[f->n_trainings].rate = f->dcs_rate;
+            f->trainings[f->n_trainings].ftt = fcf == T30_FTT;
+            f->n_trainings++;
+        }
+        if (incoming && (fcf == T30_MCF || fcf == T30_RTP || fcf == T30_RTN)) {
+            f->answers++;
+            int n = f->cfg->hangup_after_page;
+            if (n > 0 && f->answers == n)
+                f->armed = 1;
+        }
+        return;
+    }
     if (incoming) {
         if (fcf == (T30_PPS & 0xFE)) {
             f->pps++;
@@ -162,11 +198,23 @@ farend_t *farend_new(const peer_config_t *cfg, txmon_t *mon)
 void farend_start(farend_t *f)
 {
     const peer_config_t *c = f->cfg;
-    f->fax = fax_init(NULL, FALSE);
+    f->caller = c->call_file != NULL;
+    f->fax = fax_init(NULL, f->caller);
     f->t30 = fax_get_t30_state(f->fax);
     fax_set_transmit_on_idle(f->fax, TRUE);
     t30_set_tx_ident(f->t30, c->ident);
-    t30_set_rx_file(f->t30, c->rx_file, -1);
+    if (f->caller) {
+        t30_set_tx_file(f->t30, c->call_file, -1, -1);
+        /* the caller may send B4/A3-wide and B4/unlimited-long pages when our DIS allows them */
+        t30_set_supported_image_sizes(f->t30, T30_SUPPORT_215MM_WIDTH | T30_SUPPORT_255MM_WIDTH | T30_SUPPORT_303MM_WIDTH
+                                                  | T30_SUPPORT_A4_LENGTH | T30_SUPPORT_B4_LENGTH | T30_SUPPORT_UNLIMITED_LENGTH);
+        if (c->hangup_after_page == 0)
+            f->armed = 1;
+        awgn_init_dbm0(&f->noise, 1234567, (float) c->page_noise_dbm0);
+        awgn_init_dbm0(&f->tcf_noise, 7654321, -15.0f);
+    } else {
+        t30_set_rx_file(f->t30, c->rx_file, -1);
+    }
     t30_set_supported_modems(f->t30, c->modems);
     t30_set_supported_compressions(f->t30, c->compressions);
     t30_set_supported_resolutions(f->t30, c->resolutions);
@@ -186,6 +234,48 @@ void farend_start(farend_t *f)
 
 int farend_active(const farend_t *f) { return f->active && !f->hung_up && !f->finished; }
 
+/* SpanDSP 0.0.6 t30.c enums (not in its headers): T30_PHASE_C_NON_ECM_TX = 6, T30_PHASE_C_ECM_TX = 8;
+   T30_STATE_D_TCF = 5 (the TCF goes out in phase C_NON_ECM_TX too) */
+#define PEER_PHASE_C_NON_ECM_TX 6
+#define PEER_PHASE_C_ECM_TX 8
+#define PEER_STATE_D_TCF 5
+
+/* Calling mode: follow the image bursts, play the noise fault and the hang-up fault on them. */
+static void caller_step(farend_t *f, int16_t *buf, int len)
+{
+    int fast = f->t30->phase == PEER_PHASE_C_NON_ECM_TX || f->t30->phase == PEER_PHASE_C_ECM_TX;
+    int tcf = fast && f->t30->state == PEER_STATE_D_TCF;
+    if (tcf && refused(f, f->dcs_rate)) {
+        /* --refuse-rate in calling mode: the line is too noisy for this rate during the TCF, so the
+           answerer's training check fails (FTT) and SpanDSP falls back by its own T.30 */
+        for (int i = 0; i < len; i++)
+            buf[i] = saturate(buf[i] + awgn(&f->tcf_noise));
+    }
+    int image = fast && !tcf;
+    if (image && !f->image_tx) {
+        f->bursts++;
+        f->burst_samples = 0;
+    }
+    f->image_tx = image;
+    if (!image)
+        return;
+    const peer_config_t *c = f->cfg;
+    long at = f->burst_samples;
+    f->burst_samples += len;
+    if (c->page_noise == f->bursts) {
+        long from = (long) c->page_noise_at_ms * 8, to = from + (long) c->page_noise_ms * 8;
+        for (int i = 0; i < len; i++)
+            if (at + i >= from && at + i < to)
+                buf[i] = saturate(buf[i] + awgn(&f->noise));
+    }
+    if (f->armed && at >= (long) c->hangup_delay_ms * 8) {
+        f->hung_up = 1;
+        f->drop_pending = c->hangup_drop;
+        t30_get_transfer_statistics(f->t30, &f->last);
+        t30_terminate(f->t30);
+    }
+}
+
 void farend_tx(farend_t *f, int16_t *buf, int len)
 {
     int n = 0;
@@ -193,7 +283,11 @@ void farend_tx(farend_t *f, int16_t *buf, int len)
         n = fax_tx(f->fax, buf, len);
     if (n < len)
         memset(buf + n, 0, sizeof(int16_t) * (size_t) (len - n));
+    if (f->caller && f->active && !f->hung_up)
+        caller_step(f, buf, len);
 }
+
+int farend_is_caller(const farend_t *f) { return f->caller; }
 
 void farend_rx(farend_t *f, const int16_t *buf, int len)
 {
@@ -213,7 +307,7 @@ void farend_rx(farend_t *f, const int16_t *buf, int len)
         f->t30->tcf_current_zeros = 0;
         f->t30->tcf_most_zeros = 0;
     }
-    if (f->armed && f->t30->rx_trained) {
+    if (!f->caller && f->armed && f->t30->rx_trained) {
         f->armed_samples += len;
         if (f->armed_samples >= (long) f->cfg->hangup_delay_ms * 8) {
             f->hung_up = 1;
@@ -280,7 +374,11 @@ void farend_print_result(farend_t *f, FILE *o, const char *extra)
     for (int i = 0; i < f->n_trainings; i++)
         fprintf(o, "%s{\"rate\":%d,\"result\":\"%s\"}", i ? "," : "", f->trainings[i].rate,
                 f->trainings[i].ftt ? "FTT" : "CFR");
-    fprintf(o, "],\"tx_data\":[");
+    fprintf(o, "],\"mode\":\"%s\",\"pages_tx\":%d,\"responses\":[", f->cfg->call_file ? "call" : "answer",
+            f->active ? f->last.pages_tx : 0);
+    for (int i = 0; i < f->n_responses; i++)
+        fprintf(o, "%s\"%s\"", i ? "," : "", f->responses[i]);
+    fprintf(o, "],\"image_bursts\":%d,\"tx_data\":[", f->bursts);
     int underruns = 0;
     long fill = 0;
     for (int i = 0; i < f->mon->n; i++) {

@@ -16,11 +16,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#define SPANDSP_EXPOSE_INTERNAL_STRUCTURES
 #include <spandsp.h>
 
 #include "peer.h"
 
-static volatile sig_atomic_t stop_signal = 0;
+volatile sig_atomic_t peer_stop_signal = 0;
+#define stop_signal peer_stop_signal
 static void on_signal(int sig) { stop_signal = sig; }
 
 typedef struct {
@@ -36,6 +38,12 @@ typedef struct {
     int host_hangup;        /* ATH/ATZ from the host, or the port closed */
     int line_dropped;       /* we told the modem the far end hung up */
     double t_dial, t_hangup;
+    /* calling mode */
+    double t_host_seen;     /* wall ms the host first spoke */
+    long next_ring_samples; /* audio samples to the next RING; <0: not ringing */
+    int rings;
+    int answer_pending;     /* the host answered; tell the modem on the next block */
+    int caller_gave_up;
     long long call_samples;
     double max_lag_ms;
     awgn_state_t *noise;    /* line noise towards the far end (--noise-dbm0), gated */
@@ -71,6 +79,13 @@ static int modem_control(t31_state_t *s, void *user, int op, const char *num)
             p->ring_samples = (long) (p->cfg.no_answer ? p->cfg.ring_ms : p->cfg.answer_delay_ms) * 8;
             printf("EVENT {\"type\":\"dial\"}\n");
             fflush(stdout);
+        }
+        break;
+    case AT_MODEM_CONTROL_ANSWER:
+        /* ATA, or auto-answer after S0 rings: the calling far end starts on the next audio block */
+        if (p->cfg.call_file && p->next_ring_samples >= 0 && !p->dialed) {
+            p->next_ring_samples = -1;
+            p->answer_pending = 1;
         }
         break;
     case AT_MODEM_CONTROL_HANGUP:
@@ -113,10 +128,61 @@ static void ring_step(peer_t *p)
     }
 }
 
+/*
+ * Calling mode: ring the host (RING every 6 s of audio: 2 s on, 4 s off, as a North American cadence),
+ * with the caller id before the first RING (SpanDSP shows it when the host enabled +VCID=1); on the
+ * host's answer start the calling terminal and tell the modem (AT_CALL_EVENT_ANSWERED: CED, then V.21).
+ */
+static void call_step(peer_t *p)
+{
+    if (!p->cfg.call_file)
+        return;
+    if (p->answer_pending) {
+        p->answer_pending = 0;
+        p->dialed = 1; /* the call's clock and the host-hangup logic run as for a dialled call */
+        p->t_dial = now_ms();
+        if (!p->cfg.silent_call)
+            farend_start(p->far);
+        t31_call_event(p->t31, AT_CALL_EVENT_ANSWERED);
+        printf("EVENT {\"type\":\"answered\",\"rings\":%d}\n", p->rings);
+        fflush(stdout);
+        return;
+    }
+    if (p->next_ring_samples < 0) {
+        if (p->rings == 0 && p->t_host_seen > 0 && now_ms() - p->t_host_seen >= p->cfg.ring_start_ms && !p->dialed)
+            p->next_ring_samples = 0;
+        else
+            return;
+    }
+    p->next_ring_samples -= SAMPLES_PER_BLOCK;
+    if (p->next_ring_samples > 0)
+        return;
+    if (p->rings >= p->cfg.max_rings) {
+        p->next_ring_samples = -1;
+        p->caller_gave_up = 1;
+        return;
+    }
+    if (p->rings == 0 && p->cfg.caller_id) {
+        at_state_t *at = &p->t31->at_state;
+        at_reset_call_info(at);
+        at_set_call_info(at, "DATE", "1206");
+        at_set_call_info(at, "TIME", "1810");
+        at_set_call_info(at, "NMBR", p->cfg.caller_id);
+        if (p->cfg.caller_name)
+            at_set_call_info(at, "NAME", p->cfg.caller_name);
+    }
+    p->rings++;
+    p->next_ring_samples = 6000 * 8;
+    printf("EVENT {\"type\":\"ring\",\"n\":%d}\n", p->rings);
+    fflush(stdout);
+    t31_call_event(p->t31, AT_CALL_EVENT_ALERTING);
+}
+
 static void audio_block(peer_t *p)
 {
     int16_t a[SAMPLES_PER_BLOCK], b[SAMPLES_PER_BLOCK];
     ring_step(p);
+    call_step(p);
     farend_tx(p->far, a, SAMPLES_PER_BLOCK);
     t31_rx(p->t31, a, SAMPLES_PER_BLOCK);
     txmon_before(&p->mon, p->t31);
@@ -194,6 +260,8 @@ static void serve_line(peer_t *p, double deadline)
             uint8_t buf[256];
             int n = p->holding ? 0 : line_read(&p->line, buf, sizeof(buf));
             if (n > 0) {
+                if (p->t_host_seen == 0)
+                    p->t_host_seen = now_ms();
                 feed_modem(p, buf, n);
             } else if (n < 0) {
                 /* No host on the slave (not yet open, or closed): nothing to read until the deadline. */
@@ -215,7 +283,11 @@ static void usage(void)
             "  [--no-answer] [--ring-ms MS] [--busy] [--silent-answer] [--answer-delay-ms MS]\n"
             "  [--refuse-rate all|R[,R...]] [--timeout S] [--linger-ms MS] [--verbose]\n"
             "  [--noise-dbm0 L [--noise-period-ms P --noise-burst-ms B] [--noise-on all|data] [--noise-skip-ms S]\n"
-            "   [--noise-seed N]]\n");
+            "   [--noise-seed N]]\n"
+            "  calling mode: --call FILE.tif [--caller-id NUM] [--caller-name NAME] [--ring-start-ms MS]\n"
+            "  [--max-rings N] [--silent-call] [--page-noise N --page-noise-dbm0 L --page-noise-at-ms MS --page-noise-ms MS]\n"
+            "  (--hangup-after-page N and --modems/--no-2d/--resolutions/--ecm apply to the caller too)\n"
+            "  two modems on one line: --two-modems [--caller-id NUM --caller-name NAME --max-rings N] (PTY = caller, PTYB = answerer)\n");
 }
 
 static int parse_list(const char *arg, const char *const names[], const int values[], int *out)
@@ -249,7 +321,11 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
         { "silent-answer", 0, 0, 'S' }, { "answer-delay-ms", 1, 0, 'a' }, { "refuse-rate", 1, 0, 'F' },
         { "timeout", 1, 0, 't' }, { "linger-ms", 1, 0, 'L' }, { "verbose", 0, 0, 'v' },
         { "noise-dbm0", 1, 0, 'n' }, { "noise-period-ms", 1, 0, 'P' }, { "noise-burst-ms", 1, 0, 'b' },
-        { "noise-seed", 1, 0, 'z' }, { "noise-on", 1, 0, 'o' }, { "noise-skip-ms", 1, 0, 'k' }, { 0, 0, 0, 0 }
+        { "noise-seed", 1, 0, 'z' }, { "noise-on", 1, 0, 'o' }, { "noise-skip-ms", 1, 0, 'k' },
+        { "call", 1, 0, 'c' }, { "caller-id", 1, 0, 'I' }, { "caller-name", 1, 0, 'C' },
+        { "ring-start-ms", 1, 0, 'y' }, { "max-rings", 1, 0, 'x' }, { "silent-call", 0, 0, 'q' },
+        { "page-noise", 1, 0, 'G' }, { "page-noise-dbm0", 1, 0, 'E' }, { "page-noise-at-ms", 1, 0, 'T' },
+        { "page-noise-ms", 1, 0, 'u' }, { "two-modems", 0, 0, 'W' }, { 0, 0, 0, 0 }
     };
     memset(c, 0, sizeof(*c));
     c->speed = 1.0;
@@ -265,6 +341,11 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
     c->linger_ms = 2000;
     c->noise_seed = 1234567;
     c->noise_skip_ms = 500;
+    c->ring_start_ms = 500;
+    c->max_rings = 10;
+    c->page_noise_dbm0 = -20;
+    c->page_noise_at_ms = 1000;
+    c->page_noise_ms = 2000;
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
@@ -303,6 +384,17 @@ static int parse_args(peer_config_t *c, int argc, char **argv)
         case 'z': c->noise_seed = atoi(optarg); break;
         case 'o': c->noise_data_only = strcmp(optarg, "data") == 0; break;
         case 'k': c->noise_skip_ms = atoi(optarg); break;
+        case 'c': c->call_file = optarg; break;
+        case 'I': c->caller_id = optarg; break;
+        case 'C': c->caller_name = optarg; break;
+        case 'y': c->ring_start_ms = atoi(optarg); break;
+        case 'x': c->max_rings = atoi(optarg); break;
+        case 'q': c->silent_call = 1; break;
+        case 'G': c->page_noise = atoi(optarg); break;
+        case 'E': c->page_noise_dbm0 = atof(optarg); break;
+        case 'T': c->page_noise_at_ms = atoi(optarg); break;
+        case 'u': c->page_noise_ms = atoi(optarg); break;
+        case 'W': c->two_modems = 1; break;
         default: return -1;
         }
     }
@@ -317,9 +409,9 @@ static void print_result(peer_t *p, const char *why)
     double wall = p->dialed ? ((p->host_hangup ? p->t_hangup : now_ms()) - p->t_dial) : 0;
     snprintf(extra, sizeof(extra),
              "\"dialed\":%s,\"number\":\"%s\",\"host_hangup\":%s,\"line_dropped\":%s,\"call_wall_ms\":%.0f,"
-             "\"call_audio_ms\":%lld,\"speed\":%g,\"max_lag_ms\":%.1f,\"end\":\"%s\",\"noise_ms\":%lld",
+             "\"call_audio_ms\":%lld,\"speed\":%g,\"max_lag_ms\":%.1f,\"rings\":%d,\"end\":\"%s\",\"noise_ms\":%lld",
              p->dialed ? "true" : "false", p->number, p->host_hangup ? "true" : "false",
-             p->line_dropped ? "true" : "false", wall, p->call_samples / 8, p->cfg.speed, p->max_lag_ms, why,
+             p->line_dropped ? "true" : "false", wall, p->call_samples / 8, p->cfg.speed, p->max_lag_ms, p->rings, why,
              p->noise_samples / 8);
     txmon_finish(&p->mon);
     farend_print_result(p->far, stdout, extra);
@@ -336,12 +428,15 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
     signal(SIGPIPE, SIG_IGN);
+    if (p->cfg.two_modems)
+        return run_two_modems(&p->cfg);
     if (line_open(&p->line, p->cfg.link) != 0) {
         fprintf(stderr, "spandsp-peer: cannot open a pty: %s\n", strerror(errno));
         return 1;
     }
     p->ring_samples = -1;
     p->data_start = -1;
+    p->next_ring_samples = -1;
     p->t31 = t31_init(NULL, at_tx, p, modem_control, p, NULL, NULL);
     if (p->cfg.verbose) {
         span_log_set_level(t31_get_logging_state(p->t31), SPAN_LOG_SHOW_SEVERITY | SPAN_LOG_SHOW_TAG | SPAN_LOG_SHOW_SAMPLE_TIME | SPAN_LOG_FLOW);
@@ -374,6 +469,8 @@ int main(int argc, char **argv)
         }
         if (p->host_hangup)
             why = "host hung up";
+        else if (p->caller_gave_up)
+            why = "caller gave up (not answered)";
         else if (p->dialed && p->ring_samples < 0 && (p->cfg.busy || p->cfg.no_answer))
             why = p->cfg.busy ? "busy" : "no answer";
         else if (now_ms() - start > p->cfg.timeout_s * 1000)

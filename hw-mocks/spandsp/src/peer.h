@@ -48,7 +48,22 @@ typedef struct {
     int noise_seed;
     int noise_data_only;     /* gate relative to each page-data carrier of our modem (not TCF, not V.21), after noise_skip_ms */
     int noise_skip_ms;
+    /* calling mode (the far end calls the host and sends a document; issue 10) */
+    const char *call_file;   /* TIFF the calling far end sends; NULL = answering mode */
+    const char *caller_id;   /* NMBR shown with RING when the host enabled +VCID */
+    const char *caller_name; /* NAME shown with RING */
+    int ring_start_ms;       /* wall ms after the host first spoke before the first RING */
+    int max_rings;           /* the caller gives up after this many RINGs unanswered */
+    int silent_call;         /* the caller never speaks fax after the answer (no DCS: the host's T1) */
+    int page_noise;          /* 1-based image burst (page transmission) to add noise to; 0 none (calling mode) */
+    double page_noise_dbm0;  /* its AWGN level, dBm0 */
+    int page_noise_at_ms;    /* audio ms into the burst where the noise starts */
+    int page_noise_ms;       /* audio ms of noise */
+    int two_modems;          /* two T.31 modems on one line (twoline.c) */
 } peer_config_t;
+
+/* ---- twoline.c: --two-modems ---- */
+int run_two_modems(const peer_config_t *cfg);
 
 /* ---- line.c: the pty ---- */
 typedef struct {
@@ -107,5 +122,7 @@ int farend_take_line_drop(farend_t *f);
 int farend_done(const farend_t *f);
 void farend_terminate(farend_t *f);
 void farend_print_result(farend_t *f, FILE *out, const char *extra_json);
+/* Calling mode: the host answered (ATA / auto-answer); start the calling terminal. */
+int farend_is_caller(const farend_t *f);
 
 #endif

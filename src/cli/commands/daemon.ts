@@ -17,6 +17,7 @@ import { FaxServer } from "../../jobs/FaxServer.js";
 import type { ModemSlot } from "../../jobs/ModemPool.js";
 import { smtpReceiptSender } from "../../jobs/receipts.js";
 import { writeDaemonStatus, type ModemStatus } from "../daemonStatus.js";
+import { startReceiving } from "../receiveDaemon.js";
 import type { CliIO } from "../io.js";
 import { Logger, type Level } from "../logger.js";
 import type { Parsed } from "../program.js";
@@ -68,7 +69,7 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	const server = FaxServer.startDaemon({
 		spoolDir: cfg.spoolDir,
 		codec: tiffCodec,
-		modems: cfg.modems,
+		modems: cfg.modems.filter((m) => m.mode !== "receive"),
 		modemFactory: daemonModemFactory(cfg),
 		receipts: cfg.smtp ? smtpReceiptSender(cfg.smtp) : undefined,
 		pollMs: cfg.pollMs,
@@ -78,6 +79,7 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 		tracer: { trace: (ch, _d, msg) => (ch === "job" ? log.debug(msg) : undefined) },
 		beforeStart: listen,
 	});
+	const receiving = await startReceiving(server, cfg, (msg) => log.info(msg, { event: "incoming" }));
 	log.info(`ready: ${cfg.modems.length} modem(s), spool ${cfg.spoolDir}, config ${file}, pid ${process.pid}`, { event: "ready", modems: cfg.modems.length, spoolDir: cfg.spoolDir, config: file, pid: process.pid });
 
 	const watcher = watchModems(server.engine!.pool.slots, cfg.spoolDir, log);
@@ -85,6 +87,7 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	if (stop && !stop.aborted) await new Promise<void>((done) => stop.addEventListener("abort", () => done(), { once: true }));
 	log.info("stopping: running calls come back as retries", { event: "stopping" });
 	watcher.stop();
+	await receiving?.close();
 	await server.disconnect();
 	return 0;
 }

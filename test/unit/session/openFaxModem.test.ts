@@ -111,9 +111,16 @@ test("pickClass case table: preference first, then the known order; only classes
 	for (const [offered, pref, table, forced, want] of cases) t.is(pickClass(offered, pref, table, forced).faxClass, want, JSON.stringify([offered, pref, forced]));
 });
 
-test("Class1Session.receive is a typed NOT_IMPLEMENTED until issue 10", async (t) => {
+// issue 10 changed this on purpose: Class1Session.receive used to be NOT_IMPLEMENTED; it now waits for a
+// call (RINGs) and a cancel before any call ends the wait with the signal's reason, leaving the modem free.
+test("Class1Session.receive waits for a call; cancelled before a RING it ends with the reason and frees the modem", async (t) => {
 	const m = await open(modem("0,1"));
-	const e = await m.receive({ sink: { beginPage: () => Promise.reject(new Error("unused")) } }).catch((x: unknown) => x);
-	t.true(isFaxError(e, "NOT_IMPLEMENTED"));
+	const ac = new AbortController();
+	const p = m.receive({ sink: { beginPage: () => Promise.reject(new Error("unused")) }, signal: ac.signal });
+	ac.abort(new FaxError("CALL_ABORTED", "stop waiting"));
+	const e = await p.catch((x: unknown) => x);
+	t.true(isFaxError(e, "CALL_ABORTED"), String(e));
+	const again = await m.receive({ sink: { beginPage: () => Promise.reject(new Error("unused")) }, signal: AbortSignal.abort(new FaxError("CALL_ABORTED", "x")) }).catch((x: unknown) => x);
+	t.true(isFaxError(again, "CALL_ABORTED"), "not AT_BUSY_CHANNEL: the first wait released the modem");
 	await m.close();
 });
