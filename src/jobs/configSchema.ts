@@ -3,7 +3,6 @@
  * are refused, and an error can name the key path and the expected value with its unit. The README's
  * "Configuration" section documents the same keys. Layer: jobs (pure).
  */
-import { FAX_CLASSES, type FaxClass } from "../modem/faxClass.js";
 import { z } from "zod";
 
 const tsid = z.string().regex(/^[\x20-\x7e]{0,20}$/, { message: "expected at most 20 printable ASCII characters (letters, digits, spaces, + - etc.)" });
@@ -11,6 +10,9 @@ const hourMinute = z.union([
 	z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, { message: 'expected a local time "HH:MM" (00:00..23:59)' }),
 	z.strictObject({ hour: z.number().int().min(0).max(23), minute: z.number().int().min(0).max(59) }),
 ]);
+
+/** The fax classes faxline has a driver for (session/classes.ts SESSION_FACTORIES). */
+const DRIVEN_CLASSES = ["1", "1.0", "2", "2.0"] as const;
 
 export const modemSchema = z.strictObject({
 	/** device path (`/dev/ttyACM0`, a pty link) or `fake:...` (tests) */
@@ -21,7 +23,7 @@ export const modemSchema = z.strictObject({
 	tsid: tsid.optional(),
 	profile: z.string().optional(),
 	/** force a fax class instead of the probe's choice (session/classes.ts pickClass) */
-	faxClass: z.enum(FAX_CLASSES as [FaxClass, ...FaxClass[]]).optional().describe(`one of ${FAX_CLASSES.join(", ")}`),
+	faxClass: z.enum(DRIVEN_CLASSES).optional().describe(`one of ${DRIVEN_CLASSES.join(", ")}`),
 	/** "send" (default): outgoing calls only; "receive": answers calls and is never offered to outgoing jobs */
 	mode: z.enum(["send", "receive"]).optional().describe('"send" or "receive"'),
 	/** receiving: answer after this many rings (0: the modem's auto-answer) */

@@ -41,7 +41,7 @@ test("didYouMean: close typos match, unrelated words do not", (t) => {
 test("config schema: file, key path, unit and did-you-mean in one line; a good config passes", (t) => {
 	t.is(
 		configError({ spoolDir: "s", modems: [{ path: "/dev/x", tsidd: "A" }] }),
-		"/etc/faxline/faxline.json: modems[0].tsidd: unknown key (did you mean \"tsid\"?); known keys here: path, name, deviceId, tsid, profile, faxClass",
+		"/etc/faxline/faxline.json: modems[0].tsidd: unknown key (did you mean \"tsid\"?); known keys here: path, name, deviceId, tsid, profile, faxClass, mode, rings",
 	);
 	t.regex(configError({ spoolDir: "s", modems: [], queue: { retryDelay: -1 } }), /queue\.retryDelay: expected minutes, 0\.\.10080, got -1/);
 	t.regex(configError({ spoolDir: "s", modems: [], modemReopenMs: "30s" }), /modemReopenMs: expected milliseconds, 0\.\.3600000, got "30s"/);

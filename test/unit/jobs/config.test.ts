@@ -62,5 +62,5 @@ test("config: modems[].faxClass is 1, 1.0, 2 or 2.0 (issue 11); anything else is
 	t.is(cfg.modems[1]!.faxClass, undefined);
 	const e = t.throws(() => parseDaemonConfig({ spoolDir: "s", modems: [{ path: "/dev/ttyS0", faxClass: "3" }] }, "/base"));
 	t.true(e instanceof FaxError && e.code === "CONFIG_INVALID");
-	t.regex(e!.message, /faxClass must be "1", "1\.0", "2" or "2\.0"/);
+	t.regex(e!.message, /modems\[0\]\.faxClass: expected one of 1, 1\.0, 2, 2\.0/);
 });
