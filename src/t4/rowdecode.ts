@@ -212,7 +212,9 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 			out[n++] = a1;
 			if ((n & 1) === 0) paintSpan(row32, out[n - 2]!, a1);
 			a0 = a1;
-			if (d < 0 && j > 0 && ref[j - 1]! > a1) {
+			// b1 moves left only after a VL code jumping back over a reference change (for d >= 0,
+			// ref[j - 1] < ref[j] <= a1): no test of d, one branch that is rarely taken
+			if (j > 0 && ref[j - 1]! > a1) {
 				j--;
 				continue;
 			}
