@@ -42,6 +42,11 @@ export class BitReader {
 	}
 }
 
+/** PAIR_LOOKUP for both colours in one array: index (colour << 12) | next 12 bits. */
+const PAIRS = new Uint16Array(2 << 12);
+PAIRS.set(PAIR_LOOKUP[0], 0);
+PAIRS.set(PAIR_LOOKUP[1], 1 << 12);
+
 /** Entries at or above this are make-up codes (run >= 64). */
 const MAKEUP_MIN = 64 << 4;
 
@@ -255,7 +260,7 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 			pos += 2;
 			nb += 16;
 		}
-		const pe = PAIR_LOOKUP[color][(acc >>> (nb - 12)) & 0xfff]!;
+		const pe = PAIRS[(color << 12) | ((acc >>> (nb - 12)) & 0xfff)]!;
 		if (pe !== 0) {
 			// both runs short: one look-up
 			nb -= pe >>> 12;
