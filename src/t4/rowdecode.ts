@@ -42,6 +42,11 @@ export class BitReader {
 	}
 }
 
+/** PAIR_LOOKUP for both colours in one array: index (colour << 12) | next 12 bits. */
+const PAIRS = new Uint16Array(2 << 12);
+PAIRS.set(PAIR_LOOKUP[0], 0);
+PAIRS.set(PAIR_LOOKUP[1], 1 << 12);
+
 /** Entries at or above this are make-up codes (run >= 64). */
 const MAKEUP_MIN = 64 << 4;
 
@@ -212,7 +217,9 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 			out[n++] = a1;
 			if ((n & 1) === 0) paintSpan(row32, out[n - 2]!, a1);
 			a0 = a1;
-			if (d < 0 && j > 0 && ref[j - 1]! > a1) {
+			// b1 moves left only after a VL code jumping back over a reference change (for d >= 0,
+			// ref[j - 1] < ref[j] <= a1): no test of d, one branch that is rarely taken
+			if (j > 0 && ref[j - 1]! > a1) {
 				j--;
 				continue;
 			}
@@ -253,7 +260,7 @@ export function decode2D(r: BitReader, width: number, ref: Int32Array, out: Int3
 			pos += 2;
 			nb += 16;
 		}
-		const pe = PAIR_LOOKUP[color][(acc >>> (nb - 12)) & 0xfff]!;
+		const pe = PAIRS[(color << 12) | ((acc >>> (nb - 12)) & 0xfff)]!;
 		if (pe !== 0) {
 			// both runs short: one look-up
 			nb -= pe >>> 12;
