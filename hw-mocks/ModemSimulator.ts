@@ -8,6 +8,9 @@
  *   OK after the frame's line time), +FRH=3 (CONNECT, frame + 2 FCS octets + DLE ETX, OK/ERROR), frames
  *   after ATD without +FRH, +FTM (CONNECT after training, OK after the data's line time at the rate),
  *   +FRM, +FTS, +FRS; any byte but DC1/DC3 aborts a pending +FRH/+FRM (-> OK).
+ * - The other direction (option `caller`, `faxline sim --call`): the line rings the idle host (RING, +VCID
+ *   caller id), ATA or S0=n answers (T.31 §8.2: CONNECT in V.21 HDLC transmit), FarEndCaller.ts sends,
+ *   +FRM delivers its TCF and pages at the line rate (DLE ETX, NO CARRIER when its carrier drops).
  * - Line time (lineTime.ts) with a time scale; per call records (records.ts) hold the turnaround gaps
  *   seen on the line (FarLine.ts) and what the far end made of everything.
  *
@@ -19,11 +22,12 @@ import type { HandlerResult } from "./atCommands.js";
 import { AtDce, type AtDceOptions } from "./AtDce.js";
 import { parseDialString } from "./dialString.js";
 import { DLE, DleDecoder, ETX, dleStuff } from "./dle.js";
-import { FarEndFax, type FarEndOptions, type FarEndPort } from "./FarEndFax.js";
+import { FarEndCaller, type CallerOptions, type CallerPort } from "./FarEndCaller.js";
+import { FarEndFax, type FarEndOptions } from "./FarEndFax.js";
 import { FarLine } from "./FarLine.js";
 import type { FarFrameName } from "./faults.js";
 import { HighSpeedTx } from "./HighSpeedTx.js";
-import { MODULATIONS, V21_CLOSING_FLAG_MS, V21_PREAMBLE_MS, v21FrameMs, type LineTimer } from "./lineTime.js";
+import { MODULATIONS, dataMs, V21_CLOSING_FLAG_MS, V21_PREAMBLE_MS, v21FrameMs, type LineTimer } from "./lineTime.js";
 import type { ByteDuplex } from "./MemoryDuplex.js";
 import type { CallEnd, CallRecord } from "./records.js";
 
@@ -39,6 +43,22 @@ export interface ModemSimulatorOptions extends AtDceOptions {
 	 * "atOnce" (SpanDSP t31: CONNECT at once, data buffered and sent after the training; nothing lost).
 	 */
 	ftmConnect?: "afterTraining" | "atOnce";
+	/** a calling far end (sim --call): the line rings the host and the far end sends these pages */
+	caller?: IncomingOptions;
+}
+
+/** The simulated line calling the host (FarEndCaller.ts does the T.30 part). */
+export interface IncomingOptions extends CallerOptions {
+	/** line ms the host must be idle in +FCLASS=1 before the line rings; default 1000 */
+	ringIdleMs?: number;
+	/** line ms between RINGs (PSTN: 2 s on, 4 s off); default 6000 */
+	ringIntervalMs?: number;
+	/** RINGs before the caller gives up; default 10 */
+	maxRings?: number;
+	/** line ms from the answer to CONNECT (CED 2.6-4 s, 75 ms, V.21 flags); default 3500 */
+	answerToneMs?: number;
+	/** how many calls the line makes, one after the other; default 1 */
+	calls?: number;
 }
 
 /** Per-receive state (+FRH=3 or after ATD). */
@@ -49,6 +69,18 @@ interface RxState {
 	issuedAt: number;
 }
 
+/** One high-speed transmission of the calling far end (TCF or a page). */
+interface FarData {
+	code: number;
+	startAt: number;
+	trainedAt: number;
+	endAt: number;
+	data: Uint8Array;
+	/** the line drops after this many bytes (hang-up mid-page) */
+	cut?: number;
+	delivered: boolean;
+}
+
 /** line ms between the end of the far end's DCN and the DCE noticing the line is gone */
 const FAR_HANGUP_MS = 500;
 
@@ -56,7 +88,14 @@ export class ModemSimulator extends AtDce {
 	readonly calls: CallRecord[] = [];
 	private readonly opts: ModemSimulatorOptions;
 	private call: CallRecord | undefined;
-	private farEnd: FarEndFax | undefined;
+	private farEnd: FarEndFax | FarEndCaller | undefined;
+	/** AT+VCID: report caller id with RING (V.253 §9.2.3) */
+	callerIdReporting = 0;
+	private incomingLeft: number;
+	private ringing: { count: number; timer?: LineTimer } | undefined;
+	private ringArm: LineTimer | undefined;
+	private farData: FarData[] = [];
+	private rxData: { code: number; timer?: LineTimer; data?: FarData; sent: number } | undefined;
 	private readonly far = new FarLine();
 	private farHungUp = false;
 	private hostLastEnd: { end: number; what: string } | undefined;
@@ -68,6 +107,8 @@ export class ModemSimulator extends AtDce {
 	constructor(port: ByteDuplex, opts: ModemSimulatorOptions = {}) {
 		super(port, opts);
 		this.opts = opts;
+		this.incomingLeft = opts.caller ? (opts.caller.calls ?? 1) : 0;
+		this.on("result", () => this.armRing());
 	}
 
 	/** The call in progress (between ATD and ATH), if any. */
@@ -185,7 +226,11 @@ export class ModemSimulator extends AtDce {
 		this.far.clear();
 		this.rx?.timer?.cancel();
 		this.rx = undefined;
+		this.rxData?.timer?.cancel();
+		this.rxData = undefined;
+		this.farData = [];
 		if (this.mode !== "silent" && this.mode !== "dead") this.mode = "command";
+		this.armRing();
 	}
 
 	// ------------------------------------------------------------------ dial
@@ -193,6 +238,7 @@ export class ModemSimulator extends AtDce {
 	/** ATD: parse the dial string, consult the faults, let the far end answer. */
 	dial(arg: string): HandlerResult {
 		if (this.call) return "error";
+		this.stopRinging(); // the caller hears busy and tries again later (armRing)
 		const dial = parseDialString(arg);
 		if (dial.modifiers.includes(";")) return "ok"; // voice dial: nothing to simulate
 		const call: CallRecord = {
@@ -244,7 +290,7 @@ export class ModemSimulator extends AtDce {
 
 	// ------------------------------------------------------------------ far end's side of the line
 
-	private port_(): FarEndPort {
+	private port_(): CallerPort {
 		return {
 			now: () => this.clock.now(),
 			timer: (ms, fn) => this.after(ms, fn),
@@ -262,6 +308,8 @@ export class ModemSimulator extends AtDce {
 				return h;
 			},
 			transmit: (frames, delayMs, hangupAfter) => this.farTransmit(frames, delayMs, hangupAfter ?? false),
+			transmitData: (code, data, delayMs, cut) => this.farTransmitData(code, data, delayMs, cut),
+			hangup: () => this.farGone(),
 		};
 	}
 
@@ -286,6 +334,7 @@ export class ModemSimulator extends AtDce {
 			});
 		}
 		this.serviceRx();
+		this.serviceData();
 		return tx.endAt;
 	}
 
@@ -366,6 +415,8 @@ export class ModemSimulator extends AtDce {
 			this.rx = undefined;
 			this.mode = "command";
 			this.result(f.badFcs ? "ERROR" : "OK");
+			// the far end's DCN heard: the call's record is complete (the line drops right after)
+			if (tx.hangupAfter && !f.badFcs && tx.frames.every((x) => x.delivered)) this.finishCall("farDcn");
 		});
 	}
 
@@ -377,6 +428,11 @@ export class ModemSimulator extends AtDce {
 			this.result("NO CARRIER");
 			this.endCall("hostHangup");
 			return;
+		}
+		if (this.rxData) {
+			this.rxData.timer?.cancel();
+			if (this.rxData.data) this.rxData.data.delivered = true; // what was on the line is gone
+			this.rxData = undefined;
 		}
 		const rx = this.rx;
 		rx?.timer?.cancel();
@@ -501,23 +557,216 @@ export class ModemSimulator extends AtDce {
 
 	// ------------------------------------------------------------------ +FRM
 
-	/** +FRM=code: the far end never sends high-speed data in these scenarios; V.21 heard -> +FCERROR. */
-	startDataReceive(_code: number): HandlerResult {
+	/**
+	 * +FRM=code: the calling far end's TCF or page (CONNECT once trained, the data at the line rate,
+	 * DLE ETX and NO CARRIER when the carrier drops); V.21 heard first or another modulation -> +FCERROR.
+	 * With nothing on the line yet it waits, as +FRH does.
+	 */
+	startDataReceive(code: number): HandlerResult {
 		if (!this.call) return "error";
-		this.mode = "imageRx";
-		const tx = this.far.pending();
-		if (tx) {
+		if (this.farHungUp) {
 			this.hold = true;
-			this.after(Math.max(0, tx.startAt - this.clock.now()) + 60, () => {
-				this.mode = "command";
-				this.result("+FCERROR");
+			this.after(200, () => {
+				this.result("NO CARRIER");
 				this.release();
 			});
+			return "online";
 		}
+		this.mode = "imageRx";
+		this.rxData = { code, sent: 0 };
+		this.hold = true;
+		this.serviceData();
 		return "online";
 	}
 
-	// ------------------------------------------------------------------ +FTS / +FRS
+	private serviceData(): void {
+		const rd = this.rxData;
+		const code = rd?.code;
+		if (this.mode !== "imageRx" || !rd || rd.timer || rd.data) return;
+		const data = this.farData.find((d) => !d.delivered);
+		const v21 = this.far.pending();
+		const now = this.clock.now();
+		if (v21 && (!data || v21.startAt < data.startAt)) {
+			rd.timer = this.after(Math.max(0, v21.startAt - now) + 60, () => this.endDataReceive("+FCERROR"));
+			return;
+		}
+		if (!data) return; // wait for the far end
+		if (data.code !== code) {
+			data.delivered = true;
+			this.note(`+FRM=${code} while the far end sends at ${data.code}`);
+			rd.timer = this.after(Math.max(0, data.startAt - now) + 60, () => this.endDataReceive("+FCERROR"));
+			return;
+		}
+		rd.data = data;
+		rd.timer = this.after(Math.max(0, data.trainedAt - now), () => {
+			rd.timer = undefined;
+			if (this.rxData !== rd) return;
+			this.result("CONNECT");
+			this.streamData(rd, data);
+		});
+	}
+
+	/** Deliver the far end's bytes at the bit rate, in slices of 100 line ms. */
+	private streamData(rd: NonNullable<ModemSimulator["rxData"]>, data: FarData): void {
+		const bitRate = MODULATIONS.get(data.code)!.bitRate;
+		const total = data.cut ?? data.data.length;
+		const slice = Math.max(1, Math.round((bitRate * 100) / 8000));
+		const n = Math.min(slice, total - rd.sent);
+		rd.timer = this.after(dataMs(n, bitRate), () => {
+			rd.timer = undefined;
+			if (this.rxData !== rd) return;
+			this.write(dleStuff(data.data.subarray(rd.sent, rd.sent + n)));
+			rd.sent += n;
+			if (rd.sent < total) return this.streamData(rd, data);
+			data.delivered = true;
+			this.write(Buffer.from([DLE, ETX]));
+			this.endDataReceive("NO CARRIER");
+			if (data.cut !== undefined) this.farGone();
+		});
+	}
+
+	private endDataReceive(code: string): void {
+		this.rxData = undefined;
+		this.mode = "command";
+		this.result(code);
+		this.release();
+	}
+
+	/** The calling far end sends high-speed data `delayMs` after now (or after its last transmission). */
+	private farTransmitData(code: number, data: Uint8Array, delayMs: number, cut?: number): number {
+		const m = MODULATIONS.get(code)!;
+		const startAt = this.clock.now() + delayMs;
+		const trainedAt = startAt + m.trainingMs;
+		const endAt = trainedAt + dataMs(cut ?? data.length, m.bitRate);
+		this.farData.push({ code, startAt, trainedAt, endAt, data, ...(cut !== undefined ? { cut } : {}), delivered: false });
+		this.serviceData();
+		return endAt;
+	}
+
+	/** The far end went on-hook without DCN: the DCE tells a listening host NO CARRIER. */
+	private farGone(): void {
+		const call = this.call;
+		if (!call || this.farHungUp) return;
+		this.finishCall("farHangup");
+		if (this.mode === "hdlcRx" || (this.mode === "imageRx" && !this.rxData?.data)) {
+			this.rx?.timer?.cancel();
+			this.rx = undefined;
+			this.rxData?.timer?.cancel();
+			this.rxData = undefined;
+			this.mode = "command";
+			this.result("NO CARRIER");
+			this.release();
+		}
+	}
+
+	// ------------------------------------------------------------------ the line rings (sim --call)
+
+	/** After each result: once the host has been idle in class 1 for a while, the line rings. */
+	private armRing(): void {
+		const o = this.opts.caller;
+		if (!o || this.incomingLeft <= 0 || this.call || this.ringing) return;
+		this.ringArm?.cancel();
+		const seen = this.commands.length;
+		this.ringArm = this.after(o.ringIdleMs ?? 1000, () => {
+			this.ringArm = undefined;
+			if (this.call || this.ringing || this.mode !== "command" || this.busy || this.commands.length !== seen) return;
+			if (this.settings.fclass !== "1" && this.settings.fclass !== "1.0") return;
+			this.ringing = { count: 0 };
+			this.ring();
+		});
+	}
+
+	private ring(): void {
+		const r = this.ringing;
+		const o = this.opts.caller!;
+		if (!r) return;
+		if (r.count >= (o.maxRings ?? 10)) {
+			this.ringing = undefined;
+			this.incomingLeft--;
+			this.emit("unanswered", r.count);
+			return;
+		}
+		r.count++;
+		this.result("RING");
+		if (r.count === 1 && this.callerIdReporting > 0) {
+			// North American style: the caller id comes between the first and the second RING
+			const d = new Date();
+			const p2 = (n: number) => String(n).padStart(2, "0");
+			this.info(`DATE = ${p2(d.getMonth() + 1)}${p2(d.getDate())}`);
+			this.info(`TIME = ${p2(d.getHours())}${p2(d.getMinutes())}`);
+			if ((o.number ?? "5550199") !== "") this.info(`NMBR = ${o.number ?? "5550199"}`);
+			else this.info("NMBR = P");
+			if ((o.name ?? "SIM CALLER") !== "") this.info(`NAME = ${o.name ?? "SIM CALLER"}`);
+		}
+		const s0 = this.settings.sregs[0] ?? 0;
+		if (s0 > 0 && r.count >= s0) {
+			this.answerCall(() => undefined);
+			return;
+		}
+		r.timer = this.after(o.ringIntervalMs ?? 6000, () => this.ring());
+	}
+
+	private stopRinging(): void {
+		this.ringing?.timer?.cancel();
+		this.ringing = undefined;
+		this.ringArm?.cancel();
+		this.ringArm = undefined;
+	}
+
+	/** ATA: answer the ringing line (no ring: off-hook into silence, NO CARRIER). */
+	answer(): HandlerResult {
+		this.hold = true;
+		if (!this.ringing || this.call) {
+			this.after(3000, () => {
+				this.result("NO CARRIER");
+				this.release();
+			});
+			return "online";
+		}
+		this.answerCall(() => this.release());
+		return "online";
+	}
+
+	/** Off-hook: the call record, the calling far end, CED; then CONNECT in V.21 HDLC transmit (T.31 §8.2). */
+	private answerCall(then: () => void): void {
+		const o = this.opts.caller!;
+		const rings = this.ringing?.count ?? 0;
+		this.stopRinging();
+		this.incomingLeft--;
+		const call: CallRecord = {
+			index: this.calls.length + 1,
+			dial: parseDialString(o.number ?? ""),
+			direction: "in",
+			callerId: { number: o.number ?? "5550199", name: o.name ?? "SIM CALLER" },
+			rings,
+			startedAt: this.clock.now(),
+			dcs: [],
+			tcf: [],
+			pages: [],
+			frames: [],
+			gaps: [],
+			collisions: 0,
+			listens: [],
+			ppms: [],
+			notes: [],
+		};
+		this.calls.push(call);
+		this.call = call;
+		this.far.clear();
+		this.farData = [];
+		this.farHungUp = false;
+		this.hostLastEnd = undefined;
+		this.mode = "dialing"; // a byte from the host now aborts the answer
+		this.farEnd = new FarEndCaller(this.port_(), call, o, this.faults);
+		this.after(o.answerToneMs ?? 3500, () => {
+			if (this.call !== call || this.mode !== "dialing") return;
+			call.outcome = "connected";
+			this.startHdlcTransmit();
+			then();
+		});
+	}
+
+	// ------------------------------------------------------------------ +FTS / +FRS	// ------------------------------------------------------------------ +FTS / +FRS
 
 	async transmitSilence(ms: number): Promise<HandlerResult> {
 		await new Promise<void>((r) => this.after(ms, r));

@@ -9,7 +9,11 @@
  */
 
 /** Frames the simulated far end sends, by T.30 name. */
-export type FarFrameName = "NSF" | "CSI" | "DIS" | "CFR" | "FTT" | "MCF" | "RTN" | "RTP" | "PIN" | "PIP" | "CRP" | "DCN";
+export type FarFrameName = "NSF" | "CSI" | "DIS" | "CFR" | "FTT" | "MCF" | "RTN" | "RTP" | "PIN" | "PIP" | "CRP" | "DCN" | CallerFrameName;
+/** Frames the simulated calling far end (FarEndCaller.ts) sends. */
+export type CallerFrameName = "TSI" | "DCS" | "MPS" | "EOP" | "DCN";
+/** Host frames the calling far end may answer with CRP. */
+export type HostAnswerName = "DIS" | "CFR" | "FTT" | "MCF" | "RTN" | "RTP";
 /** Post-page messages the host sends. */
 export type PostPageName = "MPS" | "EOM" | "EOP";
 
@@ -35,6 +39,11 @@ export type Fault = Base &
 		| { kind: "error"; command: string; times?: number } // ERROR to a command, e.g. "+FCLASS=1" (prefix match, no "AT")
 		| { kind: "silent"; command: string; nth?: number } // stop answering from the nth (default 1st) command matching
 		| { kind: "vanish"; page: number; afterBytes?: number } // the port disappears mid-page (after N data bytes, default 1024)
+		// the calling far end (sim --call, FarEndCaller.ts):
+		| { kind: "badPage"; page: number; fraction?: number; times?: number } // damage rows of page N (middle `fraction` of its data, default 0.5) on its first sending
+		| { kind: "hangup"; page: number; when?: "mid" | "after" } // the caller hangs up in the middle of page N (default) or after its answer, without DCN
+		| { kind: "noDcs"; times?: number } // the caller answers the host's DIS with nothing, every DIS unless `times` (the host must end on T1)
+		| { kind: "crp"; to: HostAnswerName; times?: number } // the caller answers that host frame with CRP
 	);
 
 export type FaultKind = Fault["kind"];
@@ -69,7 +78,7 @@ export class FaultSet {
 }
 
 /** Kinds that fire every time they match unless `times` is given. */
-const limitless = new Set<FaultKind>(["busy", "noAnswer", "noDialtone", "noCarrier", "fttAbove", "dcn", "connectEarly", "silent", "vanish"]);
+const limitless = new Set<FaultKind>(["busy", "noAnswer", "noDialtone", "noCarrier", "fttAbove", "dcn", "connectEarly", "silent", "vanish", "hangup", "noDcs"]);
 
 /**
  * Parse a CLI fault spec: `kind[:key=value,...]`, e.g. `busy`, `fttAbove:bitRate=9600`,
@@ -77,7 +86,7 @@ const limitless = new Set<FaultKind>(["busy", "noAnswer", "noDialtone", "noCarri
  */
 export function parseFaultSpec(spec: string): Fault {
 	const [kind, rest] = spec.split(":", 2) as [string, string | undefined];
-	const known: FaultKind[] = ["busy", "noAnswer", "noDialtone", "noCarrier", "fttAbove", "disAfterDcs", "postPage", "noReply", "badFcs", "fcError", "dcn", "connectEarly", "error", "silent", "vanish"];
+	const known: FaultKind[] = ["busy", "noAnswer", "noDialtone", "noCarrier", "fttAbove", "disAfterDcs", "postPage", "noReply", "badFcs", "fcError", "dcn", "connectEarly", "error", "silent", "vanish", "badPage", "hangup", "noDcs", "crp"];
 	if (!known.includes(kind as FaultKind)) throw new Error(`unknown fault '${kind}' (known: ${known.join(", ")})`);
 	const f: Record<string, string | number> = { kind };
 	for (const kv of (rest ?? "").split(",").filter(Boolean)) {
