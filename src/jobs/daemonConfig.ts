@@ -1,6 +1,6 @@
 /**
  * The daemon's JSON config (issue 4 "Daemon and CLI") and the modem factory it implies:
- * `{ spoolDir, modems: [{path, profile?, deviceId?, tsid?, name?}], queue: {...QueueSettings},
+ * `{ spoolDir, modems: [{path, profile?, deviceId?, tsid?, name?, mode?: send|receive|both, rings?}], queue: {...QueueSettings},
  *    smtp?: {host, port, ...}, testModems?, pollMs?, modemReopenMs?, blockedNumbers?, allowNumbers?, traceDir? }`.
  * Every call on a real modem leaves a JSONL protocol trace (AT lines, frames both ways, states, timers) in
  * `traceDir` (default `<spoolDir>/traces`), named `<UTC time>-<job id>-try<n>.jsonl`; the modems of one daemon
@@ -82,8 +82,8 @@ export function parseDaemonConfig(raw: unknown, baseDir: string, what = "config"
 		if (typeof m.deviceId === "number") out.deviceId = m.deviceId;
 		if (typeof m.tsid === "string") out.tsid = m.tsid;
 		if (m.mode !== undefined) {
-			if (m.mode !== "send" && m.mode !== "receive") bad(`modems[${i}].mode must be "send" or "receive"`);
-			out.mode = m.mode as "send" | "receive";
+			if (m.mode !== "send" && m.mode !== "receive" && m.mode !== "both") bad(`modems[${i}].mode must be "send", "receive" or "both"`);
+			out.mode = m.mode as "send" | "receive" | "both";
 		}
 		if (m.rings !== undefined) {
 			if (!Number.isInteger(m.rings) || (m.rings as number) < 0 || (m.rings as number) > 20) bad(`modems[${i}].rings must be 0..20`);

@@ -12,7 +12,7 @@ import { daemonModemFactory, loadDaemonConfig } from "../../jobs/daemonConfig.js
 import { FaxServerEventsType, extendedStatusName, statusName } from "../../jobs/enums.js";
 import { FaxServer } from "../../jobs/FaxServer.js";
 import { smtpReceiptSender } from "../../jobs/receipts.js";
-import { startReceiving } from "../receiveDaemon.js";
+import { bothModems, startReceiving } from "../receiveDaemon.js";
 import type { CliIO } from "../io.js";
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -44,6 +44,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		server.on("outgoingJobRemoved", (_s, id) => io.out(`removed ${id}`));
 		server.on("queuesStatusChange", (_s, blocked, paused) => io.out(`queue blocked=${blocked} paused=${paused}`));
 	};
+	const both = bothModems();
 	const server = FaxServer.startDaemon({
 		spoolDir: cfg.spoolDir,
 		codec: tiffCodec,
@@ -54,9 +55,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 		modemReopenMs: cfg.modemReopenMs,
 		blockedNumbers: cfg.blockedNumbers,
 		allowNumbers: cfg.allowNumbers,
+		...(cfg.modems.some((m) => m.mode === "both") ? { onModemIdle: both.onModemIdle } : {}),
 		beforeStart: listen,
 	});
-	const receiving = await startReceiving(server, cfg, io, values.quiet === true);
+	const receiving = await startReceiving(server, cfg, io, values.quiet === true, both);
 	io.out(`ready: ${cfg.modems.length} modem(s), spool ${cfg.spoolDir}, pid ${process.pid}`);
 
 	await new Promise<void>((resolve) => {
