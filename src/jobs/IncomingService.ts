@@ -86,6 +86,7 @@ export class IncomingService {
 		}).then(
 			() => {
 				if (answered) pool.endIncoming(slot);
+				else if (!ctrl.signal.aborted && slot.listener === listener && slot.state === "idle") this.listenOn(slot, pool); // the wait ended by itself: wait again
 			},
 			(e: unknown) => {
 				if (answered) pool.endIncoming(slot);
@@ -97,12 +98,13 @@ export class IncomingService {
 		);
 		this.listening.add(run);
 		void run.finally(() => this.listening.delete(run));
-		slot.listener = {
+		const listener = {
 			stop: () => {
 				ctrl.abort(new FaxError("CALL_ABORTED", "the modem is needed for an outgoing call"));
 				return run;
 			},
 		};
+		slot.listener = listener;
 	}
 
 	/**
