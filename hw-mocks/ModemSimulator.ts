@@ -22,7 +22,7 @@ import type { HandlerResult } from "./atCommands.js";
 import { AtDce, type AtDceOptions } from "./AtDce.js";
 import { parseDialString } from "./dialString.js";
 import { DLE, DleDecoder, ETX, dleStuff } from "./dle.js";
-import { FarEndCaller, type CallerOptions, type CallerPort } from "./FarEndCaller.js";
+import { FarEndCaller, type CallerPort } from "./FarEndCaller.js";
 import { FarEndFax, type FarEndOptions } from "./FarEndFax.js";
 import { FarLine } from "./FarLine.js";
 import type { FarFrameName } from "./faults.js";
@@ -30,9 +30,11 @@ import { HighSpeedTx } from "./HighSpeedTx.js";
 import { MODULATIONS, dataMs, V21_CLOSING_FLAG_MS, V21_PREAMBLE_MS, v21FrameMs, type LineTimer } from "./lineTime.js";
 import type { ByteDuplex } from "./MemoryDuplex.js";
 import type { CallEnd, CallRecord } from "./records.js";
+import { Ringer, type IncomingOptions } from "./Ringer.js";
 
 export type { ModemIdentity } from "./AtDce.js";
 export { parseDialString } from "./dialString.js";
+export type { IncomingOptions } from "./Ringer.js";
 
 export interface ModemSimulatorOptions extends AtDceOptions {
 	farEnd?: FarEndOptions;
@@ -47,19 +49,6 @@ export interface ModemSimulatorOptions extends AtDceOptions {
 	caller?: IncomingOptions;
 }
 
-/** The simulated line calling the host (FarEndCaller.ts does the T.30 part). */
-export interface IncomingOptions extends CallerOptions {
-	/** line ms the host must be idle in +FCLASS=1 before the line rings; default 1000 */
-	ringIdleMs?: number;
-	/** line ms between RINGs (PSTN: 2 s on, 4 s off); default 6000 */
-	ringIntervalMs?: number;
-	/** RINGs before the caller gives up; default 10 */
-	maxRings?: number;
-	/** line ms from the answer to CONNECT (CED 2.6-4 s, 75 ms, V.21 flags); default 3500 */
-	answerToneMs?: number;
-	/** how many calls the line makes, one after the other; default 1 */
-	calls?: number;
-}
 
 /** Per-receive state (+FRH=3 or after ATD). */
 interface RxState {
@@ -91,9 +80,7 @@ export class ModemSimulator extends AtDce {
 	private farEnd: FarEndFax | FarEndCaller | undefined;
 	/** AT+VCID: report caller id with RING (V.253 §9.2.3) */
 	callerIdReporting = 0;
-	private incomingLeft: number;
-	private ringing: { count: number; timer?: LineTimer } | undefined;
-	private ringArm: LineTimer | undefined;
+	private readonly ringer: Ringer | undefined;
 	private farData: FarData[] = [];
 	private rxData: { code: number; timer?: LineTimer; data?: FarData; sent: number } | undefined;
 	private readonly far = new FarLine();
@@ -107,8 +94,21 @@ export class ModemSimulator extends AtDce {
 	constructor(port: ByteDuplex, opts: ModemSimulatorOptions = {}) {
 		super(port, opts);
 		this.opts = opts;
-		this.incomingLeft = opts.caller ? (opts.caller.calls ?? 1) : 0;
-		this.on("result", () => this.armRing());
+		if (opts.caller) {
+			this.ringer = new Ringer(opts.caller, {
+				after: (ms, fn) => this.after(ms, fn),
+				commandCount: () => this.commands.length,
+				noCall: () => !this.call,
+				canRing: () => !this.call && this.mode === "command" && !this.busy && (this.settings.fclass === "1" || this.settings.fclass === "1.0"),
+				result: (code) => this.result(code),
+				info: (text) => this.info(text),
+				callerIdReporting: () => this.callerIdReporting,
+				autoAnswerRings: () => this.settings.sregs[0] ?? 0,
+				autoAnswer: () => this.answerCall(() => undefined),
+				unanswered: (n) => this.emit("unanswered", n),
+			});
+			this.on("result", () => this.ringer?.arm());
+		}
 	}
 
 	/** The call in progress (between ATD and ATH), if any. */
@@ -230,7 +230,7 @@ export class ModemSimulator extends AtDce {
 		this.rxData = undefined;
 		this.farData = [];
 		if (this.mode !== "silent" && this.mode !== "dead") this.mode = "command";
-		this.armRing();
+		this.ringer?.arm();
 	}
 
 	// ------------------------------------------------------------------ dial
@@ -238,7 +238,7 @@ export class ModemSimulator extends AtDce {
 	/** ATD: parse the dial string, consult the faults, let the far end answer. */
 	dial(arg: string): HandlerResult {
 		if (this.call) return "error";
-		this.stopRinging(); // the caller hears busy and tries again later (armRing)
+		this.ringer?.stop(); // the caller hears busy and tries again once the host is idle
 		const dial = parseDialString(arg);
 		if (dial.modifiers.includes(";")) return "ok"; // voice dial: nothing to simulate
 		const call: CallRecord = {
@@ -661,62 +661,10 @@ export class ModemSimulator extends AtDce {
 
 	// ------------------------------------------------------------------ the line rings (sim --call)
 
-	/** After each result: once the host has been idle in class 1 for a while, the line rings. */
-	private armRing(): void {
-		const o = this.opts.caller;
-		if (!o || this.incomingLeft <= 0 || this.call || this.ringing) return;
-		this.ringArm?.cancel();
-		const seen = this.commands.length;
-		this.ringArm = this.after(o.ringIdleMs ?? 1000, () => {
-			this.ringArm = undefined;
-			if (this.call || this.ringing || this.mode !== "command" || this.busy || this.commands.length !== seen) return;
-			if (this.settings.fclass !== "1" && this.settings.fclass !== "1.0") return;
-			this.ringing = { count: 0 };
-			this.ring();
-		});
-	}
-
-	private ring(): void {
-		const r = this.ringing;
-		const o = this.opts.caller!;
-		if (!r) return;
-		if (r.count >= (o.maxRings ?? 10)) {
-			this.ringing = undefined;
-			this.incomingLeft--;
-			this.emit("unanswered", r.count);
-			return;
-		}
-		r.count++;
-		this.result("RING");
-		if (r.count === 1 && this.callerIdReporting > 0) {
-			// North American style: the caller id comes between the first and the second RING
-			const d = new Date();
-			const p2 = (n: number) => String(n).padStart(2, "0");
-			this.info(`DATE = ${p2(d.getMonth() + 1)}${p2(d.getDate())}`);
-			this.info(`TIME = ${p2(d.getHours())}${p2(d.getMinutes())}`);
-			if ((o.number ?? "5550199") !== "") this.info(`NMBR = ${o.number ?? "5550199"}`);
-			else this.info("NMBR = P");
-			if ((o.name ?? "SIM CALLER") !== "") this.info(`NAME = ${o.name ?? "SIM CALLER"}`);
-		}
-		const s0 = this.settings.sregs[0] ?? 0;
-		if (s0 > 0 && r.count >= s0) {
-			this.answerCall(() => undefined);
-			return;
-		}
-		r.timer = this.after(o.ringIntervalMs ?? 6000, () => this.ring());
-	}
-
-	private stopRinging(): void {
-		this.ringing?.timer?.cancel();
-		this.ringing = undefined;
-		this.ringArm?.cancel();
-		this.ringArm = undefined;
-	}
-
 	/** ATA: answer the ringing line (no ring: off-hook into silence, NO CARRIER). */
 	answer(): HandlerResult {
 		this.hold = true;
-		if (!this.ringing || this.call) {
+		if (this.ringer?.rings === undefined || this.call) {
 			this.after(3000, () => {
 				this.result("NO CARRIER");
 				this.release();
@@ -730,9 +678,7 @@ export class ModemSimulator extends AtDce {
 	/** Off-hook: the call record, the calling far end, CED; then CONNECT in V.21 HDLC transmit (T.31 §8.2). */
 	private answerCall(then: () => void): void {
 		const o = this.opts.caller!;
-		const rings = this.ringing?.count ?? 0;
-		this.stopRinging();
-		this.incomingLeft--;
+		const rings = this.ringer!.answered();
 		const call: CallRecord = {
 			index: this.calls.length + 1,
 			dial: parseDialString(o.number ?? ""),
