@@ -8,6 +8,9 @@
  *   OK after the frame's line time), +FRH=3 (CONNECT, frame + 2 FCS octets + DLE ETX, OK/ERROR), frames
  *   after ATD without +FRH, +FTM (CONNECT after training, OK after the data's line time at the rate),
  *   +FRM, +FTS, +FRS; any byte but DC1/DC3 aborts a pending +FRH/+FRM (-> OK).
+ * - The other direction (option `caller`, `faxline sim --call`): the line rings the idle host (RING, +VCID
+ *   caller id), ATA or S0=n answers (T.31 §8.2: CONNECT in V.21 HDLC transmit), FarEndCaller.ts sends,
+ *   +FRM delivers its TCF and pages at the line rate (DLE ETX, NO CARRIER when its carrier drops).
  * - Line time (lineTime.ts) with a time scale; per call records (records.ts) hold the turnaround gaps
  *   seen on the line (FarLine.ts) and what the far end made of everything.
  *
@@ -19,17 +22,20 @@ import type { HandlerResult } from "./atCommands.js";
 import { AtDce, type AtDceOptions } from "./AtDce.js";
 import { parseDialString } from "./dialString.js";
 import { DLE, DleDecoder, ETX, dleStuff } from "./dle.js";
-import { FarEndFax, type FarEndOptions, type FarEndPort } from "./FarEndFax.js";
+import { FarEndCaller, type CallerPort } from "./FarEndCaller.js";
+import { FarEndFax, type FarEndOptions } from "./FarEndFax.js";
 import { FarLine } from "./FarLine.js";
 import type { FarFrameName } from "./faults.js";
 import { HighSpeedTx } from "./HighSpeedTx.js";
 import { PageSpool } from "./pageSpool.js";
-import { MODULATIONS, V21_CLOSING_FLAG_MS, V21_PREAMBLE_MS, v21FrameMs, type LineTimer } from "./lineTime.js";
+import { MODULATIONS, dataMs, V21_CLOSING_FLAG_MS, V21_PREAMBLE_MS, v21FrameMs, type LineTimer } from "./lineTime.js";
 import type { ByteDuplex } from "./MemoryDuplex.js";
 import type { CallEnd, CallRecord } from "./records.js";
+import { Ringer, type IncomingOptions } from "./Ringer.js";
 
 export type { ModemIdentity } from "./AtDce.js";
 export { parseDialString } from "./dialString.js";
+export type { IncomingOptions } from "./Ringer.js";
 
 export interface ModemSimulatorOptions extends AtDceOptions {
 	farEnd?: FarEndOptions;
@@ -40,7 +46,10 @@ export interface ModemSimulatorOptions extends AtDceOptions {
 	 * "atOnce" (SpanDSP t31: CONNECT at once, data buffered and sent after the training; nothing lost).
 	 */
 	ftmConnect?: "afterTraining" | "atOnce";
+	/** a calling far end (sim --call): the line rings the host and the far end sends these pages */
+	caller?: IncomingOptions;
 }
+
 
 /** Per-receive state (+FRH=3 or after ATD). */
 interface RxState {
@@ -50,6 +59,18 @@ interface RxState {
 	issuedAt: number;
 }
 
+/** One high-speed transmission of the calling far end (TCF or a page). */
+interface FarData {
+	code: number;
+	startAt: number;
+	trainedAt: number;
+	endAt: number;
+	data: Uint8Array;
+	/** the line drops after this many bytes (hang-up mid-page) */
+	cut?: number;
+	delivered: boolean;
+}
+
 /** line ms between the end of the far end's DCN and the DCE noticing the line is gone */
 const FAR_HANGUP_MS = 500;
 
@@ -57,7 +78,12 @@ export class ModemSimulator extends AtDce {
 	readonly calls: CallRecord[] = [];
 	private readonly opts: ModemSimulatorOptions;
 	private call: CallRecord | undefined;
-	private farEnd: FarEndFax | undefined;
+	private farEnd: FarEndFax | FarEndCaller | undefined;
+	/** AT+VCID: report caller id with RING (V.253 §9.2.3) */
+	callerIdReporting = 0;
+	private readonly ringer: Ringer | undefined;
+	private farData: FarData[] = [];
+	private rxData: { code: number; timer?: LineTimer; data?: FarData; sent: number } | undefined;
 	private readonly far = new FarLine();
 	private farHungUp = false;
 	private hostLastEnd: { end: number; what: string } | undefined;
@@ -71,6 +97,21 @@ export class ModemSimulator extends AtDce {
 	constructor(port: ByteDuplex, opts: ModemSimulatorOptions = {}) {
 		super(port, opts);
 		this.opts = opts;
+		if (opts.caller) {
+			this.ringer = new Ringer(opts.caller, {
+				after: (ms, fn) => this.after(ms, fn),
+				commandCount: () => this.commands.length,
+				noCall: () => !this.call,
+				canRing: () => !this.call && this.mode === "command" && !this.busy && (this.settings.fclass === "1" || this.settings.fclass === "1.0"),
+				result: (code) => this.result(code),
+				info: (text) => this.info(text),
+				callerIdReporting: () => this.callerIdReporting,
+				autoAnswerRings: () => this.settings.sregs[0] ?? 0,
+				autoAnswer: () => this.answerCall(() => undefined),
+				unanswered: (n) => this.emit("unanswered", n),
+			});
+			this.on("result", () => this.ringer?.arm());
+		}
 	}
 
 	/** The call in progress (between ATD and ATH), if any. */
@@ -196,7 +237,11 @@ export class ModemSimulator extends AtDce {
 		this.far.clear();
 		this.rx?.timer?.cancel();
 		this.rx = undefined;
+		this.rxData?.timer?.cancel();
+		this.rxData = undefined;
+		this.farData = [];
 		if (this.mode !== "silent" && this.mode !== "dead") this.mode = "command";
+		this.ringer?.arm();
 	}
 
 	// ------------------------------------------------------------------ dial
@@ -204,6 +249,7 @@ export class ModemSimulator extends AtDce {
 	/** ATD: parse the dial string, consult the faults, let the far end answer. */
 	dial(arg: string): HandlerResult {
 		if (this.call) return "error";
+		this.ringer?.stop(); // the caller hears busy and tries again once the host is idle
 		const dial = parseDialString(arg);
 		if (dial.modifiers.includes(";")) return "ok"; // voice dial: nothing to simulate
 		const call: CallRecord = {
@@ -255,7 +301,7 @@ export class ModemSimulator extends AtDce {
 
 	// ------------------------------------------------------------------ far end's side of the line
 
-	private port_(): FarEndPort {
+	private port_(): CallerPort {
 		return {
 			now: () => this.clock.now(),
 			timer: (ms, fn) => this.after(ms, fn),
@@ -273,6 +319,8 @@ export class ModemSimulator extends AtDce {
 				return h;
 			},
 			transmit: (frames, delayMs, hangupAfter) => this.farTransmit(frames, delayMs, hangupAfter ?? false),
+			transmitData: (code, data, delayMs, cut) => this.farTransmitData(code, data, delayMs, cut),
+			hangup: () => this.farGone(),
 		};
 	}
 
@@ -297,6 +345,7 @@ export class ModemSimulator extends AtDce {
 			});
 		}
 		this.serviceRx();
+		this.serviceData();
 		return tx.endAt;
 	}
 
@@ -377,6 +426,8 @@ export class ModemSimulator extends AtDce {
 			this.rx = undefined;
 			this.mode = "command";
 			this.result(f.badFcs ? "ERROR" : "OK");
+			// the far end's DCN heard: the call's record is complete (the line drops right after)
+			if (tx.hangupAfter && !f.badFcs && tx.frames.every((x) => x.delivered)) this.finishCall("farDcn");
 		});
 	}
 
@@ -388,6 +439,11 @@ export class ModemSimulator extends AtDce {
 			this.result("NO CARRIER");
 			this.endCall("hostHangup");
 			return;
+		}
+		if (this.rxData) {
+			this.rxData.timer?.cancel();
+			if (this.rxData.data) this.rxData.data.delivered = true; // what was on the line is gone
+			this.rxData = undefined;
 		}
 		const rx = this.rx;
 		rx?.timer?.cancel();
@@ -512,23 +568,162 @@ export class ModemSimulator extends AtDce {
 
 	// ------------------------------------------------------------------ +FRM
 
-	/** +FRM=code: the far end never sends high-speed data in these scenarios; V.21 heard -> +FCERROR. */
-	startDataReceive(_code: number): HandlerResult {
+	/**
+	 * +FRM=code: the calling far end's TCF or page (CONNECT once trained, the data at the line rate,
+	 * DLE ETX and NO CARRIER when the carrier drops); V.21 heard first or another modulation -> +FCERROR.
+	 * With nothing on the line yet it waits, as +FRH does.
+	 */
+	startDataReceive(code: number): HandlerResult {
 		if (!this.call) return "error";
-		this.mode = "imageRx";
-		const tx = this.far.pending();
-		if (tx) {
+		if (this.farHungUp) {
 			this.hold = true;
-			this.after(Math.max(0, tx.startAt - this.clock.now()) + 60, () => {
-				this.mode = "command";
-				this.result("+FCERROR");
+			this.after(200, () => {
+				this.result("NO CARRIER");
 				this.release();
 			});
+			return "online";
 		}
+		this.mode = "imageRx";
+		this.rxData = { code, sent: 0 };
+		this.hold = true;
+		this.serviceData();
 		return "online";
 	}
 
-	// ------------------------------------------------------------------ +FTS / +FRS
+	private serviceData(): void {
+		const rd = this.rxData;
+		const code = rd?.code;
+		if (this.mode !== "imageRx" || !rd || rd.timer || rd.data) return;
+		const data = this.farData.find((d) => !d.delivered);
+		const v21 = this.far.pending();
+		const now = this.clock.now();
+		if (v21 && (!data || v21.startAt < data.startAt)) {
+			rd.timer = this.after(Math.max(0, v21.startAt - now) + 60, () => this.endDataReceive("+FCERROR"));
+			return;
+		}
+		if (!data) return; // wait for the far end
+		if (data.code !== code) {
+			data.delivered = true;
+			this.note(`+FRM=${code} while the far end sends at ${data.code}`);
+			rd.timer = this.after(Math.max(0, data.startAt - now) + 60, () => this.endDataReceive("+FCERROR"));
+			return;
+		}
+		rd.data = data;
+		rd.timer = this.after(Math.max(0, data.trainedAt - now), () => {
+			rd.timer = undefined;
+			if (this.rxData !== rd) return;
+			this.result("CONNECT");
+			this.streamData(rd, data);
+		});
+	}
+
+	/** Deliver the far end's bytes at the bit rate, in slices of 100 line ms. */
+	private streamData(rd: NonNullable<ModemSimulator["rxData"]>, data: FarData): void {
+		const bitRate = MODULATIONS.get(data.code)!.bitRate;
+		const total = data.cut ?? data.data.length;
+		const slice = Math.max(1, Math.round((bitRate * 100) / 8000));
+		const n = Math.min(slice, total - rd.sent);
+		rd.timer = this.after(dataMs(n, bitRate), () => {
+			rd.timer = undefined;
+			if (this.rxData !== rd) return;
+			this.write(dleStuff(data.data.subarray(rd.sent, rd.sent + n)));
+			rd.sent += n;
+			if (rd.sent < total) return this.streamData(rd, data);
+			data.delivered = true;
+			this.write(Buffer.from([DLE, ETX]));
+			this.endDataReceive("NO CARRIER");
+			if (data.cut !== undefined) this.farGone();
+		});
+	}
+
+	private endDataReceive(code: string): void {
+		this.rxData = undefined;
+		this.mode = "command";
+		this.result(code);
+		this.release();
+	}
+
+	/** The calling far end sends high-speed data `delayMs` after now (or after its last transmission). */
+	private farTransmitData(code: number, data: Uint8Array, delayMs: number, cut?: number): number {
+		const m = MODULATIONS.get(code)!;
+		const startAt = this.clock.now() + delayMs;
+		const trainedAt = startAt + m.trainingMs;
+		const endAt = trainedAt + dataMs(cut ?? data.length, m.bitRate);
+		this.farData.push({ code, startAt, trainedAt, endAt, data, ...(cut !== undefined ? { cut } : {}), delivered: false });
+		this.serviceData();
+		return endAt;
+	}
+
+	/** The far end went on-hook without DCN: the DCE tells a listening host NO CARRIER. */
+	private farGone(): void {
+		const call = this.call;
+		if (!call || this.farHungUp) return;
+		this.finishCall("farHangup");
+		if (this.mode === "hdlcRx" || (this.mode === "imageRx" && !this.rxData?.data)) {
+			this.rx?.timer?.cancel();
+			this.rx = undefined;
+			this.rxData?.timer?.cancel();
+			this.rxData = undefined;
+			this.mode = "command";
+			this.result("NO CARRIER");
+			this.release();
+		}
+	}
+
+	// ------------------------------------------------------------------ the line rings (sim --call)
+
+	/** ATA: answer the ringing line (no ring: off-hook into silence, NO CARRIER). */
+	answer(): HandlerResult {
+		this.hold = true;
+		if (this.ringer?.rings === undefined || this.call) {
+			this.after(3000, () => {
+				this.result("NO CARRIER");
+				this.release();
+			});
+			return "online";
+		}
+		this.answerCall(() => this.release());
+		return "online";
+	}
+
+	/** Off-hook: the call record, the calling far end, CED; then CONNECT in V.21 HDLC transmit (T.31 §8.2). */
+	private answerCall(then: () => void): void {
+		const o = this.opts.caller!;
+		const rings = this.ringer!.answered();
+		const call: CallRecord = {
+			index: this.calls.length + 1,
+			dial: parseDialString(o.number ?? ""),
+			direction: "in",
+			callerId: { number: o.number ?? "5550199", name: o.name ?? "SIM CALLER" },
+			rings,
+			startedAt: this.clock.now(),
+			dcs: [],
+			tcf: [],
+			pages: [],
+			frames: [],
+			gaps: [],
+			collisions: 0,
+			listens: [],
+			ppms: [],
+			notes: [],
+		};
+		this.calls.push(call);
+		this.call = call;
+		this.far.clear();
+		this.farData = [];
+		this.farHungUp = false;
+		this.hostLastEnd = undefined;
+		this.mode = "dialing"; // a byte from the host now aborts the answer
+		this.farEnd = new FarEndCaller(this.port_(), call, o, this.faults);
+		this.after(o.answerToneMs ?? 3500, () => {
+			if (this.call !== call || this.mode !== "dialing") return;
+			call.outcome = "connected";
+			this.startHdlcTransmit();
+			then();
+		});
+	}
+
+	// ------------------------------------------------------------------ +FTS / +FRS	// ------------------------------------------------------------------ +FTS / +FRS
 
 	async transmitSilence(ms: number): Promise<HandlerResult> {
 		await new Promise<void>((r) => this.after(ms, r));

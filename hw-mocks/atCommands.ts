@@ -174,7 +174,14 @@ const HANDLERS: Record<string, AtHandler> = {
 		for (const l of lines.split("\n")) sim.info(l);
 		return "done";
 	},
-	A: () => "error", // answering is not simulated (send side only)
+	A: (sim) => sim.answer(),
+	"+VCID": (sim, cmd) => {
+		if (cmd.op === "test") return (sim.info("(0-2)"), "done");
+		if (cmd.op === "query") return (sim.info(String(sim.callerIdReporting)), "done");
+		if (!["0", "1", "2"].includes(cmd.arg)) return "error";
+		sim.callerIdReporting = Number(cmd.arg);
+		return "ok";
+	},
 	D: (sim, cmd) => sim.dial(cmd.arg),
 	"+FMI": identity("manufacturer"),
 	"+FMM": identity("model"),

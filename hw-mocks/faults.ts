@@ -9,7 +9,11 @@
  */
 
 /** Frames the simulated far end sends, by T.30 name. */
-export type FarFrameName = "NSF" | "CSI" | "DIS" | "CFR" | "FTT" | "MCF" | "RTN" | "RTP" | "PIN" | "PIP" | "CRP" | "DCN";
+export type FarFrameName = "NSF" | "CSI" | "DIS" | "CFR" | "FTT" | "MCF" | "RTN" | "RTP" | "PIN" | "PIP" | "CRP" | "DCN" | CallerFrameName;
+/** Frames the simulated calling far end (FarEndCaller.ts) sends. */
+export type CallerFrameName = "TSI" | "DCS" | "MPS" | "EOP" | "DCN";
+/** Host frames the calling far end may answer with CRP. */
+export type HostAnswerName = "DIS" | "CFR" | "FTT" | "MCF" | "RTN" | "RTP";
 /** Post-page messages the host sends. */
 export type PostPageName = "MPS" | "EOM" | "EOP";
 
@@ -40,6 +44,11 @@ export type Fault = Base &
 		| { kind: "rnr"; seconds: number; page?: number } // answer a PPS with RNR, and RR with RNR, for `seconds` of line time (one episode)
 		| { kind: "pprPhantom"; frame: number; page?: number; times?: number } // answer a complete block's PPS with a PPR naming a frame never sent (default once)
 		| { kind: "ecmLostBurst"; page?: number; times?: number } // a burst's training is missed: nothing of it arrives, and the far end answers the PPS with DIS (back to phase B, as SpanDSP does when its T2 runs out)
+		// the calling far end (sim --call, FarEndCaller.ts):
+		| { kind: "badPage"; page: number; fraction?: number; times?: number } // damage rows of page N (middle `fraction` of its data, default 0.5) on its first sending
+		| { kind: "hangup"; page: number; when?: "mid" | "after" } // the caller hangs up in the middle of page N (default) or after its answer, without DCN
+		| { kind: "noDcs"; times?: number } // the caller answers the host's DIS with nothing, every DIS unless `times` (the host must end on T1)
+		| { kind: "crp"; to: HostAnswerName; times?: number } // the caller answers that host frame with CRP
 	);
 
 export type FaultKind = Fault["kind"];
@@ -74,7 +83,7 @@ export class FaultSet {
 }
 
 /** Kinds that fire every time they match unless `times` is given. */
-const limitless = new Set<FaultKind>(["busy", "noAnswer", "noDialtone", "noCarrier", "fttAbove", "dcn", "connectEarly", "silent", "vanish"]);
+const limitless = new Set<FaultKind>(["busy", "noAnswer", "noDialtone", "noCarrier", "fttAbove", "dcn", "connectEarly", "silent", "vanish", "hangup", "noDcs"]);
 
 /**
  * Parse a CLI fault spec: `kind[:key=value,...]`, e.g. `busy`, `fttAbove:bitRate=9600`,
@@ -82,7 +91,7 @@ const limitless = new Set<FaultKind>(["busy", "noAnswer", "noDialtone", "noCarri
  */
 export function parseFaultSpec(spec: string): Fault {
 	const [kind, rest] = spec.split(":", 2) as [string, string | undefined];
-	const known: FaultKind[] = ["busy", "noAnswer", "noDialtone", "noCarrier", "fttAbove", "disAfterDcs", "postPage", "noReply", "badFcs", "fcError", "dcn", "connectEarly", "error", "silent", "vanish", "ecmCorrupt", "rnr", "pprPhantom", "ecmLostBurst"];
+	const known: FaultKind[] = ["busy", "noAnswer", "noDialtone", "noCarrier", "fttAbove", "disAfterDcs", "postPage", "noReply", "badFcs", "fcError", "dcn", "connectEarly", "error", "silent", "vanish", "ecmCorrupt", "rnr", "pprPhantom", "ecmLostBurst", "badPage", "hangup", "noDcs", "crp"];
 	if (!known.includes(kind as FaultKind)) throw new Error(`unknown fault '${kind}' (known: ${known.join(", ")})`);
 	const f: Record<string, string | number> = { kind };
 	for (const kv of (rest ?? "").split(",").filter(Boolean)) {

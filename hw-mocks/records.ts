@@ -119,12 +119,17 @@ export interface PageRecord {
 }
 
 export type DialOutcomeName = "connected" | "busy" | "noAnswer" | "noDialtone" | "noCarrier" | "aborted";
-export type CallEnd = "dialFailed" | "dcn" | "hostHangup" | "farDcn" | "portClosed" | "reset" | "silent";
+export type CallEnd = "dialFailed" | "dcn" | "hostHangup" | "farDcn" | "farHangup" | "portClosed" | "reset" | "silent";
 
 export interface CallRecord {
 	/** 1-based */
 	index: number;
 	dial: DialRecord;
+	/** "in" for a call the simulated far end made to the host (sim --call); absent for the host's ATD */
+	direction?: "in";
+	/** incoming calls: the caller id the line reported with RING, and the RINGs before the answer */
+	callerId?: { number: string; name: string };
+	rings?: number;
 	startedAt: number;
 	outcome?: DialOutcomeName;
 	endedAt?: number;

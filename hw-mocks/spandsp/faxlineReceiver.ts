@@ -15,6 +15,8 @@ import type { T30Timers } from "../../src/t30/timers.js";
 export interface FaxlineReceiveOptions {
 	/** answer after this many rings; default 1 */
 	rings?: number;
+	/** let the modem answer by itself (ATS0=n) instead of ATA */
+	autoAnswer?: boolean;
 	csid?: string;
 	/** timer overrides (e.g. a short T1 for the no-DCS test) */
 	timers?: Partial<T30Timers>;
@@ -56,6 +58,7 @@ export async function receiveWithFaxline(device: string, tiffPath: string, o: Fa
 		const result = await modem.receive({
 			sink,
 			rings: o.rings ?? 1,
+			...(o.autoAnswer ? { autoAnswer: true } : {}),
 			signal: ac.signal,
 			onEvent: (e) => (e.type === "remoteTsi" && (tsid = e.tsid), events.push(e)),
 			...(o.csid ? { csid: o.csid } : {}),

@@ -50,7 +50,7 @@ export interface FaxServerOptions {
 /** The server's options plus the engine's own (documented on EngineOptions: pollMs default 250, modemReopenMs 30000, blockedNumbers 911/112). */
 export interface DaemonOptions
 	extends FaxServerOptions,
-		Pick<EngineOptions, "modems" | "modemFactory" | "receipts" | "tracer" | "pollMs" | "modemReopenMs" | "blockedNumbers" | "allowNumbers"> {
+		Pick<EngineOptions, "modems" | "modemFactory" | "receipts" | "tracer" | "pollMs" | "modemReopenMs" | "blockedNumbers" | "allowNumbers" | "onModemIdle"> {
 	/** called before the engine starts, so listeners also see the crash-recovery events */
 	beforeStart?: (server: FaxServer) => void;
 }
@@ -113,6 +113,7 @@ export class FaxServer {
 				modemReopenMs: daemon.modemReopenMs,
 				blockedNumbers: daemon.blockedNumbers,
 				allowNumbers: daemon.allowNumbers,
+				...(daemon.onModemIdle ? { onModemIdle: daemon.onModemIdle } : {}),
 				emit: (e) => this.onEngine(e),
 			});
 		}

@@ -3,13 +3,15 @@
  * calls in a loop (FaxModem.receive: rings, answer, T.30 answerer), each answered call becomes an
  * incoming job and then a message in the inbox (IncomingInbox), routed by the rules. A receiving modem
  * is never in the outgoing pool, so it is never offered to outgoing jobs. A modem that fails to open or
- * dies is reopened after `reopenMs`. Layer: jobs (modems only through the FaxModem seam).
+ * dies is reopened after `reopenMs`. A modem of mode "both" belongs to the outgoing pool (ModemPool.ts):
+ * whenever it is idle there, `listenOn` waits for one call on it; the answer holds the slot busy until
+ * the reception ends, and a claim for an outgoing job stops the wait before the call could be answered. Layer: jobs (modems only through the FaxModem seam).
  */
 import type { Clock } from "../core/Clock.js";
 import { FaxError } from "../core/FaxError.js";
 import type { FaxModem, ReceiveEvent, ReceiveResult, ReceiveSink } from "../modem/FaxModem.js";
 import type { IncomingCall, IncomingInbox } from "./IncomingInbox.js";
-import type { ModemConfig, ModemFactory } from "./ModemPool.js";
+import type { ModemConfig, ModemFactory, ModemPool, ModemSlot } from "./ModemPool.js";
 
 export interface IncomingServiceOptions {
 	inbox: IncomingInbox;
@@ -28,6 +30,7 @@ export interface IncomingServiceOptions {
 export class IncomingService {
 	private readonly stop = new AbortController();
 	private readonly loops: Promise<void>[] = [];
+	private readonly listening = new Set<Promise<void>>();
 	/** modems currently in a call (answered), by DeviceId */
 	readonly inCall = new Set<number>();
 
@@ -64,11 +67,56 @@ export class IncomingService {
 		}
 	}
 
-	/** Wait for one call and receive it; the incoming job exists from the answer on. */
-	private async oneCall(modem: FaxModem, cfg: ModemConfig, deviceId: number, name: string): Promise<void> {
+	/**
+	 * Mode "both": wait for one call on the pool's idle modem (sets `slot.listener`). The answer holds the
+	 * slot (pool.holdForIncoming); the end of the reception gives it back (pool.endIncoming), which starts
+	 * the next wait. A failure before any call marks the modem down (the pool reopens it).
+	 */
+	listenOn(slot: ModemSlot, pool: ModemPool): void {
+		const modem = slot.modem;
+		if (!modem || this.stop.signal.aborted) return;
+		const ctrl = new AbortController();
+		const name = slot.cfg.name ?? slot.cfg.path;
+		let answered = false;
+		const run = this.oneCall(modem, slot.cfg, slot.deviceId, name, ctrl.signal, () => {
+			if (!pool.holdForIncoming(slot)) return false;
+			answered = true;
+			slot.listener = undefined; // the reception is no longer a wait an outgoing job may stop
+			return true;
+		}).then(
+			() => {
+				if (answered) pool.endIncoming(slot);
+				else if (!ctrl.signal.aborted && slot.listener === listener && slot.state === "idle") this.listenOn(slot, pool); // the wait ended by itself: wait again
+			},
+			(e: unknown) => {
+				if (answered) pool.endIncoming(slot);
+				else if (!ctrl.signal.aborted && !this.stop.signal.aborted) {
+					this.trace(`modem ${name} failed while waiting for a call: ${(e as Error).message}`);
+					pool.markDown(slot, e instanceof FaxError ? e : new FaxError("MODEM_NO_RESPONSE", String((e as Error)?.message ?? e)));
+				}
+			},
+		);
+		this.listening.add(run);
+		void run.finally(() => this.listening.delete(run));
+		const listener = {
+			stop: () => {
+				ctrl.abort(new FaxError("CALL_ABORTED", "the modem is needed for an outgoing call"));
+				return run;
+			},
+		};
+		slot.listener = listener;
+	}
+
+	/**
+	 * Wait for one call and receive it; the incoming job exists from the answer on. `outer` also cancels
+	 * the wait; `onAnswer` may refuse the call (the modem was taken meanwhile: the answer is aborted).
+	 */
+	private async oneCall(modem: FaxModem, cfg: ModemConfig, deviceId: number, name: string, outer?: AbortSignal, onAnswer?: () => boolean): Promise<void> {
 		const ctrl = new AbortController();
 		const onStop = () => ctrl.abort(this.stop.signal.reason);
 		this.stop.signal.addEventListener("abort", onStop, { once: true });
+		const onOuter = () => ctrl.abort(outer!.reason);
+		outer?.addEventListener("abort", onOuter, { once: true });
 		let call: IncomingCall | undefined;
 		let caller: { number: string; name: string } | undefined;
 		const begin = (): IncomingCall => {
@@ -84,7 +132,10 @@ export class IncomingService {
 		const sink: ReceiveSink = { beginPage: (info) => begin().sink.beginPage(info) };
 		const onEvent = (e: ReceiveEvent) => {
 			if (e.type === "ring" && e.callerId) caller = e.callerId;
-			if (e.type === "answering") begin();
+			if (e.type === "answering") {
+				if (onAnswer && !onAnswer()) return ctrl.abort(new FaxError("CALL_ABORTED", "the modem was taken for an outgoing call"));
+				begin();
+			}
 			call?.onEvent(e);
 		};
 		let r: ReceiveResult | undefined;
@@ -95,6 +146,7 @@ export class IncomingService {
 			thrown = e;
 		} finally {
 			this.stop.signal.removeEventListener("abort", onStop);
+			outer?.removeEventListener("abort", onOuter);
 		}
 		if (call) {
 			const rec = await this.o.inbox.endCall(call, r, thrown);
@@ -102,7 +154,7 @@ export class IncomingService {
 			this.trace(`incoming ${rec.id}: ${rec.extendedStatus}, ${rec.pages} page(s)${rec.routingInformation ? `, routed: ${rec.routingInformation}` : ""}`);
 			this.o.onCallEnd?.(rec.id);
 		}
-		if (thrown && !(this.stop.signal.aborted && !call)) {
+		if (thrown && !((this.stop.signal.aborted || outer?.aborted) && !call)) {
 			if (thrown instanceof FaxError && (thrown.code === "PORT_CLOSED" || thrown.code === "NOT_IMPLEMENTED")) throw thrown;
 			if (!call) throw thrown; // failed before a call: reopen the modem
 		}
@@ -111,6 +163,6 @@ export class IncomingService {
 	/** Stop waiting for calls; calls in progress end (DCN) and are recorded. */
 	async close(): Promise<void> {
 		this.stop.abort(new FaxError("CALL_ABORTED", "daemon stopping"));
-		await Promise.allSettled(this.loops);
+		await Promise.allSettled([...this.loops, ...this.listening]);
 	}
 }

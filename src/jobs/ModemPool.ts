@@ -2,6 +2,10 @@
  * The modem pool of the outgoing queue (issue 4 "modem pool"): several modems, one call each at a time,
  * a stable non-zero DeviceId each. A modem that fails to open/init or vanishes mid-call is marked down,
  * closed, and reopened through the factory after `reopenDelayMs` (outgoing-job.md §9.3 last line).
+ * A modem of mode "both" (issue 10) waits for calls whenever it is idle (`onIdle` starts a listener, e.g.
+ * IncomingService.listenOn): an answered call holds the slot busy (`holdForIncoming` .. `endIncoming`) so
+ * it is not offered to outgoing jobs; claiming it for an outgoing job stops the listener first, and the
+ * job's send waits until the modem has stopped waiting (so it never answers during an outgoing call).
  * Layer: jobs (sees modems only through the FaxModem seam).
  */
 import type { Clock, TimerHandle } from "../core/Clock.js";
@@ -23,8 +27,11 @@ export interface ModemConfig {
 	profile?: string;
 	/** force this fax class ("1", "1.0", "2", "2.0"); default: the profile's preference (src/session pickClass) */
 	faxClass?: FaxClass;
-	/** "send" (default): outgoing calls only; "receive": answers calls (IncomingService) and is never offered to outgoing jobs */
-	mode?: "send" | "receive";
+	/**
+	 * "send" (default): outgoing calls only; "receive": answers calls (IncomingService) and is never offered
+	 * to outgoing jobs; "both": sends, and waits for calls between outgoing jobs (busy while receiving)
+	 */
+	mode?: "send" | "receive" | "both";
 	/** receiving: answer after this many rings (default 1) */
 	rings?: number;
 }
@@ -42,6 +49,8 @@ export interface ModemSlot {
 	/** when a down modem is tried again (clock ms) */
 	retryAt: number;
 	lastError: FaxError | null;
+	/** mode "both": the wait for a call running on the idle modem; stop() aborts it and resolves once the modem is free */
+	listener?: { stop(): Promise<void> };
 }
 
 export interface ModemPoolOptions {
@@ -53,6 +62,8 @@ export interface ModemPoolOptions {
 	/** called whenever a slot changes state (the scheduler re-runs) */
 	onChange: () => void;
 	onTrace?: (msg: string) => void;
+	/** a mode "both" modem became idle: start waiting for calls on it (set `slot.listener`) */
+	onIdle?: (s: ModemSlot, pool: ModemPool) => void;
 }
 
 export class ModemPool {
@@ -90,19 +101,50 @@ export class ModemPool {
 	claim(s: ModemSlot): FaxModem {
 		if (s.state !== "idle" || !s.modem) throw new FaxError("AT_BUSY_CHANNEL", `modem ${s.cfg.path} is not idle`);
 		s.state = "busy";
-		return s.modem;
+		const stopped = this.stopListening(s);
+		if (!stopped) return s.modem;
+		const m = s.modem;
+		// the outgoing call starts once the modem has stopped waiting for a ring
+		return { id: m.id, send: async (req) => (await stopped, m.send(req)), receive: (req) => m.receive(req), close: () => m.close() };
 	}
 
 	release(s: ModemSlot, recycle = false): void {
 		if (s.state === "busy") {
 			if (recycle) return this.recycle(s); // open() calls onChange when done
 			s.state = "idle";
+			this.becameIdle(s);
 		}
 		this.opts.onChange();
 	}
 
+	/** Mode "both": a call was answered on the listening modem; false when the slot was claimed meanwhile. */
+	holdForIncoming(s: ModemSlot): boolean {
+		if (s.state !== "idle") return false;
+		s.state = "busy";
+		this.opts.onTrace?.(`modem ${s.deviceId} ${s.cfg.path} busy receiving`);
+		this.opts.onChange();
+		return true;
+	}
+
+	/** Mode "both": the reception ended; the modem is offered to outgoing jobs again and waits for calls. */
+	endIncoming(s: ModemSlot): void {
+		s.listener = undefined;
+		this.release(s);
+	}
+
+	private becameIdle(s: ModemSlot): void {
+		if (s.cfg.mode === "both" && !this.closed) this.opts.onIdle?.(s, this);
+	}
+
+	private stopListening(s: ModemSlot): Promise<void> | undefined {
+		const l = s.listener;
+		s.listener = undefined;
+		return l?.stop();
+	}
+
 	/** The modem failed init or vanished: close it and try again after the reopen delay. */
 	markDown(s: ModemSlot, err: FaxError): void {
+		void this.stopListening(s);
 		const m = s.modem;
 		s.modem = null;
 		s.state = "down";
@@ -119,6 +161,7 @@ export class ModemPool {
 	 * the next call. The slot is "opening" meanwhile.
 	 */
 	recycle(s: ModemSlot): void {
+		void this.stopListening(s);
 		const m = s.modem;
 		s.modem = null;
 		s.state = "down";
@@ -152,6 +195,7 @@ export class ModemPool {
 			s.state = "idle";
 			s.lastError = null;
 			this.opts.onTrace?.(`modem ${s.deviceId} ${s.cfg.path} ready`);
+			this.becameIdle(s);
 		} catch (e) {
 			s.state = "down";
 			s.lastError = e instanceof FaxError ? e : new FaxError("MODEM_INIT_FAILED", String((e as Error)?.message ?? e), { cause: e });
@@ -168,6 +212,7 @@ export class ModemPool {
 		for (const h of this.timers) h.cancel();
 		this.timers.clear();
 		await Promise.all(this.slots.map(async (s) => {
+			await this.stopListening(s)?.catch(() => undefined);
 			const m = s.modem;
 			s.modem = null;
 			s.state = "down";

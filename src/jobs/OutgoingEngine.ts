@@ -20,7 +20,7 @@ import type { JobEvent } from "./jobLedger.js";
 import { JobLedger } from "./jobLedger.js";
 import { JobOps } from "./jobOps.js";
 import type { JobStore, StoreRequest } from "./JobStore.js";
-import type { ModemConfig, ModemFactory, ModemSlot } from "./ModemPool.js";
+import type { ModemConfig, ModemFactory, ModemPoolOptions, ModemSlot } from "./ModemPool.js";
 import { ModemPool } from "./ModemPool.js";
 import type { ReceiptSender } from "./receipts.js";
 import { dueJobs, nextDueTime } from "./schedule.js";
@@ -53,6 +53,8 @@ export interface EngineOptions {
 	blockedNumbers?: readonly string[];
 	/** numbers dialled although the dial-string rule blocks them (core/dialString.ts DialPolicy.allowNumbers); default none */
 	allowNumbers?: readonly string[];
+	/** a modem of mode "both" became idle: wait for calls on it (IncomingService.listenOn) */
+	onModemIdle?: ModemPoolOptions["onIdle"];
 	emit?: (e: EngineEvent) => void;
 }
 
@@ -99,6 +101,7 @@ export class OutgoingEngine implements CallContext {
 			reopenDelayMs: o.modemReopenMs,
 			onChange: () => this.tick(),
 			onTrace: (m) => this.tracer.trace("job", "-", m),
+			...(o.onModemIdle ? { onIdle: o.onModemIdle } : {}),
 		});
 		this.final = new FinalWork(this, { store: o.store, receipts: o.receipts, onReceiptError: (jobId, error) => this.emit({ type: "receiptError", jobId, error }) });
 		this.jobs = new JobLedger({ kind: "outgoing", table: o.store.jobs, emit: (e) => this.emit(e), onFinal: (r) => this.final.run(r) });

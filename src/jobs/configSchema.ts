@@ -25,7 +25,7 @@ export const modemSchema = z.strictObject({
 	/** force a fax class instead of the probe's choice (session/classes.ts pickClass) */
 	faxClass: z.enum(DRIVEN_CLASSES).optional().describe(`one of ${DRIVEN_CLASSES.join(", ")}`),
 	/** "send" (default): outgoing calls only; "receive": answers calls and is never offered to outgoing jobs */
-	mode: z.enum(["send", "receive"]).optional().describe('"send" or "receive"'),
+	mode: z.enum(["send", "receive", "both"]).optional().describe('"send", "receive" or "both" (sends, and waits for calls between outgoing jobs)'),
 	/** receiving: answer after this many rings (0: the modem's auto-answer) */
 	rings: z.number().int().min(0).max(20).optional().describe("a count of rings, 0..20"),
 });

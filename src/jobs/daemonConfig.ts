@@ -1,7 +1,7 @@
 /**
  * The daemon's JSON config (issue 4 "Daemon and CLI"; found and checked by configFile.ts, issue 13) and
  * the modem factory it implies:
- * `{ spoolDir, modems: [{path, profile?, faxClass?, deviceId?, tsid?, name?}], queue: {...QueueSettings},
+ * `{ spoolDir, modems: [{path, profile?, faxClass?, deviceId?, tsid?, name?, mode?: send|receive|both, rings?}], queue: {...QueueSettings},
  *    smtp?: {host, port, ...}, testModems?, pollMs?, modemReopenMs?, blockedNumbers?, allowNumbers?, traceDir? }`.
  * Every call on a real modem leaves a JSONL protocol trace (AT lines, frames both ways, states, timers) in
  * `traceDir` (default `<spoolDir>/traces`), named `<UTC time>-<job id>-try<n>.jsonl`; the modems of one daemon

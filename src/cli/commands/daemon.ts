@@ -17,7 +17,7 @@ import { FaxServer } from "../../jobs/FaxServer.js";
 import type { ModemSlot } from "../../jobs/ModemPool.js";
 import { smtpReceiptSender } from "../../jobs/receipts.js";
 import { writeDaemonStatus, type ModemStatus } from "../daemonStatus.js";
-import { startReceiving } from "../receiveDaemon.js";
+import { bothModems, startReceiving } from "../receiveDaemon.js";
 import type { CliIO } from "../io.js";
 import { Logger, type Level } from "../logger.js";
 import type { Parsed } from "../program.js";
@@ -66,6 +66,7 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 		server.on("outgoingJobRemoved", (_s, id) => log.info(`removed ${id}`, { event: "removed", job: id }));
 		server.on("queuesStatusChange", (_s, blocked, paused) => log.info(`queue blocked=${blocked} paused=${paused}`, { event: "queue", blocked, paused }));
 	};
+	const both = bothModems();
 	const server = FaxServer.startDaemon({
 		spoolDir: cfg.spoolDir,
 		codec: tiffCodec,
@@ -77,9 +78,10 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 		blockedNumbers: cfg.blockedNumbers,
 		allowNumbers: cfg.allowNumbers,
 		tracer: { trace: (ch, _d, msg) => (ch === "job" ? log.debug(msg) : undefined) },
+		...(cfg.modems.some((m) => m.mode === "both") ? { onModemIdle: both.onModemIdle } : {}),
 		beforeStart: listen,
 	});
-	const receiving = await startReceiving(server, cfg, (msg) => log.info(msg, { event: "incoming" }));
+	const receiving = await startReceiving(server, cfg, (msg) => log.info(msg, { event: "incoming" }), both);
 	log.info(`ready: ${cfg.modems.length} modem(s), spool ${cfg.spoolDir}, config ${file}, pid ${process.pid}`, { event: "ready", modems: cfg.modems.length, spoolDir: cfg.spoolDir, config: file, pid: process.pid });
 
 	const watcher = watchModems(server.engine!.pool.slots, cfg.spoolDir, log);

@@ -1,15 +1,20 @@
 /**
- * `faxline sim --link PATH [--out DIR] [--fault SPEC ...] [--time-scale X] [--csi ID] [--rates LIST] [--ecm]`:
+ * `faxline sim --link PATH [--class 1|2|2.0] [--out DIR] [--fault SPEC ...] [--time-scale X] [--csi ID] [--rates LIST] [--ecm]
+ * [--call DOC [--calls N] [--tsi ID] [--caller-number N] [--caller-name S]]`:
  * runs the Class 1 modem simulator (hw-mocks/ModemSimulator.ts, issue 3 "faxline sim") on an in-process
  * pty behind a stable symlink, so `faxline send --device PATH ...` can be tried in another shell with
- * no hardware. Prints the pty path and one line per call; Ctrl-C (SIGINT/SIGTERM) removes the link.
+ * no hardware. With --call (issue 10) the simulated line rings the host once it is idle in class 1
+ * (RING, caller id) and, answered, a calling fax (hw-mocks/FarEndCaller.ts) sends DOC (TIFF or PBM,
+ * fitted to fax geometry) so `faxline receive --device PATH` can be tried. Prints the pty path and one line per call; Ctrl-C (SIGINT/SIGTERM) removes the link.
  * A link another live simulator holds is refused (simLock.ts).
  *
  * Layer: cli. This is the one place src loads hw-mocks, and only through a dynamic import, so nothing
  * else in src depends on the test-side simulator (the build ships hw-mocks beside src).
  */
 import { resolve } from "node:path";
+import type { FaxPage } from "../../core/bitmap.js";
 import { FaxError } from "../../core/FaxError.js";
+import { openFaxDocument } from "../../tiff/index.js";
 import type { CliIO } from "../io.js";
 import type { Parsed } from "../program.js";
 import { lockLink } from "../simLock.js";
@@ -19,6 +24,9 @@ import { checkLinkPath, checkOutputDir } from "../outputPaths.js";
 export interface SimCall {
 	index: number;
 	dial: { raw: string };
+	direction?: "in";
+	callerId?: { number: string; name: string };
+	rings?: number;
 	outcome?: string;
 	end?: string;
 	tsi?: string;
@@ -56,6 +64,8 @@ export interface SimulatorOptions {
 	ecm?: boolean;
 	/** "1" (default), "2" or "2.0" */
 	fclass?: "1" | "2" | "2.0";
+	/** the line calls the host and sends this document's pages (sim --call) */
+	call?: { pages: FaxPage[]; calls?: number; tsi?: string; number?: string; name?: string };
 }
 
 export interface RunningSimulator {
@@ -97,6 +107,7 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
 		faults,
 		...(o.rates ? { rates: o.rates } : {}),
 		farEnd: { ...(o.outDir ? { outDir: resolve(o.outDir) } : {}), ...(o.csi !== undefined ? { csi: o.csi } : {}), ...(o.ecm ? { ecm: true } : {}) },
+		...(o.call ? { caller: o.call } : {}),
 	};
 	const fclass = o.fclass ?? "1";
 	const sim =
@@ -118,8 +129,8 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
 
 /** One line describing a finished call. */
 export function describeCall(c: SimCall): string {
-	const parts = [`call ${c.index}: ATD${c.dial.raw}`, c.outcome ?? "no answer yet"];
-	if (c.tsi !== undefined) parts.push(`TSI "${c.tsi}"`);
+	const parts = [c.direction === "in" ? `call ${c.index}: incoming from ${c.callerId?.number || "private"} answered after ${c.rings ?? 0} RINGs` : `call ${c.index}: ATD${c.dial.raw}`, c.outcome ?? "no answer yet"];
+	if (c.tsi !== undefined) parts.push(`${c.direction === "in" ? "CSI" : "TSI"} "${c.tsi}"`);
 	const d = c.dcs.at(-1);
 	if (d) parts.push(`${d.modulation} ${d.bitRate} ${d.resolution}`);
 	if (c.tcf.length) parts.push(`TCF ${c.tcf.map((x) => x.verdict).join("/")}`);
@@ -143,6 +154,11 @@ interface SimOpts {
 	rates?: string;
 	ecm?: boolean;
 	class?: string;
+	call?: string;
+	calls?: string;
+	tsi?: string;
+	callerNumber?: string;
+	callerName?: string;
 }
 
 export async function run(p: Parsed, io: CliIO): Promise<number> {
@@ -157,6 +173,12 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 
 	checkLinkPath(resolve(values.link), "--link");
 	if (values.out !== undefined) checkOutputDir(resolve(values.out), "--out");
+	if (values.tsi !== undefined && !/^[\x20-\x7e]{0,20}$/.test(values.tsi)) throw new FaxError("USAGE", "--tsi must be at most 20 printable ASCII characters");
+	if (values.callerNumber !== undefined && !/^\+?\d{0,20}$/.test(values.callerNumber)) throw new FaxError("USAGE", "--caller-number must be digits (optionally a leading +)");
+	const calls = values.calls === undefined ? 1 : Number(values.calls);
+	if (!(Number.isInteger(calls) && calls >= 1 && calls <= 1000)) throw new FaxError("USAGE", `--calls must be a whole number 1-1000, not '${values.calls}'`);
+	const call = values.call === undefined ? undefined : { pages: await loadPages(values.call), calls, ...(values.tsi !== undefined ? { tsi: values.tsi } : {}), ...(values.callerNumber !== undefined ? { number: values.callerNumber } : {}), ...(values.callerName !== undefined ? { name: values.callerName } : {}) };
+
 	const sim = await startSimulator({
 		link: values.link,
 		faultSpecs: values.fault ?? [],
@@ -165,10 +187,11 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 		...(values.out ? { outDir: values.out } : {}),
 		...(values.csi !== undefined ? { csi: values.csi } : {}),
 		...(values.ecm ? { ecm: true } : {}),
+		...(call ? { call } : {}),
 		fclass,
 	});
 	io.out(`faxline sim: Class ${fclass} modem on ${sim.link} -> ${sim.slavePath} (time scale ${timeScale}${values.fault?.length ? `, faults: ${values.fault.join(" ")}` : ""})`);
-	io.out(`try: faxline send --device ${sim.link} --to 5550100 FILE.tif   (Ctrl-C to stop)`);
+	io.out(call ? `the line calls once the host waits in class 1 (${call.pages.length} page(s), ${calls} call(s)); try: faxline receive --device ${sim.link} --once   (Ctrl-C to stop)` : `try: faxline send --device ${sim.link} --to 5550100 FILE.tif   (Ctrl-C to stop)`);
 	sim.onCallEnd((c) => io.out(describeCall(c)));
 
 	// until SIGINT/SIGTERM (io.signal, main.ts)
@@ -177,4 +200,17 @@ export async function run(p: Parsed, io: CliIO): Promise<number> {
 	await sim.close();
 	io.out("faxline sim: stopped");
 	return 0;
+}
+
+/** The pages of DOC fitted to fax geometry (width, resolution), as `faxline send` would send them. */
+async function loadPages(path: string): Promise<FaxPage[]> {
+	const doc = await openFaxDocument(resolve(path), { normalize: {} });
+	try {
+		if (doc.pageCount === 0) throw new FaxError("USAGE", `--call ${path}: the document has no pages`);
+		const pages: FaxPage[] = [];
+		for (let i = 0; i < doc.pageCount; i++) pages.push(await doc.page(i));
+		return pages;
+	} finally {
+		await doc.close();
+	}
 }
