@@ -2,8 +2,8 @@
  * Class 2 / 2.0 profiles against scripted DCEs (test/unit/at/scriptedDce.ts) speaking the documented
  * replies: the identity strings select the profile (HylaFAX config CONFIG lines; the Rockwell RC144AC
  * Class 2 manual's +FMFR?/+FMDL?/+FREV? defaults), the session opener picks the class, the profile's
- * quirk commands go out, and the documented send dialogue completes: Rockwell Table 7-6 "Send two
- * pages" (mgetty doc/class2doc) verbatim, Multi-Tech's "Send two pages" / "Receive two pages, 1-D data,
+ * quirk commands go out, and the documented dialogues complete: Rockwell Tables 7-6 "Send two pages" and
+ * 7-7 "Receive two pages" (mgetty doc/class2doc) verbatim, Multi-Tech's "Send two pages" / "Receive two pages, 1-D data,
  * no errors (Class 2.0)" (SocketModem MT5634SMIxx Reference Guide S000263C pp. 96-97), ZyXEL's Omni 56K
  * Plus identity table, and T.32's 2.0 sequence for the HylaFAX identities.
  */
@@ -14,7 +14,7 @@ import type { FaxPageSource } from "../../../src/core/bitmap.js";
 import { createBitmap } from "../../../src/core/bitmap.js";
 import { openFaxModem } from "../../../src/session/openFaxModem.js";
 import type { ReceivedPageResult, ReceiveSink } from "../../../src/modem/FaxModem.js";
-import { decodeToBitmap, encodeBitmap } from "../../../src/t4/index.js";
+import { decodeToBitmap, encodeBitmap, reverseBits } from "../../../src/t4/index.js";
 import { ScriptedDce } from "../at/scriptedDce.js";
 
 test("documented identity replies select the Class 2 profiles", (t) => {
@@ -36,6 +36,29 @@ const page = (rows: number): FaxPageSource => {
 	for (let y = 0; y < rows; y++) bm.data[y * bm.stride + (y % bm.stride)] = 0xf0; // a diagonal of short black runs
 	return { pageCount: 2, page: async () => ({ bitmap: bm, xRes: 204, yRes: 98 }) };
 };
+
+/** `rows` rows of a short black run, MH with RTC in line order (LSB first, +FBO(R)=0), and that data DLE-stuffed. */
+function t4Page(rows: number): { t4: Uint8Array; stuffed: Uint8Array } {
+	const bm = createBitmap(1728, rows);
+	for (let y = 0; y < rows; y++) bm.data[y * bm.stride + 3] = 0x3c;
+	const t4 = encodeBitmap(bm, { coding: "mh", rtc: true, bitOrder: "lsb" });
+	const stuffed: number[] = [];
+	for (const b of t4) stuffed.push(...(b === 0x10 ? [0x10, 0x10] : [b]));
+	return { t4, stuffed: Uint8Array.from(stuffed) };
+}
+
+/** A sink recording each page's number, byte count and verdict. */
+function recordingSink(): { sink: ReceiveSink; got: { page: number; bytes: number; result?: ReceivedPageResult }[] } {
+	const got: { page: number; bytes: number; result?: ReceivedPageResult }[] = [];
+	const sink: ReceiveSink = {
+		beginPage: (info) => {
+			const rec: (typeof got)[number] = { page: info.page, bytes: 0 };
+			got.push(rec);
+			return { write: (b) => void (rec.bytes += b.length), end: (res) => void (rec.result = res), abort: () => undefined };
+		},
+	};
+	return { sink, got };
+}
 
 /** A DCE answering the probe with `identity` (command -> reply), offering `classes`; OK to any other +F setting. */
 function dce(identity: Record<string, string>, classes: string): ScriptedDce {
@@ -172,11 +195,7 @@ test("Multi-Tech S000263C p. 96 'Send two pages, 1-D data, no errors (Class 2.0)
 test("Multi-Tech S000263C p. 97 'Receive two pages, 1-D data, no errors (Class 2.0)': DC2 starts each page and both are confirmed", async (t) => {
 	const d = dce(MT_IDENTITY, "0,1,2.0");
 	const rows = 25;
-	const bm = createBitmap(1728, rows);
-	for (let y = 0; y < rows; y++) bm.data[y * bm.stride + 3] = 0x3c;
-	const t4 = encodeBitmap(bm, { coding: "mh", rtc: true, bitOrder: "lsb" }); // +FBO=0: line order, LSB first
-	const stuffed: number[] = [];
-	for (const b of t4) stuffed.push(...(b === 0x10 ? [0x10, 0x10] : [b]));
+	const { t4, stuffed } = t4Page(rows);
 	// "ATA  +FCO +FNS:<nss string> +FPW:<pwd string> +FSA:<sub string> +FTI:"<tsi ID>" {+FCS:<dcs codes>} OK"
 	// (the NSS/PWD/SUB strings are ours: the manual leaves them as placeholders)
 	d.always("ATA", '\r\n+FCO\r\n\r\n+FNS:"00 00 AD"\r\n\r\n+FPW:"1234"\r\n\r\n+FSA:"77"\r\n\r\n+FTI:"666 6676"\r\n\r\n+FCS:0,5,0,2,0,0,0,0\r\n\r\nOK\r\n');
@@ -195,18 +214,7 @@ test("Multi-Tech S000263C p. 97 'Receive two pages, 1-D data, no errors (Class 2
 			x.send(`\r\n+FPS:1,${rows},0,0,0\r\n\r\n+FET:${fet}\r\n\r\nOK\r\n`);
 		});
 	});
-	const got: { page: number; bytes: number; result?: ReceivedPageResult }[] = [];
-	const sink: ReceiveSink = {
-		beginPage: (info) => {
-			const rec: (typeof got)[number] = { page: info.page, bytes: 0 };
-			got.push(rec);
-			return {
-				write: (b) => void (rec.bytes += b.length),
-				end: (res) => void (rec.result = res),
-				abort: () => undefined,
-			};
-		},
-	};
+	const { sink, got } = recordingSink();
 	const m = await openFaxModem("/dev/ttyS0", { transport: d, clock: new ManualClock(), faxClass: "2.0" });
 	const r = await m.receive({ sink, rings: 0 });
 	await m.close();
@@ -220,6 +228,65 @@ test("Multi-Tech S000263C p. 97 'Receive two pages, 1-D data, no errors (Class 2
 		[1, t4.length, "MCF", rows],
 		[2, t4.length, "MCF", rows],
 	]);
+});
+
+test("Rockwell RC144AC Class 2 Table 7-7 'Receive two pages, 1-D data, no errors': RING, ATA, +FCFR, DC2 and +FPTS:1,<lc> complete", async (t) => {
+	const d = dce({ "AT+FMFR?": "ROCKWELL", "AT+FMDL?": "V.32AC", "AT+FREV?": "V0.200 TR14-JXXX-001" }, "0,1,2");
+	const rows = 20;
+	const { t4 } = t4Page(rows);
+	// rockwell-class2 recvBitReversed (HylaFAX config/rc144ac ModemRecvFillOrder MSB2LSB): this firmware
+	// delivers received data bit-reversed whatever +FBOR says, so the scripted DCE does too
+	const wire: number[] = [];
+	for (const b of reverseBits(t4)) wire.push(...(b === 0x10 ? [0x10, 0x10] : [b]));
+	// Table 7-7: "AT+FLID=<local id> OK", then "RING" as the caller dials (repeated until ATA, as a line rings)
+	let answered = false;
+	d.always(/^AT\+FLID=/, (_l, _m, x) => {
+		x.send("\r\nOK\r\n");
+		let n = 0;
+		const ring = (): void => {
+			if (answered || n++ >= 20) return;
+			x.send("\r\nRING\r\n");
+			setTimeout(ring, 5);
+		};
+		ring();
+	});
+	// "ATA  +FCON [+FTSI:"<tsi>"] +FDCS:<codes> OK" (codes: the RC144AC +FDCC/+FDIS default 0,5,0,2,0,0,0,0, manual 7.5.1)
+	d.always("ATA", (_l, _m, x) => {
+		answered = true;
+		x.send('\r\n+FCON\r\n\r\n+FTSI:" 1 800 555 1212"\r\n\r\n+FDCS:0,5,0,2,0,0,0,0\r\n\r\nOK\r\n');
+	});
+	const triggers: number[] = [];
+	let fdr = 0;
+	// "AT+FDR  +FCFR [+FDCS:<codes>] CONNECT; <DC2>; <page data stream> <DLE><ETX> +FPTS:1,<lc> +FET:0 OK";
+	// the second "AT+FDR  CONNECT ... +FET:2 OK"; the last "AT+FDR  +FHNG:0 OK"
+	d.always("AT+FDR", (_l, _m, x) => {
+		if (fdr++ === 2) return x.send("\r\n+FHNG:0\r\n\r\nOK\r\n");
+		const fet = fdr === 1 ? 0 : 2;
+		x.send(fdr === 1 ? "\r\n+FCFR\r\n\r\n+FDCS:0,5,0,2,0,0,0,0\r\n\r\nCONNECT\r\n" : "\r\nCONNECT\r\n");
+		x.expectByte((b) => {
+			triggers.push(b);
+			if (b !== 0x12) return x.send("\r\nNO CARRIER\r\n"); // not the table's <DC2>: no page
+			x.send(Uint8Array.from([...wire, 0x10, 0x03]));
+			x.send(`\r\n+FPTS:1,${rows}\r\n\r\n+FET:${fet}\r\n\r\nOK\r\n`);
+		});
+	});
+	const { sink, got } = recordingSink();
+	const m = await openFaxModem("/dev/ttyS0", { transport: d, clock: new SystemClock() });
+	const events: string[] = [];
+	const r = await m.receive({ sink, rings: 1, csid: "+1 555 0001", onEvent: (e) => events.push(e.type) });
+	await m.close();
+	t.true(r.ok, r.error?.message);
+	t.is(r.pagesReceived, 2);
+	t.is(r.tsid, "1 800 555 1212");
+	t.deepEqual(r.params && [r.params.bitRate, r.params.resolution, r.params.coding], [14400, "standard", "mh"]);
+	for (const c of ["AT+FCLASS=2", "AT+FCR=1", 'AT+FLID="+1 555 0001"', "ATA"]) t.true(d.commands.includes(c), c);
+	t.deepEqual(triggers, [0x12, 0x12], "<DC2> starts each page (SP-2388 dialect)");
+	// the pages reach the sink in line order again (the profile undoes the firmware's reversal) and decode whole
+	t.deepEqual(got.map((g) => [g.page, g.bytes, g.result?.result, g.result?.rows]), [
+		[1, t4.length, "MCF", rows],
+		[2, t4.length, "MCF", rows],
+	]);
+	t.true(events.includes("ring"));
 });
 
 /*
