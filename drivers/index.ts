@@ -14,6 +14,7 @@ import lucentAgere from "./lucent-agere.js";
 import multitech from "./multitech.js";
 import rockwellClass2 from "./rockwell-class2.js";
 import usrobotics from "./usrobotics.js";
+import zyxel from "./zyxel.js";
 
 export { deepMerge, matchScore, validateProfile } from "./_schema.js";
 export { defineProfile } from "./defineProfile.js";
@@ -25,7 +26,7 @@ export const genericClass1: ModemProfile = defineProfile({ name: genericClass1Ba
 export const genericClass2: ModemProfile = defineProfile({ name: genericClass2Base.name, description: genericClass2Base.description, classPreference: genericClass2Base.classPreference });
 
 /** All profiles, most specific first; the generic ones last (generic-class1 is the default). */
-export const profiles: readonly ModemProfile[] = [multitech, lucentAgere, conexant, rockwellClass2, usrobotics, iaxmodem, genericClass20, genericClass2, genericClass1];
+export const profiles: readonly ModemProfile[] = [multitech, lucentAgere, conexant, rockwellClass2, usrobotics, zyxel, iaxmodem, genericClass20, genericClass2, genericClass1];
 
 
 /** A profile by name, or undefined. */

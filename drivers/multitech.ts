@@ -4,6 +4,11 @@
  * (Class 2: CONFIG: CLASS2:"Multi-Tech Systems"-"MT5634ZBA"-*) and config/lucent-mt-20 (Class 2.0, same
  * identity). The Conexant-based
  * MT5600ZDX/MT5656ZDX are matched by conexant.ts instead (HylaFAX config/conexant-1.0).
+ * Vendor manuals: SocketModem MT5634SMIxx Reference Guide (S000263C) chapter 3 "Fax Class 2 Commands",
+ * example sessions pp. 96-97 "Send two pages" / "Receive two pages, 1-D data, no errors (Class 2.0)"
+ * (https://www.manualshelf.com/manual/multi-tech-systems/mt5634smi-v-92/modem-user-manual/page-96.html);
+ * SocketModem MT5600SMI/MT5656SMI Reference Guide (S000306B) p. 72: +FMI? "Typical Response: Multi-Tech".
+ * Replayed in test/unit/drivers/class2Sessions.test.ts.
  */
 import lucent from "./lucent-agere.js";
 import { defineProfile } from "./defineProfile.js";
@@ -30,5 +35,8 @@ export default defineProfile({
 		init: ["AT+FBU=0", "AT+FCQ=1,0"],
 		// config/lucent-mt-2: ModemRecvFillOrder MSB2LSB "classic MultiTech" (Class 2 receive arrives reversed)
 		recvBitReversed: true,
+		// S000263C p. 97 "Receive two pages ... (Class 2.0)": the host answers +FDR's CONNECT with <DC2>
+		// (not the DC1 the 2.0 dialect sends by default); Class 2 uses DC2 anyway
+		recvDataTrigger: "DC2",
 	},
 });

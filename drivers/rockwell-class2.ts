@@ -2,8 +2,8 @@
  * Rockwell V.32AC Class 2 firmware (RC144AC, RC96AC, RC144DP: Boca M1440E, SupraFAX v.32bis, Hayes Optima
  * 24+Fax96, Twincom 144/DF...). Sources: HylaFAX config/rc144ac (CONFIG: CLASS2: *-V.32AC-*) and the
  * Rockwell RC144AC Class 2 manual as reprinted by Supra (mgetty doc/class2doc: +FMFR? "ROCKWELL", +FMDL?
- * "V.32AC", +FREV? "V0.200 TR14-JXXX-001", Tables 7-6/7-7 example sessions). Conexant's later Class 1
- * parts are drivers/conexant.ts.
+ * "V.32AC", +FREV? "V0.200 TR14-JXXX-001", Tables 7-6/7-7 example sessions, both replayed in
+ * test/unit/drivers/class2Sessions.test.ts). Conexant's later Class 1 parts are drivers/conexant.ts.
  */
 import { defineProfile } from "./defineProfile.js";
 

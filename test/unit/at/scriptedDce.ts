@@ -57,6 +57,7 @@ export class ScriptedDce extends TransportEvents implements Transport {
 
 	private line = "";
 	private data: { bytes: number[]; dle: boolean; done: (d: Uint8Array, end: number) => void; ends: readonly number[] } | undefined;
+	private byteWaiter: ((b: number) => void) | undefined;
 	private readonly onceHandlers: { re: RegExp; fn: Handler }[] = [];
 	private readonly handlers: { re: RegExp; fn: Handler }[] = [];
 
@@ -105,6 +106,11 @@ export class ScriptedDce extends TransportEvents implements Transport {
 	 */
 	expectData(done: (data: Uint8Array, end: number) => void, ends: readonly number[] = [ETX]): void {
 		this.data = { bytes: [], dle: false, done, ends };
+	}
+
+	/** Pass the next control byte (below 0x20, not CR or CAN) the DTE writes outside data mode to `fn`: the character that starts +FDR data (T.32 / SP-2388 DC1 or DC2). */
+	expectByte(fn: (b: number) => void): void {
+		this.byteWaiter = fn;
 	}
 
 	/** Leave data mode without a DLE ETX (the DCE's own NO CARRIER): later bytes are commands again. */
@@ -169,6 +175,11 @@ export class ScriptedDce extends TransportEvents implements Transport {
 			} else if (b === DLE) d.dle = true;
 			else d.bytes.push(b);
 			return;
+		}
+		if (this.byteWaiter && b < 0x20 && b !== 0x0d && b !== 0x18) {
+			const fn = this.byteWaiter;
+			this.byteWaiter = undefined;
+			return fn(b);
 		}
 		if (b === 0x18) {
 			this.cancels++;
