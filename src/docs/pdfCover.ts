@@ -8,17 +8,47 @@
  * part is dropped so the AcroForm is what counts. Fields with other names, and non-text fields, are left
  * as the template has them; a PDF with no form fields is a static cover used as it is. The result is
  * rendered by Ghostscript at the page's geometry like any PDF (gsDocument.ts).
- * Limits: templates over MAX_TEMPLATE_BYTES are refused (DOC_TOO_LARGE) before parsing; pdf-lib parses in
+ * Limits: templates over MAX_TEMPLATE_BYTES, or whose Flate streams inflate to more than MAX_INFLATED_BYTES
+ * (a decompression bomb), are refused (DOC_TOO_LARGE) before parsing; pdf-lib parses in
  * slices (it yields to the event loop) and is abandoned after FILL_TIMEOUT_MS (DOC_TIMEOUT); an encrypted
  * template gives DOC_ENCRYPTED, one pdf-lib cannot read DOC_MALFORMED, more than one page DOC_TOO_LARGE.
  * Layer: docs.
  */
+import { inflateSync } from "node:zlib";
 import { FaxError } from "../core/FaxError.js";
 import type { CoverFields } from "./coverFields.js";
 import { COVER_FIELDS } from "./coverFields.js";
 
 export const MAX_TEMPLATE_BYTES = 20 * 1024 * 1024;
 export const FILL_TIMEOUT_MS = 20_000;
+/** most bytes all of a template's Flate streams may inflate to (pdf-lib inflates object streams in-process) */
+export const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Refuses a decompression bomb before pdf-lib sees it: every `stream ... endstream` run of the raw bytes
+ * whose dictionary names FlateDecode is inflated by zlib with an output cap (no PDF parsing: a byte scan,
+ * so a broken file is checked too); together they may give at most MAX_INFLATED_BYTES.
+ */
+function checkInflatedSize(src: Uint8Array, what: string): void {
+	const b = Buffer.from(src.buffer, src.byteOffset, src.length);
+	let total = 0;
+	for (let at = b.indexOf("stream"); at >= 0; at = b.indexOf("stream", at + 6)) {
+		if (b.subarray(Math.max(0, at - 3), at).toString("latin1") === "end") continue;
+		const dict = b.subarray(Math.max(0, at - 512), at).toString("latin1");
+		if (!/FlateDecode|\/Fl\b/.test(dict.slice(dict.lastIndexOf("<<")))) continue;
+		let start = at + 6;
+		if (b[start] === 0x0d) start++;
+		if (b[start] === 0x0a) start++;
+		const end = b.indexOf("endstream", start);
+		const data = b.subarray(start, end < 0 ? b.length : end);
+		try {
+			total += inflateSync(data, { maxOutputLength: MAX_INFLATED_BYTES - total + 1, finishFlush: 2 /* Z_SYNC_FLUSH: a truncated stream is fine */ }).length;
+		} catch (e) {
+			if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE" || e instanceof RangeError) total = MAX_INFLATED_BYTES + 1;
+		}
+		if (total > MAX_INFLATED_BYTES) throw new FaxError("DOC_TOO_LARGE", `${what}: its compressed streams expand to more than ${MAX_INFLATED_BYTES} bytes`);
+	}
+}
 
 /** How a template was filled: its bytes to render, and which cover fields it had. */
 export interface FilledPdf {
@@ -91,6 +121,7 @@ async function fill(src: Uint8Array, f: CoverFields, what: string): Promise<Fill
  */
 export async function fillPdfTemplate(src: Uint8Array, f: CoverFields, what: string, timeoutMs = FILL_TIMEOUT_MS): Promise<FilledPdf> {
 	if (src.length > MAX_TEMPLATE_BYTES) throw new FaxError("DOC_TOO_LARGE", `${what} is ${src.length} bytes; a cover template may have at most ${MAX_TEMPLATE_BYTES}`);
+	checkInflatedSize(src, what);
 	let timer: NodeJS.Timeout | undefined;
 	const late = new Promise<never>((_, reject) => {
 		timer = setTimeout(() => reject(new FaxError("DOC_TIMEOUT", `${what}: filling the cover template took more than ${timeoutMs} ms`)), timeoutMs);

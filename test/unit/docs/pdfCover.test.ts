@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { deflateSync } from "node:zlib";
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import { coverOf, openDocuments } from "../../../src/cli/documents.js";
 import { isFaxError } from "../../../src/core/FaxError.js";
@@ -113,4 +114,18 @@ test("send's opener with --cover-template form.pdf: the filled PDF cover goes fi
 	} finally {
 		await docs.close();
 	}
+});
+
+test("a decompression bomb (an object stream of 100 MB of zeros in ~100 KB) is refused DOC_TOO_LARGE before pdf-lib inflates it", async (t) => {
+	const bomb = deflateSync(Buffer.alloc(100 * 1024 * 1024), { level: 9 });
+	const pdf = Buffer.concat([
+		Buffer.from(`%PDF-1.7\n1 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${bomb.length} >>\nstream\n`, "latin1"),
+		bomb,
+		Buffer.from("\nendstream\nendobj\ntrailer\n<< /Root 2 0 R >>\n%%EOF\n", "latin1"),
+	]);
+	t.true(pdf.length < 200_000);
+	const p = join(dir, "bomb.pdf");
+	writeFileSync(p, pdf);
+	const e = await t.throwsAsync(renderCover({}, pageBox({}), p));
+	t.true(isFaxError(e, "DOC_TOO_LARGE"), String(e?.message));
 });
