@@ -39,7 +39,7 @@ const DOC_OPTS: OptionSpec[] = [
 /** A cover page made by faxline (send). */
 const COVER_OPTS: OptionSpec[] = [
 	{ flags: "--cover", help: "put the built-in cover page first (fields from the options below)" },
-	{ flags: "--cover-template <file>", help: "a personal cover page template: SVG with {{field}} placeholders, or PostScript with HylaFAX faxcover variables" },
+	{ flags: "--cover-template <file>", help: "a personal cover page template: SVG with {{field}} placeholders, PostScript with HylaFAX faxcover variables, or PDF with form fields named after the cover fields" },
 	{ flags: "--to-name <text>", help: "cover page: recipient name" },
 	{ flags: "--to-company <text>", help: "cover page: recipient company" },
 	{ flags: "--from-name <text>", help: "cover page: sender name" },

@@ -7,7 +7,9 @@
  * - an SVG template: every `{{field}}` (names of CoverFields) replaced by its XML-escaped value;
  * - a PostScript template (.ps/.eps), HylaFAX faxcover style: we prepend definitions of `to`,
  *   `to-company`, `to-fax-number`, `from`, `from-company`, `from-fax-number`, `regarding`, `comments`,
- *   `todays-date`, `page-count` (PostScript strings) and Ghostscript renders it (gsDocument.ts).
+ *   `todays-date`, `page-count` (PostScript strings) and Ghostscript renders it (gsDocument.ts);
+ * - a PDF template: its AcroForm text fields named after CoverFields are filled and flattened
+ *   (pdfCover.ts), a PDF without fields is a static cover; Ghostscript renders it like any PDF.
  * Layer: docs.
  */
 import { readFile, rm, writeFile, mkdtemp } from "node:fs/promises";
@@ -18,25 +20,14 @@ import { FaxError } from "../core/FaxError.js";
 import type { PageBox } from "./geometry.js";
 import { boxPoints } from "./geometry.js";
 import { openGsDocument } from "./gsDocument.js";
+import type { CoverFields } from "./coverFields.js";
+import { COVER_FIELDS } from "./coverFields.js";
 import { sniff } from "./open.js";
+import { fillPdfTemplate } from "./pdfCover.js";
 import { renderSvg, svgOpen, xmlEscape } from "./svgPage.js";
 
-export interface CoverFields {
-	recipientName?: string;
-	recipientNumber?: string;
-	recipientCompany?: string;
-	senderName?: string;
-	senderNumber?: string;
-	senderCompany?: string;
-	subject?: string;
-	note?: string;
-	/** as shown, e.g. "2026-01-05 09:00" */
-	date?: string;
-	/** total pages including the cover */
-	pages?: number;
-}
-
-export const COVER_FIELDS = ["recipientName", "recipientNumber", "recipientCompany", "senderName", "senderNumber", "senderCompany", "subject", "note", "date", "pages"] as const;
+export type { CoverFields } from "./coverFields.js";
+export { COVER_FIELDS } from "./coverFields.js";
 
 const SANS = "Nimbus Sans, Liberation Sans, DejaVu Sans, sans-serif";
 
@@ -150,20 +141,27 @@ export async function renderCover(f: CoverFields, box: PageBox, template?: strin
 	}
 	const kind = sniff(new Uint8Array(src.subarray(0, 4096)));
 	if (kind === "svg") return renderSvg(fillSvgTemplate(src.toString("utf8"), f), box, "auto", template);
-	if (kind === "postscript") {
-		const dir = await mkdtemp(join(tmpdir(), "faxline-cover-"));
+	if (kind === "postscript") return renderOnePage(Buffer.concat([Buffer.from(psDefinitions(f), "latin1"), src]), "ps", box, template);
+	if (kind === "pdf") return renderOnePage((await fillPdfTemplate(new Uint8Array(src), f, template)).pdf, "pdf", box, template);
+	throw new FaxError("DOC_UNSUPPORTED", `cover template ${template} must be SVG (with {{field}} placeholders), PostScript (HylaFAX faxcover style) or PDF (form fields named after the cover fields)`);
+}
+
+/** Renders a one-page PDF or PostScript program (bytes) through Ghostscript at the box's geometry. */
+async function renderOnePage(bytes: Uint8Array, kind: "pdf" | "ps", box: PageBox, what: string): Promise<FaxPage> {
+	const dir = await mkdtemp(join(tmpdir(), "faxline-cover-"));
+	try {
+		const file = join(dir, `cover.${kind}`);
+		await writeFile(file, bytes);
+		const doc = await openGsDocument(file, kind, box, { maxPages: 1, timeoutMs: 30_000 }).catch((e: unknown) => {
+			if (e instanceof FaxError) e.message = e.message.split(file).join(what);
+			throw e;
+		});
 		try {
-			const ps = join(dir, "cover.ps");
-			await writeFile(ps, Buffer.concat([Buffer.from(psDefinitions(f), "latin1"), src]));
-			const doc = await openGsDocument(ps, "ps", box, { maxPages: 1, timeoutMs: 30_000 });
-			try {
-				return await doc.page(0);
-			} finally {
-				await doc.close();
-			}
+			return await doc.page(0);
 		} finally {
-			await rm(dir, { recursive: true, force: true });
+			await doc.close();
 		}
+	} finally {
+		await rm(dir, { recursive: true, force: true });
 	}
-	throw new FaxError("DOC_UNSUPPORTED", `cover template ${template} must be SVG (with {{field}} placeholders) or PostScript (HylaFAX faxcover style)`);
 }

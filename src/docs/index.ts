@@ -12,3 +12,5 @@ export { openDocument, sniff } from "./open.js";
 export { PdfWriter, faxToPdf, writePdf } from "./pdfWriter.js";
 export type { CoverFields } from "./cover.js";
 export { COVER_FIELDS, coverSvg, fillSvgTemplate, psDefinitions, renderCover } from "./cover.js";
+export type { FilledPdf } from "./pdfCover.js";
+export { fillPdfTemplate } from "./pdfCover.js";

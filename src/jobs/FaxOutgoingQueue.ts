@@ -5,6 +5,8 @@
 import { parseBadRowShare } from "../tiff/index.js";
 import { FaxError } from "../core/FaxError.js";
 import { FaxAccessRight } from "./enums.js";
+import type { AttachmentFormat } from "./faxAttachment.js";
+import { ATTACHMENT_FORMATS } from "./faxAttachment.js";
 import type { JobBackend } from "./FaxOutgoingJob.js";
 import { FaxOutgoingJob, FaxOutgoingJobs } from "./FaxOutgoingJob.js";
 import type { JobStore } from "./JobStore.js";
@@ -24,6 +26,10 @@ export interface QueueHost {
 	cancelSubmission(submissionId: string): Promise<void>;
 }
 
+const attachmentFormat = (v: unknown, what: string): AttachmentFormat => {
+	if (!ATTACHMENT_FORMATS.includes(v as AttachmentFormat)) throw new FaxError("INVALID_ARG", `${what} must be one of ${ATTACHMENT_FORMATS.join(", ")}`);
+	return v as AttachmentFormat;
+};
 const hm = (v: HourMinute, what: string): HourMinute => {
 	if (!Number.isInteger(v?.hour) || !Number.isInteger(v?.minute) || v.hour < 0 || v.hour > 23 || v.minute < 0 || v.minute > 59) {
 		throw new FaxError("INVALID_ARG", `${what} must be {hour 0-23, minute 0-59}`);
@@ -46,6 +52,7 @@ export class FaxOutgoingQueue implements QueueSettings {
 	allowedReceipts = 1;
 	maxBadRowShare = 0.1;
 	continuationCover = false;
+	receiptAttachment: AttachmentFormat = "pdf";
 
 	/** @internal */
 	constructor(
@@ -86,6 +93,7 @@ export class FaxOutgoingQueue implements QueueSettings {
 			allowedReceipts: int(this.allowedReceipts, 0, 5, "allowedReceipts"),
 			maxBadRowShare: parseBadRowShare(this.maxBadRowShare, "maxBadRowShare"),
 			continuationCover: Boolean(this.continuationCover),
+			receiptAttachment: attachmentFormat(this.receiptAttachment, "receiptAttachment"),
 		};
 		this.server.store.putSettings(s);
 		this.server.saved(s);

@@ -33,7 +33,13 @@ export const modemSchema = z.strictObject({
 /** What to do with a received fax (jobs/routing.ts): a command is an argument vector, never a shell string. */
 const routeActionSchema = z.discriminatedUnion("type", [
 	z.strictObject({ type: z.literal("folder"), dir: z.string().min(1).describe("a directory path (relative to the config file)") }),
-	z.strictObject({ type: z.literal("email"), to: z.string().min(3).describe("an e-mail address"), subject: z.string().optional() }),
+	z.strictObject({
+		type: z.literal("email"),
+		to: z.string().min(3).describe("an e-mail address"),
+		subject: z.string().optional(),
+		/** the attachment: "pdf" (default; lossless CCITT G4) or "tiff" (the received file itself) */
+		format: z.enum(["pdf", "tiff"]).optional().describe('"pdf" or "tiff"'),
+	}),
 	z.strictObject({
 		type: z.literal("command"),
 		argv: z.array(z.string()).min(1).describe("[program, ...args]: an argument vector, never a shell string"),
@@ -64,6 +70,8 @@ export const queueSchema = z.strictObject({
 	allowedReceipts: z.number().int().min(0).optional(),
 	/** a retry that resumes after confirmed pages starts with a continuation cover (issue 14) */
 	continuationCover: z.boolean().optional(),
+	/** receipts with the fax attached (attachFaxToReceipt) carry it as "pdf" (default) or "tiff" */
+	receiptAttachment: z.enum(["pdf", "tiff"]).optional().describe('"pdf" or "tiff"'),
 });
 
 export const smtpSchema = z.strictObject({

@@ -4,9 +4,13 @@
  * every member is final) and retention (§6, transitions.ts `leaving`), which archives jobs and deletes a
  * document no queued job uses any more. Run by the ledger (jobLedger.ts onFinal), nowhere else. Layer: jobs.
  */
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import type { EngineContext } from "./engineContext.js";
 import { FaxJobStatus as S, FaxReceiptType, baseStatus, isFinalStatus } from "./enums.js";
+import { faxAttachment } from "./faxAttachment.js";
 import type { JobStore } from "./JobStore.js";
 import type { ReceiptSender } from "./receipts.js";
 import { groupReceipt, jobReceipt } from "./receipts.js";
@@ -49,15 +53,32 @@ export class FinalWork {
 			return;
 		}
 		const msg = make();
+		let copy: string | undefined;
 		if (j.attachFaxToReceipt) {
-			// read now: the document leaves the spool with the job (§8 attachFaxToReceipt)
+			// copied now: the document leaves the spool with the job (§8 attachFaxToReceipt); made a PDF
+			// (or kept as the TIFF: queue setting receiptAttachment) on the way out
 			try {
-				msg.attachments = [{ filename: `fax-${j.submissionId}.tif`, content: readFileSync(this.e.spool.path(j.docFile)) }];
+				copy = join(mkdtempSync(join(tmpdir(), "faxline-receipt-")), "fax.tif");
+				copyFileSync(this.e.spool.path(j.docFile), copy);
 			} catch (err) {
 				this.e.trace(`receipt for ${j.id}: cannot attach the fax: ${(err as Error).message}`);
+				if (copy) rmSync(dirname(copy), { recursive: true, force: true });
+				copy = undefined;
 			}
 		}
-		sender.send(msg).then(
+		const attach = async (): Promise<void> => {
+			if (!copy) return;
+			try {
+				const { note, ...a } = await faxAttachment(copy, `fax-${j.submissionId}`, this.e.settings.receiptAttachment);
+				if (note) this.e.trace(`receipt for ${j.id}: ${note}`);
+				msg.attachments = [a];
+			} finally {
+				await rm(dirname(copy), { recursive: true, force: true });
+			}
+		};
+		attach()
+			.then(() => sender.send(msg))
+			.then(
 			() => this.e.trace(`receipt for ${j.id} sent to ${msg.to}`),
 			(err: unknown) => {
 				this.e.trace(`receipt for ${j.id} failed: ${(err as Error)?.message}`);

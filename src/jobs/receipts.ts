@@ -7,14 +7,15 @@
 import nodemailer from "nodemailer";
 import { pageRanges } from "./coverPage.js";
 import { FaxJobStatus as S, baseStatus, extendedStatusName } from "./enums.js";
+import type { MailAttachment } from "./faxAttachment.js";
 import type { JobRecord } from "./types.js";
 
 export interface ReceiptMessage {
 	to: string;
 	subject: string;
 	text: string;
-	/** the fax itself when `attachFaxToReceipt` (§8) */
-	attachments?: { filename: string; content: Uint8Array }[];
+	/** the fax itself when `attachFaxToReceipt` (§8), or a routed fax (faxAttachment.ts) */
+	attachments?: MailAttachment[];
 }
 
 export interface ReceiptSender {
@@ -55,7 +56,7 @@ export function smtpReceiptSender(cfg: SmtpConfig): ReceiptSender {
 				to: m.to,
 				subject: m.subject,
 				text: m.text,
-				...(m.attachments ? { attachments: m.attachments.map((a) => ({ filename: a.filename, content: Buffer.from(a.content), contentType: "image/tiff" })) } : {}),
+				...(m.attachments ? { attachments: m.attachments.map((a) => ({ filename: a.filename, content: Buffer.from(a.content), contentType: a.contentType })) } : {}),
 			});
 		},
 	};

@@ -2,21 +2,24 @@
  * Routing of received faxes (issue 10 "The daemon": by modem, called number, caller): each rule matches
  * on DeviceId, the called number (DID/MSN) and the caller id, and runs its actions on the stored
  * message: copy the TIFF into a folder (temp file + rename, never a half file), mail it through the
- * daemon's SMTP server with the TIFF attached, or run a command with the fax's fields in its environment
+ * daemon's SMTP server with the fax attached (PDF by default, or the TIFF: faxAttachment.ts), or run a command with the fax's fields in its environment
  * (execFile with an argument vector: never a shell string). The first matching rule wins; with no rule
  * the fax just stays in the inbox. Every action's outcome is recorded (RoutingInformation).
  * Layer: jobs.
  */
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, readFile, rename } from "node:fs/promises";
+import { copyFile, mkdir, rename } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { FaxError } from "../core/FaxError.js";
+import type { AttachmentFormat } from "./faxAttachment.js";
+import { faxAttachment } from "./faxAttachment.js";
 import type { IncomingRecord, RouteOutcome } from "./incomingRecord.js";
 import type { ReceiptSender } from "./receipts.js";
 
 export type RouteAction =
 	| { type: "folder"; dir: string }
-	| { type: "email"; to: string; subject?: string }
+	/** `format`: the fax as a PDF (default, lossless CCITT G4) or the TIFF itself (faxAttachment.ts) */
+	| { type: "email"; to: string; subject?: string; format?: AttachmentFormat }
 	| { type: "command"; argv: string[]; timeoutMs?: number };
 
 export interface RouteRule {
@@ -97,13 +100,14 @@ async function runAction(a: RouteAction, r: IncomingRecord, tiff: string, deps: 
 		case "email": {
 			if (!deps.mail) throw new FaxError("CONFIG_INVALID", "email routing needs the daemon's smtp settings");
 			const from = r.tsid || r.callerId || "unknown sender";
+			const { note, ...attachment } = await faxAttachment(tiff, fileName.replace(/\.tif$/, ""), a.format ?? "pdf");
 			await deps.mail.send({
 				to: a.to,
 				subject: a.subject ?? `Fax from ${from} (${r.pages} page${r.pages === 1 ? "" : "s"})`,
 				text: [`Fax received on ${r.deviceName} at ${new Date(r.transmissionStart).toISOString()}.`, `From: ${r.tsid || "(no TSID)"}; caller id: ${r.callerId || "(none)"}${r.callerName ? ` (${r.callerName})` : ""}`, `Pages: ${r.pages}; status: ${r.extendedStatus}`].join("\n"),
-				attachments: [{ filename: fileName, content: new Uint8Array(await readFile(tiff)) }],
+				attachments: [attachment],
 			});
-			return a.to;
+			return note ? `${a.to} (${note})` : a.to;
 		}
 		case "command": {
 			if (a.argv.length === 0) throw new FaxError("CONFIG_INVALID", "routing command has no program");

@@ -4,6 +4,7 @@
  * Layer: jobs (pure).
  */
 import type { BadRowPage } from "../tiff/index.js";
+import type { AttachmentFormat } from "./faxAttachment.js";
 import type { FailureDetail } from "./failureMap.js";
 import type { FaxCoverPageType, FaxPriorityType, FaxReceiptType, FaxScheduleType } from "./enums.js";
 
@@ -95,6 +96,8 @@ export interface QueueSettings {
 	 * the pages that follow (HylaFAX's continuation cover); default false [ours]
 	 */
 	continuationCover: boolean;
+	/** a receipt with the fax attached (attachFaxToReceipt) carries it as a PDF (lossless G4) or the TIFF; default "pdf" [ours, issue 12] */
+	receiptAttachment: AttachmentFormat;
 }
 
 export const defaultQueueSettings = (): QueueSettings => ({
@@ -112,6 +115,7 @@ export const defaultQueueSettings = (): QueueSettings => ({
 	allowedReceipts: 0x1,
 	maxBadRowShare: 0.1,
 	continuationCover: false,
+	receiptAttachment: "pdf",
 });
 
 /** How an attempt (one call) ended; "inProgress" while it runs. */

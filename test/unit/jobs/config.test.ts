@@ -64,3 +64,13 @@ test("config: modems[].faxClass is 1, 1.0, 2 or 2.0 (issue 11); anything else is
 	t.true(e instanceof FaxError && e.code === "CONFIG_INVALID");
 	t.regex(e!.message, /modems\[0\]\.faxClass: expected one of 1, 1\.0, 2, 2\.0/);
 });
+
+test("config: an email route's format and queue.receiptAttachment are pdf or tiff (issue 12); anything else is CONFIG_INVALID", (t) => {
+	const cfg = parseDaemonConfig({ spoolDir: "s", modems: [], queue: { receiptAttachment: "tiff" }, routing: [{ actions: [{ type: "email", to: "a@b.c", format: "tiff" }, { type: "email", to: "d@e.f" }] }] }, "/base");
+	t.deepEqual(cfg.routing?.[0]?.actions, [{ type: "email", to: "a@b.c", format: "tiff" }, { type: "email", to: "d@e.f" }]);
+	t.is(cfg.queue?.receiptAttachment, "tiff");
+	const e = t.throws(() => parseDaemonConfig({ spoolDir: "s", modems: [], routing: [{ actions: [{ type: "email", to: "a@b.c", format: "png" }] }] }, "/base"));
+	t.true(e instanceof FaxError && e.code === "CONFIG_INVALID");
+	t.regex(e!.message, /format/);
+	t.is(codeOf(() => parseDaemonConfig({ spoolDir: "s", modems: [], queue: { receiptAttachment: "jpeg" } }, "/")), "CONFIG_INVALID");
+});

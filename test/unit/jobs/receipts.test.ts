@@ -1,7 +1,8 @@
 /**
  * Receipts (outgoing-job.md §8) delivered through nodemailer to a real SMTP server on loopback
  * (the smtp-server package): delivery and non-delivery receipts, none for CANCELED, one per job for a
- * broadcast, one summary for a broadcast with groupBroadcastReceipts; INVALID_ARG for a bad request.
+ * broadcast, one summary for a broadcast with groupBroadcastReceipts; INVALID_ARG for a bad request; the
+ * attached fax as a PDF by default (poppler renders it to the TIFF's pixels) or as the TIFF (receiptAttachment).
  */
 import test from "ava";
 import { execFileSync } from "node:child_process";
@@ -14,6 +15,7 @@ import { FaxError } from "../../../src/core/FaxError.js";
 import { FaxJobStatus as S, FaxReceiptType } from "../../../src/jobs/enums.js";
 import { smtpReceiptSender } from "../../../src/jobs/receipts.js";
 import { jobHarness } from "../../helpers/jobHarness.js";
+import { mailAttachment, pdfPagesMatchTiff } from "../../helpers/pdfCompare.js";
 
 interface Mail {
 	from: string;
@@ -109,9 +111,9 @@ test("receipt requests are validated: MAIL needs an address, MSGBOX is not allow
 	t.true(e2 instanceof FaxError && e2.code === "INVALID_ARG");
 });
 
-test("attachFaxToReceipt: the MAIL receipt carries the fax as a TIFF that libtiff reads (3 pages)", async (t) => {
+test("attachFaxToReceipt with receiptAttachment tiff: the MAIL receipt carries the fax as a TIFF that libtiff reads (3 pages)", async (t) => {
 	const smtp = await smtpSink(t);
-	const h = await jobHarness(t, { receipts: smtpReceiptSender({ host: "127.0.0.1", port: smtp.port, ignoreTLS: true }) });
+	const h = await jobHarness(t, { settings: { receiptAttachment: "tiff" }, receipts: smtpReceiptSender({ host: "127.0.0.1", port: smtp.port, ignoreTLS: true }) });
 	const [id] = await h.submit(["5550831"], (d) => {
 		mail(d, "att@example.test");
 		d.attachFaxToReceipt = true;
@@ -121,11 +123,44 @@ test("attachFaxToReceipt: the MAIL receipt carries the fax as a TIFF that libtif
 	const m = /Content-Type: image\/tiff[^]*?\r\n\r\n([A-Za-z0-9+/\r\n]+=*)/.exec(raw);
 	if (!m) t.log(raw.slice(0, 1500));
 	t.truthy(m, "a TIFF part");
+	t.notRegex(raw, /application\/pdf/);
 	const tif = Buffer.from(m![1]!.replace(/\r\n/g, ""), "base64");
 	t.is(tif.length, h.rec(id!).size);
 	const dir = mkdtempSync(join(tmpdir(), "faxline-att-"));
 	writeFileSync(join(dir, "a.tif"), tif);
 	t.is((execFileSync("tiffinfo", [join(dir, "a.tif")], { encoding: "utf8" }).match(/TIFF Directory at offset/g) ?? []).length, 3);
+});
+
+test("attachFaxToReceipt by default: a PDF (application/pdf) whose pages poppler renders to the TIFF's pixels; the queue setting switches to the TIFF", async (t) => {
+	const smtp = await smtpSink(t);
+	const h = await jobHarness(t, { receipts: smtpReceiptSender({ host: "127.0.0.1", port: smtp.port, ignoreTLS: true }) });
+	t.is(h.server.outgoingQueue.receiptAttachment, "pdf");
+	const [a] = await h.submit(["5550832"], (d) => {
+		mail(d, "pdf@example.test");
+		d.attachFaxToReceipt = true;
+	});
+	await h.until(() => h.rec(a!).removedAt !== null && smtp.mails.length === 1, "PDF receipt");
+	h.server.outgoingQueue.receiptAttachment = "tiff";
+	await h.server.outgoingQueue.save();
+	const [b] = await h.submit(["5550833"], (d) => {
+		mail(d, "tif@example.test");
+		d.attachFaxToReceipt = true;
+	});
+	await h.until(() => h.rec(b!).removedAt !== null && smtp.mails.length === 2, "TIFF receipt");
+	const pdf = mailAttachment(smtp.mails[0]!.raw, "application/pdf");
+	const tif = mailAttachment(smtp.mails[1]!.raw, "image/tiff");
+	t.truthy(pdf, "a PDF part in the first receipt");
+	t.truthy(tif, "a TIFF part in the second");
+	t.notRegex(smtp.mails[0]!.raw, /image\/tiff/);
+	t.regex(pdf!.filename, /^fax-.*\.pdf$/);
+	t.is(pdf!.content.subarray(0, 5).toString("latin1"), "%PDF-");
+	// the same document in both jobs: the PDF's pages, rendered by poppler, are the TIFF's pixels
+	t.deepEqual(pdfPagesMatchTiff(pdf!.content, tif!.content), [true, true, true]);
+	const e = await t.throwsAsync(async () => {
+		(h.server.outgoingQueue as { receiptAttachment: string }).receiptAttachment = "png";
+		await h.server.outgoingQueue.save();
+	});
+	t.true(e instanceof FaxError && e.code === "INVALID_ARG");
 });
 
 test("group receipt still goes when the last member to finish was canceled; none when all were canceled", async (t) => {

@@ -2,8 +2,9 @@
  * The incoming model (jobs/IncomingInbox.ts) without a modem: a call's pages are fed through the sink as
  * a modem would (T.4 data coded by libtiff), the FaxIncomingJob is visible while it runs, the
  * FaxIncomingMessage lands in the inbox with its fields and quality, routing rules match by device,
- * called number and caller id, the email action delivers the TIFF as an attachment to a loopback SMTP
- * server (smtp-server, not ours), and Delete removes message and file.
+ * called number and caller id, the email action delivers the fax to a loopback SMTP server (smtp-server,
+ * not ours) as a PDF by default (poppler renders it to the TIFF's pixels) or as the TIFF (`format: "tiff"`),
+ * and Delete removes message and file.
  */
 import test from "ava";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -17,6 +18,7 @@ import { smtpReceiptSender } from "../../../src/jobs/receipts.js";
 import { matchRule, type RouteRule } from "../../../src/jobs/routing.js";
 import { reverseBits } from "../../../src/t4/index.js";
 import { fixturePage } from "../../helpers/fixtures.js";
+import { mailAttachment, pdfPagesMatchTiff } from "../../helpers/pdfCompare.js";
 import { joinStrips, libtiffEncode } from "../../helpers/libtiff.js";
 
 const params: NegotiatedParams = { bitRate: 14400, modulation: "V.17", resolution: "fine", width: 1728, coding: "mh", ecm: false, minScanLineMs: 0 };
@@ -33,7 +35,7 @@ function tmp(t: import("ava").ExecutionContext): string {
 	return d;
 }
 
-test("a call becomes an incoming job, then a routed message with its fields; email carries the TIFF", async (t) => {
+test("a call becomes an incoming job, then a routed message with its fields; email with format tiff carries the TIFF", async (t) => {
 	const { SMTPServer } = await import("smtp-server");
 	const mails: string[] = [];
 	const smtp = new SMTPServer({
@@ -54,7 +56,7 @@ test("a call becomes an incoming job, then a routed message with its fields; ema
 	t.teardown(() => store.close());
 	const events: string[] = [];
 	const inbox = new IncomingInbox(store, dir, {
-		rules: [{ callerId: "999", actions: [{ type: "folder", dir: join(dir, "never") }] }, { deviceId: 3, actions: [{ type: "email", to: "office@example.com" }] }],
+		rules: [{ callerId: "999", actions: [{ type: "folder", dir: join(dir, "never") }] }, { deviceId: 3, actions: [{ type: "email", to: "office@example.com", format: "tiff" }] }],
 		routeDeps: { mail: smtpReceiptSender({ host: "127.0.0.1", port, ignoreTLS: true, from: "fax@example.com" }) },
 		onEvent: (e) => events.push(`${e.type} ${e.job.extendedStatus}`),
 	});
@@ -90,6 +92,49 @@ test("a call becomes an incoming job, then a routed message with its fields; ema
 	t.is(inbox.messages().length, 0);
 	t.true(events.includes("removed received"));
 	t.true(events[0]!.startsWith("added"));
+});
+
+test("email routing attaches a PDF by default (application/pdf, the TIFF's pixels), the TIFF with format tiff", async (t) => {
+	const { SMTPServer } = await import("smtp-server");
+	const mails = new Map<string, string>();
+	const smtp = new SMTPServer({
+		authOptional: true,
+		disabledCommands: ["STARTTLS"],
+		logger: false,
+		onData(stream, session, cb) {
+			let raw = "";
+			stream.on("data", (c: Buffer) => (raw += c.toString("latin1")));
+			stream.on("end", () => (mails.set(session.envelope.rcptTo[0]!.address, raw), cb()));
+		},
+	});
+	await new Promise<void>((res) => smtp.listen(0, "127.0.0.1", () => res()));
+	t.teardown(() => new Promise<void>((res) => smtp.close(() => res())));
+	const port = (smtp.server.address() as import("node:net").AddressInfo).port;
+	const dir = tmp(t);
+	const store = new JobStore(dir);
+	t.teardown(() => store.close());
+	const inbox = new IncomingInbox(store, dir, {
+		rules: [{ actions: [{ type: "email", to: "pdf@example.com" }, { type: "email", to: "tif@example.com", format: "tiff" }] }],
+		routeDeps: { mail: smtpReceiptSender({ host: "127.0.0.1", port, ignoreTLS: true }) },
+	});
+	const call = inbox.beginCall({ deviceId: 1, name: "/dev/ttyACM0", csid: "+1 555 0100" }, { number: "5551234", name: "" });
+	const data = await pageData();
+	for (const page of [1, 2]) {
+		const w = await call.sink.beginPage({ page, params });
+		await w.write(data);
+		await w.end({ result: "MCF", confirmed: true, rows: 150, badRows: 0 });
+	}
+	const rec = await inbox.endCall(call, { ok: true, pagesReceived: 2, tsid: "", callerId: { number: "5551234", name: "" } });
+	t.is(inbox.messages()[0]!.RoutingInformation, "email:pdf@example.com; email:tif@example.com");
+	const tiff = readFileSync(inbox.tiffPath(rec));
+	const pdf = mailAttachment(mails.get("pdf@example.com")!, "application/pdf");
+	t.truthy(pdf, "a PDF part");
+	t.regex(pdf!.filename, /^fax-.*\.pdf$/);
+	t.notRegex(mails.get("pdf@example.com")!, /image\/tiff/);
+	t.deepEqual(pdfPagesMatchTiff(pdf!.content, inbox.tiffPath(rec)), [true, true], "poppler renders each PDF page to libtiff's pixels of the received TIFF");
+	const tif = mailAttachment(mails.get("tif@example.com")!, "image/tiff");
+	t.truthy(tif, "a TIFF part");
+	t.deepEqual(tif!.content, tiff, "format tiff: the received TIFF itself");
 });
 
 test("routing rules: device, called number, caller id (exact or /regex/), first match wins", (t) => {
