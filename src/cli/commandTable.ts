@@ -144,7 +144,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 	{ name: "copy-tiff", summary: "copy a queued job's TIFF Class F to a file", args: "<jobid> <path>", options: [...SPOOL_OPTS] },
 	{
 		name: "daemon",
-		summary: "run the outgoing queue and its modems",
+		summary: "run the queue and the inbox on their modems (send, receive or both per modem)",
 		options: [
 			CONFIG_OPT,
 			{ flags: "--log-json", help: "log one JSON object per line instead of text" },
@@ -155,7 +155,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 	},
 	{
 		name: "receive",
-		summary: "answer calls on a Class 1 modem and receive faxes into TIFF Class F files (progress per page)",
+		summary: "answer calls on a Class 1, 2 or 2.0 modem and receive faxes into TIFF Class F files (progress per page)",
 		options: [
 			...PORT_OPTS,
 			{ flags: "-o, --out <dir>", help: "where received faxes are written (fax-<time>-<pid>-<n>.tif)", default: "." },

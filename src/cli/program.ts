@@ -84,7 +84,7 @@ export function commandHelp(spec: CommandSpec): string {
 export function mainHelp(version: string): string {
 	const w = Math.max(...COMMANDS.map((c) => c.name.length));
 	return [
-		`faxline ${version}: send faxes through Class 1 fax modems; a queue, a daemon, TIFF/T.4 tools`,
+		`faxline ${version}: send and receive faxes through Class 1, 2 and 2.0 fax modems; a queue, an inbox, a daemon, document and TIFF tools`,
 		"",
 		"usage: faxline <command> [options]",
 		"       faxline <command> --help     options of a command, with defaults and units",
