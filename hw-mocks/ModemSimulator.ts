@@ -252,25 +252,7 @@ export class ModemSimulator extends AtDce {
 		this.ringer?.stop(); // the caller hears busy and tries again once the host is idle
 		const dial = parseDialString(arg);
 		if (dial.modifiers.includes(";")) return "ok"; // voice dial: nothing to simulate
-		const call: CallRecord = {
-			index: this.calls.length + 1,
-			dial,
-			startedAt: this.clock.now(),
-			dcs: [],
-			tcf: [],
-			pages: [],
-			frames: [],
-			gaps: [],
-			collisions: 0,
-			listens: [],
-			ppms: [],
-			notes: [],
-		};
-		this.calls.push(call);
-		this.call = call;
-		this.far.clear();
-		this.farHungUp = false;
-		this.hostLastEnd = undefined;
+		const call = this.beginCall({ dial });
 		this.mode = "dialing";
 		const far = new FarEndFax(this.port_(), call, this.opts.farEnd ?? {}, this.faults, this.pageSpool);
 		this.farEnd = far;
@@ -687,15 +669,10 @@ export class ModemSimulator extends AtDce {
 	}
 
 	/** Off-hook: the call record, the calling far end, CED; then CONNECT in V.21 HDLC transmit (T.31 §8.2). */
-	private answerCall(then: () => void): void {
-		const o = this.opts.caller!;
-		const rings = this.ringer!.answered();
+	/** A new call record (outgoing or incoming), made the current call; the line's far-end state is reset. */
+	private beginCall(fields: Pick<CallRecord, "dial"> & Partial<CallRecord>): CallRecord {
 		const call: CallRecord = {
 			index: this.calls.length + 1,
-			dial: parseDialString(o.number ?? ""),
-			direction: "in",
-			callerId: { number: o.number ?? "5550199", name: o.name ?? "SIM CALLER" },
-			rings,
 			startedAt: this.clock.now(),
 			dcs: [],
 			tcf: [],
@@ -706,13 +683,21 @@ export class ModemSimulator extends AtDce {
 			listens: [],
 			ppms: [],
 			notes: [],
+			...fields,
 		};
 		this.calls.push(call);
 		this.call = call;
 		this.far.clear();
-		this.farData = [];
 		this.farHungUp = false;
 		this.hostLastEnd = undefined;
+		return call;
+	}
+
+	private answerCall(then: () => void): void {
+		const o = this.opts.caller!;
+		const rings = this.ringer!.answered();
+		const call = this.beginCall({ dial: parseDialString(o.number ?? ""), direction: "in", callerId: { number: o.number ?? "5550199", name: o.name ?? "SIM CALLER" }, rings });
+		this.farData = [];
 		this.mode = "dialing"; // a byte from the host now aborts the answer
 		this.farEnd = new FarEndCaller(this.port_(), call, o, this.faults);
 		this.after(o.answerToneMs ?? 3500, () => {
