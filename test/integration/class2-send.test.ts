@@ -135,7 +135,8 @@ for (const dialect of ["2.0", "2"] as const) {
 		const { rig, result, events } = await send(t, dialect, pages);
 		t.true(result.ok, result.error?.message);
 		const call = await rig.sim.waitForCallEnd(1, 10_000);
-		t.deepEqual(call.ppms.map((p) => p.name), ["EOM", "EOP"]);
+		// the modem's firmware may repeat a post-page message whose answer it missed (T.30 T4): count each once
+		t.deepEqual(call.ppms.map((p) => p.name).filter((n, i, a) => n !== a[i - 1]), ["EOM", "EOP"]);
 		t.deepEqual(call.dcs.map((d) => d.resolution), ["standard", "fine"]);
 		t.deepEqual(events.filter((e) => e.type === "negotiated").map((e) => (e.type === "negotiated" ? e.params.resolution : "")), ["standard", "fine"]);
 		const rx = await readTiffPages(call.tiffPath!);
