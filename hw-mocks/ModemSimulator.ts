@@ -30,7 +30,7 @@ import { HighSpeedTx } from "./HighSpeedTx.js";
 import { PageSpool } from "./pageSpool.js";
 import { MODULATIONS, dataMs, V21_CLOSING_FLAG_MS, V21_PREAMBLE_MS, v21FrameMs, type LineTimer } from "./lineTime.js";
 import type { ByteDuplex } from "./MemoryDuplex.js";
-import type { CallEnd, CallRecord } from "./records.js";
+import { waitForCallEnd, type CallEnd, type CallRecord } from "./records.js";
 import { Ringer, type IncomingOptions } from "./Ringer.js";
 
 export type { ModemIdentity } from "./AtDce.js";
@@ -121,21 +121,7 @@ export class ModemSimulator extends AtDce {
 
 	/** Resolve with the record of call `index` (1-based) once it has ended; reject after `ms` real ms. */
 	waitForCallEnd(index: number, ms: number): Promise<CallRecord> {
-		const done = this.calls[index - 1];
-		if (done?.end !== undefined) return this.finishing.get(done) ?? Promise.resolve(done);
-		return new Promise((resolve, reject) => {
-			const t = setTimeout(() => {
-				this.off("callEnd", on);
-				reject(new Error(`call ${index} did not end within ${ms} ms`));
-			}, ms);
-			const on = (c: CallRecord) => {
-				if (c.index !== index) return;
-				clearTimeout(t);
-				this.off("callEnd", on);
-				resolve(c);
-			};
-			this.on("callEnd", on);
-		});
+		return waitForCallEnd(this, this.calls, this.finishing, index, ms);
 	}
 
 	protected callNumber(): number {

@@ -169,3 +169,31 @@ export interface TranscriptEntry {
 	 */
 	elided?: number;
 }
+
+/** What waitForCallEnd listens on: a simulator's "callEnd" events. */
+interface CallEndSource {
+	on(event: "callEnd", fn: (c: CallRecord) => void): unknown;
+	off(event: "callEnd", fn: (c: CallRecord) => void): unknown;
+}
+
+/**
+ * Resolve with the record of call `index` (1-based) once it has ended (after its TIFF is written, when
+ * `finishing` holds that work); reject after `ms` real ms. Shared by the Class 1 and Class 2 simulators.
+ */
+export function waitForCallEnd(src: CallEndSource, calls: readonly CallRecord[], finishing: ReadonlyMap<CallRecord, Promise<CallRecord>>, index: number, ms: number): Promise<CallRecord> {
+	const done = calls[index - 1];
+	if (done?.end !== undefined) return finishing.get(done) ?? Promise.resolve(done);
+	return new Promise((resolve, reject) => {
+		const t = setTimeout(() => {
+			src.off("callEnd", on);
+			reject(new Error(`call ${index} did not end within ${ms} ms`));
+		}, ms);
+		const on = (c: CallRecord) => {
+			if (c.index !== index) return;
+			clearTimeout(t);
+			src.off("callEnd", on);
+			resolve(c);
+		};
+		src.on("callEnd", on);
+	});
+}

@@ -25,7 +25,7 @@ import { DLE, ETX, SUB } from "../dle.js";
 import { FarEndFax, type FarEndOptions } from "../FarEndFax.js";
 import { HighSpeedTx } from "../HighSpeedTx.js";
 import { MODULATIONS } from "../lineTime.js";
-import type { CallEnd, CallRecord } from "../records.js";
+import { waitForCallEnd, type CallEnd, type CallRecord } from "../records.js";
 import { class2Handlers } from "./commands.js";
 import { SIM_DIALECTS, SIM_HANGUP, dialectHangupCode, type Class2DialectName, type SimDialect } from "./dialect.js";
 import { FarLink } from "./FarLink.js";
@@ -120,21 +120,7 @@ export class Class2Simulator extends AtDce implements IncomingHost {
 
 	/** Resolve with the record of call `index` (1-based) once it has ended; reject after `ms` real ms. */
 	waitForCallEnd(index: number, ms: number): Promise<CallRecord> {
-		const done = this.calls[index - 1];
-		if (done?.end !== undefined) return this.finishing.get(done) ?? Promise.resolve(done);
-		return new Promise((resolve, reject) => {
-			const t = setTimeout(() => {
-				this.off("callEnd", on);
-				reject(new Error(`call ${index} did not end within ${ms} ms`));
-			}, ms);
-			const on = (c: CallRecord) => {
-				if (c.index !== index) return;
-				clearTimeout(t);
-				this.off("callEnd", on);
-				resolve(c);
-			};
-			this.on("callEnd", on);
-		});
+		return waitForCallEnd(this, this.calls, this.finishing, index, ms);
 	}
 
 	protected callNumber(): number {
